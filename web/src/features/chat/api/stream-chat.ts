@@ -1,0 +1,146 @@
+// POST /api/chat with stream: true, reading the SSE events `citations`, `delta`, `done` and `error`.
+import { ApiError, readErrorResponse } from '../../../lib/api-error';
+import { parseSse } from './parse-sse';
+import type { ChatRequest, ChatResponse, Citation } from './types';
+
+export interface StreamChatOptions {
+  request: ChatRequest;
+  /** Aborting it stops the stream; the promise then rejects with the abort reason. */
+  signal: AbortSignal;
+  onCitations: (citations: Citation[]) => void;
+  onDelta: (text: string) => void;
+  /** Longest wait for the response headers. */
+  connectTimeoutMs?: number;
+  /** Longest silence between two chunks of the stream. */
+  idleTimeoutMs?: number;
+}
+
+/** Streams one answer; resolves with the `done` payload, rejects with ApiError (or the abort reason). */
+export async function streamChat({ request, signal, onCitations, onDelta, connectTimeoutMs = 30_000, idleTimeoutMs = 60_000 }: StreamChatOptions): Promise<ChatResponse> {
+  const controller = new AbortController();
+  let timedOut = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const armTimer = (ms: number) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, ms);
+  };
+  const forwardAbort = () => controller.abort(signal.reason);
+  signal.addEventListener('abort', forwardAbort, { once: true });
+  if (signal.aborted) controller.abort(signal.reason);
+
+  const failure = (error: unknown): unknown => {
+    if (signal.aborted) return signal.reason ?? error;
+    if (timedOut) return new ApiError({ code: 'timeout' });
+    if (error instanceof ApiError) return error;
+    return new ApiError({ code: 'network' });
+  };
+
+  try {
+    armTimer(connectTimeoutMs);
+    let response: Response;
+    try {
+      response = await fetch('/api/chat', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
+        body: JSON.stringify(request),
+        signal: controller.signal,
+      });
+    } catch (error) {
+      throw failure(error);
+    }
+    if (!response.ok) throw await readErrorResponse(response);
+
+    const contentType = response.headers.get('content-type') ?? '';
+    if (!contentType.includes('text/event-stream') || !response.body) {
+      // A server that ignored `stream: true` still answers with the same JSON.
+      const body = normalizeResponse(await response.json().catch(() => null));
+      if (!body) throw new ApiError({ code: 'bad_response', status: response.status });
+      onCitations(body.citations);
+      onDelta(body.answer);
+      return body;
+    }
+
+    armTimer(idleTimeoutMs);
+    try {
+      for await (const event of parseSse(response.body)) {
+        armTimer(idleTimeoutMs);
+        const data = parseJson(event.data);
+        if (event.event === 'citations') {
+          const citations = (data as { citations?: unknown })?.citations;
+          if (Array.isArray(citations)) onCitations(citations.map(normalizeCitation).filter(isCitation));
+        } else if (event.event === 'delta') {
+          const text = (data as { text?: unknown })?.text;
+          if (typeof text === 'string') onDelta(text);
+        } else if (event.event === 'done') {
+          const body = normalizeResponse(data);
+          if (!body) throw new ApiError({ code: 'bad_response' });
+          return body;
+        } else if (event.event === 'error') {
+          const error = (data as { error?: { code?: unknown; message?: unknown } })?.error;
+          throw new ApiError({
+            code: typeof error?.code === 'string' ? error.code : 'internal',
+            message: typeof error?.message === 'string' ? error.message : undefined,
+          });
+        }
+      }
+    } catch (error) {
+      throw failure(error);
+    }
+    throw new ApiError({ code: 'stream_interrupted' });
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', forwardAbort);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** Accepts a `section` sent as a string too, so a slightly different server still renders. */
+export function normalizeCitation(raw: unknown): Citation | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const value = raw as Record<string, unknown>;
+  const n = Number(value.n);
+  if (!Number.isFinite(n) || typeof value.documentId !== 'string') return null;
+  const section = Array.isArray(value.section)
+    ? value.section.map(String).filter(Boolean)
+    : typeof value.section === 'string' && value.section
+      ? value.section.split(/\s*[›>]\s*/)
+      : [];
+  return {
+    n,
+    chunkId: String(value.chunkId ?? ''),
+    documentId: value.documentId,
+    title: String(value.title ?? value.documentId),
+    section,
+    quote: String(value.quote ?? value.text ?? ''),
+    start: Number(value.start) || 0,
+    end: Number(value.end) || 0,
+  };
+}
+
+function isCitation(value: Citation | null): value is Citation {
+  return value !== null;
+}
+
+function normalizeResponse(raw: unknown): ChatResponse | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const value = raw as Record<string, unknown>;
+  if (typeof value.answer !== 'string') return null;
+  const verification = value.verification as ChatResponse['verification'];
+  return {
+    answer: value.answer,
+    answered: value.answered !== false,
+    citations: Array.isArray(value.citations) ? value.citations.map(normalizeCitation).filter(isCitation) : [],
+    verification: Array.isArray(verification?.sentences) ? verification : undefined,
+    timings: value.timings as ChatResponse['timings'],
+  };
+}

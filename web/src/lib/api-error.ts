@@ -1,0 +1,89 @@
+// One error type for every API call, and the friendly Chinese wording the interface shows for it.
+
+/** Codes the server sends in `{error:{code,message}}`, plus the ones the browser itself produces. */
+export type ApiErrorCode =
+  | 'bad_request'
+  | 'rate_limited'
+  | 'not_found'
+  | 'not_found:document'
+  | 'internal'
+  | 'network'
+  | 'timeout'
+  | 'stream_interrupted'
+  | 'bad_response'
+  | (string & {});
+
+/** An API failure with the server's code, the HTTP status when there was one, and Retry-After seconds. */
+export class ApiError extends Error {
+  readonly code: ApiErrorCode;
+  readonly status?: number;
+  readonly retryAfterSeconds?: number;
+
+  constructor({ code, message, status, retryAfterSeconds }: { code: ApiErrorCode; message?: string; status?: number; retryAfterSeconds?: number }) {
+    super(message ?? code);
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = status;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** The shape the interface keeps for a failed request (plain data, so it survives localStorage). */
+export interface ErrorInfo {
+  code: string;
+  status?: number;
+  retryAfterSeconds?: number;
+}
+
+export function toErrorInfo(error: unknown): ErrorInfo {
+  if (error instanceof ApiError) {
+    return { code: error.code, status: error.status, retryAfterSeconds: error.retryAfterSeconds };
+  }
+  return { code: 'network' };
+}
+
+/** Builds an ApiError from a non-2xx response, reading the `{error:{code,message}}` body when present. */
+export async function readErrorResponse(response: Response): Promise<ApiError> {
+  let code: string | undefined;
+  let message: string | undefined;
+  try {
+    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
+    if (typeof body?.error?.code === 'string') code = body.error.code;
+    if (typeof body?.error?.message === 'string') message = body.error.message;
+  } catch {
+    // A proxy's HTML error page or an empty body: the status alone decides the code.
+  }
+  const retryAfter = Number(response.headers.get('retry-after'));
+  return new ApiError({
+    code: code ?? codeForStatus(response.status),
+    message,
+    status: response.status,
+    retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+  });
+}
+
+function codeForStatus(status: number): ApiErrorCode {
+  if (status === 429) return 'rate_limited';
+  if (status === 404) return 'not_found';
+  if (status === 502 || status === 503 || status === 504) return 'network';
+  if (status >= 400 && status < 500) return 'bad_request';
+  return 'internal';
+}
+
+/** A calm, plain-language Chinese sentence for an error; never the server's internal message. */
+export function describeError(info: ErrorInfo): string {
+  const code = info.code;
+  if (code === 'rate_limited' || info.status === 429) {
+    return info.retryAfterSeconds
+      ? `提问太频繁了，请约 ${Math.ceil(info.retryAfterSeconds)} 秒后再试。`
+      : '提问太频繁了，请稍等片刻再试。';
+  }
+  if (code === 'not_found:document') return '所选文件已不在文件库中，请在“检索范围”中重新选择。';
+  if (code.startsWith('not_found')) return '没有找到请求的内容，可能已被移除。';
+  if (code === 'bad_request') return '这次提问没能被受理，请调整问题的表述后再试。';
+  if (code === 'network') return '暂时连不上服务器，请检查网络或稍后再试。';
+  if (code === 'timeout') return '服务器响应超时，请稍后再试。';
+  if (code === 'stream_interrupted') return '回答传输中断了，请重试。';
+  if (code === 'bad_response') return '服务器返回的内容无法识别，请稍后再试。';
+  return '服务器暂时出了点问题，请稍后再试。';
+}
