@@ -1,0 +1,211 @@
+// Ingest: composes load → clean → structure → split → tokenize → embed → index, reusing unchanged work.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { EmbeddingUnavailableError, TransformersEmbeddings } from '../rag/embedder.js';
+import { indexFormatVersion, loadIndex, saveIndex, type IndexManifest, type StoredIndex } from '../rag/index-store.js';
+import { tokenize } from '../rag/tokenize.js';
+import type { IndexedChunk, PolicyDocument } from '../rag/types.js';
+import { VectorIndex } from '../rag/vector-index.js';
+import { cleanText } from './clean-text.js';
+import { inferTitle, listCorpus } from './load-corpus.js';
+import { loadDocument } from './load-document.js';
+import { splitDocument } from './split-document.js';
+import { structureDocument } from './structure-document.js';
+
+export type IngestStage = 'scan' | 'load' | 'split' | 'tokenize' | 'embed' | 'index' | 'write';
+
+export interface IngestProgress {
+  stage: IngestStage;
+  done: number;
+  total: number;
+  detail?: string;
+}
+
+export interface IngestOptions {
+  corpusDir: string;
+  indexDir: string;
+  /** Embedding model id; `null` turns dense retrieval off. */
+  embeddingModel: string | null;
+  modelsDir?: string;
+  allowRemoteModels?: boolean;
+  onProgress?: (progress: IngestProgress) => void;
+  /** One human line, e.g. why dense retrieval is off. */
+  onNotice?: (message: string) => void;
+}
+
+export interface IngestReport {
+  manifest: IndexManifest;
+  documents: number;
+  chunks: number;
+  reusedDocuments: number;
+  embeddedChunks: number;
+  reusedVectors: number;
+  dense: boolean;
+  denseOffReason?: string;
+  failures: { file: string; error: string }[];
+  timings: Record<string, number>;
+}
+
+/** Builds (or refreshes) the index for a corpus folder and writes it atomically to `indexDir`. */
+export async function ingestCorpus(options: IngestOptions): Promise<IngestReport> {
+  const { corpusDir, indexDir, onProgress = () => {}, onNotice = () => {} } = options;
+  const timings: Record<string, number> = {};
+  const time = async <T>(stage: string, work: () => Promise<T> | T): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings[stage] = (timings[stage] ?? 0) + performance.now() - started;
+    }
+  };
+
+  onProgress({ stage: 'scan', done: 0, total: 1 });
+  const entries = await listCorpus(corpusDir);
+  if (entries.length === 0) throw new Error(`no documents (.txt .md .html .docx .pdf) found in ${corpusDir}`);
+  const previous = await loadIndex({ directory: indexDir }).catch(() => undefined);
+  const previousDocs = new Map(previous?.documents.map((document) => [document.id, document]));
+
+  const documents: PolicyDocument[] = [];
+  const chunks: IndexedChunk[] = [];
+  const failures: IngestReport['failures'] = [];
+  let reusedDocuments = 0;
+  for (const [i, entry] of entries.entries()) {
+    onProgress({ stage: 'load', done: i, total: entries.length, detail: entry.meta.file });
+    const bytes = await readFile(entry.path);
+    const contentHash = createHash('sha256').update(bytes).update(JSON.stringify(entry.meta)).digest('hex');
+    const old = previousDocs.get(entry.meta.id);
+    if (old && old.contentHash === contentHash && previous) {
+      documents.push(old);
+      chunks.push(...previous.chunks.filter((chunk) => chunk.documentId === old.id));
+      reusedDocuments++;
+      continue;
+    }
+    try {
+      const raw = await time('load', () => loadDocument(entry.path));
+      const text = await time('clean', () => cleanText(raw));
+      if (text.length === 0) throw new Error('no text left after cleaning');
+      const sections = await time('structure', () => structureDocument(text).sections);
+      const document: PolicyDocument = {
+        ...entry.meta,
+        title: entry.meta.title ?? inferTitle(text, entry.meta.file),
+        text,
+        contentHash,
+        sections,
+      };
+      const pieces = await time('split', () => splitDocument(document));
+      const contextTokens = (section: string[]) => tokenize([document.title, document.region ?? '', ...section].join(' '));
+      const indexed = await time('tokenize', () =>
+        pieces.map((chunk) => ({ ...chunk, tokens: tokenize(chunk.text), contextTokens: contextTokens(chunk.section) })),
+      );
+      documents.push(document);
+      chunks.push(...indexed);
+    } catch (error) {
+      failures.push({ file: entry.meta.file, error: error instanceof Error ? error.message : String(error) });
+      onNotice(`skipped ${entry.meta.file}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  onProgress({ stage: 'split', done: entries.length, total: entries.length, detail: `${chunks.length} chunks` });
+  if (documents.length === 0) throw new Error(`none of the ${entries.length} files in ${corpusDir} could be read`);
+
+  const dense = await time('embed', () => embedChunks({ ...options, chunks, previous, onProgress, onNotice }));
+
+  onProgress({ stage: 'index', done: 0, total: 1 });
+  const vectorIndex = dense.vectors ? await time('index', () => VectorIndex.build(dense.vectors!, dense.dimensions!)) : undefined;
+  onProgress({ stage: 'write', done: 0, total: 1 });
+  const manifest = await time('write', () =>
+    saveIndex({
+      directory: indexDir,
+      index: {
+        manifest: {
+          formatVersion: indexFormatVersion,
+          createdAt: new Date().toISOString(),
+          embedding: dense.vectors ? { modelId: dense.modelId!, dimensions: dense.dimensions! } : null,
+          documents: documents.map((document) => ({
+            id: document.id,
+            file: document.file,
+            contentHash: document.contentHash,
+            chunks: chunks.filter((chunk) => chunk.documentId === document.id).length,
+          })),
+          chunkCount: chunks.length,
+        },
+        documents,
+        chunks,
+        vectors: dense.vectors,
+        dense: vectorIndex,
+      },
+    }),
+  );
+  onProgress({ stage: 'write', done: 1, total: 1 });
+  return {
+    manifest,
+    documents: documents.length,
+    chunks: chunks.length,
+    reusedDocuments,
+    embeddedChunks: dense.embedded,
+    reusedVectors: dense.reused,
+    dense: Boolean(dense.vectors),
+    denseOffReason: dense.reason,
+    failures,
+    timings,
+  };
+}
+
+interface DenseResult {
+  vectors?: Float32Array[];
+  modelId?: string;
+  dimensions?: number;
+  embedded: number;
+  reused: number;
+  reason?: string;
+}
+
+/** Embeds the chunks whose text has no vector from the same model in the previous index. */
+async function embedChunks({
+  chunks,
+  previous,
+  embeddingModel,
+  modelsDir,
+  allowRemoteModels,
+  onProgress,
+  onNotice,
+}: IngestOptions & { chunks: IndexedChunk[]; previous?: StoredIndex; onProgress: (progress: IngestProgress) => void; onNotice: (message: string) => void }): Promise<DenseResult> {
+  if (!embeddingModel) return { embedded: 0, reused: 0, reason: 'no embedding model configured' };
+  let embedder: TransformersEmbeddings;
+  try {
+    embedder = await TransformersEmbeddings.load({ modelId: embeddingModel, modelsDir, allowRemoteModels });
+  } catch (error) {
+    const reason = error instanceof EmbeddingUnavailableError ? error.reason : error instanceof Error ? error.message : String(error);
+    onNotice(`dense retrieval off: embedding model ${embeddingModel} could not be loaded (${reason}); building the lexical index only`);
+    return { embedded: 0, reused: 0, reason };
+  }
+  const reusable = new Map<string, Float32Array>();
+  if (previous?.vectors && previous.manifest.embedding?.modelId === embedder.modelId && previous.manifest.embedding.dimensions === embedder.dimensions) {
+    previous.chunks.forEach((chunk, i) => reusable.set(textKey(chunk), previous.vectors![i]));
+  }
+  const vectors: (Float32Array | undefined)[] = chunks.map((chunk) => reusable.get(textKey(chunk)));
+  const missing = chunks.map((_, i) => i).filter((i) => !vectors[i]);
+  onProgress({ stage: 'embed', done: 0, total: missing.length });
+  if (missing.length > 0) {
+    const embedded = await embedder.embedDocuments(
+      missing.map((i) => chunkEmbeddingText(chunks[i])),
+      (done, total) => onProgress({ stage: 'embed', done, total }),
+    );
+    missing.forEach((chunkIndex, j) => (vectors[chunkIndex] = Float32Array.from(embedded[j])));
+  }
+  return {
+    vectors: vectors as Float32Array[],
+    modelId: embedder.modelId,
+    dimensions: embedder.dimensions,
+    embedded: missing.length,
+    reused: chunks.length - missing.length,
+  };
+}
+
+/** The text a chunk is embedded as: its heading path gives the clause its context. */
+export function chunkEmbeddingText(chunk: { section: string[]; text: string }): string {
+  return [...chunk.section, chunk.text].join('\n');
+}
+
+function textKey(chunk: { section: string[]; text: string }): string {
+  return createHash('sha1').update(chunkEmbeddingText(chunk)).digest('hex');
+}

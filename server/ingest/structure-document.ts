@@ -1,0 +1,164 @@
+// Structure: finds the heading tree (一、 / （一） / (8) / 1. / —— lead-ins / title lines) of a cleaned text.
+import type { Section } from '../rag/types.js';
+
+/** A paragraph-level span of the text with the heading path it sits under. */
+export interface Block {
+  start: number;
+  end: number;
+  /** Headings from the top down to (and including) this block's own heading, if it has one. */
+  path: string[];
+  /** True when the block is only a heading line, with no body text of its own. */
+  headingOnly: boolean;
+}
+
+export interface DocumentStructure {
+  blocks: Block[];
+  sections: Section[];
+}
+
+type Kind = 'numbered' | 'title' | 'body';
+
+interface RawBlock {
+  start: number;
+  end: number;
+  text: string;
+  kind: Kind;
+  level: number;
+  heading?: string;
+  headingOnly: boolean;
+}
+
+const cn = '[一二三四五六七八九十百零〇]+';
+const level1 = new RegExp(`^(${cn}、|第${cn}[章编部分]|第\\d+章)`);
+const level2 = new RegExp(`^([（(](${cn}|-)[)）]|第${cn}条|第\\d+条)`);
+const level3 = /^([（(]\d{1,2}[)）]|\d{1,2}[、.．](?!\d))/;
+const leadIn = /^(——|一一|—)(?=\S)/;
+/** Where a clause heading starts inside a run-on paragraph (a flattened web copy). */
+const inlineHeading = new RegExp(`(?<=[。；;])\\s*(?=[（(](${cn}|-)[)）]|第${cn}条|${cn}、)`, 'g');
+const terminal = /[。！？；!?;：:，,]$/;
+const maxHeadingLength = 40;
+
+/** Splits a cleaned document into heading-aware blocks and a section list with offsets. */
+export function structureDocument(text: string): DocumentStructure {
+  const raw = classify(splitBlocks(text), text);
+  const hasLevel1 = raw.some((block) => block.kind === 'numbered' && block.level === 1);
+  assignTitleLevels(raw, hasLevel1);
+
+  const blocks: Block[] = [];
+  const sections: Section[] = [];
+  const stack: { level: number; heading: string; section: Section }[] = [];
+  for (const block of raw) {
+    if (block.heading !== undefined) {
+      while (stack.length > 0 && stack[stack.length - 1].level >= block.level) {
+        stack.pop()!.section.end = block.start;
+      }
+      const path = [...stack.map((entry) => entry.heading), block.heading];
+      const section: Section = { path, start: block.start, end: text.length };
+      sections.push(section);
+      stack.push({ level: block.level, heading: block.heading, section });
+    }
+    blocks.push({
+      start: block.start,
+      end: block.end,
+      path: stack.map((entry) => entry.heading),
+      headingOnly: block.headingOnly,
+    });
+  }
+  return { blocks, sections };
+}
+
+/** Paragraphs (separated by blank lines), further cut where a clause heading starts mid-paragraph. */
+function splitBlocks(text: string): { start: number; end: number }[] {
+  const spans: { start: number; end: number }[] = [];
+  const paragraph = /[^\n]+(?:\n(?!\n)[^\n]+)*/g;
+  for (const match of text.matchAll(paragraph)) {
+    const start = match.index!;
+    const end = start + match[0].length;
+    const cuts = [start];
+    for (const inline of match[0].matchAll(inlineHeading)) cuts.push(start + inline.index! + inline[0].length);
+    cuts.push(end);
+    for (let i = 0; i < cuts.length - 1; i++) {
+      if (cuts[i + 1] > cuts[i]) spans.push({ start: cuts[i], end: cuts[i + 1] });
+    }
+  }
+  return spans;
+}
+
+function classify(spans: { start: number; end: number }[], text: string): RawBlock[] {
+  return spans.map(({ start, end }): RawBlock => {
+    const line = text.slice(start, end);
+    const block: RawBlock = { start, end, text: line, kind: 'body', level: 0, headingOnly: false };
+    const short = line.length <= maxHeadingLength && !/[。！？；]/.test(line.slice(0, -1));
+    if (level1.test(line)) {
+      Object.assign(block, { kind: 'numbered', level: 1, heading: headingOf(line, level1), headingOnly: short });
+    } else if (level2.test(line)) {
+      Object.assign(block, { kind: 'numbered', level: 2, heading: headingOf(line, level2), headingOnly: short });
+    } else if (level3.test(line)) {
+      Object.assign(block, { kind: 'numbered', level: 3, heading: headingOf(line, level3), headingOnly: short });
+    } else if (leadIn.test(line)) {
+      const heading = headingOf(line, leadIn);
+      if (!heading.endsWith('…') && heading.length <= 30) Object.assign(block, { level: 4, heading });
+    } else if (short && !terminal.test(line) && !line.includes('\n')) {
+      Object.assign(block, { kind: 'title', headingOnly: true });
+    }
+    return block;
+  });
+}
+
+/** Heading text of a clause line: up to the first sentence end, or a shortened lead when too long. */
+function headingOf(line: string, prefix: RegExp | null): string {
+  const lead = prefix ? line.replace(prefix, '') : line;
+  const cut = lead.search(/[。；;：:]|一一|——/);
+  const headingEnd = cut === -1 ? line.length : line.length - lead.length + cut;
+  const heading = line.slice(0, headingEnd).trim();
+  if (heading.length <= maxHeadingLength) return normaliseHeading(heading);
+  return normaliseHeading(line.slice(0, 16)) + '…';
+}
+
+/** Display form of a heading: half-width brackets folded to full width, OCR'd "(-)" read as （一）. */
+function normaliseHeading(heading: string): string {
+  return heading
+    .replace(/^[（(]-[)）]/, '（一）')
+    .replace(/^\(/, '（')
+    .replace(/^（([^)）]{1,4})\)/, '（$1）')
+    .replace(/^(——|一一|—)/, '')
+    .trim();
+}
+
+/**
+ * Standalone title lines get levels from what follows them. Title lines before the first body text
+ * are the page's own header and stay out of heading paths. A run of titles followed by a numbered
+ * clause groups clauses (level 1); a run followed by body text nests (1, 2, …), and a lone title
+ * after such a run is a sibling of the run's last title.
+ */
+function assignTitleLevels(blocks: RawBlock[], hasLevel1: boolean): void {
+  const base = hasLevel1 ? 3 : 1;
+  let seenBody = false;
+  let leafLevel: number | undefined;
+  for (let i = 0; i < blocks.length; i++) {
+    if (blocks[i].kind !== 'title') {
+      seenBody = true;
+      continue;
+    }
+    let j = i;
+    while (j < blocks.length && blocks[j].kind === 'title') j++;
+    // Deeper runs are photo captions or banners standing before the real headings: keep the last three.
+    const run = blocks.slice(Math.max(i, j - 3), j);
+    const next = blocks[j];
+    if (!seenBody || !next) {
+      i = j - 1;
+      continue;
+    }
+    if (next.kind === 'numbered' && next.level <= 2) {
+      run.forEach((title, n) => Object.assign(title, { level: Math.min(1 + n, next.level - 1 || 1), heading: normaliseHeading(title.text) }));
+      leafLevel = undefined;
+    } else if (run.length === 1) {
+      run[0].level = leafLevel ?? base;
+      run[0].heading = normaliseHeading(run[0].text);
+    } else {
+      run.forEach((title, n) => Object.assign(title, { level: base + n, heading: normaliseHeading(title.text) }));
+      leafLevel = base + run.length - 1;
+    }
+    i = j - 1;
+  }
+}

@@ -1,0 +1,152 @@
+// The searchable index: BM25 over jieba tokens plus optional hnswlib vectors, fused by reciprocal rank.
+import { Bm25Index, type Bm25Fields } from './bm25-index.js';
+import type { StoredIndex } from './index-store.js';
+import { bigrams, queryTokens } from './tokenize.js';
+import type { IndexedChunk, PolicyDocument, SearchResult } from './types.js';
+import type { VectorIndex } from './vector-index.js';
+
+/** Anything that embeds a query (TransformersEmbeddings, or a test double). */
+export interface QueryEmbedder {
+  readonly modelId: string;
+  embedQuery(text: string): Promise<number[]>;
+}
+
+export interface SearchOptions {
+  k?: number;
+  /** Restrict to these document ids. */
+  documents?: string[];
+  /** Which retrievers to use; default: every one the index has. */
+  mode?: 'hybrid' | 'lexical' | 'dense';
+  /** A precomputed query vector (skips embedding). */
+  queryVector?: number[];
+}
+
+export const maxK = 50;
+const rrfK = 60;
+const duplicateThreshold = 0.85;
+
+export class PolicyIndex {
+  readonly documents: PolicyDocument[];
+  readonly chunks: IndexedChunk[];
+  readonly bm25: Bm25Index;
+  private readonly dense?: VectorIndex;
+  private readonly documentsById: Map<string, PolicyDocument>;
+  private readonly chunkPositions = new Map<string, number[]>();
+  private readonly chunkIndexById = new Map<string, number>();
+  private readonly bigramSets: (Set<string> | undefined)[];
+
+  constructor(
+    readonly stored: StoredIndex,
+    readonly embedder?: QueryEmbedder,
+  ) {
+    this.documents = stored.documents;
+    this.chunks = stored.chunks;
+    this.documentsById = new Map(stored.documents.map((document) => [document.id, document]));
+    this.bm25 = new Bm25Index(stored.chunks.map((chunk) => ({ tokens: chunk.tokens, bigrams: bigrams(chunk.text), context: chunk.contextTokens })));
+    stored.chunks.forEach((chunk, i) => {
+      const positions = this.chunkPositions.get(chunk.documentId) ?? [];
+      positions.push(i);
+      this.chunkPositions.set(chunk.documentId, positions);
+      this.chunkIndexById.set(chunk.id, i);
+    });
+    this.bigramSets = new Array(stored.chunks.length);
+    this.dense = embedder && stored.dense ? stored.dense : undefined;
+  }
+
+  /** Whether dense retrieval is live (vectors in the index and a query embedder loaded). */
+  get hasDense(): boolean {
+    return this.dense !== undefined;
+  }
+
+  document(id: string): PolicyDocument | undefined {
+    return this.documentsById.get(id);
+  }
+
+  chunk(id: string): IndexedChunk | undefined {
+    const i = this.chunkIndexById.get(id);
+    return i === undefined ? undefined : this.chunks[i];
+  }
+
+  /** Number of chunks per document. */
+  chunkCount(documentId: string): number {
+    return this.chunkPositions.get(documentId)?.length ?? 0;
+  }
+
+  /** The BM25 query fields of a question. */
+  queryFields(query: string): Bm25Fields {
+    const tokens = queryTokens(query);
+    return { tokens, bigrams: bigrams(query), context: tokens };
+  }
+
+  /**
+   * Hybrid search: BM25 and (when available) dense candidates fused with reciprocal-rank fusion,
+   * near-duplicate chunks collapsed, optionally restricted to some documents.
+   */
+  async search(query: string, { k = 8, documents, mode, queryVector }: SearchOptions = {}): Promise<SearchResult[]> {
+    const limit = Math.max(1, Math.min(maxK, Math.floor(k)));
+    const allowed = documents && documents.length > 0 ? new Set(documents.flatMap((id) => this.chunkPositions.get(id) ?? [])) : undefined;
+    if (allowed && allowed.size === 0) return [];
+    const useDense = mode !== 'lexical' && this.dense !== undefined;
+    const useLexical = mode !== 'dense' || !useDense;
+    const pool = Math.max(50, limit * 5);
+
+    const lexical = useLexical ? this.bm25.search(this.queryFields(query), { k: pool, allowed }) : [];
+    let ranked: { doc: number; score: number }[];
+    if (useDense) {
+      const vector = queryVector ?? (await this.embedder!.embedQuery(query));
+      const dense = this.dense!.search(vector, { k: pool, allowed });
+      ranked = useLexical ? fuse([lexical, dense]) : dense;
+    } else {
+      ranked = lexical;
+    }
+    return this.collapse(ranked, limit).map(({ doc, score }) => this.result(doc, score));
+  }
+
+  private result(doc: number, score: number): SearchResult {
+    const chunk = this.chunks[doc];
+    const document = this.documentsById.get(chunk.documentId)!;
+    return {
+      chunkId: chunk.id,
+      documentId: chunk.documentId,
+      title: document.title,
+      section: chunk.section,
+      text: chunk.text,
+      score: Math.round(score * 10000) / 10000,
+      start: chunk.start,
+      end: chunk.end,
+    };
+  }
+
+  /** Drops a candidate whose text nearly repeats one already taken (reposted clauses, copies). */
+  private collapse(ranked: { doc: number; score: number }[], limit: number): { doc: number; score: number }[] {
+    const taken: { doc: number; score: number }[] = [];
+    for (const candidate of ranked) {
+      if (taken.length >= limit) break;
+      const grams = this.gramsOf(candidate.doc);
+      if (taken.some((other) => jaccard(grams, this.gramsOf(other.doc)) >= duplicateThreshold)) continue;
+      taken.push(candidate);
+    }
+    return taken;
+  }
+
+  private gramsOf(doc: number): Set<string> {
+    return (this.bigramSets[doc] ??= new Set(bigrams(this.chunks[doc].text)));
+  }
+}
+
+/** Reciprocal-rank fusion of several rankings. */
+export function fuse(rankings: { doc: number; score: number }[][]): { doc: number; score: number }[] {
+  const scores = new Map<number, number>();
+  for (const ranking of rankings) {
+    ranking.forEach(({ doc }, rank) => scores.set(doc, (scores.get(doc) ?? 0) + 1 / (rrfK + rank + 1)));
+  }
+  return [...scores].map(([doc, score]) => ({ doc, score })).sort((a, b) => b.score - a.score || a.doc - b.doc);
+}
+
+function jaccard(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  let shared = 0;
+  const [small, large] = a.size < b.size ? [a, b] : [b, a];
+  for (const gram of small) if (large.has(gram)) shared++;
+  return shared / (a.size + b.size - shared);
+}

@@ -1,0 +1,118 @@
+// Search tokens for Chinese text: jieba search-mode words, widths folded, numbers whole, stop words out.
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict';
+
+let jieba: Jieba | undefined;
+function segmenter(): Jieba {
+  jieba ??= Jieba.withDict(dict);
+  return jieba;
+}
+
+/** Function words and question words that carry no topic. */
+const stopWords = new Set(
+  `的 了 和 与 及 以及 等 等等 在 是 为 为了 对 对于 将 把 被 从 以 其 之 或 或者 而 并 并且 也 都 要 有 由 于 向 按 按照 至 到 上 下 中 内 个 各 该 这 那 这些 那些 此 所 其中 一 一个 一些 啊 吗 呢 吧 么 嘛 哪 哪些 哪个 哪里 哪儿 什么 多少 几 几个 如何 怎么 怎样 怎么样 为何 为什么 是否 是不是 请问 请 问 分别 具体 有关 相关 关于 方面 进行 给予 提出 明确 规定 内容 情况 主要 哪方面 需要 应当 应该 可以 能 能够 会 我 我们 你 你们 他们 它 它们 文件 政策 方案 一下 谁 何 呢 么 还 又 就 则 即 如 若 没有 不 给 让 使 通过 以下 以上 提到 提及 说 讲 里 里面 当中 多 怎 何时 时候 什么时候`.split(/\s+/),
+);
+
+/** Words that commonly stand in web copies with a censored character ("省*府"). */
+const censoredRepairs: [RegExp, string][] = [
+  [/\*府/g, '政府'],
+  [/财\*/g, '财政'],
+  [/\*策/g, '政策'],
+  [/\*治/g, '政治'],
+  [/\*委/g, '党委'],
+  [/\*中央/g, '党中央'],
+  [/加强\*/g, '加强党'],
+];
+
+/** Full-width ASCII and ideographic space to half-width, lower case; length preserved. */
+export function foldWidth(text: string): string {
+  return text
+    .replace(/[\uFF01-\uFF5E]/g, (char) => String.fromCharCode(char.charCodeAt(0) - 0xfee0))
+    .replace(/\u3000/g, ' ')
+    .toLowerCase();
+}
+
+const numberPattern = /\d+(?:[.,]\d+)*%?/g;
+const hasWordChar = /[\p{Script=Han}a-z0-9]/u;
+
+/**
+ * Tokens for BM25: jieba search-mode cut (which also yields the shorter words inside long ones),
+ * widths folded, numbers ("101.19", "65%", "2025") kept whole, stop words and punctuation removed.
+ */
+export function tokenize(text: string): string[] {
+  let folded = foldWidth(text);
+  for (const [pattern, replacement] of censoredRepairs) folded = folded.replace(pattern, replacement);
+  const tokens: string[] = [];
+  for (const number of folded.match(numberPattern) ?? []) {
+    tokens.push(number);
+    if (number.endsWith('%')) tokens.push(number.slice(0, -1));
+  }
+  const words = folded.replace(numberPattern, ' ');
+  for (const word of segmenter().cutForSearch(words, true)) {
+    const token = word.trim();
+    if (!token || !hasWordChar.test(token) || stopWords.has(token)) continue;
+    tokens.push(token);
+  }
+  return tokens;
+}
+
+/** Overlapping CJK character bigrams: a fallback field that matches words jieba cut differently. */
+export function bigrams(text: string): string[] {
+  const folded = foldWidth(text);
+  const result: string[] = [];
+  for (const run of folded.match(/[\p{Script=Han}]+/gu) ?? []) {
+    for (let i = 0; i + 1 < run.length; i++) result.push(run.slice(i, i + 2));
+  }
+  return result;
+}
+
+/** Everyday words people ask with, and the formal words policy texts use for the same thing. */
+const querySynonyms: Record<string, string[]> = {
+  户口: ['户籍'],
+  落户: ['户籍'],
+  迁户口: ['户籍', '迁移'],
+  看病: ['医疗', '就医'],
+  医院: ['医疗'],
+  上学: ['教育', '入学'],
+  学校: ['教育'],
+  大学: ['高校'],
+  钱: ['资金'],
+  补贴: ['补助', '奖补', '补贴'],
+  修路: ['公路', '交通'],
+  飞机: ['航空', '机场'],
+  火车: ['铁路'],
+  高铁: ['铁路', '高速铁路'],
+  地铁: ['轨道交通'],
+  找工作: ['就业'],
+  工作: ['就业'],
+  失业: ['失业', '就业'],
+  环保: ['生态环境', '环境保护'],
+  污染: ['污染', '环境'],
+  老百姓: ['群众', '居民'],
+  房子: ['住房'],
+  买房: ['住房'],
+  农民: ['农村', '农民'],
+  城里: ['城市', '城镇'],
+  上网: ['网络', '信息'],
+  外贸: ['对外贸易', '开放'],
+  医保: ['医疗保险', '医保'],
+  社保: ['社会保险', '社保'],
+  老人: ['养老', '老年人'],
+  孩子: ['儿童', '教育'],
+  旅游: ['文旅', '旅游'],
+  负责: ['责任', '牵头'],
+  多久: ['时间', '期限'],
+  截止: ['截至', '期限'],
+  数字化: ['数字', '信息化'],
+  网速: ['网络'],
+  电: ['电力', '能源'],
+  水: ['水利', '水资源'],
+};
+
+/** Query tokens: the text's tokens plus the formal synonyms of everyday words in it. */
+export function queryTokens(query: string): string[] {
+  const tokens = tokenize(query);
+  const expanded = [...tokens];
+  for (const token of tokens) for (const synonym of querySynonyms[token] ?? []) expanded.push(...tokenize(synonym));
+  return [...new Set(expanded)];
+}

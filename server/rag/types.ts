@@ -1,0 +1,57 @@
+// Shared data types of the ingestion pipeline, the index and the retrieval layer.
+
+/** Metadata a corpus manifest (or inference) gives a document. */
+export interface DocumentMeta {
+  id: string;
+  title: string;
+  file: string;
+  region?: string;
+  issuer?: string;
+  date?: string;
+  source?: string;
+}
+
+/** A heading range: `text.slice(start, end)` is the section, `path` its headings from the top. */
+export interface Section {
+  path: string[];
+  start: number;
+  end: number;
+}
+
+/** A cleaned document: `text` is what every offset indexes into. */
+export interface PolicyDocument extends DocumentMeta {
+  text: string;
+  /** sha256 of the raw file bytes: decides whether re-ingestion can reuse chunks and vectors. */
+  contentHash: string;
+  sections: Section[];
+}
+
+/** A clause-level piece of a document: `document.text.slice(start, end) === text`. */
+export interface Chunk {
+  id: string;
+  documentId: string;
+  text: string;
+  start: number;
+  end: number;
+  section: string[];
+}
+
+/** A chunk plus its search tokens, as stored in the index. */
+export interface IndexedChunk extends Chunk {
+  /** jieba search-mode tokens of the chunk text (stop words removed, widths folded). */
+  tokens: string[];
+  /** tokens of the document title and heading path, indexed as a lighter field. */
+  contextTokens: string[];
+}
+
+/** One retrieval hit. */
+export interface SearchResult {
+  chunkId: string;
+  documentId: string;
+  title: string;
+  section: string[];
+  text: string;
+  score: number;
+  start: number;
+  end: number;
+}
