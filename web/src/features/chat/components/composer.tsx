@@ -1,0 +1,81 @@
+// The message box: Enter sends, Shift+Enter adds a line, IME composition never sends; 停止 while streaming.
+import { type FormEvent, type KeyboardEvent, type ReactNode, useLayoutEffect, useRef } from 'react';
+import type { ChatMode } from '../api/types';
+import { ModeToggle } from './mode-toggle';
+
+interface ComposerProps {
+  draft: string;
+  onDraftChange: (draft: string) => void;
+  onSend: (text: string) => void;
+  onStop: () => void;
+  isStreaming: boolean;
+  mode: ChatMode;
+  onModeChange: (mode: ChatMode) => void;
+  /** Extra controls beside the mode switch (the document scope picker). */
+  tools?: ReactNode;
+}
+
+const placeholders: Record<ChatMode, string> = {
+  answer: '输入问题，例如：贵州如何完善生态补偿机制？',
+  summary: '输入主题，例如：各省在生态补偿方面怎么规定的',
+};
+
+export function Composer({ draft, onDraftChange, onSend, onStop, isStreaming, mode, onModeChange, tools }: ComposerProps) {
+  const textareaRef = useRef<HTMLTextAreaElement>(null);
+
+  useLayoutEffect(() => {
+    const textarea = textareaRef.current;
+    if (!textarea) return;
+    textarea.style.height = 'auto';
+    textarea.style.height = `${Math.min(textarea.scrollHeight, 220)}px`;
+  }, [draft]);
+
+  const submit = (event?: FormEvent) => {
+    event?.preventDefault();
+    if (isStreaming || !draft.trim()) return;
+    onSend(draft);
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    // keyCode 229 covers browsers that end composition before reporting isComposing.
+    if (event.key !== 'Enter' || event.shiftKey || event.nativeEvent.isComposing || event.keyCode === 229) return;
+    event.preventDefault();
+    submit();
+  };
+
+  return (
+    <form className="composer" onSubmit={submit} aria-label="提问">
+      <div className="composer-tools">
+        <ModeToggle mode={mode} onChange={onModeChange} />
+        {tools}
+      </div>
+      <div className="composer-box">
+        <textarea
+          ref={textareaRef}
+          className="composer-input"
+          data-testid="composer-input"
+          aria-label={mode === 'summary' ? '输入要汇总的主题' : '输入问题'}
+          placeholder={placeholders[mode]}
+          rows={1}
+          value={draft}
+          onChange={(event) => onDraftChange(event.target.value)}
+          onKeyDown={onKeyDown}
+        />
+        {isStreaming ? (
+          <button type="button" className="send-button is-stop" data-testid="stop-button" aria-label="停止生成" onClick={onStop}>
+            <span className="stop-icon" aria-hidden="true" />
+            <span className="send-label">停止</span>
+          </button>
+        ) : (
+          <button type="submit" className="send-button" data-testid="send-button" aria-label="发送" disabled={!draft.trim()}>
+            <span aria-hidden="true" className="send-icon">
+              ↑
+            </span>
+            <span className="send-label">发送</span>
+          </button>
+        )}
+      </div>
+      <p className="composer-hint">Enter 发送，Shift + Enter 换行。回答只引用文件库中的原文，请点击编号核对出处。</p>
+    </form>
+  );
+}
