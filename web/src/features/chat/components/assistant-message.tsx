@@ -15,12 +15,12 @@ interface AssistantMessageProps {
 
 const markerPattern = /\[(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\]/g;
 
-/** Only the citations the text actually refers to, in number order (all of them if it names none). */
-function citedInText(content: string, citations: readonly Citation[]): Citation[] {
+/** The citations the text refers to, in number order; a finished answer without markers lists them all. */
+function citedInText(content: string, citations: readonly Citation[], finished: boolean): Citation[] {
   const used = new Set<number>();
   for (const match of content.matchAll(markerPattern)) match[1].split(/\s*[,，、]\s*/).forEach((n) => used.add(Number(n)));
   const cited = citations.filter((citation) => used.has(citation.n));
-  return (cited.length > 0 ? cited : [...citations]).sort((a, b) => a.n - b.n);
+  return (cited.length > 0 || !finished ? cited : [...citations]).sort((a, b) => a.n - b.n);
 }
 
 export function AssistantMessage({ message, isLast, onOpenCitation, onRetry }: AssistantMessageProps) {
@@ -58,7 +58,7 @@ export function AssistantMessage({ message, isLast, onOpenCitation, onRetry }: A
             i
           </span>
           <div>
-            <p className="notice-title">文件库中没有找到能回答这个问题的条款</p>
+            <p className="notice-title">未找到可引用的条款</p>
             <AnswerBody markdown={content} citations={[]} onOpenCitation={onOpenCitation} />
           </div>
         </div>
@@ -89,13 +89,13 @@ export function AssistantMessage({ message, isLast, onOpenCitation, onRetry }: A
               有 {unsupportedCount} 句未能在所引条款中核实，已用虚线标出，请以原文为准。
             </p>
           )}
-          <SourceList citations={citedInText(content, message.citations)} onOpen={onOpenCitation} />
+          <SourceList citations={citedInText(content, message.citations, status === 'done')} onOpen={onOpenCitation} />
         </>
       )}
 
       {status === 'done' && content && (
         <div className="message-actions">
-          <CopyAnswerButton answer={content} citations={unanswered ? [] : citedInText(content, message.citations)} />
+          <CopyAnswerButton answer={content} citations={unanswered ? [] : citedInText(content, message.citations, true)} />
         </div>
       )}
     </article>

@@ -26,10 +26,25 @@ export function CopyAnswerButton({ answer, citations }: CopyAnswerButtonProps) {
       aria-label="复制回答（Markdown 格式，含出处脚注）"
       onClick={async () => setState((await copyText(answerToMarkdown(answer, citations))) ? 'copied' : 'failed')}
     >
-      <span aria-hidden="true" className="icon">
-        {state === 'copied' ? '✓' : '⧉'}
-      </span>
+      {state === 'copied' ? <CheckIcon /> : <CopyIcon />}
       <span aria-live="polite">{state === 'copied' ? '已复制' : state === 'failed' ? '复制失败，请手动选择文字' : '复制'}</span>
     </button>
+  );
+}
+
+function CopyIcon() {
+  return (
+    <svg className="icon" width="15" height="15" viewBox="0 0 16 16" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.4">
+      <rect x="5.5" y="5.5" width="8" height="8" rx="1.5" />
+      <path d="M10.5 3.5v-.5A1.5 1.5 0 0 0 9 1.5H4A1.5 1.5 0 0 0 2.5 3v5A1.5 1.5 0 0 0 4 9.5h.5" />
+    </svg>
+  );
+}
+
+function CheckIcon() {
+  return (
+    <svg className="icon" width="15" height="15" viewBox="0 0 16 16" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.8">
+      <path d="M3 8.5l3.2 3L13 4.5" />
+    </svg>
   );
 }

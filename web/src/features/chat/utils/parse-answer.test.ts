@@ -31,7 +31,7 @@ describe('parseAnswer', () => {
   it('makes only http(s) links clickable and keeps the others as plain text', () => {
     expect(parseInline('[官网](https://example.gov.cn/a) [坏](javascript:alert(1))', cited)).toEqual([
       { type: 'link', href: 'https://example.gov.cn/a', children: [{ type: 'text', text: '官网' }] },
-      { type: 'text', text: ' 坏)' },
+      { type: 'text', text: ' 坏' },
     ]);
   });
 

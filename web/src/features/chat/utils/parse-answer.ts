@@ -78,7 +78,7 @@ export function parseAnswer(markdown: string, options: ParseAnswerOptions): Bloc
   return blocks;
 }
 
-const inlinePattern = /\*\*(.+?)\*\*|\[(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\]|\[([^\]\n]+)\]\(([^)\s]+)\)/g;
+const inlinePattern = /\*\*(.+?)\*\*|\[(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\]|\[([^\]\n]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)/g;
 
 /** Splits one line into text, bold, citation and link nodes. */
 export function parseInline(text: string, citationNumbers: ReadonlySet<number>, allowBold = true): Inline[] {
