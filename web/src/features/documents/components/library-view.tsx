@@ -2,6 +2,7 @@
 import { describeError } from '../../../lib/api-error';
 import { formatCharCount, formatTitle } from '../../../lib/format';
 import type { DocumentsState } from '../hooks/use-documents';
+import { MetaLine } from './meta-line';
 
 interface LibraryViewProps {
   state: DocumentsState;
@@ -14,9 +15,9 @@ export function LibraryView({ state, onReload, onOpen }: LibraryViewProps) {
     <div className="library" data-testid="library">
       <header className="document-header">
         <h2 className="document-title" tabIndex={-1} data-panel-focus>
-          文件库
+          收录的政策文件
         </h2>
-        {state.status === 'ready' && <p className="document-meta">共 {state.documents.length} 份文件，点击可查看全文和目录。</p>}
+        {state.status === 'ready' && <p className="document-meta">共 {state.documents.length} 份，点击可查看全文和目录。</p>}
       </header>
       {state.status === 'loading' && (
         <p className="panel-status" role="status">
@@ -37,12 +38,9 @@ export function LibraryView({ state, onReload, onOpen }: LibraryViewProps) {
             <li key={document.id}>
               <button type="button" className="library-item" data-testid="library-item" data-document-id={document.id} onClick={() => onOpen(document.id)}>
                 <span className="library-title">{formatTitle(document.title)}</span>
-                <span className="library-meta">
-                  {[document.region, document.issuer, document.date].filter(Boolean).join(' · ') || '—'}
-                </span>
-                <span className="library-size">
-                  {formatCharCount(document.chars)} · {document.chunks} 个条款片段
-                </span>
+                <MetaLine parts={[document.region, document.date]} className="library-meta" />
+                {document.issuer && <span className="library-meta">{document.issuer}</span>}
+                <MetaLine parts={[formatCharCount(document.chars), `${document.chunks} 个条款片段`]} className="library-size" />
               </button>
             </li>
           ))}

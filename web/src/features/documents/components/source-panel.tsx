@@ -6,6 +6,7 @@ import type { DocumentDetail } from '../api/types';
 import { useDocument } from '../hooks/use-document';
 import { resolveHighlight } from '../utils/split-document-text';
 import { DocumentText } from './document-text';
+import { MetaLine } from './meta-line';
 
 /** A cited span to show; offsets index the document's `text`. */
 export interface SourceHighlight {
@@ -80,7 +81,6 @@ function LoadedDocument({ document, highlight, outlineOpen }: { document: Docume
     anchor?.scrollIntoView({ block: 'start', behavior: 'smooth' });
   };
 
-  const meta = [document.region, document.issuer, document.date].filter(Boolean).join(' · ');
   const path = highlight ? formatSectionPath(highlight.section) : '';
 
   return (
@@ -89,7 +89,7 @@ function LoadedDocument({ document, highlight, outlineOpen }: { document: Docume
         <h2 className="document-title" tabIndex={-1} data-panel-focus>
           {formatTitle(document.title)}
         </h2>
-        {meta && <p className="document-meta">{meta}</p>}
+        <MetaLine parts={[document.region, document.issuer, document.date]} className="document-meta" as="p" />
       </header>
 
       {highlight && (
