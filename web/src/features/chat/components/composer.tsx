@@ -15,6 +15,9 @@ interface ComposerProps {
   tools?: ReactNode;
 }
 
+/** The server accepts questions up to this length; longer ones are better split. */
+const maxQuestionChars = 1000;
+
 const placeholders: Record<ChatMode, string> = {
   answer: '输入问题，例如：贵州如何完善生态补偿机制？',
   summary: '输入主题，例如：各省在生态补偿方面怎么规定的',
@@ -30,9 +33,11 @@ export function Composer({ draft, onDraftChange, onSend, onStop, isStreaming, mo
     textarea.style.height = `${Math.min(textarea.scrollHeight, 220)}px`;
   }, [draft]);
 
+  const tooLong = draft.trim().length > maxQuestionChars;
+
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
-    if (isStreaming || !draft.trim()) return;
+    if (isStreaming || !draft.trim() || tooLong) return;
     onSend(draft);
   };
 
@@ -67,7 +72,7 @@ export function Composer({ draft, onDraftChange, onSend, onStop, isStreaming, mo
             <span className="send-label">停止</span>
           </button>
         ) : (
-          <button type="submit" className="send-button" data-testid="send-button" aria-label="发送" disabled={!draft.trim()}>
+          <button type="submit" className="send-button" data-testid="send-button" aria-label="发送" disabled={!draft.trim() || tooLong}>
             <span aria-hidden="true" className="send-icon">
               ↑
             </span>
@@ -75,7 +80,13 @@ export function Composer({ draft, onDraftChange, onSend, onStop, isStreaming, mo
           </button>
         )}
       </div>
-      <p className="composer-hint">Enter 发送，Shift + Enter 换行。回答只引用文件库中的原文，请点击编号核对出处。</p>
+      {tooLong ? (
+        <p className="composer-hint is-warning" role="status">
+          问题最长 {maxQuestionChars} 字，当前 {draft.trim().length} 字，请精简或拆成几个问题。
+        </p>
+      ) : (
+        <p className="composer-hint">Enter 发送，Shift + Enter 换行。回答只引用文件库中的原文，请点击编号核对出处。</p>
+      )}
     </form>
   );
 }
