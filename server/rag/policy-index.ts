@@ -1,7 +1,7 @@
 // The searchable index: BM25 over jieba tokens plus optional hnswlib vectors, fused by reciprocal rank.
 import { Bm25Index, type Bm25Fields } from './bm25-index.js';
 import type { StoredIndex } from './index-store.js';
-import { bigrams, queryTokens } from './tokenize.js';
+import { bigrams, queryTokens, tokenize } from './tokenize.js';
 import type { IndexedChunk, PolicyDocument, SearchResult } from './types.js';
 import type { VectorIndex } from './vector-index.js';
 
@@ -50,6 +50,7 @@ export class PolicyIndex {
       this.chunkIndexById.set(chunk.id, i);
     });
     this.bigramSets = new Array(stored.chunks.length);
+    tokenize('预热分词词典'); // loads jieba's dictionary now rather than on the first question
     this.dense = embedder && stored.dense ? stored.dense : undefined;
   }
 

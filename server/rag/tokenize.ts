@@ -2,15 +2,32 @@
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict';
 
+/** Policy-domain words jieba's general dictionary lacks, so they stay whole in queries and clauses. */
+const domainWords = `川渝 成渝 滇中 黔中 滇西 川南 渝西 渝东北 川东北 川西北 一干多支 五区协同 双城经济圈 碳达峰 碳中和
+城镇化率 常住人口 西部陆海新通道 长江经济带 粤港澳大湾区 都市圈 同城化 天府新区 两江新区 生态补偿 横向生态补偿
+营商环境 放管服 一网通办 跨省通办 川渝通办 公积金 住房公积金 医保 社保卡 新能源汽车 数字经济 乡村振兴 共同富裕 专精特新
+飞地经济 总部经济 双创 示范区 试验区 先行区 产业集群 产业链 供应链 城市群 经济圈 公园城市 西部科学城 中欧班列
+高新区 经开区 自贸区 自由贸易试验区 国家级新区 区域中心城市 中心城市 基本公共服务 均等化 转移支付 财政事权 支出责任
+负面清单 联防联控 河长制 林长制 禁渔 十年禁渔 小康村 兴边富民 西电东送 黔电送粤 页岩气 城际铁路 市域铁路 轨道交通
+一体化 高质量发展 新发展理念 新基建 5G 大数据 人工智能 区块链 云计算 物联网 工业互联网`.split(/\s+/);
+
 let jieba: Jieba | undefined;
 function segmenter(): Jieba {
-  jieba ??= Jieba.withDict(dict);
+  if (!jieba) {
+    jieba = Jieba.withDict(dict);
+    jieba.loadDict(Buffer.from(domainWords.map((word) => `${word} 2000 n`).join('\n')));
+  }
   return jieba;
+}
+
+/** Whether jieba knows `word` as one dictionary word (false for words its HMM guessed from context). */
+export function isDictionaryWord(word: string): boolean {
+  return word.length >= 2 && segmenter().cut(word, false).length === 1;
 }
 
 /** Function words and question words that carry no topic. */
 const stopWords = new Set(
-  `的 了 和 与 及 以及 等 等等 在 是 为 为了 对 对于 将 把 被 从 以 其 之 或 或者 而 并 并且 也 都 要 有 由 于 向 按 按照 至 到 上 下 中 内 个 各 该 这 那 这些 那些 此 所 其中 一 一个 一些 啊 吗 呢 吧 么 嘛 哪 哪些 哪个 哪里 哪儿 什么 多少 几 几个 如何 怎么 怎样 怎么样 为何 为什么 是否 是不是 请问 请 问 分别 具体 有关 相关 关于 方面 进行 给予 提出 明确 规定 内容 情况 主要 哪方面 需要 应当 应该 可以 能 能够 会 我 我们 你 你们 他们 它 它们 文件 政策 方案 一下 谁 何 呢 么 还 又 就 则 即 如 若 没有 不 给 让 使 通过 以下 以上 提到 提及 说 讲 里 里面 当中 多 怎 何时 时候 什么时候`.split(/\s+/),
+  `的 了 和 与 及 以及 等 等等 在 是 为 为了 对 对于 将 把 被 从 以 其 之 或 或者 而 并 并且 也 都 要 有 由 于 向 按 按照 至 到 上 下 中 内 个 各 该 这 那 这些 那些 此 所 其中 一 一个 一些 啊 吗 呢 吧 么 嘛 哪 哪些 哪个 哪里 哪儿 什么 多少 几 几个 如何 怎么 怎样 怎么样 为何 为什么 是否 是不是 请问 请 问 分别 具体 有关 相关 关于 方面 进行 给予 提出 明确 规定 内容 情况 主要 哪方面 需要 应当 应该 可以 能 能够 会 我 我们 你 你们 他们 它 它们 文件 政策 方案 一下 谁 何 呢 么 还 又 就 则 即 如 若 没有 不 给 让 使 通过 以下 以上 提到 提及 说 讲 里 里面 当中 多 怎 何时 时候 什么时候 安排 做法 表述 提法 强调 打算 相同 不同 各自 一样 对待 名字 叫 什么样 能不能 不能 还会 已经 之间 方便 更 这件 事 准备 怎样 怎么说 说法 如何 规划 怎么办 可不可以 是不是 有没有 吗 都 提 部署 情况 哪方面 方面 文中 文里 文件里 里 中 那 那么 其 以及`.split(/\s+/),
 );
 
 /** Words that commonly stand in web copies with a censored character ("省*府"). */
@@ -107,6 +124,36 @@ const querySynonyms: Record<string, string[]> = {
   网速: ['网络'],
   电: ['电力', '能源'],
   水: ['水利', '水资源'],
+  打工: ['务工', '就业'],
+  农民工: ['务工', '农业转移人口'],
+  小孩: ['子女', '儿童'],
+  村子: ['村'],
+  国境: ['边境'],
+  国境线: ['边境'],
+  边界: ['边境'],
+  官司: ['审判', '法庭', '诉讼'],
+  打官司: ['审判', '诉讼'],
+  捕鱼: ['禁渔', '渔'],
+  钓鱼: ['禁渔', '渔'],
+  输电: ['送电', '电力'],
+  报销: ['结算', '报销'],
+  看门诊: ['门诊', '就医'],
+  住院: ['住院', '就医'],
+  种树: ['造林', '绿化'],
+  植树: ['造林', '绿化'],
+  网上办: ['网通办', '政务服务'],
+  办事: ['政务服务', '办理'],
+  公积金: ['住房公积金'],
+  贷款: ['贷款', '融资'],
+  省会: ['昆明', '成都', '贵阳', '省会'],
+  脱贫: ['脱贫', '扶贫'],
+  穷: ['贫困'],
+  扶持: ['支持', '扶持'],
+  电车: ['新能源汽车', '电动'],
+  电瓶车: ['电动自行车'],
+  罚款: ['罚款', '处罚'],
+  钱数: ['金额', '标准'],
+  多少钱: ['金额', '标准', '元'],
 };
 
 /** Query tokens: the text's tokens plus the formal synonyms of everyday words in it. */

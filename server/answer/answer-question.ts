@@ -1,0 +1,83 @@
+// Answering: condense → retrieve → answer (extractive, or LLM when configured) → verify → events.
+import type { RagService } from '../rag/rag-service.js';
+import type { SearchResult } from '../rag/types.js';
+import { composeAnswer, composeSummary, type Citation } from './extractive-answer.js';
+import { condenseWithLlm, generateLlmAnswer, type Verification } from './llm-answer.js';
+import { analyseQuestion, type ChatTurn } from './question-analysis.js';
+import { scoreSentences } from './score-sentences.js';
+
+export interface ChatResponse {
+  answer: string;
+  answered: boolean;
+  citations: Citation[];
+  verification?: Verification;
+  mode: 'answer' | 'summary';
+  /** The query retrieval ran with (the follow-up condensed with earlier turns). */
+  retrievalQuery: string;
+  timings: { retrieveMs: number; answerMs: number; totalMs: number };
+}
+
+/** Stream events, in order: citations once, deltas, then done (or error). */
+export type AnswerEvent =
+  | { type: 'citations'; citations: Citation[] }
+  | { type: 'delta'; text: string }
+  | { type: 'done'; response: ChatResponse };
+
+export interface AnswerRequest {
+  messages: ChatTurn[];
+  mode?: 'answer' | 'summary';
+  documents?: string[];
+  signal?: AbortSignal;
+  onEvent?: (event: AnswerEvent) => void;
+}
+
+const retrievalDepth = { answer: 8, summary: 30 } as const;
+
+/** Answers the last user message of a conversation with cited clauses. */
+export async function answerQuestion(service: RagService, { messages, mode = 'answer', documents, signal, onEvent = () => {} }: AnswerRequest): Promise<ChatResponse> {
+  const started = performance.now();
+  const question = analyseQuestion(messages);
+  const k = mode === 'summary' || question.crossDocument ? retrievalDepth.summary : retrievalDepth.answer;
+  if (service.config.LLM_BASE_URL && question.isFollowUp) {
+    question.retrievalQuery = await condenseWithLlm({ config: service.config, messages, signal }).catch(() => question.retrievalQuery);
+  }
+  const results = await service.index.search(question.retrievalQuery, { k, documents });
+  const retrieved = performance.now();
+
+  let response: Omit<ChatResponse, 'timings' | 'mode' | 'retrievalQuery'>;
+  if (service.config.LLM_BASE_URL) {
+    response = await generateLlmAnswer({ service, question, messages, results: results.slice(0, mode === 'summary' ? 16 : 8), mode, signal, onEvent });
+  } else {
+    const scored = scoreSentences({ question, results: diversify(results, mode === 'summary' || question.crossDocument), index: service.index });
+    const draft = mode === 'summary' ? composeSummary({ scored, index: service.index }) : composeAnswer({ question, scored, index: service.index });
+    onEvent({ type: 'citations', citations: draft.citations });
+    for (const piece of draft.answer.match(/[^。！？；\n]*[。！？；]?(\[\d+\])?\n*/g) ?? []) if (piece) onEvent({ type: 'delta', text: piece });
+    response = draft;
+  }
+  const finished = performance.now();
+  const full: ChatResponse = {
+    ...response,
+    mode,
+    retrievalQuery: question.retrievalQuery,
+    timings: {
+      retrieveMs: round(retrieved - started),
+      answerMs: round(finished - retrieved),
+      totalMs: round(finished - started),
+    },
+  };
+  onEvent({ type: 'done', response: full });
+  return full;
+}
+
+/** Summaries read every document's best clauses, not only the top-ranked document's. */
+function diversify(results: SearchResult[], acrossDocuments: boolean): SearchResult[] {
+  if (!acrossDocuments) return results;
+  const perDocument = new Map<string, number>();
+  return results.filter((result) => {
+    const count = perDocument.get(result.documentId) ?? 0;
+    perDocument.set(result.documentId, count + 1);
+    return count < 6;
+  });
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;

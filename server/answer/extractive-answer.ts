@@ -1,0 +1,199 @@
+// Extractive answers: verbatim sentences from the retrieved clauses, each followed by its [n] marker.
+import type { PolicyIndex } from '../rag/policy-index.js';
+import { foldWidth } from '../rag/tokenize.js';
+import type { AnalysedQuestion } from './question-analysis.js';
+import { holdsNumber, type ScoredSentence } from './score-sentences.js';
+
+/** A citation: the exact quoted span of a clause, with offsets into its document's text. */
+export interface Citation {
+  n: number;
+  chunkId: string;
+  documentId: string;
+  title: string;
+  section: string[];
+  quote: string;
+  start: number;
+  end: number;
+}
+
+export interface DraftAnswer {
+  answered: boolean;
+  answer: string;
+  citations: Citation[];
+}
+
+/**
+ * Thresholds, calibrated on evals/datasets/policy-qa.jsonl (answerable and out-of-corpus questions):
+ * below `minCoverage` of the question's weighted terms, the corpus is taken not to answer.
+ */
+export const extractiveSettings = {
+  minCoverage: 0.3,
+  minScore: 0.3,
+  /** A further sentence joins the answer when it scores at least this share of the best one. */
+  companionRatio: 0.85,
+  listCompanionRatio: 0.75,
+  maxSentences: 3,
+  maxListSentences: 4,
+  /** Per document in cross-document answers and summaries. */
+  documentMinCoverage: 0.3,
+  summarySentencesPerDocument: 3,
+  summaryMaxSentences: 14,
+  maxAnswerChars: 900,
+};
+
+const refusalText = '现有文件中没有找到能回答这个问题的条款。';
+
+/** The plain refusal, naming the closest documents when there are any. */
+export function refusal(closest: string[] = []): DraftAnswer {
+  const hint = closest.length > 0 ? `相关度最高的文件是${closest.slice(0, 2).join('、')}，但其中没有直接回答这个问题的内容。` : '';
+  return { answered: false, answer: `${refusalText}${hint}`, citations: [] };
+}
+
+/** A single answer: the best sentence plus close companions, or one or two per document for comparisons. */
+export function composeAnswer({ question, scored, index }: { question: AnalysedQuestion; scored: ScoredSentence[]; index: PolicyIndex }): DraftAnswer {
+  // A question asking for a figure is answered by a sentence holding one, or not at all.
+  const candidates = question.asksNumber ? scored.filter((sentence) => holdsNumber(sentence.text)) : scored;
+  const best = candidates[0];
+  if (!best || best.coverage < extractiveSettings.minCoverage || best.score < extractiveSettings.minScore || missesExactTerm(question, best, index)) {
+    return refusal(closestTitles(scored, index));
+  }
+  if (question.crossDocument) {
+    const groups = pickPerDocument(candidates, 2, Math.max(extractiveSettings.minCoverage, 0.6 * best.coverage));
+    if (groups.length >= 2) return render(groups, 'inline');
+  }
+  const ratio = question.asksList ? extractiveSettings.listCompanionRatio : extractiveSettings.companionRatio;
+  const limit = question.asksList ? extractiveSettings.maxListSentences : extractiveSettings.maxSentences;
+  const picked: ScoredSentence[] = [best];
+  let chars = best.text.length;
+  for (const sentence of candidates.slice(1)) {
+    if (picked.length >= limit) break;
+    if (sentence.score < ratio * best.score) break;
+    if (chars + sentence.text.length > extractiveSettings.maxAnswerChars) continue;
+    if (picked.some((other) => overlaps(other, sentence) || nearDuplicate(other.text, sentence.text))) continue;
+    picked.push(sentence);
+    chars += sentence.text.length;
+  }
+  return render([{ documentId: best.result.documentId, sentences: orderSentences(picked) }], 'plain');
+}
+
+/** A cited summary grouped by document; documents without a relevant sentence are left out. */
+export function composeSummary({ scored, index }: { scored: ScoredSentence[]; index: PolicyIndex }): DraftAnswer {
+  const top = scored.reduce((max, sentence) => Math.max(max, sentence.coverage), 0);
+  const groups = pickPerDocument(scored, extractiveSettings.summarySentencesPerDocument, Math.max(extractiveSettings.documentMinCoverage, 0.55 * top));
+  if (groups.length === 0) return refusal(closestTitles(scored, index));
+  let budget = extractiveSettings.summaryMaxSentences;
+  const bounded = groups
+    .map((group) => {
+      const sentences = group.sentences.slice(0, Math.max(1, Math.min(group.sentences.length, budget)));
+      budget -= sentences.length;
+      return { ...group, sentences };
+    })
+    .filter((group) => group.sentences.length > 0);
+  return render(bounded, 'sections');
+}
+
+interface Group {
+  documentId: string;
+  sentences: ScoredSentence[];
+}
+
+/** Best sentences per document, documents ordered by their best sentence. */
+function pickPerDocument(scored: ScoredSentence[], perDocument: number, minCoverage: number): Group[] {
+  const groups = new Map<string, ScoredSentence[]>();
+  const documentBest = new Map<string, number>();
+  for (const sentence of scored) {
+    const id = sentence.result.documentId;
+    if (!documentBest.has(id)) {
+      if (sentence.coverage < minCoverage || sentence.score < extractiveSettings.minScore) continue;
+      documentBest.set(id, sentence.score);
+      groups.set(id, [sentence]);
+      continue;
+    }
+    const group = groups.get(id)!;
+    if (group.length >= perDocument) continue;
+    if (sentence.score < 0.8 * documentBest.get(id)! || sentence.coverage < minCoverage * 0.8) continue;
+    if (group.some((other) => overlaps(other, sentence) || nearDuplicate(other.text, sentence.text))) continue;
+    group.push(sentence);
+  }
+  return [...groups].map(([documentId, sentences]) => ({ documentId, sentences: orderSentences(sentences) }));
+}
+
+/** Sentences of one clause in reading order; clauses in retrieval order. */
+function orderSentences(sentences: ScoredSentence[]): ScoredSentence[] {
+  return [...sentences].sort((a, b) => a.rank - b.rank || a.start - b.start);
+}
+
+/**
+ * Numbers citations in order of appearance; sentences adjacent in one clause share a citation whose
+ * quote is the exact span they cover together.
+ */
+function render(groups: Group[], layout: 'plain' | 'inline' | 'sections'): DraftAnswer {
+  const citations: Citation[] = [];
+  const lines: string[] = [];
+  for (const group of groups) {
+    const parts: string[] = [];
+    let current: Citation | undefined;
+    let currentEnd = -1;
+    for (const sentence of group.sentences) {
+      const { result } = sentence;
+      const contiguous = current && current.chunkId === result.chunkId && /^\s*$/.test(result.text.slice(currentEnd - result.start, sentence.start - result.start));
+      if (contiguous && current) {
+        current.end = sentence.end;
+        current.quote = result.text.slice(current.start - result.start, sentence.end - result.start);
+      } else {
+        current = {
+          n: citations.length + 1,
+          chunkId: result.chunkId,
+          documentId: result.documentId,
+          title: result.title,
+          section: result.section,
+          quote: sentence.text,
+          start: sentence.start,
+          end: sentence.end,
+        };
+        citations.push(current);
+      }
+      currentEnd = sentence.end;
+      parts.push(`${sentence.text}[${current.n}]`);
+    }
+    const title = group.sentences[0]?.result.title ?? '';
+    if (layout === 'plain') lines.push(parts.join(''));
+    else if (layout === 'inline') lines.push(`**${title}**：${parts.join('')}`);
+    else lines.push(`### ${title}\n\n${parts.map((part) => `- ${part}`).join('\n')}`);
+  }
+  return { answered: true, answer: lines.join('\n\n'), citations };
+}
+
+/**
+ * Years, figures and latin terms (GDP, 5G) in a question must occur in the answering document:
+ * a question about 2030 is not answered by a clause about 2025.
+ */
+function missesExactTerm(question: AnalysedQuestion, best: ScoredSentence, index: PolicyIndex): boolean {
+  const exact = question.focusTokens.filter((token) => /^\d{2,}/.test(token) || /^[a-z]{2,}$/.test(token));
+  if (exact.length === 0) return false;
+  const text = foldWidth(index.document(best.result.documentId)?.text ?? best.result.text);
+  return exact.some((token) => !text.includes(token));
+}
+
+function overlaps(a: ScoredSentence, b: ScoredSentence): boolean {
+  return a.result.documentId === b.result.documentId && a.start < b.end && b.start < a.end;
+}
+
+function nearDuplicate(a: string, b: string): boolean {
+  const grams = (text: string) => new Set(Array.from({ length: Math.max(0, text.length - 1) }, (_, i) => text.slice(i, i + 2)));
+  const x = grams(a);
+  const y = grams(b);
+  let shared = 0;
+  for (const gram of x) if (y.has(gram)) shared++;
+  return shared / Math.max(1, Math.min(x.size, y.size)) > 0.8;
+}
+
+function closestTitles(scored: ScoredSentence[], index: PolicyIndex): string[] {
+  const titles: string[] = [];
+  for (const sentence of scored) {
+    const title = index.document(sentence.result.documentId)?.title;
+    if (title && !titles.includes(title) && sentence.coverage >= 0.3) titles.push(title);
+    if (titles.length >= 2) break;
+  }
+  return titles;
+}

@@ -1,0 +1,139 @@
+// Sentence scoring: how much of what the question asks a sentence of a retrieved clause carries.
+import { splitSentences } from '../ingest/split-sentences.js';
+import type { PolicyIndex } from '../rag/policy-index.js';
+import { bigrams, foldWidth, isDictionaryWord, tokenize } from '../rag/tokenize.js';
+import type { PolicyDocument, SearchResult } from '../rag/types.js';
+import type { AnalysedQuestion } from './question-analysis.js';
+
+export interface ScoredSentence {
+  text: string;
+  start: number;
+  end: number;
+  result: SearchResult;
+  rank: number;
+  /** Share of the question's weighted terms the sentence contains (0–1). */
+  coverage: number;
+  score: number;
+}
+
+const headingLine = /^([（(][一二三四五六七八九十百\d-]+[)）]|[一二三四五六七八九十]+、|第[一二三四五六七八九十百]+[章条])/;
+const hasNumber = /\d|[一二三四五六七八九十百千万亿两]+(个|项|条|家|座|所|批|年|万|亿)/;
+const hasTime = /\d{4}年|\d{1,2}月|年底|年末|年内|以前|之前|期间|\d+年/;
+const hasAgency = /部门|委员会|[委局厅办]|政府|党委|领导小组|联席会议|责任单位|牵头/;
+
+/** Weighted question terms: focus terms at 1, follow-up context terms at 0.4, by idf. */
+export function questionWeights(question: AnalysedQuestion, index: PolicyIndex): Map<string, number> {
+  const weights = new Map<string, number>();
+  const maxIdf = index.bm25.idf('\u0000never-seen\u0000');
+  for (const token of question.focusTokens) weights.set(token, idfOf(token, index, maxIdf));
+  for (const token of question.contextTokens) if (!weights.has(token)) weights.set(token, 0.4 * idfOf(token, index, maxIdf));
+  return weights;
+}
+
+/** Unknown terms weigh as much as the rarest: a question about something absent cannot be covered. */
+function idfOf(token: string, index: PolicyIndex, maxIdf: number): number {
+  if (index.bm25.documentFrequency(token) === 0) {
+    // A real word (or figure) the corpus never uses is a topic it does not cover; a fragment jieba's
+    // HMM guessed from an unusual phrasing ("圈时") says little.
+    return /\d|^[a-z]/.test(token) || isDictionaryWord(token) ? maxIdf : maxIdf * 0.15;
+  }
+  return index.bm25.idf(token);
+}
+
+/**
+ * Splits the retrieved clauses into sentences and scores each: weighted term coverage, character
+ * bigram overlap, whether it holds what the question asks for (number, date, list, agency), and the
+ * retrieval rank of its clause. Heading-only sentences score lower: the body says the substance.
+ */
+export function scoreSentences({
+  question,
+  results,
+  index,
+}: {
+  question: AnalysedQuestion;
+  results: SearchResult[];
+  index: PolicyIndex;
+}): ScoredSentence[] {
+  const weights = questionWeights(question, index);
+  const questionGrams = new Set(bigrams(question.question));
+  const contextGrams = new Set(bigrams(question.retrievalQuery));
+  const scored: ScoredSentence[] = [];
+  results.forEach((result, rank) => {
+    const document = index.document(result.documentId);
+    // Terms naming the document or its section ("川渝", "一干多支", the clause heading) are covered by context.
+    const context = foldWidth(`${document?.title ?? ''} ${document?.region ?? ''} ${result.section.join(' ')}`);
+    for (const sentence of splitSentences(result.text, result.start)) {
+      if (sentence.text.length < 6) continue;
+      const folded = foldWidth(sentence.text);
+      const tokens = new Set(tokenize(sentence.text));
+      const grams = bigrams(sentence.text);
+      const gramSet = new Set(grams);
+      // Terms only the document's title or heading supplies are neutral: they say where, not what.
+      let covered = 0;
+      let total = 0;
+      for (const [token, weight] of weights) {
+        if (tokens.has(token) || folded.includes(token)) {
+          covered += weight;
+          total += weight;
+        } else if (context.includes(token)) {
+          continue;
+        } else {
+          total += weight;
+          if (token.length >= 2) covered += 0.6 * weight * partialMatch(token, gramSet);
+        }
+      }
+      const coverage = total > 0 ? covered / total : 0;
+      if (!/[。！？；!?;]$/.test(sentence.text) && sentence.text.length < 40) continue;
+      const gramOverlap = questionGrams.size > 0 ? [...questionGrams].filter((gram) => gramSet.has(gram)).length / questionGrams.size : 0;
+      const contextOverlap = contextGrams.size > 0 ? [...contextGrams].filter((gram) => gramSet.has(gram)).length / contextGrams.size : 0;
+
+      let score = 0.55 * coverage + 0.2 * gramOverlap + 0.1 * contextOverlap + 0.12 / (1 + rank);
+      if (question.asksNumber) score += hasNumber.test(sentence.text) ? 0.12 : -0.12;
+      if (question.asksTime) score += hasTime.test(sentence.text) ? 0.1 : -0.05;
+      if (question.asksWho && hasAgency.test(sentence.text)) score += 0.06;
+      if (question.asksList && (sentence.text.match(/[、，,]/g)?.length ?? 0) >= 3) score += 0.05;
+      if (isHeadingOnly(sentence.text)) score *= 0.6;
+      if (sentence.text.length > 140) score -= Math.min(0.12, (sentence.text.length - 140) / 1200);
+      if (!regionFits(question, document, result.text)) continue;
+      scored.push({ ...sentence, result, rank, coverage, score });
+    }
+  });
+  return scored.sort((a, b) => b.score - a.score || a.rank - b.rank || a.start - b.start);
+}
+
+/** Share of a word's character bigrams found in a sentence: credit for words phrased differently. */
+function partialMatch(token: string, gramSet: Set<string>): number {
+  const grams = bigrams(token);
+  if (grams.length === 0) return 0;
+  return grams.filter((gram) => gramSet.has(gram)).length / grams.length;
+}
+
+/** A sentence holds a figure (digits, or counted Chinese numerals such as 千亿, 十项). */
+export function holdsNumber(text: string): boolean {
+  return hasNumber.test(text);
+}
+
+/** A sentence that is only a clause heading, e.g. "(十)完善区际利益补偿机制。". */
+function isHeadingOnly(text: string): boolean {
+  return headingLine.test(text) && text.length <= 34;
+}
+
+/** Short names that stand for the places a document names in full. */
+const regionAliases: Record<string, string[]> = {
+  川渝: ['川渝', '重庆', '四川'],
+  成渝: ['成渝', '成都', '重庆'],
+  滇中: ['滇中', '云南'],
+  黔中: ['黔中', '贵州'],
+  川南: ['川南', '四川'],
+  渝西: ['渝西', '重庆'],
+};
+
+/**
+ * A question naming a region is answered from documents about it: the document's region or title
+ * names it, or the clause itself does.
+ */
+export function regionFits(question: AnalysedQuestion, document: PolicyDocument | undefined, clause: string): boolean {
+  if (question.regions.length === 0 || !document) return true;
+  const about = `${document.region ?? ''}${document.title}`;
+  return question.regions.some((region) => (regionAliases[region] ?? [region]).some((name) => about.includes(name) || clause.includes(name)));
+}

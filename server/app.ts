@@ -1,0 +1,99 @@
+// The Hono app: API routes, OpenAI-compatible routes, the built web UI, and one error handler.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import { AppError } from './errors.js';
+import type { RagService } from './rag/rag-service.js';
+import { rateLimit } from './rate-limit.js';
+import { chatRoutes } from './routes/chat.js';
+import { documentsRoutes } from './routes/documents.js';
+import { openAiRoutes } from './routes/openai.js';
+import { limits } from './routes/schemas.js';
+import { searchRoutes } from './routes/search.js';
+import { toAppError } from './routes/to-app-error.js';
+
+/** Where `npm run build` puts the web UI. */
+export const webDistDir = resolve(fileURLToPath(new URL('.', import.meta.url)), '../web/dist');
+
+export interface AppOptions {
+  /** Where errors with their stack go (the client never sees them). */
+  log?: (message: string, error?: unknown) => void;
+  webDir?: string;
+}
+
+/** Builds the app around a RAG service; tests call `app.request()` on it. */
+export function createApp(service: RagService, { log = defaultLog(service), webDir = webDistDir }: AppOptions = {}) {
+  const logError = (error: unknown) => log('request failed', error);
+  const app = new Hono();
+
+  app.use('*', secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      frameAncestors: ["'none'"],
+    },
+  }));
+  app.use('/api/*', bodyLimit({ maxSize: limits.bodyBytes, onError: () => { throw new AppError('payload_too_large'); } }));
+  app.use('/v1/*', bodyLimit({ maxSize: limits.bodyBytes, onError: () => { throw new AppError('payload_too_large'); } }));
+  const limiter = rateLimit({ perMinute: service.config.RATE_LIMIT_PER_MINUTE });
+  app.use('/api/chat', limiter);
+  app.use('/api/search', limiter);
+  app.use('/v1/chat/*', limiter);
+
+  app.get('/api/health', (c) => {
+    const { index } = service;
+    return c.json({
+      status: 'ok',
+      documents: index.documents.length,
+      chunks: index.chunks.length,
+      retrieval: {
+        lexical: true,
+        dense: index.hasDense,
+        embeddingModel: index.hasDense ? (index.stored.manifest.embedding?.modelId ?? null) : null,
+        ...(index.hasDense ? {} : { denseOffReason: service.denseOffReason ?? null }),
+      },
+      llm: service.config.LLM_BASE_URL ? { provider: 'openai-compatible', model: service.config.LLM_MODEL } : { provider: 'extractive', model: null },
+    });
+  });
+  app.route('/api/documents', documentsRoutes(service));
+  app.route('/api/search', searchRoutes(service));
+  app.route('/api/chat', chatRoutes(service, logError));
+  app.route('/v1', openAiRoutes(service, logError));
+  app.all('/api/*', () => {
+    throw new AppError('not_found:route');
+  });
+  app.all('/v1/*', () => {
+    throw new AppError('not_found:route');
+  });
+
+  if (existsSync(join(webDir, 'index.html'))) {
+    const indexHtml = readFileSync(join(webDir, 'index.html'), 'utf8');
+    app.use('/*', serveStatic({ root: webDir }));
+    app.get('*', (c) => c.html(indexHtml));
+  } else {
+    app.get('/', (c) => c.text('The web UI is not built yet: run `npm run build` (npm start does this for you).', 503));
+  }
+
+  app.onError((error, c) => {
+    const appError = toAppError(error);
+    if (appError.status >= 500) logError(error);
+    return c.json(appError.toJSON(), appError.status as 400);
+  });
+  app.notFound((c) => c.json(new AppError('not_found:route').toJSON(), 404));
+  return app;
+}
+
+function defaultLog(service: RagService) {
+  return (message: string, error?: unknown) => {
+    if (service.config.LOG_LEVEL === 'silent') return;
+    console.error(`[server] ${message}`, error instanceof Error ? error.stack : (error ?? ''));
+  };
+}
