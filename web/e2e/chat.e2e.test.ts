@@ -1,17 +1,12 @@
 // The main flow in a real browser against the real server (real corpus, real index): ask, read the
 // streamed cited answer, open the clause, summarise, restrict to documents, browse the library, phone width.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningServer, startServer } from '../../server/serve';
 import { ensureUiBuilt, isInViewport, launchBrowser, openPage, repoRoot, screenshot, type WatchedPage } from './support/browser';
-
-interface RunningServer {
-  url: string;
-  close(): Promise<void>;
-}
-type StartServer = (options: { port?: number; host?: string; indexDir?: string; corpusDir?: string; env?: Record<string, string> }) => Promise<RunningServer>;
 
 const question = '滇中城市群常住人口城镇化率到2025年要达到多少？';
 
@@ -20,18 +15,19 @@ let server: RunningServer;
 let indexDir: string;
 const tabs: WatchedPage[] = [];
 
-// TEMPORARY until server/serve.ts lands: skip instead of failing everyone's `npm test`.
-const serverMissing = !existsSync(path.join(repoRoot, 'server/serve.ts'));
-if (serverMissing) console.warn('chat.e2e: server/serve.ts does not exist yet; skipping the real-server flow');
-
 beforeAll(async () => {
-  if (serverMissing) return;
   indexDir = mkdtempSync(path.join(os.tmpdir(), 'policy-cite-e2e-index-'));
-  const { startServer } = (await import(path.join(repoRoot, 'server/serve.ts'))) as { startServer: StartServer };
   await ensureUiBuilt();
   [browser, server] = await Promise.all([
     launchBrowser(),
-    startServer({ port: 0, host: '127.0.0.1', indexDir, corpusDir: path.join(repoRoot, 'corpus'), env: {} }),
+    // The embedded extractive answerer, lexical retrieval: what a machine without model downloads runs.
+    startServer({
+      port: 0,
+      host: '127.0.0.1',
+      indexDir,
+      corpusDir: path.join(repoRoot, 'corpus'),
+      env: { LLM_BASE_URL: '', ALLOW_REMOTE_MODELS: 'false', LOG_LEVEL: 'error' },
+    }),
   ]);
 });
 
@@ -56,7 +52,7 @@ async function ask(page: Page, text: string) {
   return page.getByTestId('assistant-message').last();
 }
 
-describe.skipIf(serverMissing)('policy chat against the real server', () => {
+describe('policy chat against the real server', () => {
   it('answers with a citation that opens the highlighted clause', async () => {
     const page = await newTab();
     await page.getByTestId('health').getByText(/份文件/).waitFor();
@@ -160,9 +156,9 @@ describe.skipIf(serverMissing)('policy chat against the real server', () => {
     await answer.getByTestId('citation').first().click();
     const panel = page.getByTestId('side-panel');
     await panel.locator('mark').waitFor();
+    await panel.evaluate((element) => Promise.all(element.getAnimations().map((animation) => animation.finished)));
     const box = await panel.boundingBox();
-    expect(box).toMatchObject({ x: 0, y: 0, width: 375, height: 740 });
-    await page.waitForTimeout(300);
+    expect(box && [box.x, box.y, box.width, box.height].map(Math.round)).toEqual([0, 0, 375, 740]);
     expect(await isInViewport(page, '[data-testid="side-panel"] mark')).toBe(true);
     await screenshot(page, 'real-mobile-source');
     await page.getByRole('button', { name: '关闭面板' }).click();
