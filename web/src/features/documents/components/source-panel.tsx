@@ -95,8 +95,11 @@ function LoadedDocument({ document, highlight, outlineOpen }: { document: Docume
       {highlight && (
         <div className="cited-callout" data-testid="cited-callout">
           <p className="cited-label">
-            出处 {highlight.n}
-            {path && <span className="cited-path"> · {path}</span>}
+            <strong>出处 {highlight.n}</strong>
+            <span className="cited-source">
+              {formatTitle(document.title)}
+              {path && ` › ${path}`}
+            </span>
           </p>
           {range ? (
             <button type="button" className="text-button" onClick={() => scrollToMark('smooth')}>
