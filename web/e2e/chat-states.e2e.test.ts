@@ -28,6 +28,12 @@ afterAll(async () => {
 const input = () => tab.page.getByRole('textbox', { name: '输入问题' });
 const lastAnswer = () => tab.page.getByTestId('assistant-message').last();
 
+/** Waits until the newest reply (not an older one) reaches `status`. */
+async function lastAnswerSettles(status: 'done' | 'stopped' | 'error' = 'done') {
+  await lastAnswer().and(tab.page.locator(`[data-status="${status}"]`)).waitFor();
+  return lastAnswer();
+}
+
 async function ask(question: string) {
   await input().fill(question);
   await input().press('Enter');
@@ -39,7 +45,7 @@ describe('chat states against the mock API', () => {
     mock.setChatBehavior('answer');
     await expect(page.title()).resolves.toContain('政策问答');
     await ask('滇中城市群常住人口城镇化率到2025年要达到多少？');
-    await lastAnswer().and(page.locator('[data-status="done"]')).waitFor();
+    await lastAnswerSettles();
 
     expect(mock.chatRequests.at(-1)).toEqual({
       messages: [{ role: 'user', content: '滇中城市群常住人口城镇化率到2025年要达到多少？' }],
@@ -106,7 +112,8 @@ describe('chat states against the mock API', () => {
     expect(mock.chatRequests.length).toBe(before);
 
     await input().press('Enter');
-    await page.locator('[data-testid="assistant-message"][data-status="done"]').nth(1).waitFor();
+    await lastAnswerSettles();
+    await expect(page.getByTestId('assistant-message').count()).resolves.toBe(2);
     const sent = mock.chatRequests.at(-1)!;
     expect(sent.messages.map((message) => message.role)).toEqual(['user', 'assistant', 'user']);
     expect(sent.messages[1].content).toContain('65%左右');
@@ -122,7 +129,7 @@ describe('chat states against the mock API', () => {
     await lastAnswer().getByText('到2025年，滇中城市群').waitFor();
     await stop.click();
     await Promise.race([mock.streamCancelled(), new Promise((_, reject) => setTimeout(() => reject(new Error('stream not cancelled')), 5000))]);
-    await expect(lastAnswer().getAttribute('data-status')).resolves.toBe('stopped');
+    await lastAnswerSettles('stopped');
     await expect(lastAnswer().textContent()).resolves.toContain('已停止生成');
     await page.getByRole('button', { name: '发送' }).waitFor();
   });
@@ -140,8 +147,7 @@ describe('chat states against the mock API', () => {
 
     mock.setChatBehavior('answer');
     await alert.getByRole('button', { name: '重试' }).click();
-    await page.locator('[data-testid="assistant-message"][data-status="done"]').last().waitFor();
-    await expect(lastAnswer().getAttribute('data-status')).resolves.toBe('done');
+    await lastAnswerSettles();
     await expect(input().inputValue()).resolves.toBe('');
     await expect(page.getByTestId('chat-error').count()).resolves.toBe(0);
   });
@@ -167,7 +173,7 @@ describe('chat states against the mock API', () => {
     await page.getByTestId('new-chat').click();
     await page.getByTestId('empty-state').waitFor();
     await ask('火星移民有什么政策？');
-    await page.locator('[data-testid="assistant-message"][data-status="done"]').waitFor();
+    await lastAnswerSettles();
     await expect(lastAnswer().getAttribute('data-answered')).resolves.toBe('false');
     await lastAnswer().getByTestId('answer-unanswered').waitFor();
     await expect(lastAnswer().getByTestId('source-list').count()).resolves.toBe(0);
@@ -177,7 +183,8 @@ describe('chat states against the mock API', () => {
   it('accepts a plain JSON reply from a server that does not stream', async () => {
     mock.setChatBehavior('json');
     await ask('滇中城市群常住人口城镇化率到2025年要达到多少？');
-    await tab.page.locator('[data-testid="assistant-message"][data-status="done"]').last().getByTestId('citation').first().waitFor();
+    const answer = await lastAnswerSettles();
+    await expect(answer.getByTestId('citation').count()).resolves.toBe(3);
   });
 
   it('opens any document from the library with its outline', async () => {
