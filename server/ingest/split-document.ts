@@ -62,11 +62,14 @@ function samePath(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((heading, i) => heading === b[i]);
 }
 
+/** Neighbours merge when they sit under one heading, or are sibling clauses (same parent heading). */
 function mergeShortUnits(units: Unit[], mergeChars: number): Unit[] {
   const merged: Unit[] = [];
   for (const unit of units) {
     const last = merged[merged.length - 1];
-    if (last && samePath(last.path, unit.path) && unit.end - last.start <= mergeChars) {
+    const siblings = last && last.path.length > 0 && last.path.length === unit.path.length && samePath(last.path.slice(0, -1), unit.path.slice(0, -1));
+    if (last && (samePath(last.path, unit.path) || siblings) && unit.end - last.start <= mergeChars) {
+      if (!samePath(last.path, unit.path)) last.path = last.path.slice(0, -1);
       last.end = unit.end;
     } else {
       merged.push({ ...unit });

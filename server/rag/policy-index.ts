@@ -24,6 +24,9 @@ export interface SearchOptions {
 export const maxK = 50;
 const rrfK = 60;
 const duplicateThreshold = 0.85;
+/** How much the document's own relevance adds to a chunk's score (share of the best chunk score). */
+export const documentPrior = { weight: 0.25 };
+const documentPriorWeight = documentPrior.weight;
 
 export class PolicyIndex {
   readonly documents: PolicyDocument[];
@@ -34,6 +37,8 @@ export class PolicyIndex {
   private readonly chunkPositions = new Map<string, number[]>();
   private readonly chunkIndexById = new Map<string, number>();
   private readonly bigramSets: (Set<string> | undefined)[];
+  private readonly documentOrder: string[];
+  private readonly documentBm25: Bm25Index;
 
   constructor(
     readonly stored: StoredIndex,
@@ -49,6 +54,16 @@ export class PolicyIndex {
       this.chunkPositions.set(chunk.documentId, positions);
       this.chunkIndexById.set(chunk.id, i);
     });
+    // Whole-document BM25 (title weighted in): a prior that tells apart near-identical notices of
+    // different cities or departments by what the rest of the document says.
+    const documentTokens = new Map<string, string[]>();
+    for (const chunk of stored.chunks) {
+      const tokens = documentTokens.get(chunk.documentId) ?? [...chunk.contextTokens, ...chunk.contextTokens];
+      tokens.push(...chunk.tokens);
+      documentTokens.set(chunk.documentId, tokens);
+    }
+    this.documentOrder = [...documentTokens.keys()];
+    this.documentBm25 = new Bm25Index(this.documentOrder.map((id) => ({ tokens: documentTokens.get(id)!, bigrams: [], context: [] })));
     this.bigramSets = new Array(stored.chunks.length);
     tokenize('预热分词词典'); // loads jieba's dictionary now rather than on the first question
     this.dense = embedder && stored.dense ? stored.dense : undefined;
@@ -91,7 +106,7 @@ export class PolicyIndex {
     const useLexical = mode !== 'dense' || !useDense;
     const pool = Math.max(50, limit * 5);
 
-    const lexical = useLexical ? this.bm25.search(this.queryFields(query), { k: pool, allowed }) : [];
+    const lexical = useLexical ? this.lexicalSearch(query, pool, allowed) : [];
     let ranked: { doc: number; score: number }[];
     if (useDense) {
       const vector = queryVector ?? (await this.embedder!.embedQuery(query));
@@ -101,6 +116,22 @@ export class PolicyIndex {
       ranked = lexical;
     }
     return this.collapse(ranked, limit).map(({ doc, score }) => this.result(doc, score));
+  }
+
+  /** Chunk BM25 plus a share of its document's BM25, re-ranked over a wide candidate pool. */
+  private lexicalSearch(query: string, pool: number, allowed?: Set<number>): { doc: number; score: number }[] {
+    const fields = this.queryFields(query);
+    const candidates = this.bm25.search(fields, { k: pool * 4, allowed });
+    if (candidates.length === 0) return candidates;
+    const documentScores = new Map<string, number>();
+    const ranked = this.documentBm25.search({ tokens: fields.tokens, bigrams: [], context: [] }, { k: this.documentOrder.length });
+    const topDocument = ranked[0]?.score ?? 0;
+    for (const { doc, score } of ranked) documentScores.set(this.documentOrder[doc], topDocument > 0 ? score / topDocument : 0);
+    const topChunk = candidates[0].score;
+    return candidates
+      .map(({ doc, score }) => ({ doc, score: score + documentPriorWeight * topChunk * (documentScores.get(this.chunks[doc].documentId) ?? 0) }))
+      .sort((a, b) => b.score - a.score || a.doc - b.doc)
+      .slice(0, pool);
   }
 
   private result(doc: number, score: number): SearchResult {
