@@ -203,6 +203,34 @@ describe('chat states against the mock API', () => {
     await expect(page.getByTestId('side-panel').count()).resolves.toBe(0);
   });
 
+  it('can be used with the keyboard alone', async () => {
+    const { page } = tab;
+    mock.setChatBehavior('answer');
+    await page.getByTestId('new-chat').click();
+    await input().focus();
+    await input().fill('滇中城市群常住人口城镇化率到2025年要达到多少？');
+    await page.keyboard.press('Enter');
+    await lastAnswerSettles();
+    // Tab from the top of the answer reaches the first citation; Enter opens it; Escape closes and returns focus.
+    await lastAnswer().getByRole('heading').first().evaluate((heading) => {
+      heading.setAttribute('tabindex', '-1');
+      (heading as HTMLElement).focus();
+    });
+    await page.keyboard.press('Tab');
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+    await expect(focused()).resolves.toBe('citation');
+    await page.getByRole('tooltip').waitFor();
+    const ring = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    expect(ring).not.toBe('none');
+    await screenshot(page, 'mock-keyboard-focus');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('source-highlight').waitFor();
+    await expect(page.evaluate(() => document.activeElement?.closest('[data-testid="side-panel"]') !== null)).resolves.toBe(true);
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('side-panel').count()).resolves.toBe(0);
+    await expect(focused()).resolves.toBe('citation');
+  });
+
   it('says the server is unreachable when it is down, keeping the draft', async () => {
     const { page } = tab;
     await mock.close();

@@ -86,6 +86,16 @@ describe('policy chat against the real server', () => {
     await expect(sources.first().textContent()).resolves.toMatch(/《.+》/);
   });
 
+  it('says plainly when the documents hold no answer, without sources', async () => {
+    const page = await newTab();
+    const answer = await ask(page, '火星移民有什么补贴政策？');
+    await expect(answer.getAttribute('data-answered')).resolves.toBe('false');
+    await answer.getByTestId('answer-unanswered').waitFor();
+    await expect(answer.getByTestId('source-list').count()).resolves.toBe(0);
+    await expect(answer.getByTestId('citation').count()).resolves.toBe(0);
+    await screenshot(page, 'real-unanswered');
+  });
+
   it('summarises across documents in 摘要 mode', async () => {
     const page = await newTab();
     await page.getByRole('button', { name: '摘要' }).click();

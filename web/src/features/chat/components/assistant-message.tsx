@@ -58,8 +58,8 @@ export function AssistantMessage({ message, isLast, onOpenCitation, onRetry }: A
             i
           </span>
           <div>
-            <p className="notice-title">未找到可引用的条款</p>
             <AnswerBody markdown={content} citations={[]} onOpenCitation={onOpenCitation} />
+            <p className="notice-hint">可以换个说法再问，或在“范围”中选择其他文件；也可以打开“文件库”直接查阅原文。</p>
           </div>
         </div>
       )}
@@ -93,9 +93,9 @@ export function AssistantMessage({ message, isLast, onOpenCitation, onRetry }: A
         </>
       )}
 
-      {status === 'done' && content && (
+      {status === 'done' && content && !unanswered && (
         <div className="message-actions">
-          <CopyAnswerButton answer={content} citations={unanswered ? [] : citedInText(content, message.citations, true)} />
+          <CopyAnswerButton answer={content} citations={citedInText(content, message.citations, true)} />
         </div>
       )}
     </article>
