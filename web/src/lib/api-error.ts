@@ -6,6 +6,8 @@ export type ApiErrorCode =
   | 'rate_limited'
   | 'not_found'
   | 'not_found:document'
+  | 'payload_too_large'
+  | 'index_unavailable'
   | 'internal'
   | 'network'
   | 'timeout'
@@ -78,9 +80,15 @@ export function describeError(info: ErrorInfo): string {
       ? `提问太频繁了，请约 ${Math.ceil(info.retryAfterSeconds)} 秒后再试。`
       : '提问太频繁了，请稍等片刻再试。';
   }
-  if (code === 'not_found:document') return '所选文件已不在文件库中，请在“检索范围”中重新选择。';
+  if (code === 'not_found:document') return '所选文件已不在文件库中，请在“范围”中重新选择。';
+  if (code === 'not_found:route') return '服务器不支持这个请求，可能需要更新系统版本。';
   if (code.startsWith('not_found')) return '没有找到请求的内容，可能已被移除。';
-  if (code === 'bad_request') return '这次提问没能被受理，请调整问题的表述后再试。';
+  if (code === 'payload_too_large') return '这次提问连同之前的对话内容太长了，请精简问题，或点“新对话”重新开始。';
+  if (code.startsWith('bad_request') || code === 'unsupported_media_type') return '这次提问没能被受理，请调整问题的表述后再试。';
+  if (code === 'unauthorized') return '没有访问权限，请联系系统管理员。';
+  if (code === 'index_unavailable') return '文件索引暂时不可用，可能正在更新，请稍后再试。';
+  if (code === 'llm_unavailable') return '生成回答的语言模型暂时没有响应，请稍后再试。';
+  if (code === 'llm_timeout') return '语言模型响应超时，请稍后再试。';
   if (code === 'network') return '暂时连不上服务器，请检查网络或稍后再试。';
   if (code === 'timeout') return '服务器响应超时，请稍后再试。';
   if (code === 'stream_interrupted') return '回答传输中断了，请重试。';

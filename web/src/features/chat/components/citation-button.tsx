@@ -1,5 +1,5 @@
 // An inline [n] marker: hover or focus shows the quoted clause, click opens it in the source panel.
-import { useId, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { formatSectionPath, formatTitle } from '../../../lib/format';
 import type { Citation } from '../api/types';
 
@@ -31,6 +31,17 @@ export function CitationButton({ citation, onOpen }: CitationButtonProps) {
     setOpen(false);
     setPosition(null);
   };
+
+  // The tooltip is placed once; any scroll (page, chat column) would leave it floating elsewhere.
+  useEffect(() => {
+    if (!open) return;
+    const onScroll = () => {
+      setOpen(false);
+      setPosition(null);
+    };
+    window.addEventListener('scroll', onScroll, { capture: true, passive: true });
+    return () => window.removeEventListener('scroll', onScroll, { capture: true });
+  }, [open]);
 
   return (
     <span className="citation">
