@@ -29,6 +29,9 @@ const boilerplatePatterns: RegExp[] = [
 /** Ends of a line after which a line break is a real paragraph end. */
 const sentenceEnd = /[。！？；：!?;:”』」）)…]$/;
 
+/** Shortest line a page-number marker can follow and still count as cutting a sentence. */
+const minPageChars = 60;
+
 /** A web page's own repeated header: "…成都示范⑮(2)" splits the article into pages. */
 const pageHeaderSuffix = /[(（]\d{1,2}[)）]$/;
 
@@ -88,8 +91,10 @@ function joinPageBreaks(lines: string[]): string[] {
 
   const pageLines = new Set<number>();
   let run: number[] = [];
+  // A page break cuts a page's worth of running text; a short line before "2、" is a list heading, not a cut sentence.
+  const cutsSentence = (i: number) => i > 0 && lines[i - 1].length >= minPageChars && !sentenceEnd.test(lines[i - 1]);
   const flush = () => {
-    const cuts = run.filter((i) => i > 0 && !sentenceEnd.test(lines[i - 1])).length;
+    const cuts = run.filter(cutsSentence).length;
     if (run.length >= 3 && cuts * 2 >= run.length) run.forEach((i) => pageLines.add(i));
     run = [];
   };
