@@ -2,7 +2,7 @@
 import type { PolicyIndex } from '../rag/policy-index.js';
 import { foldWidth } from '../rag/tokenize.js';
 import type { AnalysedQuestion } from './question-analysis.js';
-import { holdsNumber, type ScoredSentence } from './score-sentences.js';
+import { holdsNumber, regionFits, unknownTopicWords, type ScoredSentence } from './score-sentences.js';
 
 /** A citation: the exact quoted span of a clause, with offsets into its document's text. */
 export interface Citation {
@@ -27,8 +27,10 @@ export interface DraftAnswer {
  * below `minCoverage` of the question's weighted terms, the corpus is taken not to answer.
  */
 export const extractiveSettings = {
-  minCoverage: 0.3,
-  minScore: 0.3,
+  minCoverage: 0.2,
+  minScore: 0.2,
+  /** With a topic word the corpus never uses (限购, 个人所得税), more of the question must be covered. */
+  unknownTopicCoverage: 0.25,
   /** A further sentence joins the answer when it scores at least this share of the best one. */
   companionRatio: 0.85,
   listCompanionRatio: 0.75,
@@ -54,15 +56,19 @@ export function composeAnswer({ question, scored, index }: { question: AnalysedQ
   // A question asking for a figure is answered by a sentence holding one, or not at all.
   const candidates = question.asksNumber ? scored.filter((sentence) => holdsNumber(sentence.text)) : scored;
   const best = candidates[0];
-  if (!best || best.coverage < extractiveSettings.minCoverage || best.score < extractiveSettings.minScore || missesExactTerm(question, best, index)) {
+  const unknownTopic = unknownTopicWords(question, index).length > 0 && (best?.coverage ?? 0) < extractiveSettings.unknownTopicCoverage;
+  if (!best || unknownTopic || best.coverage < extractiveSettings.minCoverage || best.score < extractiveSettings.minScore || missesExactTerm(question, best, index)) {
     return refusal(closestTitles(scored, index));
   }
-  if (question.crossDocument) {
+  const bestDocument = index.document(best.result.documentId);
+  const oneDocumentCoversAll = question.crossByRegionsOnly && question.regions.every((region) => regionFits({ ...question, regions: [region] }, bestDocument, ''));
+  if (question.crossDocument && !oneDocumentCoversAll) {
     const groups = pickPerDocument(candidates, 2, Math.max(extractiveSettings.minCoverage, 0.6 * best.coverage));
     if (groups.length >= 2) return render(groups, 'inline');
   }
-  const ratio = question.asksList ? extractiveSettings.listCompanionRatio : extractiveSettings.companionRatio;
-  const limit = question.asksList ? extractiveSettings.maxListSentences : extractiveSettings.maxSentences;
+  const wide = question.asksList || question.crossDocument;
+  const ratio = wide ? extractiveSettings.listCompanionRatio : extractiveSettings.companionRatio;
+  const limit = wide ? extractiveSettings.maxListSentences : extractiveSettings.maxSentences;
   const picked: ScoredSentence[] = [best];
   let chars = best.text.length;
   for (const sentence of candidates.slice(1)) {
@@ -146,7 +152,7 @@ function render(groups: Group[], layout: 'plain' | 'inline' | 'sections'): Draft
           chunkId: result.chunkId,
           documentId: result.documentId,
           title: result.title,
-          section: result.section,
+          section: sentence.section,
           quote: sentence.text,
           start: sentence.start,
           end: sentence.end,

@@ -1,6 +1,6 @@
 // Question analysis: what a question asks for (a number, a date, a list, who), which regions it names,
 // and how a follow-up is condensed with the turns before it.
-import { queryTokens } from '../rag/tokenize.js';
+import { tokenize } from '../rag/tokenize.js';
 
 export interface ChatTurn {
   role: 'user' | 'assistant';
@@ -22,6 +22,8 @@ export interface AnalysedQuestion {
   asksWho: boolean;
   /** Asks to compare or collect across documents or regions. */
   crossDocument: boolean;
+  /** Cross-document only because it names two or more places (one document may cover both). */
+  crossByRegionsOnly: boolean;
   /** Region names the question mentions (provinces and major cities). */
   regions: string[];
   isFollowUp: boolean;
@@ -32,6 +34,8 @@ const regionNames = [
   '川渝', '成渝', '成都', '昆明', '贵阳', '滇中', '黔中', '川南', '渝西', '天府新区', '两江新区', '粤港澳', '长三角', '京津冀',
 ];
 
+const crossWords = /分别|各省|各地|各文件|各个文件|哪些文件|几个文件|对比|比较|异同|区别|两地|两省|各自|都怎么|各方/;
+
 const followUpMarkers = /^(那|那么|其中|此外|另外|还有|并且|而且|它|它们|这|这个|这些|该|上述|以上|同时|对应|相应|关于这)|呢[？?]?$|[吗么][？?]?$|^(哪些|多少|几|什么时候|何时)/;
 
 /** Reads a conversation's last user question and, for a follow-up, the context it leans on. */
@@ -39,15 +43,19 @@ export function analyseQuestion(messages: ChatTurn[]): AnalysedQuestion {
   const userTurns = messages.filter((message) => message.role === 'user').map((message) => message.content.trim());
   const question = userTurns[userTurns.length - 1] ?? '';
   const earlier = userTurns.slice(0, -1);
-  const focusTokens = queryTokens(question);
+  const focusTokens = [...new Set(tokenize(question))];
   const regions = regionNames.filter((name) => question.includes(name));
   const isFollowUp =
     earlier.length > 0 &&
     (followUpMarkers.test(question) || question.length <= 14 || (regions.length === 0 && focusTokens.length <= 4));
 
   const previous = earlier[earlier.length - 1] ?? '';
-  const contextTokens = isFollowUp ? queryTokens(previous).filter((token) => !focusTokens.includes(token)) : [];
-  const retrievalQuery = isFollowUp ? `${previous} ${question}` : question;
+  // "成都呢？" after a question about 重庆: the new place replaces the old one, it does not add to it.
+  const replacedRegions = regions.length > 0 ? regionNames.filter((name) => previous.includes(name)) : [];
+  const contextTokens = isFollowUp
+    ? [...new Set(tokenize(previous))].filter((token) => !focusTokens.includes(token) && !replacedRegions.some((name) => name.includes(token) || token.includes(name)))
+    : [];
+  const retrievalQuery = isFollowUp ? `${replacedRegions.reduce((text, name) => text.split(name).join(''), previous)} ${question}` : question;
   const inherited = isFollowUp && regions.length === 0 ? regionNames.filter((name) => previous.includes(name)) : [];
 
   return {
@@ -55,11 +63,12 @@ export function analyseQuestion(messages: ChatTurn[]): AnalysedQuestion {
     retrievalQuery,
     focusTokens,
     contextTokens,
-    asksNumber: /多少|几[个项条年%家座]|多大|多高|多长|比例|占比|比重|百分|率(是|要|达|为|多)|规模|数量|金额|额度|几成|多少亿|多少万/.test(question),
+    asksNumber: /多少|(?<!哪)几[个项条年%家座]|多大|多高|多长|比例|占比|比重|百分|率(是|要|达|为|多)|规模|数量|金额|额度|几成|多少亿|多少万/.test(question),
     asksTime: /何时|什么时候|哪一?年|时间|期限|截止|截至|到哪|多久|哪天|日期/.test(question),
     asksList: /哪些|哪几|包括|包含|有什么|列举|分别|主要|都有|几条|几个方面/.test(question),
-    asksWho: /谁|哪个部门|哪些部门|哪个单位|牵头|负责|主体/.test(question),
-    crossDocument: /分别|各省|各地|各文件|各个文件|哪些文件|几个文件|对比|比较|异同|区别|两地|两省|各自|都怎么|各方/.test(question) || regions.length >= 2,
+    asksWho: /谁|哪个部门|哪些部门|哪个单位|哪些单位|哪几家|哪家|单位|机关|牵头|负责|主体/.test(question),
+    crossDocument: crossWords.test(question) || regions.length >= 2,
+    crossByRegionsOnly: !crossWords.test(question) && regions.length >= 2,
     regions: [...new Set([...regions, ...inherited])],
     isFollowUp,
   };

@@ -1,7 +1,7 @@
 // Sentence scoring: how much of what the question asks a sentence of a retrieved clause carries.
 import { splitSentences } from '../ingest/split-sentences.js';
 import type { PolicyIndex } from '../rag/policy-index.js';
-import { bigrams, foldWidth, isDictionaryWord, tokenize } from '../rag/tokenize.js';
+import { bigrams, foldWidth, isDictionaryWord, synonymsOf, tokenize } from '../rag/tokenize.js';
 import type { PolicyDocument, SearchResult } from '../rag/types.js';
 import type { AnalysedQuestion } from './question-analysis.js';
 
@@ -10,6 +10,8 @@ export interface ScoredSentence {
   start: number;
   end: number;
   result: SearchResult;
+  /** Heading path of the innermost section holding the sentence. */
+  section: string[];
   rank: number;
   /** Share of the question's weighted terms the sentence contains (0–1). */
   coverage: number;
@@ -30,9 +32,18 @@ export function questionWeights(question: AnalysedQuestion, index: PolicyIndex):
   return weights;
 }
 
+/** Everyday words a question used that the corpus never does, and that no known synonym stands for. */
+export function unknownTopicWords(question: AnalysedQuestion, index: PolicyIndex): string[] {
+  return question.focusTokens.filter(
+    (token) => index.bm25.documentFrequency(token) === 0 && isDictionaryWord(token) && !synonymsOf(token).some((synonym) => index.bm25.documentFrequency(synonym) > 0),
+  );
+}
+
 /** Unknown terms weigh as much as the rarest: a question about something absent cannot be covered. */
 function idfOf(token: string, index: PolicyIndex, maxIdf: number): number {
   if (index.bm25.documentFrequency(token) === 0) {
+    const known = synonymsOf(token).filter((synonym) => index.bm25.documentFrequency(synonym) > 0);
+    if (known.length > 0) return Math.max(...known.map((synonym) => index.bm25.idf(synonym)));
     // A real word (or figure) the corpus never uses is a topic it does not cover; a fragment jieba's
     // HMM guessed from an unusual phrasing ("圈时") says little.
     return /\d|^[a-z]/.test(token) || isDictionaryWord(token) ? maxIdf : maxIdf * 0.15;
@@ -60,28 +71,27 @@ export function scoreSentences({
   const scored: ScoredSentence[] = [];
   results.forEach((result, rank) => {
     const document = index.document(result.documentId);
-    // Terms naming the document or its section ("川渝", "一干多支", the clause heading) are covered by context.
-    const context = foldWidth(`${document?.title ?? ''} ${document?.region ?? ''} ${result.section.join(' ')}`);
+    // Terms naming the document ("川渝", "一干多支", a title echoed in an intro) say where, not what:
+    // they are neutral. Terms only the clause heading supplies count for most of their weight.
+    const about = foldWidth(`${document?.title ?? ''} ${document?.region ?? ''}`);
+    const heading = foldWidth(result.section.join(' '));
     for (const sentence of splitSentences(result.text, result.start)) {
       if (sentence.text.length < 6) continue;
       const folded = foldWidth(sentence.text);
       const tokens = new Set(tokenize(sentence.text));
       const grams = bigrams(sentence.text);
       const gramSet = new Set(grams);
-      // Terms only the document's title or heading supplies are neutral: they say where, not what.
-      let covered = 0;
+      const found: { weight: number; at: number }[] = [];
       let total = 0;
       for (const [token, weight] of weights) {
-        if (tokens.has(token) || folded.includes(token)) {
-          covered += weight;
-          total += weight;
-        } else if (context.includes(token)) {
-          continue;
-        } else {
-          total += weight;
-          if (token.length >= 2) covered += 0.6 * weight * partialMatch(token, gramSet);
-        }
+        if (about.includes(token)) continue;
+        total += weight;
+        const at = positionOf(folded, token, tokens);
+        if (at >= 0) found.push({ weight, at });
+        else if (heading.includes(token)) found.push({ weight: 0.7 * weight, at: -1 });
+        else if (token.length >= 2) found.push({ weight: 0.6 * weight * partialMatch(token, gramSet), at: -1 });
       }
+      const covered = windowCoverage(found, coverageWindow);
       const coverage = total > 0 ? covered / total : 0;
       if (!/[。！？；!?;]$/.test(sentence.text) && sentence.text.length < 40) continue;
       const gramOverlap = questionGrams.size > 0 ? [...questionGrams].filter((gram) => gramSet.has(gram)).length / questionGrams.size : 0;
@@ -95,10 +105,40 @@ export function scoreSentences({
       if (isHeadingOnly(sentence.text)) score *= 0.6;
       if (sentence.text.length > 140) score -= Math.min(0.12, (sentence.text.length - 140) / 1200);
       if (!regionFits(question, document, result.text)) continue;
-      scored.push({ ...sentence, result, rank, coverage, score });
+      const section = index.sectionAt(result.documentId, sentence.start);
+      scored.push({ ...sentence, result, section: section.length > 0 ? section : result.section, rank, coverage, score });
     }
   });
   return scored.sort((a, b) => b.score - a.score || a.rank - b.rank || a.start - b.start);
+}
+
+/** Matched terms count when they sit within one window of the sentence, so a long list that
+ * mentions everything somewhere does not beat the sentence that says the thing. */
+const coverageWindow = 90;
+
+function windowCoverage(found: { weight: number; at: number }[], window: number): number {
+  const floating = found.filter((term) => term.at < 0).reduce((sum, term) => sum + term.weight, 0);
+  const placed = found.filter((term) => term.at >= 0).sort((a, b) => a.at - b.at);
+  let best = 0;
+  let sum = 0;
+  let left = 0;
+  for (let right = 0; right < placed.length; right++) {
+    sum += placed[right].weight;
+    while (placed[right].at - placed[left].at > window) sum -= placed[left++].weight;
+    best = Math.max(best, sum);
+  }
+  return best + floating;
+}
+
+/** Where a term (or one of its formal synonyms) occurs in a sentence, or -1. */
+function positionOf(folded: string, token: string, tokens: Set<string>): number {
+  const direct = folded.indexOf(token);
+  if (direct >= 0) return direct;
+  for (const synonym of synonymsOf(token)) {
+    const at = folded.indexOf(synonym);
+    if (at >= 0) return at;
+  }
+  return tokens.has(token) ? 0 : -1;
 }
 
 /** Share of a word's character bigrams found in a sentence: credit for words phrased differently. */

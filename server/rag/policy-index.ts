@@ -83,6 +83,15 @@ export class PolicyIndex {
     return i === undefined ? undefined : this.chunks[i];
   }
 
+  /** Heading path of the innermost section containing `offset` (a quote's start) in a document. */
+  sectionAt(documentId: string, offset: number): string[] {
+    let best: string[] = [];
+    for (const section of this.documentsById.get(documentId)?.sections ?? []) {
+      if (section.start <= offset && offset < section.end && section.path.length >= best.length) best = section.path;
+    }
+    return best;
+  }
+
   /** Number of chunks per document. */
   chunkCount(documentId: string): number {
     return this.chunkPositions.get(documentId)?.length ?? 0;

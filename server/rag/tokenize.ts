@@ -27,7 +27,8 @@ export function isDictionaryWord(word: string): boolean {
 
 /** Function words and question words that carry no topic. */
 const stopWords = new Set(
-  `的 了 和 与 及 以及 等 等等 在 是 为 为了 对 对于 将 把 被 从 以 其 之 或 或者 而 并 并且 也 都 要 有 由 于 向 按 按照 至 到 上 下 中 内 个 各 该 这 那 这些 那些 此 所 其中 一 一个 一些 啊 吗 呢 吧 么 嘛 哪 哪些 哪个 哪里 哪儿 什么 多少 几 几个 如何 怎么 怎样 怎么样 为何 为什么 是否 是不是 请问 请 问 分别 具体 有关 相关 关于 方面 进行 给予 提出 明确 规定 内容 情况 主要 哪方面 需要 应当 应该 可以 能 能够 会 我 我们 你 你们 他们 它 它们 文件 政策 方案 一下 谁 何 呢 么 还 又 就 则 即 如 若 没有 不 给 让 使 通过 以下 以上 提到 提及 说 讲 里 里面 当中 多 怎 何时 时候 什么时候 安排 做法 表述 提法 强调 打算 相同 不同 各自 一样 对待 名字 叫 什么样 能不能 不能 还会 已经 之间 方便 更 这件 事 准备 怎样 怎么说 说法 如何 规划 怎么办 可不可以 是不是 有没有 吗 都 提 部署 情况 哪方面 方面 文中 文里 文件里 里 中 那 那么 其 以及`.split(/\s+/),
+  `的 了 和 与 及 以及 等 等等 在 是 为 为了 对 对于 将 把 被 从 以 其 之 或 或者 而 并 并且 也 都 要 有 由 于 向 按 按照 至 到 上 下 中 内 个 各 该 这 那 这些 那些 此 所 其中 一 一个 一些 啊 吗 呢 吧 么 嘛 哪 哪些 哪个 哪里 哪儿 什么 多少 几 几个 如何 怎么 怎样 怎么样 为何 为什么 是否 是不是 请问 请 问 分别 具体 有关 相关 关于 方面 进行 给予 提出 明确 规定 内容 情况 主要 哪方面 需要 应当 应该 可以 能 能够 会 我 我们 你 你们 他们 它 它们 文件 政策 方案 一下 谁 何 呢 么 还 又 就 则 即 如 若 没有 不 给 让 使 通过 以下 以上 提到 提及 说 讲 里 里面 当中 多 怎 何时 时候 什么时候 安排 做法 表述 提法 强调 打算 相同 不同 各自 一样 对待 名字 叫 什么样 能不能 不能 还会 已经 之间 方便 更 这件 事 准备 怎样 怎么说 说法 如何 规划 怎么办 可不可以 是不是 有没有 吗 都 提 部署 情况 哪方面 方面 文中 文里 文件里 里 中 那 那么 其 以及
+一共 总共 几家 哪几 哪几个 哪几家 哪几项 几小时 几年 一年 哪一年 几条 几项 几种 还有 只是 依据 用来 还要 多长 长时间 多长时间 受到 上级 牵头 分别是 都是 是什么 有哪些 什么样 哪一个 哪种 哪类 哪里 在哪 在哪里 能否 可否 会不会 应该 需不需要 必须 得到 获得 有何 何种`.split(/\s+/),
 );
 
 /** Words that commonly stand in web copies with a censored character ("省*府"). */
@@ -156,10 +157,21 @@ const querySynonyms: Record<string, string[]> = {
   多少钱: ['金额', '标准', '元'],
 };
 
+/** The formal words (as tokens) a policy text may use for an everyday word. */
+export function synonymsOf(token: string): string[] {
+  const listed = querySynonyms[token];
+  if (!listed) return [];
+  let tokens = synonymTokens.get(token);
+  if (!tokens) {
+    tokens = [...new Set(listed.flatMap((synonym) => tokenize(synonym)))].filter((synonym) => synonym !== token);
+    synonymTokens.set(token, tokens);
+  }
+  return tokens;
+}
+const synonymTokens = new Map<string, string[]>();
+
 /** Query tokens: the text's tokens plus the formal synonyms of everyday words in it. */
 export function queryTokens(query: string): string[] {
   const tokens = tokenize(query);
-  const expanded = [...tokens];
-  for (const token of tokens) for (const synonym of querySynonyms[token] ?? []) expanded.push(...tokenize(synonym));
-  return [...new Set(expanded)];
+  return [...new Set([...tokens, ...tokens.flatMap(synonymsOf)])];
 }
