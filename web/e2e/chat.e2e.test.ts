@@ -116,6 +116,7 @@ describe('policy chat against the real server', () => {
     await page.getByTestId('scope-button').click();
     const picker = page.getByTestId('scope-panel');
     await picker.getByRole('checkbox', { name: /贵州/ }).check();
+    await screenshot(page, 'real-scope-picker');
     await picker.getByRole('button', { name: '完成' }).click();
     await expect(page.getByTestId('scope-button').textContent()).resolves.toContain('已选 1 份文件');
 

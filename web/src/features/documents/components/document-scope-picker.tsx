@@ -71,44 +71,46 @@ export function DocumentScopePicker({ documents, selected, onToggle, onClear }: 
       </button>
       {open && (
         <div className="scope-panel" id={panelId} role="dialog" aria-label="选择检索范围" data-testid="scope-panel">
-          <p className="scope-help">只在选中的文件里查找答案。不选则检索全部文件。</p>
-          {documents === null ? (
-            <p className="scope-help">文件列表加载中…</p>
-          ) : (
-            <>
-              {regions.length > 0 && (
+          <div className="scope-body">
+            <p className="scope-help">只在选中的文件里查找答案。不选则检索全部文件。</p>
+            {documents === null ? (
+              <p className="scope-help">文件列表加载中…</p>
+            ) : (
+              <>
+                {regions.length > 0 && (
+                  <fieldset className="scope-group">
+                    <legend>按地区</legend>
+                    <div className="chips">
+                      {regions.map(([region, ids]) => {
+                        const all = ids.every((id) => chosen.has(id));
+                        return (
+                          <button key={region} type="button" className="chip" aria-pressed={all} onClick={() => onToggle(ids, !all)}>
+                            {region}
+                          </button>
+                        );
+                      })}
+                    </div>
+                  </fieldset>
+                )}
                 <fieldset className="scope-group">
-                  <legend>按地区</legend>
-                  <div className="chips">
-                    {regions.map(([region, ids]) => {
-                      const all = ids.every((id) => chosen.has(id));
-                      return (
-                        <button key={region} type="button" className="chip" aria-pressed={all} onClick={() => onToggle(ids, !all)}>
-                          {region}
-                        </button>
-                      );
-                    })}
-                  </div>
+                  <legend>按文件</legend>
+                  <ul className="scope-documents">
+                    {documents.map((document) => (
+                      <li key={document.id}>
+                        <label className="scope-document">
+                          <input type="checkbox" checked={chosen.has(document.id)} onChange={(event) => onToggle([document.id], event.target.checked)} />
+                          <span>
+                            <span className="scope-document-title">{formatTitle(document.title)}</span>
+                            {document.region && <span className="scope-document-region">{document.region}</span>}
+                          </span>
+                        </label>
+                      </li>
+                    ))}
+                  </ul>
                 </fieldset>
-              )}
-              <fieldset className="scope-group">
-                <legend>按文件</legend>
-                <ul className="scope-documents">
-                  {documents.map((document) => (
-                    <li key={document.id}>
-                      <label className="scope-document">
-                        <input type="checkbox" checked={chosen.has(document.id)} onChange={(event) => onToggle([document.id], event.target.checked)} />
-                        <span>
-                          <span className="scope-document-title">{formatTitle(document.title)}</span>
-                          {document.region && <span className="scope-document-region">{document.region}</span>}
-                        </span>
-                      </label>
-                    </li>
-                  ))}
-                </ul>
-              </fieldset>
-            </>
-          )}
+              </>
+            )}
+          </div>
           <div className="scope-actions">
             <button type="button" className="text-button" onClick={onClear} disabled={selected.length === 0}>
               检索全部文件

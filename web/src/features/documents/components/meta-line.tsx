@@ -14,7 +14,7 @@ export function MetaLine({ parts, className, as: Element = 'span' }: MetaLinePro
     <Element className={className}>
       {present.map((part, index) => (
         <Fragment key={index}>
-          {index > 0 && <span aria-hidden="true"> · </span>}
+          {index > 0 && " · "}
           <span className={part.length <= 16 ? 'meta-part' : undefined}>{part}</span>
         </Fragment>
       ))}
