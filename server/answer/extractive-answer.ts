@@ -38,8 +38,8 @@ export const extractiveSettings = {
   maxListSentences: 4,
   /** Per document in cross-document answers and summaries. */
   documentMinCoverage: 0.3,
-  summarySentencesPerDocument: 3,
-  summaryMaxSentences: 14,
+  summarySentencesPerDocument: 4,
+  summaryMaxSentences: 16,
   maxAnswerChars: 900,
 };
 
@@ -63,7 +63,7 @@ export function composeAnswer({ question, scored, index }: { question: AnalysedQ
   const bestDocument = index.document(best.result.documentId);
   const oneDocumentCoversAll = question.crossByRegionsOnly && question.regions.every((region) => regionFits({ ...question, regions: [region] }, bestDocument, ''));
   if (question.crossDocument && !oneDocumentCoversAll) {
-    const groups = pickPerDocument(candidates, 2, Math.max(extractiveSettings.minCoverage, 0.6 * best.coverage));
+    const groups = pickPerDocument(candidates, 3, Math.max(extractiveSettings.minCoverage, 0.5 * best.coverage));
     if (groups.length >= 2) return render(groups, 'inline');
   }
   const wide = question.asksList || question.crossDocument;
@@ -79,13 +79,23 @@ export function composeAnswer({ question, scored, index }: { question: AnalysedQ
     picked.push(sentence);
     chars += sentence.text.length;
   }
+  // "在四川天府新区和重庆分别…": every place the question names gets its own best sentence.
+  if (question.regions.length >= 2) {
+    for (const region of question.regions) {
+      if (picked.some((sentence) => sentence.text.includes(region))) continue;
+      const extra = candidates.find(
+        (sentence) => sentence.text.includes(region) && sentence.coverage >= 0.5 * best.coverage && !picked.some((other) => overlaps(other, sentence)),
+      );
+      if (extra && picked.length < limit + 1) picked.push(extra);
+    }
+  }
   return render([{ documentId: best.result.documentId, sentences: orderSentences(picked) }], 'plain');
 }
 
 /** A cited summary grouped by document; documents without a relevant sentence are left out. */
 export function composeSummary({ scored, index }: { scored: ScoredSentence[]; index: PolicyIndex }): DraftAnswer {
   const top = scored.reduce((max, sentence) => Math.max(max, sentence.coverage), 0);
-  const groups = pickPerDocument(scored, extractiveSettings.summarySentencesPerDocument, Math.max(extractiveSettings.documentMinCoverage, 0.55 * top));
+  const groups = pickPerDocument(scored, extractiveSettings.summarySentencesPerDocument, Math.max(extractiveSettings.documentMinCoverage, 0.45 * top));
   if (groups.length === 0) return refusal(closestTitles(scored, index));
   let budget = extractiveSettings.summaryMaxSentences;
   const bounded = groups
@@ -117,7 +127,7 @@ function pickPerDocument(scored: ScoredSentence[], perDocument: number, minCover
     }
     const group = groups.get(id)!;
     if (group.length >= perDocument) continue;
-    if (sentence.score < 0.8 * documentBest.get(id)! || sentence.coverage < minCoverage * 0.8) continue;
+    if (sentence.score < 0.7 * documentBest.get(id)! || sentence.coverage < minCoverage * 0.8) continue;
     if (group.some((other) => overlaps(other, sentence) || nearDuplicate(other.text, sentence.text))) continue;
     group.push(sentence);
   }

@@ -75,12 +75,7 @@ export function scoreSentences({
     // they are neutral. Terms only the clause heading supplies count for most of their weight.
     const about = foldWidth(`${document?.title ?? ''} ${document?.region ?? ''}`);
     const heading = foldWidth(result.section.join(' '));
-    for (const sentence of splitSentences(result.text, result.start)) {
-      if (sentence.text.length < 6) continue;
-      const folded = foldWidth(sentence.text);
-      const tokens = new Set(tokenize(sentence.text));
-      const grams = bigrams(sentence.text);
-      const gramSet = new Set(grams);
+    for (const { sentence, folded, tokens, gramSet } of analyseClause(result)) {
       const found: { weight: number; at: number }[] = [];
       let total = 0;
       for (const [token, weight] of weights) {
@@ -110,6 +105,30 @@ export function scoreSentences({
     }
   });
   return scored.sort((a, b) => b.score - a.score || a.rank - b.rank || a.start - b.start);
+}
+
+interface AnalysedSentence {
+  sentence: { text: string; start: number; end: number };
+  folded: string;
+  tokens: Set<string>;
+  gramSet: Set<string>;
+}
+
+/** Sentences of a clause with their tokens; cached per chunk, since the index never changes under a service. */
+const clauseCache = new Map<string, AnalysedSentence[]>();
+const clauseCacheLimit = 20_000;
+
+function analyseClause(result: SearchResult): AnalysedSentence[] {
+  const key = `${result.chunkId}@${result.start}:${result.end}`;
+  let analysed = clauseCache.get(key);
+  if (!analysed) {
+    analysed = splitSentences(result.text, result.start)
+      .filter((sentence) => sentence.text.length >= 6)
+      .map((sentence) => ({ sentence, folded: foldWidth(sentence.text), tokens: new Set(tokenize(sentence.text)), gramSet: new Set(bigrams(sentence.text)) }));
+    if (clauseCache.size >= clauseCacheLimit) clauseCache.clear();
+    clauseCache.set(key, analysed);
+  }
+  return analysed;
 }
 
 /** Matched terms count when they sit within one window of the sentence, so a long list that

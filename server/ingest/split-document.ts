@@ -39,23 +39,31 @@ interface Unit {
   path: string[];
 }
 
-/** Heading-only blocks are glued to the next block so a chunk starts with its own heading. */
+/**
+ * Heading-only blocks are glued to the next block under them so a chunk starts with its own heading.
+ * A heading-only block followed by a sibling (short articles such as "第一条 …。") is a clause of its own.
+ */
 function clauseUnits(blocks: Block[]): Unit[] {
   const units: Unit[] = [];
-  let pendingStart: number | undefined;
+  let pending: { start: number; last: Block } | undefined;
   for (const block of blocks) {
+    if (pending && !startsWith(block.path, pending.last.path)) {
+      units.push({ start: pending.start, end: pending.last.end, path: pending.last.path });
+      pending = undefined;
+    }
     if (block.headingOnly) {
-      pendingStart ??= block.start;
+      pending = { start: pending?.start ?? block.start, last: block };
       continue;
     }
-    units.push({ start: pendingStart ?? block.start, end: block.end, path: block.path });
-    pendingStart = undefined;
+    units.push({ start: pending?.start ?? block.start, end: block.end, path: block.path });
+    pending = undefined;
   }
-  if (pendingStart !== undefined && blocks.length > 0) {
-    const last = blocks[blocks.length - 1];
-    units.push({ start: pendingStart, end: last.end, path: last.path });
-  }
+  if (pending) units.push({ start: pending.start, end: pending.last.end, path: pending.last.path });
   return units;
+}
+
+function startsWith(path: string[], prefix: string[]): boolean {
+  return prefix.length <= path.length && prefix.every((heading, i) => heading === path[i]);
 }
 
 function samePath(a: string[], b: string[]): boolean {

@@ -49,6 +49,7 @@ export function structureDocument(text: string): DocumentStructure {
   const stack: { level: number; heading: string; section: Section }[] = [];
   for (const block of raw) {
     if (block.heading !== undefined) {
+      readMisprintedClause(block, stack[stack.length - 1]);
       while (stack.length > 0 && stack[stack.length - 1].level >= block.level) {
         stack.pop()!.section.end = block.start;
       }
@@ -65,6 +66,38 @@ export function structureDocument(text: string): DocumentStructure {
     });
   }
   return { blocks, sections };
+}
+
+const chineseDigits = '零一二三四五六七八九';
+
+/** 1–99 as a Chinese numeral (八, 十二, 二十). */
+function toChineseNumber(n: number): string {
+  const tens = Math.floor(n / 10);
+  const ones = n % 10;
+  if (tens === 0) return chineseDigits[ones];
+  return `${tens === 1 ? '' : chineseDigits[tens]}十${ones === 0 ? '' : chineseDigits[ones]}`;
+}
+
+/** The value of a clause number such as （七） or （十二）; undefined for anything else. */
+function clauseNumber(heading: string): number | undefined {
+  const match = heading.match(/^（([一二三四五六七八九十]{1,3})）/);
+  if (!match) return undefined;
+  const value = match[1].split('十');
+  if (value.length === 1) return chineseDigits.indexOf(value[0]);
+  return (value[0] === '' ? 1 : chineseDigits.indexOf(value[0])) * 10 + (value[1] === '' ? 0 : chineseDigits.indexOf(value[1]));
+}
+
+/**
+ * A "(8)" straight after "（七）" (no "(1)" … before it) is an OCR'd "（八）": the clause gets the
+ * level and number of the sibling it really is.
+ */
+function readMisprintedClause(block: RawBlock, open: { level: number; heading: string } | undefined): void {
+  const arabic = block.level === 3 ? block.heading?.match(/^（(\d{1,2})）/) : null;
+  if (!arabic || !open || open.level !== 2) return;
+  const number = Number(arabic[1]);
+  if (number < 2 || clauseNumber(open.heading) !== number - 1) return;
+  block.level = 2;
+  block.heading = `（${toChineseNumber(number)}）${block.heading!.slice(arabic[0].length)}`;
 }
 
 /** Paragraphs (separated by blank lines), further cut where a clause heading starts mid-paragraph. */
