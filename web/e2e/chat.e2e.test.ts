@@ -88,7 +88,7 @@ describe('policy chat against the real server', () => {
 
   it('says plainly when the documents hold no answer, without sources', async () => {
     const page = await newTab();
-    const answer = await ask(page, '火星移民有什么补贴政策？');
+    const answer = await ask(page, '如何申请护照？');
     await expect(answer.getAttribute('data-answered')).resolves.toBe('false');
     await answer.getByTestId('answer-unanswered').waitFor();
     await expect(answer.getByTestId('source-list').count()).resolves.toBe(0);
