@@ -9,6 +9,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { AppError } from './errors.js';
 import type { RagService } from './rag/rag-service.js';
 import { rateLimit } from './rate-limit.js';
+import { adminRoutes } from './routes/admin.js';
 import { chatRoutes } from './routes/chat.js';
 import { documentsRoutes } from './routes/documents.js';
 import { openAiRoutes } from './routes/openai.js';
@@ -67,6 +68,7 @@ export function createApp(service: RagService, { log = defaultLog(service), webD
   app.route('/api/search', searchRoutes(service));
   app.route('/api/chat', chatRoutes(service, logError));
   app.route('/v1', openAiRoutes(service, logError));
+  if (service.config.ADMIN_TOKEN) app.route('/api/admin', adminRoutes(service, service.config.ADMIN_TOKEN));
   app.all('/api/*', () => {
     throw new AppError('not_found:route');
   });
