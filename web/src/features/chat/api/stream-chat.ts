@@ -16,7 +16,7 @@ export interface StreamChatOptions {
 }
 
 /** Streams one answer; resolves with the `done` payload, rejects with ApiError (or the abort reason). */
-export async function streamChat({ request, signal, onCitations, onDelta, connectTimeoutMs = 30_000, idleTimeoutMs = 60_000 }: StreamChatOptions): Promise<ChatResponse> {
+export async function streamChat({ request, signal, onCitations, onDelta, connectTimeoutMs = 30_000, idleTimeoutMs = 90_000 }: StreamChatOptions): Promise<ChatResponse> {
   const controller = new AbortController();
   let timedOut = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
