@@ -63,7 +63,7 @@ export interface Bm25Fields {
 }
 
 /** Field weights and BM25 parameters, chosen on the evals question sets (see evals/README.md). */
-export const bm25Defaults = { k1: 1.2, b: 0.75, bigramWeight: 0.35, contextWeight: 1.0 };
+export const bm25Defaults = { k1: 1.2, b: 0.75, bigramWeight: 0.2, contextWeight: 0.6 };
 
 /** A multi-field BM25 index over chunks; document numbers are positions in the input array. */
 export class Bm25Index {

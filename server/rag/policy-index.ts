@@ -26,7 +26,6 @@ const rrfK = 60;
 const duplicateThreshold = 0.85;
 /** How much the document's own relevance adds to a chunk's score (share of the best chunk score). */
 export const documentPrior = { weight: 0.25 };
-const documentPriorWeight = documentPrior.weight;
 
 export class PolicyIndex {
   readonly documents: PolicyDocument[];
@@ -138,7 +137,7 @@ export class PolicyIndex {
     for (const { doc, score } of ranked) documentScores.set(this.documentOrder[doc], topDocument > 0 ? score / topDocument : 0);
     const topChunk = candidates[0].score;
     return candidates
-      .map(({ doc, score }) => ({ doc, score: score + documentPriorWeight * topChunk * (documentScores.get(this.chunks[doc].documentId) ?? 0) }))
+      .map(({ doc, score }) => ({ doc, score: score + documentPrior.weight * topChunk * (documentScores.get(this.chunks[doc].documentId) ?? 0) }))
       .sort((a, b) => b.score - a.score || a.doc - b.doc)
       .slice(0, pool);
   }
