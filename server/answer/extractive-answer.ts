@@ -56,7 +56,10 @@ export function composeAnswer({ question, scored, index }: { question: AnalysedQ
   // A question asking for a figure is answered by a sentence holding one, or not at all.
   const candidates = question.asksNumber ? scored.filter((sentence) => holdsNumber(sentence.text)) : scored;
   const best = candidates[0];
-  const unknownTopic = unknownTopicWords(question, index).length > 0 && (best?.coverage ?? 0) < extractiveSettings.unknownTopicCoverage;
+  // A topic word the corpus never uses (火星, 限购) needs strong evidence elsewhere: more coverage and
+  // more than one matched term, or the match is a coincidence ("今天天气" → "重污染天气").
+  const unknownTopic =
+    unknownTopicWords(question, index).length > 0 && ((best?.coverage ?? 0) < extractiveSettings.unknownTopicCoverage || (best?.matchedTerms ?? 0) < 2);
   if (!best || unknownTopic || best.coverage < extractiveSettings.minCoverage || best.score < extractiveSettings.minScore || missesExactTerm(question, best, index)) {
     return refusal(closestTitles(scored, index));
   }

@@ -15,6 +15,8 @@ export interface ScoredSentence {
   rank: number;
   /** Share of the question's weighted terms the sentence contains (0–1). */
   coverage: number;
+  /** How many distinct question terms the sentence itself contains. */
+  matchedTerms: number;
   score: number;
 }
 
@@ -77,12 +79,16 @@ export function scoreSentences({
     const heading = foldWidth(result.section.join(' '));
     for (const { sentence, folded, tokens, gramSet } of analyseClause(result)) {
       const found: { weight: number; at: number }[] = [];
+      const grouped: string[] = [];
       let total = 0;
       for (const [token, weight] of weights) {
         if (about.includes(token)) continue;
         total += weight;
         const at = positionOf(folded, token, tokens);
-        if (at >= 0) found.push({ weight, at });
+        if (at >= 0) {
+          found.push({ weight, at });
+          if (!grouped.some((other) => other.includes(token) || token.includes(other))) grouped.push(token);
+        }
         else if (heading.includes(token)) found.push({ weight: 0.7 * weight, at: -1 });
         else if (token.length >= 2) found.push({ weight: 0.6 * weight * partialMatch(token, gramSet), at: -1 });
       }
@@ -101,7 +107,7 @@ export function scoreSentences({
       if (sentence.text.length > 140) score -= Math.min(0.12, (sentence.text.length - 140) / 1200);
       if (!regionFits(question, document, result.text)) continue;
       const section = index.sectionAt(result.documentId, sentence.start);
-      scored.push({ ...sentence, result, section: section.length > 0 ? section : result.section, rank, coverage, score });
+      scored.push({ ...sentence, result, section: section.length > 0 ? section : result.section, rank, coverage, matchedTerms: grouped.length, score });
     }
   });
   return scored.sort((a, b) => b.score - a.score || a.rank - b.rank || a.start - b.start);
