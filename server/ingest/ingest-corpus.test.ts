@@ -1,0 +1,190 @@
+// Ingestion end to end on real files: the seed corpus, incremental re-ingestion, failures and the lexical fallback.
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeTinyModel } from '../../scripts/make-tiny-model';
+import { loadIndex, type StoredIndex } from '../rag/index-store';
+import { ingestToTemporaryIndex, seedCorpusDir, temporaryFolder, writeCorpus } from '../test-support/corpus';
+import { ingestCorpus, type IngestProgress, type IngestReport } from './ingest-corpus';
+
+let seed: Awaited<ReturnType<typeof ingestToTemporaryIndex>>;
+let progress: IngestProgress[];
+let stored: StoredIndex;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  progress = [];
+  seed = await ingestToTemporaryIndex(seedCorpusDir, { onProgress: (event) => progress.push(event) });
+  cleanups.push(seed.remove);
+  stored = await loadIndex({ directory: seed.indexDir });
+});
+
+afterAll(async () => {
+  for (const cleanup of cleanups) await cleanup();
+});
+
+describe('ingestCorpus on the seed corpus', () => {
+  it('indexes all five documents with their manifest titles and no failures', () => {
+    expect(seed.report).toMatchObject({ documents: 5, reusedDocuments: 0, dense: false, denseOffReason: 'no embedding model configured', failures: [] });
+    expect(seed.report.chunks).toBe(stored.chunks.length);
+    expect(seed.report.chunks).toBeGreaterThan(100);
+    expect(stored.documents.map((document) => document.title)).toContain('《云南省促进区域协调发展实施方案》');
+    for (const document of stored.documents) expect(stored.chunks.some((chunk) => chunk.documentId === document.id)).toBe(true);
+  });
+
+  it('reports progress through scan, load, split, index and write, ending with write done', () => {
+    const stages = [...new Set(progress.map((event) => event.stage))];
+    expect(stages).toEqual(['scan', 'load', 'split', 'index', 'write']);
+    expect(progress.filter((event) => event.stage === 'load').map((event) => event.detail)).toEqual([
+      '000_4bcd560a825d6a61.txt',
+      '001_58f006bc1ad22d16.txt',
+      '002_811b25c4de862b70.txt',
+      '003_a9fca6c13887d7f9.txt',
+      '004_94f624e435746e0d.txt',
+    ]);
+    expect(progress[progress.length - 1]).toEqual({ stage: 'write', done: 1, total: 1 });
+  });
+
+  it('gives every chunk of the corpus offsets that slice its text out of the cleaned document', () => {
+    const byId = new Map(stored.documents.map((document) => [document.id, document]));
+    const mismatches = stored.chunks.filter((chunk) => byId.get(chunk.documentId)!.text.slice(chunk.start, chunk.end) !== chunk.text);
+    expect(mismatches.map((chunk) => chunk.id)).toEqual([]);
+    for (const chunk of stored.chunks) {
+      expect(chunk.text.trim().length).toBeGreaterThan(0);
+      expect(chunk.tokens.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('covers each document with non-overlapping chunks in order, none much over 400 characters', () => {
+    for (const document of stored.documents) {
+      const chunks = stored.chunks.filter((chunk) => chunk.documentId === document.id);
+      for (let i = 1; i < chunks.length; i++) expect(chunks[i].start).toBeGreaterThanOrEqual(chunks[i - 1].end);
+      for (const chunk of chunks) expect(chunk.text.length).toBeLessThanOrEqual(420);
+      const covered = chunks.reduce((sum, chunk) => sum + chunk.text.replace(/\s/g, '').length, 0);
+      expect(covered).toBe(document.text.replace(/\s/g, '').length);
+    }
+  });
+
+  it('gives every chunk a heading path that is one of its document\'s sections', () => {
+    const sectionPaths = new Map(stored.documents.map((document) => [document.id, new Set(document.sections.map((section) => section.path.join(' › ')))]));
+    const strays = stored.chunks.filter((chunk) => chunk.section.length > 0 && !sectionPaths.get(chunk.documentId)!.has(chunk.section.join(' › ')));
+    expect(strays.map((chunk) => [chunk.id, chunk.section])).toEqual([]);
+    const airports = stored.chunks.find((chunk) => chunk.text.includes('(九)共同打造国际航空门户枢纽'))!;
+    expect(airports.section).toEqual(['二、合力建设现代基础设施网络', '（九）共同打造国际航空门户枢纽']);
+  });
+
+  it('gives the same chunk ids and offsets when the corpus is ingested again from scratch', async () => {
+    const again = await ingestToTemporaryIndex(seedCorpusDir);
+    cleanups.push(again.remove);
+    const second = await loadIndex({ directory: again.indexDir });
+    const shape = (index: StoredIndex) => index.chunks.map(({ id, start, end, section }) => ({ id, start, end, section }));
+    expect(shape(second)).toEqual(shape(stored));
+  });
+
+  it('reuses every document when nothing changed', async () => {
+    const report = await ingestCorpus({ corpusDir: seedCorpusDir, indexDir: seed.indexDir, embeddingModel: null });
+    expect(report).toMatchObject({ documents: 5, reusedDocuments: 5, chunks: seed.report.chunks, failures: [] });
+    expect((await loadIndex({ directory: seed.indexDir })).chunks).toEqual(stored.chunks);
+  });
+});
+
+describe('ingestCorpus incrementally with the tiny embedding model', () => {
+  let corpusDir: string;
+  let indexDir: string;
+  let modelsDir: string;
+  let modelId: string;
+  const ingest = () => ingestCorpus({ corpusDir, indexDir, embeddingModel: modelId, modelsDir, allowRemoteModels: false });
+
+  beforeAll(async () => {
+    const folder = await temporaryFolder('incremental');
+    cleanups.push(folder.remove);
+    corpusDir = join(folder.path, 'corpus');
+    indexDir = join(folder.path, 'index');
+    modelsDir = join(folder.path, 'models');
+    ({ modelId } = await writeTinyModel({ directory: modelsDir, dimensions: 16 }));
+    await mkdir(corpusDir);
+    for (const file of ['001_58f006bc1ad22d16.txt', '003_a9fca6c13887d7f9.txt']) await copyFile(join(seedCorpusDir, file), join(corpusDir, file));
+  });
+
+  it('embeds every chunk the first time, nothing the second time, and only the edited file after an edit', async () => {
+    const first = await ingest();
+    expect(first).toMatchObject({ documents: 2, reusedDocuments: 0, dense: true, reusedVectors: 0 });
+    expect(first.embeddedChunks).toBe(first.chunks);
+
+    const second = await ingest();
+    expect(second).toMatchObject({ documents: 2, reusedDocuments: 2, embeddedChunks: 0, reusedVectors: first.chunks, chunks: first.chunks });
+
+    const edited = join(corpusDir, '003_a9fca6c13887d7f9.txt');
+    await writeFile(edited, (await readFile(edited, 'utf8')) + '\n\n(十五)强化监督检查。省级有关部门要定期开展督查。\n');
+    const third: IngestReport = await ingest();
+    expect(third.reusedDocuments).toBe(1);
+    expect(third.embeddedChunks).toBeGreaterThan(0);
+    expect(third.embeddedChunks).toBeLessThanOrEqual(2);
+    expect(third.reusedVectors).toBe(third.chunks - third.embeddedChunks);
+    const index = await loadIndex({ directory: indexDir });
+    expect(index.chunks.some((chunk) => chunk.text.includes('(十五)强化监督检查。'))).toBe(true);
+    expect(index.vectors).toHaveLength(index.chunks.length);
+  });
+
+  it('drops a deleted file from the index', async () => {
+    await rm(join(corpusDir, '001_58f006bc1ad22d16.txt'));
+    const report = await ingest();
+    expect(report).toMatchObject({ documents: 1, reusedDocuments: 1, embeddedChunks: 0 });
+    const index = await loadIndex({ directory: indexDir });
+    expect(index.documents.map((document) => document.file)).toEqual(['003_a9fca6c13887d7f9.txt']);
+    expect(index.chunks.every((chunk) => chunk.documentId === index.documents[0].id)).toBe(true);
+  });
+});
+
+describe('ingestCorpus when things go wrong', () => {
+  it('builds the lexical index alone, with one notice line, when the embedding model cannot be loaded', async () => {
+    const folder = await temporaryFolder('no-model');
+    cleanups.push(folder.remove);
+    const notices: string[] = [];
+    const report = await ingestCorpus({
+      corpusDir: seedCorpusDir,
+      indexDir: join(folder.path, 'index'),
+      embeddingModel: 'Xenova/bge-small-zh-v1.5',
+      modelsDir: join(folder.path, 'no-models-here'),
+      allowRemoteModels: false,
+      onNotice: (message) => notices.push(message),
+    });
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/^dense retrieval off: embedding model Xenova\/bge-small-zh-v1\.5 could not be loaded \(.*remote download is disabled\); building the lexical index only$/);
+    expect(notices[0]).not.toContain('\n');
+    expect(report).toMatchObject({ dense: false, documents: 5, embeddedChunks: 0 });
+    const index = await loadIndex({ directory: join(folder.path, 'index') });
+    expect(index.manifest.embedding).toBeNull();
+    expect(index.vectors).toBeUndefined();
+  });
+
+  it('skips an unreadable file with a notice and indexes the rest', async () => {
+    const folder = await temporaryFolder('broken-file');
+    cleanups.push(folder.remove);
+    await writeCorpus(folder.path, {
+      'good.txt': '关于推进区域协调发展的通知\n\n一、总体要求。坚持新发展理念。',
+      'broken.docx': 'this is not a zip file',
+      'empty.txt': '分享\n投诉\n首页',
+    });
+    const notices: string[] = [];
+    const report = await ingestCorpus({ corpusDir: folder.path, indexDir: join(folder.path, '.index'), embeddingModel: null, onNotice: (message) => notices.push(message) });
+    expect(report.documents).toBe(1);
+    expect(report.failures.map((failure) => failure.file).sort()).toEqual(['broken.docx', 'empty.txt']);
+    expect(report.failures.find((failure) => failure.file === 'empty.txt')!.error).toBe('no text left after cleaning');
+    expect(notices.map((notice) => notice.split(':')[0]).sort()).toEqual(['skipped broken.docx', 'skipped empty.txt']);
+  });
+
+  it('refuses an empty folder with a message naming it', async () => {
+    const folder = await temporaryFolder('empty');
+    cleanups.push(folder.remove);
+    await expect(ingestCorpus({ corpusDir: folder.path, indexDir: join(folder.path, 'index'), embeddingModel: null })).rejects.toThrow(
+      `no documents (.txt .md .html .docx .pdf) found in ${folder.path}`,
+    );
+    expect(await readdir(folder.path)).toEqual([]);
+  });
+
+  it('writes the index atomically: only the index folder is left beside it', async () => {
+    const parent = dirname(seed.indexDir);
+    expect(await readdir(parent)).toEqual(['index']);
+  });
+});
