@@ -1,5 +1,5 @@
 // Index storage: writes the index to a temporary folder and renames it into place; verifies on load.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import type { IndexedChunk, PolicyDocument } from './types.js';
@@ -45,7 +45,7 @@ const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes
 export async function saveIndex({ directory, index }: { directory: string; index: Omit<StoredIndex, 'manifest'> & { manifest: Omit<IndexManifest, 'files'> } }): Promise<IndexManifest> {
   const parent = dirname(directory);
   await mkdir(parent, { recursive: true });
-  const staging = join(parent, `.${basename(directory)}.tmp-${process.pid}-${Date.now()}`);
+  const staging = join(parent, `.${basename(directory)}.tmp-${process.pid}-${randomUUID()}`);
   await mkdir(staging, { recursive: true });
   try {
     const files: Record<string, string> = {};
@@ -63,7 +63,7 @@ export async function saveIndex({ directory, index }: { directory: string; index
     const manifest: IndexManifest = { ...index.manifest, files };
     await writeFile(join(staging, 'manifest.json'), JSON.stringify(manifest, null, 2));
 
-    const previous = join(parent, `.${basename(directory)}.old-${process.pid}-${Date.now()}`);
+    const previous = join(parent, `.${basename(directory)}.old-${process.pid}-${randomUUID()}`);
     let moved = false;
     try {
       await rename(directory, previous);
@@ -71,7 +71,13 @@ export async function saveIndex({ directory, index }: { directory: string; index
     } catch {
       // no previous index
     }
-    await rename(staging, directory);
+    try {
+      await rename(staging, directory);
+    } catch (error) {
+      // Put the old index back, so a failed write never leaves the server without one.
+      if (moved) await rename(previous, directory).catch(() => undefined);
+      throw error;
+    }
     if (moved) await rm(previous, { recursive: true, force: true });
     return manifest;
   } catch (error) {

@@ -1,0 +1,177 @@
+// Index storage: round trip, atomic replacement (also when a write fails), and loud refusal of bad indexes.
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { temporaryFolder } from '../test-support/corpus';
+import { IndexError, indexFormatVersion, loadIndex, saveIndex, type StoredIndex } from './index-store';
+import type { IndexedChunk, PolicyDocument } from './types';
+import { VectorIndex } from './vector-index';
+
+// Lets a test make one rename fail, as a full disk or a yanked volume would.
+const injected = vi.hoisted(() => ({ failRenameFrom: undefined as RegExp | undefined }));
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs/promises')>();
+  return {
+    ...actual,
+    rename: async (from: string, to: string) => {
+      if (injected.failRenameFrom?.test(String(from))) throw Object.assign(new Error(`EIO: i/o error, rename '${from}'`), { code: 'EIO' });
+      return actual.rename(from, to);
+    },
+  };
+});
+
+const dimensions = 4;
+
+/** A small index of `texts` (one document, one chunk each), with unit vectors when `dense`. */
+function sampleIndex(texts: string[], { dense = true } = {}): Parameters<typeof saveIndex>[0]['index'] {
+  const text = texts.join('\n\n');
+  const document: PolicyDocument = { id: 'doc', title: '《示例通知》', file: 'doc.txt', text, contentHash: 'hash', sections: [] };
+  let offset = 0;
+  const chunks: IndexedChunk[] = texts.map((chunkText, i) => {
+    const start = text.indexOf(chunkText, offset);
+    offset = start + chunkText.length;
+    return { id: `doc:${String(i).padStart(4, '0')}`, documentId: 'doc', text: chunkText, start, end: offset, section: [], tokens: [chunkText], contextTokens: [] };
+  });
+  const vectors = texts.map((_, i) => Float32Array.from({ length: dimensions }, (_, d) => (d === i % dimensions ? 1 : 0)));
+  return {
+    manifest: {
+      formatVersion: indexFormatVersion,
+      createdAt: '2024-01-01T00:00:00.000Z',
+      embedding: dense ? { modelId: 'tiny/test', dimensions } : null,
+      documents: [{ id: 'doc', file: 'doc.txt', contentHash: 'hash', chunks: chunks.length }],
+      chunkCount: chunks.length,
+    },
+    documents: [document],
+    chunks,
+    ...(dense ? { vectors, dense: VectorIndex.build(vectors, dimensions) } : {}),
+  };
+}
+
+let folder: Awaited<ReturnType<typeof temporaryFolder>>;
+let directory: string;
+
+beforeEach(async () => {
+  folder = await temporaryFolder('index-store');
+  directory = join(folder.path, 'index');
+  injected.failRenameFrom = undefined;
+});
+
+afterEach(async () => {
+  injected.failRenameFrom = undefined;
+  await folder.remove();
+});
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  return promise.then(
+    () => expect.fail('expected a rejection'),
+    (error: Error) => error,
+  );
+}
+
+describe('saveIndex and loadIndex', () => {
+  it('round-trips documents, chunks, vectors and the hnsw graph', async () => {
+    const manifest = await saveIndex({ directory, index: sampleIndex(['第一条。', '第二条。', '第三条。']) });
+    expect(Object.keys(manifest.files).sort()).toEqual(['chunks.json', 'documents.json', 'vectors.bin', 'vectors.hnsw']);
+
+    const loaded = await loadIndex({ directory, expectDimensions: dimensions });
+    expect(loaded.manifest).toEqual(manifest);
+    expect(loaded.chunks.map((chunk) => chunk.text)).toEqual(['第一条。', '第二条。', '第三条。']);
+    expect(loaded.documents[0].text).toBe('第一条。\n\n第二条。\n\n第三条。');
+    expect(loaded.vectors!.map((vector) => Array.from(vector))).toEqual([
+      [1, 0, 0, 0],
+      [0, 1, 0, 0],
+      [0, 0, 1, 0],
+    ]);
+    expect(loaded.dense!.search([0, 0.1, 1, 0], { k: 1 })[0].doc).toBe(2);
+  });
+
+  it('stores a lexical-only index without vector files', async () => {
+    const manifest = await saveIndex({ directory, index: sampleIndex(['第一条。'], { dense: false }) });
+    expect(Object.keys(manifest.files).sort()).toEqual(['chunks.json', 'documents.json']);
+    const loaded = await loadIndex({ directory });
+    expect(loaded.vectors).toBeUndefined();
+    expect(loaded.dense).toBeUndefined();
+  });
+
+  it('replaces an existing index and leaves no temporary folders behind', async () => {
+    await saveIndex({ directory, index: sampleIndex(['旧条款。']) });
+    await saveIndex({ directory, index: sampleIndex(['新条款一。', '新条款二。']) });
+    expect(await readdir(folder.path)).toEqual(['index']);
+    expect((await loadIndex({ directory })).chunks.map((chunk) => chunk.text)).toEqual(['新条款一。', '新条款二。']);
+  });
+
+  it('keeps the old index loadable when writing the new one fails midway', async () => {
+    await saveIndex({ directory, index: sampleIndex(['旧条款。']) });
+    const broken = sampleIndex(['新条款。']);
+    broken.dense = { write: async () => Promise.reject(new Error('ENOSPC: no space left on device')) } as unknown as VectorIndex;
+    await expect(saveIndex({ directory, index: broken })).rejects.toThrow('ENOSPC');
+    expect(await readdir(folder.path)).toEqual(['index']);
+    expect((await loadIndex({ directory })).chunks.map((chunk) => chunk.text)).toEqual(['旧条款。']);
+  });
+
+  it('keeps the old index loadable when moving the new one into place fails', async () => {
+    await saveIndex({ directory, index: sampleIndex(['旧条款。']) });
+    injected.failRenameFrom = /\.index\.tmp-/;
+    await expect(saveIndex({ directory, index: sampleIndex(['新条款。']) })).rejects.toThrow('EIO');
+    injected.failRenameFrom = undefined;
+    expect(await readdir(folder.path)).toEqual(['index']);
+    expect((await loadIndex({ directory })).chunks.map((chunk) => chunk.text)).toEqual(['旧条款。']);
+  });
+});
+
+describe('loadIndex refuses a bad index and says how to rebuild it', () => {
+  beforeEach(async () => {
+    await saveIndex({ directory, index: sampleIndex(['第一条。', '第二条。']) });
+  });
+
+  const rebuild = () => `run \`npm run ingest -- --index ${directory}\` to rebuild it`;
+
+  it('refuses a missing index', async () => {
+    await rm(directory, { recursive: true });
+    const error = await rejection(loadIndex({ directory }));
+    expect(error).toBeInstanceOf(IndexError);
+    expect(error.message).toBe(`no index at ${directory}: ${rebuild()}`);
+  });
+
+  it('refuses a tampered data file (checksum)', async () => {
+    const path = join(directory, 'chunks.json');
+    await writeFile(path, (await readFile(path, 'utf8')).replace('第二条', '第九条'));
+    const error = await rejection(loadIndex({ directory }));
+    expect(error).toBeInstanceOf(IndexError);
+    expect(error.message).toBe(`index file chunks.json in ${directory} does not match its checksum: ${rebuild()}`);
+  });
+
+  it('refuses a missing data file', async () => {
+    await rm(join(directory, 'vectors.hnsw'));
+    const error = await rejection(loadIndex({ directory }));
+    expect(error.message).toBe(`index file vectors.hnsw is missing in ${directory}: ${rebuild()}`);
+  });
+
+  it('refuses an index written in another format version', async () => {
+    const path = join(directory, 'manifest.json');
+    const manifest = JSON.parse(await readFile(path, 'utf8'));
+    await writeFile(path, JSON.stringify({ ...manifest, formatVersion: indexFormatVersion - 1 }));
+    const error = await rejection(loadIndex({ directory }));
+    expect(error).toBeInstanceOf(IndexError);
+    expect(error.message).toBe(`index at ${directory} has format ${indexFormatVersion - 1}, this version reads format ${indexFormatVersion}: ${rebuild()}`);
+  });
+
+  it('refuses a manifest whose chunk count does not match the chunks', async () => {
+    const path = join(directory, 'manifest.json');
+    const manifest = JSON.parse(await readFile(path, 'utf8'));
+    await writeFile(path, JSON.stringify({ ...manifest, chunkCount: 3 }));
+    const error = await rejection(loadIndex({ directory }));
+    expect(error.message).toBe(`index at ${directory} holds 2 chunks but its manifest says 3: ${rebuild()}`);
+  });
+
+  it('refuses vectors of other dimensions than the configured model gives, naming both', async () => {
+    const error = await rejection(loadIndex({ directory, expectDimensions: 512 }));
+    expect(error).toBeInstanceOf(IndexError);
+    expect(error.message).toBe(`index at ${directory} was embedded with tiny/test (4 dimensions) but the configured model gives 512 dimensions: ${rebuild()}`);
+  });
+
+  it('loads an index that is fine', async () => {
+    const loaded: StoredIndex = await loadIndex({ directory, expectDimensions: dimensions });
+    expect(loaded.chunks).toHaveLength(2);
+  });
+});
