@@ -1,0 +1,106 @@
+// Retrieval over the real seed corpus: gold clauses ranked high, filters, bounds and duplicate collapsing.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestToTemporaryIndex, seedCorpusDir, temporaryFolder, writeCorpus } from '../test-support/corpus';
+import { loadIndex } from './index-store';
+import { PolicyIndex } from './policy-index';
+
+let index: PolicyIndex;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  const seed = await ingestToTemporaryIndex(seedCorpusDir);
+  cleanups.push(seed.remove);
+  index = new PolicyIndex(await loadIndex({ directory: seed.indexDir }));
+});
+
+afterAll(async () => {
+  for (const cleanup of cleanups) await cleanup();
+});
+
+describe('PolicyIndex.search on the seed corpus', () => {
+  it.each([
+    ['滇中城市群常住人口城镇化率到2025年要达到多少？', 'yunnan-regional-coordination', '滇中城市群常住人口城镇化率达到65%左右'],
+    ['云南有多少个边境行政村要全部建成新时期小康村？', 'yunnan-regional-coordination', '373个边境行政村全部建成新时期小康村'],
+    ['川渝高竹新区由哪两个地方共建？', 'chengyu-joint-plan', '支持广安、渝北共建川渝高竹新区'],
+    ['川渝大气污染联防联控中要开展哪些污染物的连片整治？', 'chengyu-joint-plan', '开展细颗粒物(PM2.5)和臭氧(O3)污染连片整治'],
+    ['贵州要在对口帮扶城市建设多少个农特产品展销中心？', 'guizhou-regional-mechanism', '在对口帮扶城市加快建设43个农特产品展销中心'],
+    ['贵州新型城镇化空间格局以哪两个都市圈为核心？', 'guizhou-regional-mechanism', '贵阳—贵安—安顺、遵义两个都市圈为核心'],
+    ['天府新区引育了多少家国家高新技术企业？', 'tianfu-new-area-practice', '引育国家高新技术企业4511家'],
+    ['一干多支方案支持设立哪个经济技术开发区？', 'sichuan-yigan-duozhi', '支持设立蓉欧铁路港经济技术开发区'],
+  ])('ranks the clause answering 「%s」 in the top 5', async (question, documentId, quote) => {
+    const results = await index.search(question, { k: 5 });
+    const rank = results.findIndex((result) => result.documentId === documentId && result.text.includes(quote));
+    expect(rank).toBeGreaterThanOrEqual(0);
+    expect(rank).toBeLessThan(5);
+  });
+
+  it('returns results best first, each the exact span of its document with title and heading path', async () => {
+    const results = await index.search('共同打造国际航空门户枢纽', { k: 8 });
+    expect(results[0]).toMatchObject({
+      documentId: 'chengyu-joint-plan',
+      title: '《重庆四川两省市贯彻落实〈成渝地区双城经济圈建设规划纲要〉联合实施方案》',
+      section: ['二、合力建设现代基础设施网络', '（九）共同打造国际航空门户枢纽'],
+    });
+    for (let i = 1; i < results.length; i++) expect(results[i].score).toBeLessThanOrEqual(results[i - 1].score);
+    for (const result of results) expect(index.document(result.documentId)!.text.slice(result.start, result.end)).toBe(result.text);
+  });
+
+  it('searches only the documents it is given', async () => {
+    const results = await index.search('城镇化率', { k: 20, documents: ['guizhou-regional-mechanism'] });
+    expect(results.length).toBeGreaterThan(0);
+    expect(new Set(results.map((result) => result.documentId))).toEqual(new Set(['guizhou-regional-mechanism']));
+    const two = await index.search('生态补偿', { k: 50, documents: ['guizhou-regional-mechanism', 'yunnan-regional-coordination'] });
+    expect(new Set(two.map((result) => result.documentId))).toEqual(new Set(['guizhou-regional-mechanism', 'yunnan-regional-coordination']));
+  });
+
+  it('returns nothing for a filter naming no known document', async () => {
+    expect(await index.search('城镇化率', { documents: ['no-such-document'] })).toEqual([]);
+  });
+
+  it('keeps k between 1 and 50', async () => {
+    expect(await index.search('发展', { k: 3 })).toHaveLength(3);
+    expect(await index.search('发展', { k: 0 })).toHaveLength(1);
+    expect(await index.search('发展', { k: 2.7 })).toHaveLength(2);
+    expect((await index.search('发展', { k: 1000 })).length).toBe(50);
+    expect(await index.search('发展')).toHaveLength(8);
+  });
+
+  it('finds nothing for a query sharing no words with the corpus', async () => {
+    expect(await index.search('宠物狗疫苗接种')).toEqual([]);
+    expect(await index.search('')).toEqual([]);
+  });
+});
+
+describe('PolicyIndex.search over reposted clauses', () => {
+  let reposted: PolicyIndex;
+
+  beforeAll(async () => {
+    const folder = await temporaryFolder('duplicates');
+    cleanups.push(folder.remove);
+    const yunnan = await readFile(join(seedCorpusDir, '003_a9fca6c13887d7f9.txt'), 'utf8');
+    const clause = yunnan.split('\n').find((line) => line.startsWith('(十一)完善基本公共服务均等化机制'))!;
+    await writeCorpus(folder.path, {
+      'original.txt': yunnan,
+      'repost.txt': `转载：云南区域协调发展方案要点\n\n${clause}\n\n(编辑：某某)`,
+      'other.txt': '关于加强生态环境保护的通知\n\n一、加强大气污染防治。严格控制燃煤总量。',
+    });
+    const ingested = await ingestToTemporaryIndex(folder.path);
+    cleanups.push(ingested.remove);
+    reposted = new PolicyIndex(await loadIndex({ directory: ingested.indexDir }));
+  });
+
+  it('returns a clause found in two files only once', async () => {
+    const results = await reposted.search('基本公共服务均等化机制 财政事权和支出责任', { k: 10 });
+    const copies = results.filter((result) => result.text.includes('稳步推进基本公共服务领域省州(市)财政事权和支出责任划分改革'));
+    expect(copies).toHaveLength(1);
+    expect(results.length).toBeGreaterThan(1);
+  });
+
+  it('still finds the repost when the search is limited to it', async () => {
+    const results = await reposted.search('基本公共服务均等化机制', { k: 5, documents: ['repost'] });
+    expect(results[0].documentId).toBe('repost');
+    expect(results[0].text).toContain('(十一)完善基本公共服务均等化机制');
+  });
+});
