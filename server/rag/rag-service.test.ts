@@ -1,0 +1,135 @@
+// The RAG service end to end with the generated tiny ONNX model: real transformers.js + hnswlib, nothing downloaded.
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeTinyModel } from '../../scripts/make-tiny-model';
+import { createApp } from '../app';
+import { seedCorpusDir, temporaryFolder, testConfig } from '../test-support/corpus';
+import { indexIsStale, openRagService, type RagService } from './rag-service';
+
+let root: string;
+let modelsDir: string;
+let modelId: string;
+let corpusDir: string;
+let indexDir: string;
+let service: RagService;
+const notices: string[] = [];
+const cleanups: (() => Promise<void>)[] = [];
+
+const configFor = (env: Record<string, string> = {}) =>
+  testConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, EMBEDDING_MODEL: modelId, MODELS_DIR: modelsDir, ...env });
+
+beforeAll(async () => {
+  const folder = await temporaryFolder('dense');
+  cleanups.push(folder.remove);
+  root = folder.path;
+  modelsDir = join(root, 'models');
+  corpusDir = join(root, 'corpus');
+  indexDir = join(root, 'index');
+  ({ modelId } = await writeTinyModel({ directory: modelsDir, dimensions: 32 }));
+  await cp(seedCorpusDir, corpusDir, { recursive: true });
+  service = await openRagService({ config: configFor(), ingestIfStale: true, onNotice: (message) => notices.push(message) });
+});
+
+afterAll(async () => {
+  for (const cleanup of cleanups) await cleanup();
+});
+
+describe('openRagService with the tiny embedding model', () => {
+  it('ingests the missing index once, with vectors, and says so in one line', () => {
+    expect(notices).toEqual([`index in ${indexDir} is missing or older than ${corpusDir}: ingesting`]);
+    expect(service.index.hasDense).toBe(true);
+    expect(service.index.stored.manifest.embedding).toEqual({ modelId, dimensions: 32 });
+    expect(service.index.stored.vectors).toHaveLength(service.index.chunks.length);
+  });
+
+  it('finds the expected clause by dense retrieval alone', async () => {
+    const results = await service.index.search('共同打造国际航空门户枢纽，建成成都天府国际机场', { k: 5, mode: 'dense' });
+    expect(results[0].section).toEqual(['二、合力建设现代基础设施网络', '（九）共同打造国际航空门户枢纽']);
+    expect(results[0].score).toBeGreaterThan(0);
+    expect(results[0].score).toBeLessThanOrEqual(1);
+  });
+
+  it('fuses dense and lexical rankings in hybrid mode', async () => {
+    const hybrid = await service.index.search('共同打造国际航空门户枢纽，建成成都天府国际机场', { k: 5 });
+    expect(hybrid[0].section).toEqual(['二、合力建设现代基础设施网络', '（九）共同打造国际航空门户枢纽']);
+    const yunnan = await service.index.search('滇中城市群常住人口城镇化率到2025年要达到多少？', { k: 5, mode: 'hybrid' });
+    expect(yunnan.some((result) => result.text.includes('滇中城市群常住人口城镇化率达到65%左右'))).toBe(true);
+  });
+
+  it('restricts dense retrieval to the documents asked for', async () => {
+    const results = await service.index.search('国际航空门户枢纽', { k: 10, mode: 'dense', documents: ['yunnan-regional-coordination'] });
+    expect(results.length).toBeGreaterThan(0);
+    expect(results.every((result) => result.documentId === 'yunnan-regional-coordination')).toBe(true);
+  });
+
+  it('reports dense retrieval and the model in health', async () => {
+    const response = await createApp(service).request('/api/health');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      status: 'ok',
+      documents: 5,
+      chunks: service.index.chunks.length,
+      retrieval: { lexical: true, dense: true, embeddingModel: modelId },
+      llm: { provider: 'extractive', model: null },
+    });
+  });
+
+  it('opens an up-to-date index without ingesting again', async () => {
+    expect(await indexIsStale({ corpusDir, indexDir })).toBe(false);
+    const reopened: string[] = [];
+    const again = await openRagService({ config: configFor(), ingestIfStale: true, onNotice: (message) => reopened.push(message) });
+    expect(reopened).toEqual([]);
+    expect(again.index.hasDense).toBe(true);
+  });
+
+  it('serves lexical retrieval, saying why, when the model the index was built with is gone', async () => {
+    const offline: string[] = [];
+    const lexicalOnly = await openRagService({ config: configFor({ MODELS_DIR: join(root, 'elsewhere') }), onNotice: (message) => offline.push(message) });
+    expect(lexicalOnly.index.hasDense).toBe(false);
+    expect(lexicalOnly.denseOffReason).toBe(`model ${modelId} not found in MODELS_DIR=${join(root, 'elsewhere')} and remote download is disabled`);
+    expect(offline).toEqual([`dense retrieval off: ${lexicalOnly.denseOffReason}`]);
+    const health = await (await createApp(lexicalOnly).request('/api/health')).json();
+    expect(health.retrieval).toEqual({ lexical: true, dense: false, embeddingModel: null, denseOffReason: lexicalOnly.denseOffReason });
+    const results = await lexicalOnly.index.search('共同打造国际航空门户枢纽', { k: 3, mode: 'dense' });
+    expect(results[0].section).toEqual(['二、合力建设现代基础设施网络', '（九）共同打造国际航空门户枢纽']);
+  });
+
+  it('refuses an index whose vectors have other dimensions than the model, naming both and the command', async () => {
+    const otherModels = join(root, 'models-48');
+    await writeTinyModel({ directory: otherModels, dimensions: 48 });
+    await expect(openRagService({ config: configFor({ MODELS_DIR: otherModels }) })).rejects.toThrow(
+      `index ${indexDir} was embedded with 32 dimensions but ${modelId} gives 48: run \`npm run ingest\` to rebuild it`,
+    );
+  });
+});
+
+describe('indexIsStale', () => {
+  it('notices a missing index, an edited file, an added file and a manifest change', async () => {
+    const folder = await temporaryFolder('stale');
+    cleanups.push(folder.remove);
+    const corpus = join(folder.path, 'corpus');
+    const index = join(folder.path, 'index');
+    await cp(seedCorpusDir, corpus, { recursive: true });
+    expect(await indexIsStale({ corpusDir: corpus, indexDir: index })).toBe(true);
+
+    const open = () => openRagService({ config: testConfig({ CORPUS_DIR: corpus, INDEX_DIR: index }), ingestIfStale: true });
+    await open();
+    expect(await indexIsStale({ corpusDir: corpus, indexDir: index })).toBe(false);
+
+    await writeFile(join(corpus, 'extra.txt'), '关于加强生态环境保护的通知\n\n一、加强大气污染防治。');
+    expect(await indexIsStale({ corpusDir: corpus, indexDir: index })).toBe(true);
+    expect((await open()).index.document('extra')?.title).toBe('《关于加强生态环境保护的通知》');
+
+    await writeFile(join(corpus, 'extra.txt'), '关于加强生态环境保护的通知\n\n一、加强水污染防治。');
+    expect(await indexIsStale({ corpusDir: corpus, indexDir: index })).toBe(true);
+    expect((await open()).index.document('extra')?.text).toContain('加强水污染防治');
+
+    const manifestPath = join(corpus, 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
+    manifest.documents[0].title = '《新标题》';
+    await writeFile(manifestPath, JSON.stringify(manifest));
+    expect(await indexIsStale({ corpusDir: corpus, indexDir: index })).toBe(true);
+    expect((await open()).index.document(manifest.documents[0].id)?.title).toBe('《新标题》');
+  });
+});
