@@ -39,9 +39,20 @@ const systemPrompt = `你是政策文件问答助手，回答只能依据用户�
 
 const summaryInstruction = '请按文件分组作摘要：每个文件用“### 《文件名》”作小标题，其下每条要点一行、以“- ”开头并标注 [n]；没有相关条款的文件不要列出；总长度不超过 600 字。';
 
+/**
+ * ChatOpenAI that estimates token counts locally: LangChain otherwise downloads a tiktoken table to
+ * count them, which fails (noisily, and slowly) on machines without internet access.
+ */
+class OfflineChatOpenAI extends ChatOpenAI {
+  override async getNumTokens(content: Parameters<ChatOpenAI['getNumTokens']>[0]): Promise<number> {
+    const text = typeof content === 'string' ? content : JSON.stringify(content);
+    return Math.ceil(text.length / 1.5);
+  }
+}
+
 /** The chat model for the configured OpenAI-compatible endpoint (DeepSeek, Qwen, vLLM, Ollama /v1 …). */
-export function createChatModel(config: Config, { maxTokens = config.LLM_MAX_TOKENS }: { maxTokens?: number } = {}): ChatOpenAI {
-  return new ChatOpenAI({
+export function createChatModel(config: Config, { maxTokens = config.LLM_MAX_TOKENS, streaming = true }: { maxTokens?: number; streaming?: boolean } = {}): ChatOpenAI {
+  return new OfflineChatOpenAI({
     model: config.LLM_MODEL,
     apiKey: config.LLM_API_KEY ?? 'not-needed',
     configuration: { baseURL: config.LLM_BASE_URL },
@@ -49,7 +60,7 @@ export function createChatModel(config: Config, { maxTokens = config.LLM_MAX_TOK
     temperature: 0.1,
     timeout: config.LLM_TIMEOUT_MS,
     maxRetries: 0,
-    streaming: true,
+    streaming,
   });
 }
 
@@ -64,7 +75,7 @@ export function fenceClauses(results: SearchResult[]): string {
 
 /** Rewrites a follow-up into a standalone question with the conversation (the LLM path's condense step). */
 export async function condenseWithLlm({ config, messages, signal }: { config: Config; messages: ChatTurn[]; signal?: AbortSignal }): Promise<string> {
-  const model = createChatModel(config, { maxTokens: 120 });
+  const model = createChatModel(config, { maxTokens: 120, streaming: false });
   const transcript = messages
     .slice(-6)
     .map((message) => `${message.role === 'user' ? '用户' : '助手'}：${message.content.slice(0, 600)}`)
