@@ -32,6 +32,7 @@ export const chatRequest = z
   })
   .superRefine((request, context) => {
     const last = request.messages[request.messages.length - 1];
+    if (!last) return; // min(1) has reported it; zod still runs refinements after that issue
     if (last.role !== 'user') context.addIssue({ code: 'custom', path: ['messages'], message: 'the last message must be from the user' });
     else if (last.content.trim().length === 0) context.addIssue({ code: 'custom', path: ['messages'], message: 'the question must not be empty' });
     else if (last.content.length > limits.questionChars) context.addIssue({ code: 'custom', path: ['messages'], message: `the question must be at most ${limits.questionChars} characters` });
