@@ -1,0 +1,85 @@
+// Regression floor: a fixed subset of the eval sets, run in-process (lexical index, extractive answers),
+// must stay above floors set a few points under the measured values (see evals/README.md).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../server/config';
+import { openInProcessTarget, type EvalTarget } from './eval-target';
+import { loadDataset, type EvalItem } from './load-dataset';
+import { renderHtml } from './render-html';
+import { renderMarkdown } from './render-markdown';
+import { runEvaluation, type EvalRun } from './run-evaluation';
+
+/**
+ * Measured on 2026-11-22 with the subsets below (product = hybrid retrieval, which is lexical
+ * without an embedding model, + answerQuestion). Raise them when the product improves.
+ */
+const floors = {
+  // measured: recall@5 0.904, MRR 0.940, key facts 0.840, citation precision 0.629, faithfulness 1.000, refusal recall 0.8 (4 of 5)
+  policy: { recall5: 0.86, mrr: 0.88, factAccuracy: 0.76, citationPrecision: 0.55, faithfulness: 0.95, refusalRecall: 0.6 },
+  // measured: answer span in top 5 0.867 (13 of 15), recall@5 0.867, key facts 0.733 (11 of 15)
+  heldout: { spanInTop5: 0.8, recall5: 0.8, factAccuracy: 0.66 },
+};
+
+/** The first five questions of every type: 30 across factual, reworded, cross, summary, out_of_corpus, followup. */
+function policySubset(items: EvalItem[]): EvalItem[] {
+  const types = [...new Set(items.map((item) => item.type))];
+  return types.flatMap((type) => items.filter((item) => item.type === type).slice(0, 5));
+}
+
+/** Every twelfth held-out question: 15 spread over the notices. */
+const heldoutSubset = (items: EvalItem[]) => items.filter((_, i) => i % 12 === 0).slice(0, 15);
+
+const config = parseConfig({ LOG_LEVEL: 'silent' });
+const targets: EvalTarget[] = [];
+let policy: EvalRun;
+let heldout: EvalRun;
+
+beforeAll(async () => {
+  const policyTarget = await openInProcessTarget({ corpusDir: 'corpus', config, embeddingModel: null });
+  targets.push(policyTarget);
+  policy = await runEvaluation({ items: policySubset(await loadDataset('evals/datasets/policy-qa.jsonl')), target: policyTarget, dataset: 'policy-qa subset', systems: ['char-bm25', 'product'] });
+  const heldoutTarget = await openInProcessTarget({ corpusDir: 'evals/heldout/notices', config, embeddingModel: null });
+  targets.push(heldoutTarget);
+  heldout = await runEvaluation({ items: heldoutSubset(await loadDataset('evals/heldout/questions.jsonl')), target: heldoutTarget, dataset: 'held-out subset', systems: ['product'] });
+});
+
+afterAll(async () => {
+  await Promise.all(targets.map((target) => target.close()));
+});
+
+describe('eval regression floor', () => {
+  it('runs the fixed subsets', () => {
+    expect(policy.items).toHaveLength(30);
+    expect(new Set(policy.items.map((item) => item.item.type)).size).toBe(6);
+    expect(heldout.items).toHaveLength(15);
+    expect(policy.notes.join(' ')).not.toMatch(/could not be found|failed with an error/);
+  });
+
+  it('keeps retrieval, answer and refusal quality on the policy questions', () => {
+    const product = policy.overall.product!;
+    expect(product.recall5).toBeGreaterThanOrEqual(floors.policy.recall5);
+    expect(product.mrr).toBeGreaterThanOrEqual(floors.policy.mrr);
+    expect(product.factAccuracy).toBeGreaterThanOrEqual(floors.policy.factAccuracy);
+    expect(product.citationPrecision).toBeGreaterThanOrEqual(floors.policy.citationPrecision);
+    expect(product.faithfulness).toBeGreaterThanOrEqual(floors.policy.faithfulness);
+    expect(product.refusalRecall).toBeGreaterThanOrEqual(floors.policy.refusalRecall);
+  });
+
+  it('answers better than a retrieval-only baseline with a naive answer', () => {
+    expect(policy.overall.product!.factAccuracy!).toBeGreaterThan(policy.overall['char-bm25']!.factAccuracy!);
+  });
+
+  it('keeps the answering sentence in the top 5 chunks on held-out notices', () => {
+    const product = heldout.overall.product!;
+    expect(product.spanInTop5).toBeGreaterThanOrEqual(floors.heldout.spanInTop5);
+    expect(product.recall5).toBeGreaterThanOrEqual(floors.heldout.recall5);
+    expect(product.factAccuracy).toBeGreaterThanOrEqual(floors.heldout.factAccuracy);
+  });
+
+  it('renders reports that need nothing from outside the file', () => {
+    const html = renderHtml(policy);
+    expect(html).toContain('<svg');
+    expect(html).not.toMatch(/<script|<link|src="http|href="http/);
+    for (const system of policy.systems) expect(html).toContain(system.label);
+    expect(renderMarkdown(policy)).toContain('| Product |');
+  });
+});

@@ -1,0 +1,160 @@
+// Hand-computed examples for the eval scorers.
+import { describe, expect, it } from 'vitest';
+import {
+  aggregate,
+  answerSentences,
+  checkFaithfulness,
+  citationScores,
+  containedAtK,
+  factScores,
+  locateQuote,
+  matchEvidence,
+  ndcgAtK,
+  percentile,
+  recallAtK,
+  reciprocalRank,
+  type ItemScores,
+} from './metrics';
+
+const span = (documentId: string, start: number, end: number) => ({ documentId, start, end });
+
+describe('retrieval scores', () => {
+  // Two evidence quotes; chunk 2 hits quote 0, chunk 4 hits quote 1.
+  const matches = [[], [0], [], [1]];
+
+  it('counts recall@k as the share of evidence quotes reached by the top k', () => {
+    expect(recallAtK(matches, 2, 1)).toBe(0);
+    expect(recallAtK(matches, 2, 2)).toBe(0.5);
+    expect(recallAtK(matches, 2, 5)).toBe(1);
+  });
+
+  it('takes the reciprocal rank of the first relevant chunk', () => {
+    expect(reciprocalRank(matches)).toBe(0.5);
+    expect(reciprocalRank([[], [], [0]])).toBeCloseTo(1 / 3, 10);
+    expect(reciprocalRank([[], []])).toBe(0);
+  });
+
+  it('computes nDCG@10 against one chunk per evidence quote', () => {
+    // DCG = 1/log2(3) + 1/log2(5) = 0.63093 + 0.43068; IDCG = 1 + 1/log2(3) = 1.63093.
+    expect(ndcgAtK(matches, 2, 10)).toBeCloseTo((1 / Math.log2(3) + 1 / Math.log2(5)) / (1 + 1 / Math.log2(3)), 10);
+    expect(ndcgAtK(matches, 2, 10)).toBeCloseTo(0.65093, 4);
+    expect(ndcgAtK([[], [], [0]], 1, 10)).toBeCloseTo(0.5, 10);
+  });
+
+  it('gives a second hit on the same quote no extra gain', () => {
+    expect(ndcgAtK([[0], [0], [0]], 1, 10)).toBe(1);
+    expect(recallAtK([[0], [0]], 2, 10)).toBe(0.5);
+    expect(ndcgAtK([[0], [0]], 2, 10)).toBeCloseTo(1 / (1 + 1 / Math.log2(3)), 10);
+  });
+
+  it('matches chunks to evidence by document and half-open character overlap', () => {
+    const evidence = [span('a', 8, 12), span('b', 0, 5)];
+    expect(matchEvidence([span('a', 0, 10), span('a', 12, 20), span('b', 4, 9), span('c', 0, 99)], evidence)).toEqual([[0], [], [1], []]);
+  });
+
+  it('ignores evidence that could not be located', () => {
+    expect(matchEvidence([span('a', 0, 100)], [{ documentId: 'a', start: -1, end: -1 }])).toEqual([[]]);
+  });
+
+  it('counts a quote as contained only when one chunk holds all of it', () => {
+    const evidence = [span('a', 8, 12)];
+    expect(containedAtK([span('a', 0, 10), span('a', 10, 20)], evidence, 5)).toBe(0);
+    expect(containedAtK([span('a', 0, 10), span('a', 5, 20)], evidence, 5)).toBe(1);
+    expect(containedAtK([span('a', 0, 10), span('a', 5, 20)], evidence, 1)).toBe(0);
+  });
+});
+
+describe('locateQuote', () => {
+  it('finds a quote exactly, or across whitespace the cleaner changed', () => {
+    expect(locateQuote('甲乙丙丁戊', '丙丁')).toEqual({ start: 2, end: 4 });
+    expect(locateQuote('实现高质量\n\n发展目标', '实现高质量发展')).toEqual({ start: 0, end: 9 });
+    expect(locateQuote('甲乙丙', '丁')).toBeUndefined();
+  });
+});
+
+describe('answer scores', () => {
+  it('finds facts across full-width digits, markers and Markdown', () => {
+    expect(factScores('细化**１０个方面**[1]，共47项。[2]', ['10个方面', '47项'])).toEqual({ allFacts: true, factShare: 1, missing: [] });
+    expect(factScores('细化10个方面。', ['10个方面', '47项'])).toEqual({ allFacts: false, factShare: 0.5, missing: ['47项'] });
+  });
+
+  it('credits a citation that quotes a fact or overlaps gold evidence', () => {
+    const citations = [
+      { n: 1, documentId: 'a', start: 0, end: 10, quote: '补助1500元' },
+      { n: 2, documentId: 'a', start: 50, end: 60, quote: '其他内容' },
+      { n: 3, documentId: 'b', start: 0, end: 10, quote: '另一份文件' },
+    ];
+    expect(citationScores(citations, ['1500元'], [span('b', 5, 8), span('c', 0, 4)])).toEqual({ correct: 2, total: 3, goldDocumentRecall: 0.5 });
+  });
+});
+
+describe('answerSentences', () => {
+  it('reads plain, inline and summary layouts, dropping headings and title prefixes', () => {
+    expect(answerSentences('甲句。[1]乙句；[1][2]')).toEqual([
+      { text: '甲句。', markers: [1] },
+      { text: '乙句；', markers: [1, 2] },
+    ]);
+    expect(answerSentences('**《文件》**：第一句。[1]\n\n### 《另一文件》\n\n- 第二句。[2]')).toEqual([
+      { text: '第一句。', markers: [1] },
+      { text: '第二句。', markers: [2] },
+    ]);
+  });
+
+  it('keeps a closing quote with its sentence and flags uncited text', () => {
+    expect(answerSentences('落实“十年禁渔。”[1]另外一句')).toEqual([
+      { text: '落实“十年禁渔。”', markers: [1] },
+      { text: '另外一句', markers: [] },
+    ]);
+  });
+});
+
+describe('checkFaithfulness', () => {
+  const text = '第一条 补助标准为每人1500元。最多20人。';
+  const documentText = (id: string) => (id === 'n' ? text : undefined);
+  const quote = '补助标准为每人1500元。最多20人。';
+  const citation = { n: 1, documentId: 'n', start: text.indexOf(quote), end: text.indexOf(quote) + quote.length, quote };
+
+  it('supports extractive sentences inside a verbatim quote', () => {
+    const support = checkFaithfulness({ answer: '补助标准为每人1500元。[1]最多20人。[1]', citations: [citation], documentText, kind: 'extractive' });
+    expect(support.map((sentence) => sentence.supported)).toEqual([true, true]);
+  });
+
+  it('rejects quotes that are not at their offsets, sentences outside them and uncited sentences', () => {
+    const shifted = { ...citation, start: citation.start + 1, end: citation.end + 1 };
+    expect(checkFaithfulness({ answer: '最多20人。[1]', citations: [shifted], documentText, kind: 'extractive' })[0].supported).toBe(false);
+    expect(checkFaithfulness({ answer: '最多30人。[1]', citations: [citation], documentText, kind: 'extractive' })[0].supported).toBe(false);
+    expect(checkFaithfulness({ answer: '最多20人。', citations: [citation], documentText, kind: 'extractive' })[0]).toMatchObject({ supported: false, reason: 'no citation' });
+  });
+
+  it('checks generated sentences by numbers and wording', () => {
+    const check = (answer: string) => checkFaithfulness({ answer, citations: [citation], documentText, kind: 'generated' })[0];
+    expect(check('每人补助1500元。[1]').supported).toBe(true);
+    expect(check('每人补助2000元。[1]')).toMatchObject({ supported: false, reason: 'number 2000 is not in the cited clause' });
+    expect(check('企业须先完成备案登记手续。[1]').supported).toBe(false);
+  });
+});
+
+describe('aggregation', () => {
+  it('takes nearest-rank percentiles', () => {
+    expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 50)).toBe(5);
+    expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 95)).toBe(10);
+    expect(percentile([3, 1, 2], 50)).toBe(2);
+    expect(percentile([], 50)).toBeUndefined();
+  });
+
+  it('treats refusals as the positive class for refusal precision and recall', () => {
+    const base: ItemScores = { type: 't', answerable: true, answered: true, citationsCorrect: 0, citations: 0, sentencesSupported: 0, sentences: 0, latencyMs: 1 };
+    const scores: ItemScores[] = [
+      { ...base, answerable: false, answered: false },
+      { ...base, answerable: false, answered: true },
+      { ...base, answerable: true, answered: false, allFacts: false, factShare: 0 },
+      { ...base, answerable: true, answered: true, allFacts: true, factShare: 1 },
+    ];
+    const row = aggregate(scores);
+    expect(row.refusalPrecision).toBe(0.5); // 2 refused, 1 of them out of corpus
+    expect(row.refusalRecall).toBe(0.5); // 2 out of corpus, 1 refused
+    expect(row.falseRefusalRate).toBe(0.5);
+    expect(row.factAccuracy).toBe(0.5);
+    expect(row.recall5).toBeUndefined();
+  });
+});

@@ -1,0 +1,332 @@
+// Scorers for retrieval and answers, each 0–1 per question, plus their aggregation; no I/O here.
+import { splitSentences } from '../server/ingest/split-sentences.js';
+import { bigrams, foldWidth } from '../server/rag/tokenize.js';
+
+/** A span of a document's cleaned text. */
+export interface Span {
+  documentId: string;
+  start: number;
+  end: number;
+}
+
+/** A gold evidence quote located in its document (`start` -1 when it could not be found). */
+export interface EvidenceSpan extends Span {
+  quote: string;
+}
+
+/** Finds a quote in a cleaned document: exactly first, then ignoring whitespace differences. */
+export function locateQuote(text: string, quote: string): { start: number; end: number } | undefined {
+  const at = text.indexOf(quote);
+  if (at >= 0) return { start: at, end: at + quote.length };
+  const compact = quote.replace(/\s+/g, '');
+  if (compact.length === 0) return undefined;
+  // Map every non-space character of `text` to its offset, then search the compacted text.
+  const offsets: number[] = [];
+  let squeezed = '';
+  for (let i = 0; i < text.length; i++) {
+    if (/\s/.test(text[i])) continue;
+    offsets.push(i);
+    squeezed += text[i];
+  }
+  const found = squeezed.indexOf(compact);
+  if (found < 0) return undefined;
+  return { start: offsets[found], end: offsets[found + compact.length - 1] + 1 };
+}
+
+export function spansOverlap(a: Span, b: Span): boolean {
+  return a.documentId === b.documentId && a.start < b.end && b.start < a.end;
+}
+
+/** For each retrieved chunk (in rank order), the indexes of the evidence items it overlaps. */
+export function matchEvidence(retrieved: Span[], evidence: Span[]): number[][] {
+  return retrieved.map((chunk) => evidence.flatMap((span, i) => (span.start >= 0 && spansOverlap(chunk, span) ? [i] : [])));
+}
+
+/** Share of the evidence items overlapped by at least one of the top `k` chunks. */
+export function recallAtK(matches: number[][], evidenceCount: number, k: number): number {
+  if (evidenceCount === 0) return 0;
+  return new Set(matches.slice(0, k).flat()).size / evidenceCount;
+}
+
+/** 1 / rank of the first chunk that overlaps any evidence; 0 when none does. */
+export function reciprocalRank(matches: number[][]): number {
+  const rank = matches.findIndex((found) => found.length > 0);
+  return rank < 0 ? 0 : 1 / (rank + 1);
+}
+
+/**
+ * nDCG@k where a chunk gains 1 when it overlaps an evidence item no higher-ranked chunk overlapped
+ * (so a repeated hit on the same quote earns nothing and chunk size cannot inflate the score); the
+ * ideal ranking puts one chunk per evidence item first.
+ */
+export function ndcgAtK(matches: number[][], evidenceCount: number, k: number): number {
+  if (evidenceCount === 0) return 0;
+  const covered = new Set<number>();
+  let dcg = 0;
+  matches.slice(0, k).forEach((found, rank) => {
+    const fresh = found.filter((i) => !covered.has(i));
+    if (fresh.length === 0) return;
+    fresh.forEach((i) => covered.add(i));
+    dcg += 1 / Math.log2(rank + 2);
+  });
+  let ideal = 0;
+  for (let rank = 0; rank < Math.min(evidenceCount, k); rank++) ideal += 1 / Math.log2(rank + 2);
+  return dcg / ideal;
+}
+
+/** Share of the evidence items lying wholly inside one of the top `k` chunks (the held-out criterion). */
+export function containedAtK(retrieved: Span[], evidence: Span[], k: number): number {
+  if (evidence.length === 0) return 0;
+  const top = retrieved.slice(0, k);
+  const inside = evidence.filter((span) => span.start >= 0 && top.some((chunk) => chunk.documentId === span.documentId && chunk.start <= span.start && span.end <= chunk.end));
+  return inside.length / evidence.length;
+}
+
+export interface RetrievalScores {
+  recall1: number;
+  recall5: number;
+  recall10: number;
+  mrr: number;
+  ndcg10: number;
+  spanInTop5: number;
+  /** Characters the top 5 chunks hold: what a reader (or an LLM) has to go through. */
+  charsInTop5: number;
+}
+
+/** Every retrieval score of one answerable question. */
+export function scoreRetrieval(retrieved: Span[], evidence: Span[]): RetrievalScores {
+  const matches = matchEvidence(retrieved, evidence);
+  return {
+    recall1: recallAtK(matches, evidence.length, 1),
+    recall5: recallAtK(matches, evidence.length, 5),
+    recall10: recallAtK(matches, evidence.length, 10),
+    mrr: reciprocalRank(matches),
+    ndcg10: ndcgAtK(matches, evidence.length, 10),
+    spanInTop5: containedAtK(retrieved, evidence, 5),
+    charsInTop5: retrieved.slice(0, 5).reduce((sum, chunk) => sum + (chunk.end - chunk.start), 0),
+  };
+}
+
+/** Text as compared for facts: widths folded, whitespace, citation markers and Markdown emphasis removed. */
+export function normalizeForMatch(text: string): string {
+  return foldWidth(text)
+    .replace(/\[\d+\]/g, '')
+    .replace(/[*_`#]/g, '')
+    .replace(/\s+/g, '');
+}
+
+/** Which of the key facts an answer states. */
+export function factScores(answer: string, facts: string[]): { allFacts: boolean; factShare: number; missing: string[] } {
+  const normalized = normalizeForMatch(answer);
+  const missing = facts.filter((fact) => !normalized.includes(normalizeForMatch(fact)));
+  return { allFacts: facts.length > 0 && missing.length === 0, factShare: facts.length === 0 ? 0 : (facts.length - missing.length) / facts.length, missing };
+}
+
+/** A citation as scorers see it: the quoted span of a clause. */
+export interface CitationSpan extends Span {
+  n: number;
+  quote: string;
+  /** The whole clause the citation points into, when known (context for the general support check). */
+  clause?: string;
+}
+
+/** Citations that quote a key fact or overlap gold evidence, out of all citations. */
+export function citationScores(citations: CitationSpan[], facts: string[], evidence: Span[]): { correct: number; total: number; goldDocumentRecall: number } {
+  const normalizedFacts = facts.map(normalizeForMatch).filter(Boolean);
+  const correct = citations.filter((citation) => {
+    const quote = normalizeForMatch(citation.quote);
+    return normalizedFacts.some((fact) => quote.includes(fact)) || evidence.some((span) => span.start >= 0 && spansOverlap(citation, span));
+  }).length;
+  const goldDocuments = [...new Set(evidence.map((span) => span.documentId))];
+  const cited = new Set(citations.map((citation) => citation.documentId));
+  const goldDocumentRecall = goldDocuments.length === 0 ? 0 : goldDocuments.filter((id) => cited.has(id)).length / goldDocuments.length;
+  return { correct, total: citations.length, goldDocumentRecall };
+}
+
+/** One claim of an answer: a sentence and the citation markers it carries. */
+export interface AnswerSentence {
+  text: string;
+  markers: number[];
+}
+
+const markerGroup = /(?:\s*\[\d+\])+/g;
+const hasSubstance = /[\p{Script=Han}A-Za-z0-9]/u;
+
+/**
+ * Splits a Markdown answer into sentences with their markers: heading lines and bold title prefixes
+ * ("**《…》**：") are not claims; text before a marker group carries those markers, each sentence of it.
+ */
+export function answerSentences(answer: string): AnswerSentence[] {
+  const sentences: AnswerSentence[] = [];
+  for (const rawLine of answer.split('\n')) {
+    const line = rawLine
+      .trim()
+      .replace(/^#{1,6}\s.*$/, '')
+      .replace(/^(?:[-*+>]\s+|\d+[.、]\s*)/, '')
+      .replace(/^\*\*[^*\n]+\*\*\s*[:：]\s*/, '');
+    if (!hasSubstance.test(line)) continue;
+    let from = 0;
+    const pieces: { text: string; markers: number[] }[] = [];
+    for (const match of line.matchAll(markerGroup)) {
+      pieces.push({ text: line.slice(from, match.index), markers: [...match[0].matchAll(/\[(\d+)\]/g)].map((found) => Number(found[1])) });
+      from = match.index + match[0].length;
+    }
+    pieces.push({ text: line.slice(from), markers: [] });
+    for (const piece of pieces) {
+      for (const sentence of splitSentences(piece.text.replace(/\*\*/g, ''))) {
+        const previous = sentences[sentences.length - 1];
+        // A closing quote or bracket cut off after a terminator belongs to the sentence before it.
+        if (!hasSubstance.test(sentence.text)) {
+          if (previous && piece.markers.length > 0 && previous.markers.length === 0) previous.markers = piece.markers;
+          continue;
+        }
+        sentences.push({ text: sentence.text, markers: piece.markers });
+      }
+    }
+  }
+  return sentences;
+}
+
+/** How faithfulness is checked: verbatim containment for extractive answers, word overlap otherwise. */
+export type AnswerKind = 'extractive' | 'generated';
+
+export interface SentenceSupport {
+  text: string;
+  supported: boolean;
+  reason?: string;
+}
+
+/**
+ * Faithfulness per sentence. Extractive: some cited quote is verbatim in its document at
+ * [start, end) and contains the sentence. Generated: every number of the sentence occurs in the
+ * cited clauses and at least half of its character bigrams do. Uncited sentences are unsupported.
+ */
+export function checkFaithfulness({
+  answer,
+  citations,
+  documentText,
+  kind,
+}: {
+  answer: string;
+  citations: CitationSpan[];
+  documentText: (id: string) => string | undefined;
+  kind: AnswerKind;
+}): SentenceSupport[] {
+  const byNumber = new Map(citations.map((citation) => [citation.n, citation]));
+  return answerSentences(answer).map(({ text, markers }) => {
+    const cited = markers.map((n) => byNumber.get(n)).filter((citation): citation is CitationSpan => citation !== undefined);
+    if (cited.length === 0) return { text, supported: false, reason: markers.length > 0 ? 'cites a missing marker' : 'no citation' };
+    if (kind === 'extractive') {
+      const verbatim = cited.filter((citation) => documentText(citation.documentId)?.slice(citation.start, citation.end) === citation.quote);
+      if (verbatim.length === 0) return { text, supported: false, reason: 'cited quote is not at its offsets in the document' };
+      const compact = text.replace(/\s+/g, '');
+      const inside = verbatim.some((citation) => citation.quote.includes(text) || citation.quote.replace(/\s+/g, '').includes(compact));
+      return inside ? { text, supported: true } : { text, supported: false, reason: 'sentence is not inside its cited quote' };
+    }
+    const source = foldWidth(cited.map((citation) => `${citation.quote}\n${citation.clause ?? ''}`).join('\n'));
+    const missingNumber = (foldWidth(text).match(/\d+(?:\.\d+)?/g) ?? []).find((number) => !source.includes(number));
+    if (missingNumber) return { text, supported: false, reason: `number ${missingNumber} is not in the cited clause` };
+    const grams = bigrams(text);
+    const sourceGrams = new Set(bigrams(source));
+    const share = grams.length === 0 ? 1 : grams.filter((gram) => sourceGrams.has(gram)).length / grams.length;
+    return share >= 0.5 ? { text, supported: true } : { text, supported: false, reason: `only ${Math.round(share * 100)}% of its wording is in the cited clause` };
+  });
+}
+
+/** Nearest-rank percentile (p in 0–100) of a list of numbers; undefined for an empty list. */
+export function percentile(values: number[], p: number): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1];
+}
+
+export function mean(values: number[]): number | undefined {
+  return values.length === 0 ? undefined : values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+/** Everything scored for one question and one system. */
+export interface ItemScores {
+  type: string;
+  answerable: boolean;
+  /** Absent for unanswerable questions. */
+  retrieval?: RetrievalScores;
+  answered: boolean;
+  allFacts?: boolean;
+  factShare?: number;
+  citationsCorrect: number;
+  citations: number;
+  goldDocumentRecall?: number;
+  sentencesSupported: number;
+  sentences: number;
+  latencyMs: number;
+  judge?: { correctness: number; groundedness: number };
+  error?: string;
+}
+
+/** Aggregated metrics of one system over a set of questions; undefined when nothing could be measured. */
+export interface MetricRow {
+  questions: number;
+  answerable: number;
+  recall1?: number;
+  recall5?: number;
+  recall10?: number;
+  mrr?: number;
+  ndcg10?: number;
+  spanInTop5?: number;
+  charsInTop5?: number;
+  factAccuracy?: number;
+  factShare?: number;
+  citationPrecision?: number;
+  goldDocumentRecall?: number;
+  faithfulness?: number;
+  refusalPrecision?: number;
+  refusalRecall?: number;
+  falseRefusalRate?: number;
+  latencyP50?: number;
+  latencyP95?: number;
+  judgeCorrectness?: number;
+  judgeGroundedness?: number;
+  errors: number;
+}
+
+const ratio = (part: number, whole: number) => (whole === 0 ? undefined : part / whole);
+
+/**
+ * Retrieval, fact and gold-document metrics are means over answerable questions; citation precision
+ * pools the citations of answerable questions and faithfulness the sentences of every answer;
+ * refusal precision and recall treat "refused" as the positive class, unanswerable questions as its truth.
+ */
+export function aggregate(scores: ItemScores[]): MetricRow {
+  const answerable = scores.filter((score) => score.answerable);
+  const retrieval = answerable.map((score) => score.retrieval).filter((value): value is RetrievalScores => value !== undefined);
+  const refused = scores.filter((score) => !score.answered);
+  const unanswerable = scores.filter((score) => !score.answerable);
+  const truePositives = refused.filter((score) => !score.answerable).length;
+  const judged = scores.flatMap((score) => (score.judge ? [score.judge] : []));
+  const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+  return {
+    questions: scores.length,
+    answerable: answerable.length,
+    recall1: mean(retrieval.map((value) => value.recall1)),
+    recall5: mean(retrieval.map((value) => value.recall5)),
+    recall10: mean(retrieval.map((value) => value.recall10)),
+    mrr: mean(retrieval.map((value) => value.mrr)),
+    ndcg10: mean(retrieval.map((value) => value.ndcg10)),
+    spanInTop5: mean(retrieval.map((value) => value.spanInTop5)),
+    charsInTop5: mean(retrieval.map((value) => value.charsInTop5)),
+    factAccuracy: mean(answerable.map((score) => (score.allFacts ? 1 : 0))),
+    factShare: mean(answerable.map((score) => score.factShare ?? 0)),
+    citationPrecision: ratio(sum(answerable.map((score) => score.citationsCorrect)), sum(answerable.map((score) => score.citations))),
+    goldDocumentRecall: mean(answerable.map((score) => score.goldDocumentRecall ?? 0)),
+    faithfulness: ratio(sum(scores.map((score) => score.sentencesSupported)), sum(scores.map((score) => score.sentences))),
+    refusalPrecision: ratio(truePositives, refused.length),
+    refusalRecall: ratio(truePositives, unanswerable.length),
+    falseRefusalRate: ratio(answerable.filter((score) => !score.answered).length, answerable.length),
+    latencyP50: percentile(scores.map((score) => score.latencyMs), 50),
+    latencyP95: percentile(scores.map((score) => score.latencyMs), 95),
+    judgeCorrectness: mean(judged.map((value) => value.correctness)),
+    judgeGroundedness: mean(judged.map((value) => value.groundedness)),
+    errors: scores.filter((score) => score.error !== undefined).length,
+  };
+}
