@@ -138,11 +138,11 @@ export async function generateLlmAnswer({
     const timedOut = error instanceof Error && /timeout|timed out|aborted/i.test(`${error.name} ${error.message}`);
     throw new AppError(timedOut ? 'llm_timeout' : 'llm_unavailable', undefined, { cause: error });
   }
-  return finishLlmAnswer(raw, results);
+  return finishLlmAnswer(raw, results, question);
 }
 
 /** Post-processing shared by tests: marker clean-up, citations and sentence verification. */
-export function finishLlmAnswer(raw: string, results: SearchResult[]): { answer: string; answered: boolean; citations: Citation[]; verification: Verification } {
+export function finishLlmAnswer(raw: string, results: SearchResult[], question = ''): { answer: string; answered: boolean; citations: Citation[]; verification: Verification } {
   const droppedMarkers: number[] = [];
   const answer = raw
     .replace(/\[(\d+)\]/g, (marker, digits: string) => {
@@ -152,7 +152,7 @@ export function finishLlmAnswer(raw: string, results: SearchResult[]): { answer:
       return '';
     })
     .trim();
-  const sentences = verifySentences(answer, results);
+  const sentences = verifySentences(answer, results, question);
   const used = [...new Set(sentences.flatMap((sentence) => sentence.citations))].sort((a, b) => a - b);
   const citations = used.map((n) => {
     const sentencesCiting = sentences.filter((sentence) => sentence.citations.includes(n)).map((sentence) => sentence.text);
@@ -172,11 +172,17 @@ export function finishLlmAnswer(raw: string, results: SearchResult[]): { answer:
   };
 }
 
+/** Connectives an uncited sentence may consist of without saying anything that needs a source. */
+const fillerTerms = new Set(['综上', '综上所述', '所述', '总之', '总的来看', '总体', '来看', '如下', '具体如下', '此外', '另外', '同时', '因此', '根据', '依据', '条款', '以下', '要点', '好的']);
+
 /**
  * Checks each answer sentence against the clauses it cites: every number in it must appear there,
- * and at least half of its key terms. A sentence with substance but no marker is unsupported.
+ * and at least half of its key terms. A sentence with substance but no marker is unsupported; only
+ * headings, lead-ins ending in a colon and sentences adding no term beyond the question pass uncited
+ * (so a short claim, or an instruction injected through a clause, cannot slip through unmarked).
  */
-export function verifySentences(answer: string, results: SearchResult[]): SentenceCheck[] {
+export function verifySentences(answer: string, results: SearchResult[], question = ''): SentenceCheck[] {
+  const questionTerms = new Set(tokenize(question));
   const pieces = answer.match(/[^。！？；\n]+(?:[。！？；]|\n|$)(?:\s*\[\d+\])*/g) ?? [];
   const checks: SentenceCheck[] = [];
   for (const piece of pieces) {
@@ -191,7 +197,9 @@ export function verifySentences(answer: string, results: SearchResult[]): Senten
     const numbers = foldWidth(plain).match(/\d+(?:\.\d+)?/g) ?? [];
     const terms = [...new Set(tokenize(plain).filter((token) => token.length >= 2 && !/^\d/.test(token)))];
     if (citations.length === 0) {
-      const trivial = numbers.length === 0 && (plain.length < 16 || /^#{1,6}\s|^《.*》$/.test(piece.trim()) || /[:：]$/.test(plain));
+      const structural = /^#{1,6}\s|^《.*》$/.test(piece.trim()) || /[:：]$/.test(plain);
+      const saysNothingNew = terms.every((term) => questionTerms.has(term) || fillerTerms.has(term));
+      const trivial = numbers.length === 0 && (structural || saysNothingNew);
       checks.push({ text: piece.trim(), citations, supported: trivial, reason: trivial ? undefined : 'no citation' });
       continue;
     }

@@ -13,9 +13,8 @@ export interface ReceivedRequest {
     messages: { role: string; content: string }[];
     [key: string]: unknown;
   };
-  /** Resolves when the client closed the connection before the reply was complete. */
-  aborted: Promise<void>;
-  wasAborted: () => boolean;
+  /** Resolves when the exchange ends: the reply was sent in full, or the client closed the connection first. */
+  outcome: Promise<'completed' | 'aborted'>;
 }
 
 /** What the fake model answers: text pieces (streamed one SSE event each), with an optional pause between them. */
@@ -44,24 +43,21 @@ export async function startFakeLlm(reply: (request: ReceivedRequest) => FakeRepl
   const server = createServer(async (incoming, response) => {
     const chunks: Buffer[] = [];
     for await (const chunk of incoming) chunks.push(chunk as Buffer);
-    let settle!: () => void;
-    const aborted = new Promise<void>((resolve) => (settle = resolve));
+    let settle!: (outcome: 'completed' | 'aborted') => void;
+    const outcome = new Promise<'completed' | 'aborted'>((resolve) => (settle = resolve));
     let finished = false;
     let closedEarly = false;
     response.on('close', () => {
       open.delete(response);
-      if (!finished) {
-        closedEarly = true;
-        settle();
-      }
+      if (!finished) closedEarly = true;
+      settle(finished ? 'completed' : 'aborted');
     });
     open.add(response);
     const request: ReceivedRequest = {
       path: incoming.url ?? '',
       headers: incoming.headers,
       body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'),
-      aborted,
-      wasAborted: () => closedEarly,
+      outcome,
     };
     requests.push(request);
     if (!request.path.endsWith('/chat/completions')) {
