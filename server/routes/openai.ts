@@ -5,6 +5,7 @@ import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { answerQuestion, type ChatResponse } from '../answer/answer-question.js';
 import type { Citation } from '../answer/extractive-answer.js';
+import { AppError } from '../errors.js';
 import type { RagService } from '../rag/rag-service.js';
 import { limits } from './schemas.js';
 import { toAppError } from './to-app-error.js';
@@ -57,8 +58,11 @@ export function openAiRoutes(service: RagService, log: (error: unknown) => void)
         .map((message) => ({ role: message.role as 'user' | 'assistant', content: textOf(message.content) }))
         .slice(-limits.turns);
       const last = messages[messages.length - 1];
-      if (!last || last.role !== 'user' || last.content.trim() === '' || last.content.length > limits.questionChars) {
-        throw toAppError(Object.assign(new Error(), { status: 400 }));
+      if (!last || last.role !== 'user' || last.content.trim() === '') {
+        throw new AppError('bad_request', 'messages: the last message must be a non-empty question from the user');
+      }
+      if (last.content.length > limits.questionChars) {
+        throw new AppError('bad_request', `messages: the question must be at most ${limits.questionChars} characters`);
       }
       const id = `chatcmpl-${randomUUID()}`;
       const created = Math.floor(Date.now() / 1000);
