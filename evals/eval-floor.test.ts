@@ -4,8 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../server/config';
 import { openInProcessTarget, type EvalTarget } from './eval-target';
 import { loadDataset, type EvalItem } from './load-dataset';
-import { renderHtml } from './render-html';
-import { renderMarkdown } from './render-markdown';
 import { runEvaluation, type EvalRun } from './run-evaluation';
 
 /**
@@ -73,13 +71,5 @@ describe('eval regression floor', () => {
     expect(product.spanInTop5).toBeGreaterThanOrEqual(floors.heldout.spanInTop5);
     expect(product.recall5).toBeGreaterThanOrEqual(floors.heldout.recall5);
     expect(product.factAccuracy).toBeGreaterThanOrEqual(floors.heldout.factAccuracy);
-  });
-
-  it('renders reports that need nothing from outside the file', () => {
-    const html = renderHtml(policy);
-    expect(html).toContain('<svg');
-    expect(html).not.toMatch(/<script|<link|src="http|href="http/);
-    for (const system of policy.systems) expect(html).toContain(system.label);
-    expect(renderMarkdown(policy)).toContain('| Product |');
   });
 });

@@ -42,6 +42,7 @@ const styles = `
   dl { font-size: 13px; line-height: 1.5; } dt { font-weight: 600; margin-top: 6px; } dd { margin-left: 16px; color: #3e4c59; }
   .failures td { font-size: 12.5px; line-height: 1.5; }
   .failures td { overflow-wrap: anywhere; }
+  .answer { white-space: pre-line; }
   .muted { color: #7b8794; } .ok { color: #1f7a4d; font-weight: 600; } .bad { color: #b42318; font-weight: 600; }
   .quote { background: #fff3c4; } .tag { display: inline-block; background: #fde8e8; color: #9b1c1c; border-radius: 3px; padding: 0 4px; margin: 1px 2px 1px 0; }
   .small { font-size: 11.5px; }
@@ -82,6 +83,8 @@ function charts(run: EvalRun): string {
       series: series((id) => metrics.map((key) => run.overall[id]?.[key])),
     }),
   ];
+  // With one question type the by-type charts would repeat the chart above.
+  if (run.types.length < 2) return parts.map((svg) => `<div class="card">${svg}</div>`).join('\n');
   const answerableTypes = run.types.filter((type) => run.items.some((item) => item.item.type === type && item.item.answerable));
   const byType = (key: MetricKey, title: string, types: string[]) =>
     groupedBarChart({ title, groups: types, series: series((id) => types.map((type) => run.byType[type]?.[id]?.[key])), height: 320 });
@@ -102,7 +105,18 @@ function charts(run: EvalRun): string {
   return parts.map((svg) => `<div class="card">${svg}</div>`).join('\n');
 }
 
+/** An answer's Markdown as readable text: escaped first, then only bold and line breaks rendered. */
+function answerHtml(markdown: string): string {
+  const shown = markdown.length > 420 ? `${markdown.slice(0, 420)}…` : markdown;
+  return escapeHtml(shown)
+    .replace(/\*\*([^*\n]+)\*\*/g, '<b>$1</b>')
+    .replace(/^#{1,6}\s+/gm, '')
+    .replace(/\n{2,}/g, '\n');
+}
+
 const snippet = (text: string) => (text.length > 90 ? `${text.slice(0, 90).trimEnd()}…` : text);
+/** Long titles shortened in the retrieved list, where the same title repeats; the full one is in the tooltip. */
+const shortTitle = (title: string) => (title.length > 26 ? `${title.slice(0, 24)}…》` : title);
 
 function failureTable(run: EvalRun): string {
   const focus = focusSystem(run);
@@ -126,11 +140,11 @@ function failureTable(run: EvalRun): string {
         .slice(0, 3)
         .map(
           (chunk, i) =>
-            `<div>${i + 1}. ${chunk.relevant ? '<span class="ok">✓</span>' : '<span class="bad">✗</span>'} <b>${escapeHtml(chunk.title)}</b> › ${escapeHtml(sectionLabel(chunk.section))}<br><span class="small muted">${escapeHtml(snippet(chunk.text))}</span></div>`,
+            `<div>${i + 1}. ${chunk.relevant ? '<span class="ok">✓</span>' : '<span class="bad">✗</span>'} <b title="${escapeHtml(chunk.title)}">${escapeHtml(shortTitle(chunk.title))}</b> › ${escapeHtml(sectionLabel(chunk.section))}<br><span class="small muted">${escapeHtml(snippet(chunk.text))}</span></div>`,
         )
         .join('') || '<span class="muted">nothing retrieved</span>';
     const answer = result.answer.answered
-      ? `<div>${escapeHtml(result.answer.answer.length > 420 ? `${result.answer.answer.slice(0, 420)}…` : result.answer.answer)}</div><div class="small muted">${result.answer.citations
+      ? `<div class="answer">${answerHtml(result.answer.answer)}</div><div class="small muted">${result.answer.citations
           .map((citation) => `[${citation.n}] ${escapeHtml(citation.title)} › ${escapeHtml(sectionLabel(citation.section))}`)
           .join('<br>')}</div>`
       : `<div class="muted">declined: ${escapeHtml(result.answer.answer)}</div>`;
@@ -178,7 +192,7 @@ ${charts(run)}
     .map((system) => `<tr><td><span class="swatch" style="background:${systemColors[system.id]}"></span>${escapeHtml(system.label)} <span class="muted">${escapeHtml(system.id)}</span></td><td>${escapeHtml(system.retrieval)}</td><td>${escapeHtml(system.answers)}</td></tr>`)
     .join('')}</table>
 <h2>By question type</h2>
-${perTypeMetrics.map((key) => typeTable(run, key)).join('\n')}
+${run.types.length < 2 ? `<p class="meta">All questions are of type ${escapeHtml(run.types[0] ?? '')}: see the tables above.</p>` : perTypeMetrics.map((key) => typeTable(run, key)).join('\n')}
 <h2>Failures</h2>
 ${failureTable(run)}
 <h2>Definitions</h2>

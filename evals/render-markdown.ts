@@ -2,9 +2,14 @@
 import { column, failureReasons, focusSystem, formatValue, mainTableParts, metricColumns, perTypeMetrics, sectionLabel, shownColumns } from './report-format.js';
 import type { EvalRun } from './run-evaluation.js';
 
-/** Escapes text for a Markdown table cell (pipes, line breaks, HTML). */
+/** Escapes text from the data for Markdown: HTML, table pipes, emphasis and code marks, line breaks. */
 export function markdownCell(text: string): string {
-  return text.replace(/[\\|]/g, (char) => `\\${char}`).replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r?\n/g, ' ');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\|*_`[\]]/g, (char) => `\\${char}`)
+    .replace(/\r?\n/g, ' ');
 }
 
 /** The main table (retrieval, then answers): one row per system, every metric with a value. */
@@ -44,15 +49,15 @@ export function renderMarkdown(run: EvalRun): string {
   const lines = [
     `# Answer-quality eval — ${run.startedAt}`,
     '',
-    `- Dataset: \`${run.dataset}\` (${run.items.length} questions, ${run.items.filter((item) => item.item.answerable).length} answerable)`,
-    `- Target: ${run.target}; retrieval depth k = ${run.k}; dense retrieval: ${run.dense ? 'on' : 'off'}; product answers: ${run.answerModel}`,
+    `- Dataset: ${markdownCell(run.dataset)} (${run.items.length} questions, ${run.items.filter((item) => item.item.answerable).length} answerable)`,
+    `- Target: ${markdownCell(run.target)}; retrieval depth k = ${run.k}; dense retrieval: ${run.dense ? 'on' : 'off'}; product answers: ${markdownCell(run.answerModel)}`,
     `- Runtime: ${(run.durationMs / 1000).toFixed(1)} s`,
-    ...run.notes.map((note) => `- Note: ${note}`),
-    ...run.skipped.map((skip) => `- Skipped system \`${skip.id}\`: ${skip.reason}`),
+    ...run.notes.map((note) => `- Note: ${markdownCell(note)}`),
+    ...run.skipped.map((skip) => `- Skipped system \`${skip.id}\`: ${markdownCell(skip.reason)}`),
     '',
     '## Systems',
     '',
-    ...run.systems.map((system) => `- **${system.label}** (\`${system.id}\`): retrieval — ${system.retrieval}; answers — ${system.answers}.`),
+    ...run.systems.map((system) => `- **${markdownCell(system.label)}** (\`${system.id}\`): retrieval — ${markdownCell(system.retrieval)}; answers — ${markdownCell(system.answers)}.`),
     '',
     '## Results',
     '',
@@ -61,12 +66,12 @@ export function renderMarkdown(run: EvalRun): string {
     '',
     '## By question type',
     '',
-    typeTables(run),
+    run.types.length < 2 ? `All questions are of type ${markdownCell(run.types[0] ?? '')}: see the tables above.\n` : typeTables(run),
     '## Definitions',
     '',
     ...metricColumns.filter((entry) => shownColumns(run).includes(entry)).map((entry) => `- **${entry.label}** (${entry.short}): ${entry.definition}`),
     '',
-    `## Failures of ${run.systems.find((system) => system.id === focus)?.label ?? 'the focus system'} (${failures.length})`,
+    `## Failures of ${markdownCell(run.systems.find((system) => system.id === focus)?.label ?? 'the focus system')} (${failures.length})`,
     '',
     '| Id | Type | Question | Expected evidence | Top retrieved | Why |',
     '|---|---|---|---|---|---|',
@@ -75,7 +80,7 @@ export function renderMarkdown(run: EvalRun): string {
       const expected = evidence.map((span) => markdownCell(`${span.documentId}: “${span.quote}”`)).join('<br>');
       const top = (result?.retrieved ?? []).slice(0, 3).map((chunk, i) => markdownCell(`${i + 1}. ${chunk.relevant ? '✓ ' : ''}${chunk.documentId} › ${sectionLabel(chunk.section)}`)).join('<br>');
       const question = [...item.history.filter((turn) => turn.role === 'user').map((turn) => `(earlier) ${turn.content}`), item.question].join(' → ');
-      return `| ${item.id} | ${item.type} | ${markdownCell(question)} | ${expected} | ${top} | ${markdownCell(failureReasons({ item, evidence, results }, focus!).join('; '))} |`;
+      return `| ${markdownCell(item.id)} | ${markdownCell(item.type)} | ${markdownCell(question)} | ${expected} | ${top} | ${markdownCell(failureReasons({ item, evidence, results }, focus!).join('; '))} |`;
     }),
     '',
   ];

@@ -112,7 +112,7 @@ try {
   await mkdir(values.out, { recursive: true });
   const stamp = run.startedAt.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
   const base = join(values.out, stamp);
-  await writeFile(`${base}.json`, `${JSON.stringify(run, null, 2)}\n`);
+  await writeFile(`${base}.json`, `${JSON.stringify(run)}\n`);
   await writeFile(`${base}.md`, renderMarkdown(run));
   await writeFile(`${base}.html`, renderHtml(run));
 
