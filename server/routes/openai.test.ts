@@ -65,7 +65,7 @@ describe('/v1 with the official openai client', () => {
   it('streams chunks that add up to the same answer and footnotes, ending with stop and citations', async () => {
     const expected = await client.chat.completions.create({ model: 'policy-cite', messages: [{ role: 'user', content: yunnanQuestion }] });
     const stream = await client.chat.completions.create({ model: 'policy-cite', messages: [{ role: 'user', content: yunnanQuestion }], stream: true });
-    const chunks = [];
+    const chunks: OpenAI.Chat.Completions.ChatCompletionChunk[] = [];
     for await (const chunk of stream) chunks.push(chunk);
     expect(chunks.length).toBeGreaterThan(2);
     expect(chunks.every((chunk) => chunk.object === 'chat.completion.chunk' && chunk.id === chunks[0].id)).toBe(true);
