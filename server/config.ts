@@ -6,8 +6,11 @@ const optionalText = z
   .optional()
   .transform((value) => (value && value.trim() !== '' ? value.trim() : undefined));
 
+/** A number from the environment; an empty value (`PORT=` in an env file) means unset, not 0. */
+const envNumber = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema);
+
 const configSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  PORT: envNumber(z.coerce.number().int().min(0).max(65535).default(8787)),
   HOST: z.string().min(1).default('127.0.0.1'),
   CORPUS_DIR: z.string().min(1).default('corpus'),
   INDEX_DIR: z.string().min(1).default('data/index'),
@@ -18,10 +21,10 @@ const configSchema = z.object({
   LLM_BASE_URL: optionalText.pipe(z.string().url().optional()),
   LLM_MODEL: z.string().default('deepseek-chat'),
   LLM_API_KEY: optionalText,
-  LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
-  LLM_MAX_TOKENS: z.coerce.number().int().min(16).max(32_768).default(1024),
+  LLM_TIMEOUT_MS: envNumber(z.coerce.number().int().min(1000).max(600_000).default(60_000)),
+  LLM_MAX_TOKENS: envNumber(z.coerce.number().int().min(16).max(32_768).default(1024)),
   ADMIN_TOKEN: optionalText,
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(120),
+  RATE_LIMIT_PER_MINUTE: envNumber(z.coerce.number().int().min(0).default(120)),
   LOG_LEVEL: z.enum(['silent', 'error', 'info']).default('info'),
 });
 

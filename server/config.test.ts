@@ -1,0 +1,46 @@
+// Configuration: defaults, normalised values, and one error naming every bad variable.
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from './config';
+
+describe('parseConfig', () => {
+  it('gives the documented defaults and a frozen object', () => {
+    const config = parseConfig({});
+    expect(config).toMatchObject({
+      PORT: 8787,
+      HOST: '127.0.0.1',
+      CORPUS_DIR: 'corpus',
+      INDEX_DIR: 'data/index',
+      EMBEDDING_MODEL: 'Xenova/bge-small-zh-v1.5',
+      ALLOW_REMOTE_MODELS: true,
+      LLM_TIMEOUT_MS: 60_000,
+      LLM_MAX_TOKENS: 1024,
+      RATE_LIMIT_PER_MINUTE: 120,
+      LOG_LEVEL: 'info',
+    });
+    expect(config.LLM_BASE_URL).toBeUndefined();
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads numbers and flags from strings and trims optional text', () => {
+    const config = parseConfig({ PORT: '0', RATE_LIMIT_PER_MINUTE: '5', ALLOW_REMOTE_MODELS: 'false', MODELS_DIR: ' /models ', LLM_BASE_URL: 'http://127.0.0.1:9/v1' });
+    expect(config).toMatchObject({ PORT: 0, RATE_LIMIT_PER_MINUTE: 5, ALLOW_REMOTE_MODELS: false, MODELS_DIR: '/models', LLM_BASE_URL: 'http://127.0.0.1:9/v1' });
+  });
+
+  it('treats empty values as unset, so `PORT=` does not mean port 0 nor `RATE_LIMIT_PER_MINUTE=` no limit', () => {
+    const config = parseConfig({ PORT: '', RATE_LIMIT_PER_MINUTE: ' ', LLM_TIMEOUT_MS: '', LLM_MAX_TOKENS: '', LLM_BASE_URL: '  ', MODELS_DIR: '' });
+    expect(config).toMatchObject({ PORT: 8787, RATE_LIMIT_PER_MINUTE: 120, LLM_TIMEOUT_MS: 60_000, LLM_MAX_TOKENS: 1024 });
+    expect(config.LLM_BASE_URL).toBeUndefined();
+    expect(config.MODELS_DIR).toBeUndefined();
+  });
+
+  it('turns dense retrieval off with EMBEDDING_MODEL=none or an empty value', () => {
+    expect(parseConfig({ EMBEDDING_MODEL: 'none' }).EMBEDDING_MODEL).toBe('');
+    expect(parseConfig({ EMBEDDING_MODEL: ' ' }).EMBEDDING_MODEL).toBe('');
+  });
+
+  it('fails once, naming every bad variable', () => {
+    expect(() => parseConfig({ PORT: 'abc', LLM_BASE_URL: 'not a url', LLM_TIMEOUT_MS: '10', ALLOW_REMOTE_MODELS: 'yes', LOG_LEVEL: 'debug' })).toThrow(
+      /^invalid configuration: PORT: .*; ALLOW_REMOTE_MODELS: .*; LLM_BASE_URL: .*; LLM_TIMEOUT_MS: .*; LOG_LEVEL: /,
+    );
+  });
+});
