@@ -64,7 +64,6 @@ function parseSystems(list: string | undefined): SystemId[] {
   return requested as SystemId[];
 }
 
-const started = performance.now();
 const bar = createProgressBar();
 const notice = (message: string) => {
   bar.end();
@@ -106,8 +105,8 @@ try {
   const judgeNote = await judgeRun({ run, config: settings, onProgress: (done, total, detail) => bar.update('judge', done, total, detail) });
   bar.end();
   run.notes.push(judgeNote);
-  // The report's runtime is the whole command: ingestion, every system, the judge.
-  run.durationMs = performance.now() - started;
+  // The report's runtime is the whole command: start-up, ingestion, every system, the judge.
+  run.durationMs = process.uptime() * 1000;
 
   await mkdir(values.out, { recursive: true });
   const stamp = run.startedAt.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
