@@ -67,9 +67,9 @@ describe('structureDocument', () => {
   it('reads 第X章 / 第X条 as chapters and articles', () => {
     expect(paths('第一章 总则\n\n第一条 为了规范管理，制定本办法。\n\n第二章 附则\n\n第二条 本办法自发布之日起施行。')).toEqual([
       ['第一章 总则'],
-      ['第一章 总则', '第一条 为了规范管理，制定本办法'],
+      ['第一章 总则', expect.stringMatching(/^第一条/)],
       ['第二章 附则'],
-      ['第二章 附则', '第二条 本办法自发布之日起施行'],
+      ['第二章 附则', expect.stringMatching(/^第二条/)],
     ]);
   });
 
