@@ -85,6 +85,9 @@ const policyTitleEnd = '(方案|意见|通知|办法|细则|规定|规划|决定
  */
 export function inferTitle(text: string, file: string): string {
   const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
+  // An issuer line over a "关于…的通知" line is one title set on two lines.
+  const policyLine = new RegExp(`^关于.{2,80}${policyTitleEnd}$`);
+  if (lines.length >= 2 && lines[0].length <= 40 && !/[。；，,]/.test(lines[0]) && policyLine.test(lines[1])) return `《${lines[0]}${lines[1]}》`;
   const first = lines[0] ?? '';
   const firstPolicy = first.match(new RegExp(`^(.{4,60}?${policyTitleEnd})(?=$|[(（\\s])`));
   if (firstPolicy) return `《${firstPolicy[1]}》`;

@@ -17,7 +17,7 @@ export interface SplitOptions {
  */
 export function splitDocument(
   document: { id: string; text: string },
-  { maxChars = 400, mergeChars = 240 }: SplitOptions = {},
+  { maxChars = 400, mergeChars = 320 }: SplitOptions = {},
 ): Chunk[] {
   const { text } = document;
   const units = clauseUnits(structureDocument(text).blocks);
@@ -76,8 +76,10 @@ function mergeShortUnits(units: Unit[], mergeChars: number): Unit[] {
   for (const unit of units) {
     const last = merged[merged.length - 1];
     const siblings = last && last.path.length > 0 && last.path.length === unit.path.length && samePath(last.path.slice(0, -1), unit.path.slice(0, -1));
-    if (last && (samePath(last.path, unit.path) || siblings) && unit.end - last.start <= mergeChars) {
-      if (!samePath(last.path, unit.path)) last.path = last.path.slice(0, -1);
+    // A clause and the list items under it ("第三条 …分档发放：" + "（一）…；（二）…") belong together.
+    const child = last && unit.path.length > last.path.length && startsWith(unit.path, last.path);
+    if (last && (samePath(last.path, unit.path) || siblings || child) && unit.end - last.start <= mergeChars) {
+      if (siblings && !samePath(last.path, unit.path)) last.path = last.path.slice(0, -1);
       last.end = unit.end;
     } else {
       merged.push({ ...unit });

@@ -26,12 +26,23 @@ interface RawBlock {
   level: number;
   heading?: string;
   headingOnly: boolean;
+  style?: NumberingStyle;
 }
 
 const cn = '[一二三四五六七八九十百零〇]+';
-const level1 = new RegExp(`^(${cn}、|第${cn}[章编部分]|第\\d+章)`);
-const level2 = new RegExp(`^([（(](${cn}|-)[)）]|第${cn}条|第\\d+条)`);
-const level3 = /^([（(]\d{1,2}[)）]|\d{1,2}[、.．](?!\d))/;
+/**
+ * Numbering styles in their customary nesting order. A document's levels come from the styles it
+ * actually uses, so （一） sits under 第三条 in a 办法 and under 二、 in an 意见.
+ */
+const styles: { name: NumberingStyle; pattern: RegExp }[] = [
+  { name: 'chapter', pattern: new RegExp(`^(第${cn}[章编]|第\\d+章|第${cn}部分)`) },
+  { name: 'chinese', pattern: new RegExp(`^${cn}、`) },
+  { name: 'article', pattern: new RegExp(`^(第${cn}条|第\\d+条)`) },
+  { name: 'paren-chinese', pattern: new RegExp(`^[（(](${cn}|-)[)）]`) },
+  { name: 'arabic', pattern: /^\d{1,2}[、.．](?!\d)/ },
+  { name: 'paren-arabic', pattern: /^[（(]\d{1,2}[)）]/ },
+];
+type NumberingStyle = 'chapter' | 'chinese' | 'article' | 'paren-chinese' | 'arabic' | 'paren-arabic';
 const leadIn = /^(——|一一|—)(?=\S)/;
 /** Where a clause heading starts inside a run-on paragraph (a flattened web copy). */
 const inlineHeading = new RegExp(`(?<=[。；;])\\s*(?=[（(](${cn}|-)[)）]|第${cn}条|${cn}、)`, 'g');
@@ -41,12 +52,16 @@ const maxHeadingLength = 40;
 /** Splits a cleaned document into heading-aware blocks and a section list with offsets. */
 export function structureDocument(text: string): DocumentStructure {
   const raw = classify(splitBlocks(text), text);
-  const hasLevel1 = raw.some((block) => block.kind === 'numbered' && block.level === 1);
-  assignTitleLevels(raw, hasLevel1);
+  const used = styles.filter((style) => raw.some((block) => block.style === style.name)).map((style) => style.name);
+  const levelOf = (style: NumberingStyle) => 2 + used.indexOf(style);
+  for (const block of raw) if (block.style) block.level = levelOf(block.style);
+  for (const block of raw) if (block.kind === 'body' && block.heading !== undefined) block.level = 2 + used.length;
+  const hasTop = used.includes('chapter') || used.includes('chinese');
+  assignTitleLevels(raw, hasTop ? 3 + used.length : 1);
 
   const blocks: Block[] = [];
   const sections: Section[] = [];
-  const stack: { level: number; heading: string; section: Section }[] = [];
+  const stack: { level: number; heading: string; style?: NumberingStyle; section: Section }[] = [];
   for (const block of raw) {
     if (block.heading !== undefined) {
       readMisprintedClause(block, stack[stack.length - 1]);
@@ -56,7 +71,7 @@ export function structureDocument(text: string): DocumentStructure {
       const path = [...stack.map((entry) => entry.heading), block.heading];
       const section: Section = { path, start: block.start, end: text.length };
       sections.push(section);
-      stack.push({ level: block.level, heading: block.heading, section });
+      stack.push({ level: block.level, heading: block.heading, style: block.style, section });
     }
     blocks.push({
       start: block.start,
@@ -91,12 +106,13 @@ function clauseNumber(heading: string): number | undefined {
  * A "(8)" straight after "（七）" (no "(1)" … before it) is an OCR'd "（八）": the clause gets the
  * level and number of the sibling it really is.
  */
-function readMisprintedClause(block: RawBlock, open: { level: number; heading: string } | undefined): void {
-  const arabic = block.level === 3 ? block.heading?.match(/^（(\d{1,2})）/) : null;
-  if (!arabic || !open || open.level !== 2) return;
+function readMisprintedClause(block: RawBlock, open: { level: number; heading: string; style?: NumberingStyle } | undefined): void {
+  const arabic = block.style === 'paren-arabic' ? block.heading?.match(/^（(\d{1,2})）/) : null;
+  if (!arabic || !open || open.style !== 'paren-chinese') return;
   const number = Number(arabic[1]);
   if (number < 2 || clauseNumber(open.heading) !== number - 1) return;
-  block.level = 2;
+  block.level = open.level;
+  block.style = 'paren-chinese';
   block.heading = `（${toChineseNumber(number)}）${block.heading!.slice(arabic[0].length)}`;
 }
 
@@ -122,15 +138,19 @@ function classify(spans: { start: number; end: number }[], text: string): RawBlo
     const line = text.slice(start, end);
     const block: RawBlock = { start, end, text: line, kind: 'body', level: 0, headingOnly: false };
     const short = line.length <= maxHeadingLength && !/[。！？；]/.test(line.slice(0, -1));
-    if (level1.test(line)) {
-      Object.assign(block, { kind: 'numbered', level: 1, heading: headingOf(line, level1), headingOnly: short });
-    } else if (level2.test(line)) {
-      Object.assign(block, { kind: 'numbered', level: 2, heading: headingOf(line, level2), headingOnly: short });
-    } else if (level3.test(line)) {
-      Object.assign(block, { kind: 'numbered', level: 3, heading: headingOf(line, level3), headingOnly: short });
+    const style = styles.find((candidate) => candidate.pattern.test(line));
+    if (style) {
+      const marker = line.match(style.pattern)![0];
+      const rest = line.slice(marker.length).trim();
+      // "第十条 本办法自…起施行。" is an article, not a title: its heading is the number alone.
+      const untitledArticle = style.name === 'article' && (/[，,。；]/.test(rest.slice(0, -1)) || rest.length > 16);
+      const heading = untitledArticle ? normaliseHeading(marker.trim()) : headingOf(line, style.pattern);
+      // A list item ("（一）80—89周岁的，每人每月100元；") has body text of its own.
+      const headingOnly = short && !untitledArticle && !/[，,；;：:]/.test(line);
+      Object.assign(block, { kind: 'numbered', style: style.name, heading, headingOnly });
     } else if (leadIn.test(line)) {
       const heading = headingOf(line, leadIn);
-      if (!heading.endsWith('…') && heading.length <= 30) Object.assign(block, { level: 4, heading });
+      if (!heading.endsWith('…') && heading.length <= 30) block.heading = heading;
     } else if (short && !terminal.test(line) && !line.includes('\n')) {
       Object.assign(block, { kind: 'title', headingOnly: true });
     }
@@ -164,8 +184,7 @@ function normaliseHeading(heading: string): string {
  * clause groups clauses (level 1); a run followed by body text nests (1, 2, …), and a lone title
  * after such a run is a sibling of the run's last title.
  */
-function assignTitleLevels(blocks: RawBlock[], hasLevel1: boolean): void {
-  const base = hasLevel1 ? 3 : 1;
+function assignTitleLevels(blocks: RawBlock[], base: number): void {
   let seenBody = false;
   let leafLevel: number | undefined;
   for (let i = 0; i < blocks.length; i++) {
@@ -182,7 +201,7 @@ function assignTitleLevels(blocks: RawBlock[], hasLevel1: boolean): void {
       i = j - 1;
       continue;
     }
-    if (next.kind === 'numbered' && next.level <= 2) {
+    if (next.kind === 'numbered' && next.level < base) {
       run.forEach((title, n) => Object.assign(title, { level: Math.min(1 + n, next.level - 1 || 1), heading: normaliseHeading(title.text) }));
       leafLevel = undefined;
     } else if (run.length === 1) {

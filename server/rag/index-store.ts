@@ -6,7 +6,7 @@ import type { IndexedChunk, PolicyDocument } from './types.js';
 import { VectorIndex } from './vector-index.js';
 
 /** Bumped whenever cleaning, splitting or tokenising changes what an index holds. */
-export const indexFormatVersion = 5;
+export const indexFormatVersion = 7;
 
 export interface IndexManifest {
   formatVersion: number;
