@@ -1,7 +1,7 @@
 // Sentence scoring: how much of what the question asks a sentence of a retrieved clause carries.
 import { splitSentences } from '../ingest/split-sentences.js';
 import type { PolicyIndex } from '../rag/policy-index.js';
-import { bigrams, foldWidth, isDictionaryWord, synonymsOf, tokenize } from '../rag/tokenize.js';
+import { bigrams, foldWidth, isDictionaryWord, isNounLike, synonymsOf, tokenize } from '../rag/tokenize.js';
 import type { PolicyDocument, SearchResult } from '../rag/types.js';
 import type { AnalysedQuestion } from './question-analysis.js';
 
@@ -37,7 +37,11 @@ export function questionWeights(question: AnalysedQuestion, index: PolicyIndex):
 /** Everyday words a question used that the corpus never does, and that no known synonym stands for. */
 export function unknownTopicWords(question: AnalysedQuestion, index: PolicyIndex): string[] {
   return question.focusTokens.filter(
-    (token) => index.bm25.documentFrequency(token) === 0 && isDictionaryWord(token) && !synonymsOf(token).some((synonym) => index.bm25.documentFrequency(synonym) > 0),
+    (token) =>
+      index.bm25.documentFrequency(token) === 0 &&
+      isDictionaryWord(token) &&
+      isNounLike(token) &&
+      !synonymsOf(token).some((synonym) => index.bm25.documentFrequency(synonym) > 0),
   );
 }
 
@@ -82,7 +86,12 @@ export function scoreSentences({
       const grouped: string[] = [];
       let total = 0;
       for (const [token, weight] of weights) {
-        if (about.includes(token)) continue;
+        if (about.includes(token)) {
+          // Half weight, always met: enough that a question made mostly of the title still scores.
+          total += titleTermShare * weight;
+          found.push({ weight: titleTermShare * weight, at: -1 });
+          continue;
+        }
         total += weight;
         const at = positionOf(folded, token, tokens);
         if (at >= 0) {
@@ -140,6 +149,9 @@ function analyseClause(result: SearchResult): AnalysedSentence[] {
 /** Matched terms count when they sit within one window of the sentence, so a long list that
  * mentions everything somewhere does not beat the sentence that says the thing. */
 const coverageWindow = 90;
+
+/** How much a question term the document's title supplies counts (as covered) in sentence coverage. */
+const titleTermShare = 0.35;
 
 function windowCoverage(found: { weight: number; at: number }[], window: number): number {
   const floating = found.filter((term) => term.at < 0).reduce((sum, term) => sum + term.weight, 0);

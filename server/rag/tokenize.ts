@@ -20,6 +20,14 @@ function segmenter(): Jieba {
   return jieba;
 }
 
+const nounTags = new Set(['n', 'nr', 'ns', 'nt', 'nz', 'nw', 'l', 'vn', 't', 'an', 'j']);
+
+/** Whether jieba tags `word` as a noun-like word (a topic: 火星, 房价, 个人所得税), not a verb or measure. */
+export function isNounLike(word: string): boolean {
+  const tagged = segmenter().tag(word, false);
+  return tagged.length === 1 && nounTags.has(tagged[0].tag);
+}
+
 /** Whether jieba knows `word` as one dictionary word (false for words its HMM guessed from context). */
 export function isDictionaryWord(word: string): boolean {
   return word.length >= 2 && segmenter().cut(word, false).length === 1;
