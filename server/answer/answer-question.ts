@@ -32,11 +32,20 @@ export interface AnswerRequest {
 }
 
 const retrievalDepth = { answer: 8, summary: 30 } as const;
+/** Coverage at which a short follow-up is taken to stand on its own. */
+const standaloneCoverage = 0.5;
 
 /** Answers the last user message of a conversation with cited clauses. */
 export async function answerQuestion(service: RagService, { messages, mode = 'answer', documents, signal, onEvent = () => {} }: AnswerRequest): Promise<ChatResponse> {
   const started = performance.now();
-  const question = analyseQuestion(messages);
+  let question = analyseQuestion(messages);
+  // A short question that reads as complete ("高竹新区由哪两地共建？") is answered on its own when it can be.
+  if (question.isFollowUp && !question.explicitFollowUp && !service.config.LLM_BASE_URL) {
+    const standalone = analyseQuestion(messages.slice(-1));
+    const probe = await service.index.search(standalone.retrievalQuery, { k: retrievalDepth.answer, documents });
+    const best = scoreSentences({ question: standalone, results: probe, index: service.index })[0];
+    if (best && best.coverage >= standaloneCoverage) question = standalone;
+  }
   const k = mode === 'summary' || question.crossDocument ? retrievalDepth.summary : retrievalDepth.answer;
   if (service.config.LLM_BASE_URL && question.isFollowUp) {
     question.retrievalQuery = await condenseWithLlm({ config: service.config, messages, signal }).catch(() => question.retrievalQuery);

@@ -54,7 +54,8 @@ export function refusal(closest: string[] = []): DraftAnswer {
 /** A single answer: the best sentence plus close companions, or one or two per document for comparisons. */
 export function composeAnswer({ question, scored, index }: { question: AnalysedQuestion; scored: ScoredSentence[]; index: PolicyIndex }): DraftAnswer {
   // A question asking for a figure is answered by a sentence holding one, or not at all.
-  const candidates = question.asksNumber ? scored.filter((sentence) => holdsNumber(sentence.text)) : scored;
+  // The latest question's own words must be met: context carried over from earlier turns is not enough.
+  const candidates = scored.filter((sentence) => sentence.matchesFocus && (!question.asksNumber || holdsNumber(sentence.text)));
   const best = candidates[0];
   // A topic word the corpus never uses (火星, 限购) needs strong evidence elsewhere: more coverage and
   // more than one matched term, or the match is a coincidence ("今天天气" → "重污染天气").

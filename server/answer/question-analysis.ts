@@ -27,6 +27,8 @@ export interface AnalysedQuestion {
   /** Region names the question mentions (provinces and major cities). */
   regions: string[];
   isFollowUp: boolean;
+  /** Marked as a follow-up by its wording (其中, 那, …呢), not only by being short. */
+  explicitFollowUp: boolean;
 }
 
 const regionNames = [
@@ -71,5 +73,6 @@ export function analyseQuestion(messages: ChatTurn[]): AnalysedQuestion {
     crossByRegionsOnly: !crossWords.test(question) && regions.length >= 2,
     regions: [...new Set([...regions, ...inherited])],
     isFollowUp,
+    explicitFollowUp: earlier.length > 0 && followUpMarkers.test(question),
   };
 }

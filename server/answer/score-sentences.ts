@@ -17,6 +17,8 @@ export interface ScoredSentence {
   coverage: number;
   /** How many distinct question terms the sentence itself contains. */
   matchedTerms: number;
+  /** Whether it contains (or its document's title names) a term of the latest question itself. */
+  matchesFocus: boolean;
   score: number;
 }
 
@@ -72,6 +74,7 @@ export function scoreSentences({
   index: PolicyIndex;
 }): ScoredSentence[] {
   const weights = questionWeights(question, index);
+  const focus = new Set(question.focusTokens);
   const questionGrams = new Set(bigrams(question.question));
   const contextGrams = new Set(bigrams(question.retrievalQuery));
   const scored: ScoredSentence[] = [];
@@ -84,9 +87,11 @@ export function scoreSentences({
     for (const { sentence, folded, tokens, gramSet } of analyseClause(result)) {
       const found: { weight: number; at: number }[] = [];
       const grouped: string[] = [];
+      let focusMatched = false;
       let total = 0;
       for (const [token, weight] of weights) {
         if (about.includes(token)) {
+          if (focus.has(token)) focusMatched = true;
           // Half weight, always met: enough that a question made mostly of the title still scores.
           total += titleTermShare * weight;
           found.push({ weight: titleTermShare * weight, at: -1 });
@@ -96,6 +101,7 @@ export function scoreSentences({
         const at = positionOf(folded, token, tokens);
         if (at >= 0) {
           found.push({ weight, at });
+          if (focus.has(token)) focusMatched = true;
           if (!grouped.some((other) => other.includes(token) || token.includes(other))) grouped.push(token);
         }
         else if (heading.includes(token)) found.push({ weight: 0.7 * weight, at: -1 });
@@ -116,7 +122,7 @@ export function scoreSentences({
       if (sentence.text.length > 140) score -= Math.min(0.12, (sentence.text.length - 140) / 1200);
       if (!regionFits(question, document, result.text)) continue;
       const section = index.sectionAt(result.documentId, sentence.start);
-      scored.push({ ...sentence, result, section: section.length > 0 ? section : result.section, rank, coverage, matchedTerms: grouped.length, score });
+      scored.push({ ...sentence, result, section: section.length > 0 ? section : result.section, rank, coverage, matchedTerms: grouped.length, matchesFocus: focusMatched || focus.size === 0, score });
     }
   });
   return scored.sort((a, b) => b.score - a.score || a.rank - b.rank || a.start - b.start);
