@@ -23,7 +23,9 @@ export interface ScoredSentence {
 }
 
 const headingLine = /^([（(][一二三四五六七八九十百\d-]+[)）]|[一二三四五六七八九十]+、|第[一二三四五六七八九十百]+[章条])/;
-const hasNumber = /\d|[一二三四五六七八九十百千万亿两]+(个|项|条|家|座|所|批|年|万|亿)/;
+/** A quantity, not just a date: "1500元", "65%", "3:7", "7天", "千亿立方米", "十项". */
+const hasNumber =
+  /\d+(?:\.\d+)?\s*(?:%|‰|万|亿|千|百|元|人|个|项|家|户|亩|公里|千米|米|平方|岁|周岁|天|日内|日起|小时|分钟|倍|次|年以上|年以内|年内|年的|个月|吨|千瓦|兆瓦|床|张|辆|所|份|分|名|位|条|批|层|座|级|公顷|立方|套|班|期|元\/)|\d+[:：]\d+|\d+\s*[—–~～-]\s*\d+|[一二三四五六七八九十百千万亿两]+(?:个|项|条|家|座|所|批|万|亿|成|倍)/;
 const hasTime = /\d{4}年|\d{1,2}月|年底|年末|年内|以前|之前|期间|\d+年/;
 const hasAgency = /部门|委员会|[委局厅办]|政府|党委|领导小组|联席会议|责任单位|牵头/;
 
@@ -119,6 +121,7 @@ export function scoreSentences({
       if (question.asksWho && hasAgency.test(sentence.text)) score += 0.06;
       if (question.asksList && (sentence.text.match(/[、，,]/g)?.length ?? 0) >= 3) score += 0.05;
       if (isHeadingOnly(sentence.text)) score *= 0.6;
+      if (preamble.test(sentence.text)) score *= 0.5;
       if (sentence.text.length > 140) score -= Math.min(0.12, (sentence.text.length - 140) / 1200);
       if (!regionFits(question, document, result.text)) continue;
       const section = index.sectionAt(result.documentId, sentence.start);
@@ -198,8 +201,11 @@ export function holdsNumber(text: string): boolean {
 
 /** A sentence that is only a clause heading, e.g. "(十)完善区际利益补偿机制。". */
 function isHeadingOnly(text: string): boolean {
-  return headingLine.test(text) && text.length <= 34;
+  return headingLine.test(text) && text.length <= 34 && !/[，,；;：:]/.test(text) && !hasNumber.test(text);
 }
+
+/** A document's preamble or purpose clause ("为…，现就…通知如下：", "…，制定本办法。"): it frames, it does not answer. */
+const preamble = /(通知|公告|通告|通报|说明|事项)如下[:：。]?$|制定本(办法|细则|规定|方案|意见|措施)[。]?$|特制定|现将.*(通知|公告)|现就.*(通知|公告|如下)/;
 
 /** Short names that stand for the places a document names in full. */
 const regionAliases: Record<string, string[]> = {
