@@ -1,6 +1,6 @@
 // Search tokens for Chinese text: jieba search-mode words, widths folded, numbers whole, stop words out.
 import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict';
+import { dict } from '@node-rs/jieba/dict.js';
 
 /** Policy-domain words jieba's general dictionary lacks, so they stay whole in queries and clauses. */
 const domainWords = `川渝 成渝 滇中 黔中 滇西 川南 渝西 渝东北 川东北 川西北 一干多支 五区协同 双城经济圈 碳达峰 碳中和
