@@ -1,0 +1,421 @@
+// Search at one size: latency per mode, HNSW recall and speedup against exact search, and the peers
+// (MiniSearch for BM25, LangChain's MemoryVectorStore for dense) on the same chunks, tokens and vectors.
+import { Embeddings } from '@langchain/core/embeddings';
+import { MemoryVectorStore } from '@langchain/classic/vectorstores/memory';
+import MiniSearch from 'minisearch';
+import { Bm25Index } from '../../server/rag/bm25-index.js';
+import type { StoredIndex } from '../../server/rag/index-store.js';
+import { PolicyIndex, type QueryEmbedder } from '../../server/rag/policy-index.js';
+import { bigrams, queryTokens } from '../../server/rag/tokenize.js';
+import type { IndexedChunk, PolicyDocument } from '../../server/rag/types.js';
+import { hnswDefaults, type VectorIndex } from '../../server/rag/vector-index.js';
+import { createIndexPatch } from './proposed-patches.js';
+import { profileWork, type ProfileRow } from './profile-summary.js';
+import { round, sampleLatencies, summarize, timed, type LatencySummary } from './stats.js';
+import { exactSearch, recall } from './vectors.js';
+
+export interface SearchQuery {
+  text: string;
+  vector: number[];
+}
+
+export interface SearchSizeReport {
+  chunks: number;
+  documents: number;
+  dimensions: number;
+  k: number;
+  /** Self time per function while the PolicyIndex was built (largest size only; 1 ms sampling). */
+  buildProfile?: ProfileRow[];
+  build: { policyIndexMs: number; policyIndexHeapMb: number; hnswBuildMs: number; hnswParameters: { m: number; efConstruction: number }; hnswReadMs: number };
+  latency: { lexical: LatencySummary; dense: LatencySummary; hybrid: LatencySummary; hybridWithQueryEmbedding?: LatencySummary };
+  /** Where a hybrid search spends its time (medians over the queries), excluding query embedding. */
+  hybridBreakdownMs: { queryTokens: number; bm25: number; hnsw: number; rest: number };
+  /** Self time per function over one pass of hybrid queries (largest size only). */
+  hybridProfile?: ProfileRow[];
+  /**
+   * The same PolicyIndex with the proposed fixes swapped in (scripts/bench/proposed-patches.ts), timed
+   * A/B against the original: BM25 build time from the token lists (bigramsMs is what computing the
+   * bigram lists costs on top), latency of both, and the share of queries whose top 10 is unchanged.
+   */
+  patched?: {
+    parts: string[];
+    buildMs: number;
+    bigramsMs: number;
+    original: { lexical: LatencySummary; hybrid: LatencySummary };
+    lexical: LatencySummary;
+    hybrid: LatencySummary;
+    identicalTop10: number;
+    hybridProfile?: ProfileRow[];
+  };
+  hnsw: {
+    efSearch: number;
+    recallAt10: number;
+    /** Recall of the 50-candidate pool hybrid search takes from HNSW (ef = 100). */
+    recallAt50: number;
+    hnswLatency: LatencySummary;
+    exactLatency: LatencySummary;
+    /** exact p50 / HNSW p50. */
+    speedup: number;
+    efSweep?: { efSearch: number; recallAt10: number; p50Ms: number; speedup: number }[];
+    /** Other build parameters (--hnsw-sweep), searched with the product's ef. */
+    buildAlternatives?: { m: number; efConstruction: number; buildMs: number; recallAt10: number; recallAt50: number; latency: LatencySummary }[];
+  };
+  peers: {
+    bm25WordsOnly: { buildMs: number; latency: LatencySummary; overlapAt10WithMiniSearch: number };
+    miniSearch: { buildMs: number; latency: LatencySummary; queries: number; overlapAt10WithProductLexical: number; overlapAt10WithWordsOnlyBm25: number };
+    langChainMemoryVectorStore: { addMs: number; latency: LatencySummary; recallAt10: number; queries: number; hnswSpeedup: number };
+  };
+  rssMb: number;
+}
+
+const k = 10;
+
+/**
+ * Measures one size. `queryEmbedder` (the tiny fixture model) is used for the "with query embedding"
+ * hybrid row; every other row passes the synthetic query vector, as `search(query, {queryVector})` allows.
+ */
+export async function benchSearchAtSize({
+  documents,
+  chunks,
+  vectors,
+  flat,
+  dimensions,
+  vectorIndex,
+  hnswBuildMs,
+  hnswReadMs,
+  hnswParameters,
+  queries,
+  queryEmbedder,
+  rounds,
+  peerQueryCount,
+  efSweep,
+  profile,
+  alternatives = [],
+}: {
+  documents: PolicyDocument[];
+  chunks: IndexedChunk[];
+  vectors: Float32Array[];
+  flat: Float32Array;
+  dimensions: number;
+  vectorIndex: VectorIndex;
+  hnswBuildMs: number;
+  hnswReadMs: number;
+  hnswParameters: { m: number; efConstruction: number };
+  queries: SearchQuery[];
+  queryEmbedder?: QueryEmbedder;
+  rounds: number;
+  /** How many queries the (slow) peers answer; recall and overlap are over these. */
+  peerQueryCount: number;
+  efSweep: boolean;
+  /** Profile the hybrid queries (in-process V8 sampling profiler). */
+  profile: boolean;
+  /** Other HNSW builds of the same vectors, for recall and latency against these parameters. */
+  alternatives?: { parameters: { m: number; efConstruction: number }; buildMs: number; index: VectorIndex }[];
+}): Promise<SearchSizeReport> {
+  const product = await benchProduct({ documents, chunks, vectors, flat, dimensions, vectorIndex, queries, queryEmbedder, rounds, efSweep, profile });
+  globalThis.gc?.();
+  const { productTop, truth10, truth50, hnswLatency } = product;
+  const buildAlternatives = [];
+  for (const alternative of alternatives) {
+    const recallOf = (size: number, truth: number[][]) =>
+      queries.reduce((sum, query, i) => sum + recall(alternative.index.search(query.vector, { k: size }).map((hit) => hit.doc), truth[i]), 0) / queries.length;
+    const latency = summarize(await sampleLatencies({ inputs: queries, rounds, work: (query) => alternative.index.search(query.vector, { k }) }));
+    buildAlternatives.push({ ...alternative.parameters, buildMs: round(alternative.buildMs, 0), recallAt10: round(recallOf(k, truth10), 4), recallAt50: round(recallOf(50, truth50), 4), latency });
+  }
+  const run = (work: (query: SearchQuery) => unknown, passes = rounds) => sampleLatencies({ inputs: queries, rounds: passes, work }).then(summarize);
+
+  // Words-only BM25 (the product's class, one field): the like-for-like counterpart of MiniSearch.
+  const { ms: wordsBuildMs, value: wordsOnly } = await timed(() => new Bm25Index(chunks.map((chunk) => ({ tokens: chunk.tokens, bigrams: [], context: [] }))));
+  const wordsQuery = (text: string) => ({ tokens: queryTokens(text), bigrams: [], context: [] });
+  const wordsLatency = await run((query) => wordsOnly.search(wordsQuery(query.text), { k }));
+  const wordsTop = queries.map((query) => wordsOnly.search(wordsQuery(query.text), { k }).map((hit) => chunks[hit.doc].id));
+
+  // MiniSearch over the same jieba tokens: tokenize just splits the precomputed list back out.
+  const separator = '\u0001';
+  const splitTokens = (text: string) => text.split(separator).filter(Boolean);
+  const { ms: miniBuildMs, value: mini } = await timed(() => {
+    const search = new MiniSearch<IndexedChunk>({
+      idField: 'id',
+      fields: ['tokens'],
+      extractField: (chunk, field) => (field === 'id' ? chunk.id : chunk.tokens.join(separator)),
+      tokenize: splitTokens,
+      processTerm: (term) => term,
+      searchOptions: { tokenize: splitTokens, processTerm: (term) => term, combineWith: 'OR' },
+    });
+    search.addAll(chunks);
+    return search;
+  });
+  const peerQueries = queries.slice(0, Math.min(queries.length, peerQueryCount));
+  const miniQuery = (query: SearchQuery) => mini.search(queryTokens(query.text).join(separator)).slice(0, k).map((hit) => String(hit.id));
+  for (const query of peerQueries.slice(0, 3)) miniQuery(query);
+  const miniTop: string[][] = [];
+  const miniSamples: number[] = [];
+  for (const query of peerQueries) {
+    const started = performance.now();
+    miniTop.push(miniQuery(query));
+    miniSamples.push(performance.now() - started);
+  }
+  const miniLatency = summarize(miniSamples);
+  const overlap = (a: string[][], b: string[][]) => round(b.reduce((sum, top, i) => sum + top.filter((id) => a[i].includes(id)).length / Math.max(1, Math.min(k, a[i].length, top.length)), 0) / b.length, 3);
+
+  // LangChain's MemoryVectorStore: a cosine scan over number[] vectors, as its users feed it.
+  const langQueries = peerQueries;
+  const { ms: langAddMs, value: store } = await timed(async () => {
+    const vectorStore = new MemoryVectorStore(new UnusedEmbeddings());
+    await vectorStore.addVectors(
+      vectors.map((vector) => Array.from(vector)),
+      chunks.map((chunk, i) => ({ pageContent: chunk.text, metadata: { doc: i } })),
+    );
+    return vectorStore;
+  });
+  for (const query of langQueries.slice(0, 3)) await store.similaritySearchVectorWithScore(query.vector, k);
+  const langSamples: number[] = [];
+  let langRecall = 0;
+  for (const [i, query] of langQueries.entries()) {
+    const started = performance.now();
+    const hits = await store.similaritySearchVectorWithScore(query.vector, k);
+    langSamples.push(performance.now() - started);
+    langRecall += recall(hits.map(([document]) => document.metadata.doc as number), truth10[i]);
+  }
+  const langLatency = summarize(langSamples);
+
+  return {
+    chunks: chunks.length,
+    documents: documents.length,
+    dimensions,
+    k,
+    build: { policyIndexMs: product.policyIndexMs, policyIndexHeapMb: product.policyIndexHeapMb, hnswBuildMs: round(hnswBuildMs, 0), hnswParameters, hnswReadMs: round(hnswReadMs) },
+    latency: product.latency,
+    hybridBreakdownMs: product.hybridBreakdownMs,
+    hybridProfile: product.hybridProfile,
+    buildProfile: product.buildProfile,
+    patched: product.patched,
+    hnsw: { ...product.hnsw, buildAlternatives: buildAlternatives.length > 0 ? buildAlternatives : undefined },
+    peers: {
+      bm25WordsOnly: { buildMs: wordsBuildMs, latency: wordsLatency, overlapAt10WithMiniSearch: overlap(wordsTop, miniTop) },
+      miniSearch: { buildMs: miniBuildMs, latency: miniLatency, queries: peerQueries.length, overlapAt10WithProductLexical: overlap(productTop, miniTop), overlapAt10WithWordsOnlyBm25: overlap(wordsTop, miniTop) },
+      langChainMemoryVectorStore: {
+        addMs: langAddMs,
+        latency: langLatency,
+        recallAt10: round(langRecall / langQueries.length, 4),
+        queries: langQueries.length,
+        hnswSpeedup: round(langLatency.p50Ms / hnswLatency.p50Ms, 0),
+      },
+    },
+    rssMb: product.rssMb,
+  };
+}
+
+/** The store is given vectors directly; embedding through it would be a mistake in the benchmark. */
+class UnusedEmbeddings extends Embeddings {
+  constructor() {
+    super({});
+  }
+  async embedDocuments(): Promise<number[][]> {
+    throw new Error('the benchmark adds vectors directly');
+  }
+  async embedQuery(): Promise<number[]> {
+    throw new Error('the benchmark queries with vectors directly');
+  }
+}
+
+/** The product's side: PolicyIndex build, latency per mode, the hybrid breakdown, HNSW against exact. */
+async function benchProduct({
+  documents,
+  chunks,
+  vectors,
+  flat,
+  dimensions,
+  vectorIndex,
+  queries,
+  queryEmbedder,
+  rounds,
+  efSweep,
+  profile,
+}: {
+  documents: PolicyDocument[];
+  chunks: IndexedChunk[];
+  vectors: Float32Array[];
+  flat: Float32Array;
+  dimensions: number;
+  vectorIndex: VectorIndex;
+  queries: SearchQuery[];
+  queryEmbedder?: QueryEmbedder;
+  rounds: number;
+  efSweep: boolean;
+  profile: boolean;
+}) {
+  const stored: StoredIndex = {
+    manifest: { formatVersion: 0, createdAt: '', embedding: { modelId: 'synthetic', dimensions }, documents: [], chunkCount: chunks.length, files: {} },
+    documents,
+    chunks,
+    vectors,
+    dense: vectorIndex,
+  };
+  // Hybrid rows pass `queryVector`; the "with query embedding" row routes embedQuery to the tiny model.
+  let embed: (text: string) => Promise<number[]> = async () => {
+    throw new Error('query vector expected');
+  };
+  const embedder: QueryEmbedder = { modelId: 'synthetic', embedQuery: (text) => embed(text) };
+
+  globalThis.gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  let index!: PolicyIndex;
+  let policyIndexMs = 0;
+  const build = async () => {
+    ({ ms: policyIndexMs, value: index } = await timed(() => new PolicyIndex(stored, embedder)));
+  };
+  const buildProfile = profile ? await profileWork(build, { intervalUs: 1000 }) : (await build(), undefined);
+  globalThis.gc?.();
+  const policyIndexHeapMb = round((process.memoryUsage().heapUsed - heapBefore) / 1e6, 0);
+
+  const run = (work: (query: SearchQuery) => unknown, passes = rounds) => sampleLatencies({ inputs: queries, rounds: passes, work }).then(summarize);
+  const lexical = await run((query) => index.search(query.text, { k, mode: 'lexical' }));
+  const dense = await run((query) => index.search(query.text, { k, mode: 'dense', queryVector: query.vector }));
+  const hybrid = await run((query) => index.search(query.text, { k, queryVector: query.vector }));
+  let hybridWithQueryEmbedding: LatencySummary | undefined;
+  if (queryEmbedder) {
+    embed = async (text) => {
+      await queryEmbedder.embedQuery(text);
+      return queries.find((query) => query.text === text)?.vector ?? queries[0].vector;
+    };
+    hybridWithQueryEmbedding = await run((query) => index.search(query.text, { k }));
+  }
+
+  // Hybrid, piece by piece: the public calls PolicyIndex.search builds on (BM25 takes 4× the pool
+  // for its document-prior re-rank); the rest is document prior, fusion, collapse and result objects.
+  const pool = Math.max(50, k * 5);
+  const parts = { queryTokens: [] as number[], bm25: [] as number[], hnsw: [] as number[], total: [] as number[] };
+  for (const query of queries) {
+    let started = performance.now();
+    const fields = index.queryFields(query.text);
+    parts.queryTokens.push(performance.now() - started);
+    started = performance.now();
+    index.bm25.search(fields, { k: pool * 4 });
+    parts.bm25.push(performance.now() - started);
+    started = performance.now();
+    vectorIndex.search(query.vector, { k: pool });
+    parts.hnsw.push(performance.now() - started);
+    started = performance.now();
+    await index.search(query.text, { k, queryVector: query.vector });
+    parts.total.push(performance.now() - started);
+  }
+  const median = (values: number[]) => summarize(values).p50Ms;
+  const hybridBreakdownMs = {
+    queryTokens: median(parts.queryTokens),
+    bm25: median(parts.bm25),
+    hnsw: median(parts.hnsw),
+    rest: round(Math.max(0, median(parts.total) - median(parts.queryTokens) - median(parts.bm25) - median(parts.hnsw))),
+  };
+  const hybridProfile = profile
+    ? await profileWork(async () => {
+        for (const query of queries) await index.search(query.text, { k, queryVector: query.vector });
+      })
+    : undefined;
+
+  // HNSW against exact search (the exact top 50 is timed once per query; its first 10 are the top 10).
+  const exactSamples: number[] = [];
+  const truth50 = queries.map((query) => {
+    const started = performance.now();
+    const hits = exactSearch(flat, dimensions, query.vector, pool);
+    exactSamples.push(performance.now() - started);
+    return hits.map((hit) => hit.doc);
+  });
+  const truth10 = truth50.map((top) => top.slice(0, k));
+  const exactLatency = summarize(exactSamples);
+  const hnswRecall = (size: number, truth: number[][]) =>
+    queries.reduce((sum, query, i) => sum + recall(vectorIndex.search(query.vector, { k: size }).map((hit) => hit.doc), truth[i]), 0) / queries.length;
+  const recallAt10 = hnswRecall(k, truth10);
+  const recallAt50 = hnswRecall(pool, truth50);
+  const hnswLatency = await run((query) => vectorIndex.search(query.vector, { k }));
+  let sweep: SearchSizeReport['hnsw']['efSweep'];
+  if (efSweep) {
+    const saved = hnswDefaults.efSearch;
+    sweep = [];
+    for (const efSearch of [16, 32, 64, 96, 128, 256]) {
+      hnswDefaults.efSearch = efSearch;
+      const latency = await run((query) => vectorIndex.search(query.vector, { k }), 1);
+      sweep.push({ efSearch, recallAt10: round(hnswRecall(k, truth10), 4), p50Ms: latency.p50Ms, speedup: round(exactLatency.p50Ms / latency.p50Ms, 1) });
+    }
+    hnswDefaults.efSearch = saved;
+  }
+
+  // Product lexical top-10 (for overlap) before the BM25 peers.
+  const productTop = await Promise.all(queries.map((query) => index.search(query.text, { k, mode: 'lexical' }).then((hits) => hits.map((hit) => hit.chunkId))));
+  const rssMb = round(process.memoryUsage().rss / 1e6, 0);
+
+  // The proposed fixes (scripts/bench/proposed-patches.ts) on this same PolicyIndex, timed A/B: each
+  // query runs original and patched back to back (alternating which goes first), so machine load
+  // drifts hit both alike.
+  let patched: SearchSizeReport['patched'];
+  const hybridTop = await Promise.all(queries.map((query) => index.search(query.text, { k, queryVector: query.vector }).then((hits) => hits.map((hit) => hit.chunkId))));
+  const { ms: bigramsMs } = await timed(() => {
+    for (const chunk of chunks) bigrams(chunk.text);
+  });
+  const patch = createIndexPatch(index);
+  if (patch) {
+    const samples = { lexical: [[], []] as number[][], hybrid: [[], []] as number[][] };
+    const time = async (work: () => Promise<unknown>) => {
+      const started = performance.now();
+      await work();
+      return performance.now() - started;
+    };
+    for (let pass = -1; pass < rounds; pass++) {
+      for (const [i, query] of queries.entries()) {
+        for (const order of (pass + i) % 2 === 0 ? [0, 1] : [1, 0]) {
+          if (order === 1) patch.apply();
+          else patch.revert();
+          const lexicalMs = await time(() => index.search(query.text, { k, mode: 'lexical' }));
+          const hybridMs = await time(() => index.search(query.text, { k, queryVector: query.vector }));
+          if (pass >= 0) {
+            samples.lexical[order].push(lexicalMs);
+            samples.hybrid[order].push(hybridMs);
+          }
+        }
+      }
+    }
+    patch.apply();
+    const sameLexical = await Promise.all(queries.map((query, i) => index.search(query.text, { k, mode: 'lexical' }).then((hits) => hits.map((hit) => hit.chunkId).join() === productTop[i].join())));
+    const sameHybrid = await Promise.all(queries.map((query, i) => index.search(query.text, { k, queryVector: query.vector }).then((hits) => hits.map((hit) => hit.chunkId).join() === hybridTop[i].join())));
+    const hybridProfile = profile
+      ? await profileWork(async () => {
+          for (const query of queries) await index.search(query.text, { k, queryVector: query.vector });
+        })
+      : undefined;
+    patch.revert();
+    patched = {
+      parts: patch.parts,
+      buildMs: round(patch.buildMs, 0),
+      bigramsMs: round(bigramsMs, 0),
+      original: { lexical: summarize(samples.lexical[0]), hybrid: summarize(samples.hybrid[0]) },
+      lexical: summarize(samples.lexical[1]),
+      hybrid: summarize(samples.hybrid[1]),
+      identicalTop10: round((sameLexical.filter(Boolean).length + sameHybrid.filter(Boolean).length) / (2 * queries.length), 3),
+      hybridProfile,
+    };
+  }
+  return {
+    policyIndexMs,
+    policyIndexHeapMb,
+    buildProfile,
+    latency: { lexical, dense, hybrid, hybridWithQueryEmbedding },
+    hybridBreakdownMs,
+    hybridProfile,
+    hnsw: {
+      efSearch: Math.max(hnswDefaults.efSearch, k * 2),
+      recallAt10: round(recallAt10, 4),
+      recallAt50: round(recallAt50, 4),
+      hnswLatency,
+      exactLatency,
+      speedup: round(exactLatency.p50Ms / hnswLatency.p50Ms, 1),
+      efSweep: sweep,
+    },
+    rssMb,
+    patched,
+    productTop,
+    truth10,
+    truth50,
+    hnswLatency,
+  };
+
+}
