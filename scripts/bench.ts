@@ -265,11 +265,6 @@ const corpusServer = servers[0];
 const searchAt64 = corpusServer?.load.find((run) => run.path === '/api/search' && run.connections === 64);
 const targets = [
   { target: 'hybrid search p95 ≤ 15 ms at 100k chunks (excl. query embedding)', measured: big ? `${big.latency.hybrid.p95Ms} ms` : undefined, met: big ? big.latency.hybrid.p95Ms <= 15 : undefined },
-  {
-    target: '  … A/B: original vs proposed fixes (scripts/bench/proposed-patches.ts)',
-    measured: big?.patched ? `${big.patched.original.hybrid.p95Ms} → ${big.patched.hybrid.p95Ms} ms` : undefined,
-    met: big?.patched ? big.patched.hybrid.p95Ms <= 15 : undefined,
-  },
   { target: 'HNSW recall@10 ≥ 0.95 at 100k', measured: big ? String(big.hnsw.recallAt10) : undefined, met: big ? big.hnsw.recallAt10 >= 0.95 : undefined },
   { target: 'HNSW ≥ 20× faster than exact brute force at 100k (p50)', measured: big ? `${big.hnsw.speedup}×` : undefined, met: big ? big.hnsw.speedup >= 20 : undefined },
   {
@@ -336,12 +331,6 @@ if (search.length > 0) {
         row('dense (PolicyIndex)', (report) => ms(report.latency.dense)),
         row('hybrid, query vector given', (report) => ms(report.latency.hybrid)),
         row('hybrid + query embedding (tiny fixture model)', (report) => ms(report.latency.hybridWithQueryEmbedding)),
-        row('A/B original: lexical', (report) => ms(report.patched?.original.lexical)),
-        row('A/B PATCHED: lexical', (report) => ms(report.patched?.lexical)),
-        row('A/B original: hybrid, query vector given', (report) => ms(report.patched?.original.hybrid)),
-        row('A/B PATCHED: hybrid, query vector given', (report) => ms(report.patched?.hybrid)),
-        row('PATCHED: identical top-10 share', (report) => report.patched?.identicalTop10),
-        row('PATCHED: BM25 build ms (+ bigram lists ms)', (report) => (report.patched ? `${num(report.patched.buildMs, 0)} (+${num(report.patched.bigramsMs, 0)})` : undefined)),
         row('  breakdown p50: query tokens', (report) => num(report.hybridBreakdownMs.queryTokens, 2)),
         row('  breakdown p50: BM25 (k=200) + topK', (report) => num(report.hybridBreakdownMs.bm25, 2)),
         row('  breakdown p50: HNSW k=50', (report) => num(report.hybridBreakdownMs.hnsw, 2)),
@@ -391,16 +380,6 @@ if (search.length > 0) {
         `Where hybrid search time goes at ${num(search[search.length - 1].chunks, 0)} chunks (V8 sampling profile, one pass, self time)`,
         ['function (file)', 'self ms', 'share'],
         profiled.map((entry) => [entry.frame, entry.selfMs, `${entry.share}%`]),
-      ),
-    );
-  }
-  const patchedProfile = search[search.length - 1].patched?.hybridProfile;
-  if (patchedProfile) {
-    out.push(
-      formatTable(
-        `… and with the proposed fixes (${search[search.length - 1].patched!.parts.join(', ')}; scripts/bench/proposed-patches.ts)`,
-        ['function (file)', 'self ms', 'share'],
-        patchedProfile.map((entry) => [entry.frame, entry.selfMs, `${entry.share}%`]),
       ),
     );
   }

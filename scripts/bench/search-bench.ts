@@ -9,7 +9,6 @@ import { PolicyIndex, type QueryEmbedder } from '../../server/rag/policy-index.j
 import { bigrams, queryTokens } from '../../server/rag/tokenize.js';
 import type { IndexedChunk, PolicyDocument } from '../../server/rag/types.js';
 import { hnswDefaults, type VectorIndex } from '../../server/rag/vector-index.js';
-import { createIndexPatch } from './proposed-patches.js';
 import { profileWork, type ProfileRow } from './profile-summary.js';
 import { round, sampleLatencies, summarize, timed, type LatencySummary } from './stats.js';
 import { exactSearch, recall } from './vectors.js';
@@ -32,21 +31,6 @@ export interface SearchSizeReport {
   hybridBreakdownMs: { queryTokens: number; bm25: number; hnsw: number; rest: number };
   /** Self time per function over one pass of hybrid queries (largest size only). */
   hybridProfile?: ProfileRow[];
-  /**
-   * The same PolicyIndex with the proposed fixes swapped in (scripts/bench/proposed-patches.ts), timed
-   * A/B against the original: BM25 build time from the token lists (bigramsMs is what computing the
-   * bigram lists costs on top), latency of both, and the share of queries whose top 10 is unchanged.
-   */
-  patched?: {
-    parts: string[];
-    buildMs: number;
-    bigramsMs: number;
-    original: { lexical: LatencySummary; hybrid: LatencySummary };
-    lexical: LatencySummary;
-    hybrid: LatencySummary;
-    identicalTop10: number;
-    hybridProfile?: ProfileRow[];
-  };
   hnsw: {
     efSearch: number;
     recallAt10: number;
@@ -189,7 +173,6 @@ export async function benchSearchAtSize({
     hybridBreakdownMs: product.hybridBreakdownMs,
     hybridProfile: product.hybridProfile,
     buildProfile: product.buildProfile,
-    patched: product.patched,
     hnsw: { ...product.hnsw, buildAlternatives: buildAlternatives.length > 0 ? buildAlternatives : undefined },
     peers: {
       bm25WordsOnly: { buildMs: wordsBuildMs, latency: wordsLatency, overlapAt10WithMiniSearch: overlap(wordsTop, miniTop) },
@@ -344,56 +327,6 @@ async function benchProduct({
   const productTop = await Promise.all(queries.map((query) => index.search(query.text, { k, mode: 'lexical' }).then((hits) => hits.map((hit) => hit.chunkId))));
   const rssMb = round(process.memoryUsage().rss / 1e6, 0);
 
-  // The proposed fixes (scripts/bench/proposed-patches.ts) on this same PolicyIndex, timed A/B: each
-  // query runs original and patched back to back (alternating which goes first), so machine load
-  // drifts hit both alike.
-  let patched: SearchSizeReport['patched'];
-  const hybridTop = await Promise.all(queries.map((query) => index.search(query.text, { k, queryVector: query.vector }).then((hits) => hits.map((hit) => hit.chunkId))));
-  const { ms: bigramsMs } = await timed(() => {
-    for (const chunk of chunks) bigrams(chunk.text);
-  });
-  const patch = createIndexPatch(index);
-  if (patch) {
-    const samples = { lexical: [[], []] as number[][], hybrid: [[], []] as number[][] };
-    const time = async (work: () => Promise<unknown>) => {
-      const started = performance.now();
-      await work();
-      return performance.now() - started;
-    };
-    for (let pass = -1; pass < rounds; pass++) {
-      for (const [i, query] of queries.entries()) {
-        for (const order of (pass + i) % 2 === 0 ? [0, 1] : [1, 0]) {
-          if (order === 1) patch.apply();
-          else patch.revert();
-          const lexicalMs = await time(() => index.search(query.text, { k, mode: 'lexical' }));
-          const hybridMs = await time(() => index.search(query.text, { k, queryVector: query.vector }));
-          if (pass >= 0) {
-            samples.lexical[order].push(lexicalMs);
-            samples.hybrid[order].push(hybridMs);
-          }
-        }
-      }
-    }
-    patch.apply();
-    const sameLexical = await Promise.all(queries.map((query, i) => index.search(query.text, { k, mode: 'lexical' }).then((hits) => hits.map((hit) => hit.chunkId).join() === productTop[i].join())));
-    const sameHybrid = await Promise.all(queries.map((query, i) => index.search(query.text, { k, queryVector: query.vector }).then((hits) => hits.map((hit) => hit.chunkId).join() === hybridTop[i].join())));
-    const hybridProfile = profile
-      ? await profileWork(async () => {
-          for (const query of queries) await index.search(query.text, { k, queryVector: query.vector });
-        })
-      : undefined;
-    patch.revert();
-    patched = {
-      parts: patch.parts,
-      buildMs: round(patch.buildMs, 0),
-      bigramsMs: round(bigramsMs, 0),
-      original: { lexical: summarize(samples.lexical[0]), hybrid: summarize(samples.hybrid[0]) },
-      lexical: summarize(samples.lexical[1]),
-      hybrid: summarize(samples.hybrid[1]),
-      identicalTop10: round((sameLexical.filter(Boolean).length + sameHybrid.filter(Boolean).length) / (2 * queries.length), 3),
-      hybridProfile,
-    };
-  }
   return {
     policyIndexMs,
     policyIndexHeapMb,
@@ -411,7 +344,6 @@ async function benchProduct({
       efSweep: sweep,
     },
     rssMb,
-    patched,
     productTop,
     truth10,
     truth50,

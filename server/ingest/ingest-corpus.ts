@@ -64,6 +64,12 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
   if (entries.length === 0) throw new Error(`no documents (.txt .md .html .docx .pdf) found in ${corpusDir}`);
   const previous = await loadIndex({ directory: indexDir }).catch(() => undefined);
   const previousDocs = new Map(previous?.documents.map((document) => [document.id, document]));
+  const previousChunks = new Map<string, IndexedChunk[]>();
+  for (const chunk of previous?.chunks ?? []) {
+    const list = previousChunks.get(chunk.documentId);
+    if (list) list.push(chunk);
+    else previousChunks.set(chunk.documentId, [chunk]);
+  }
 
   const documents: PolicyDocument[] = [];
   const chunks: IndexedChunk[] = [];
@@ -76,7 +82,7 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
     const old = previousDocs.get(entry.meta.id);
     if (old && old.contentHash === contentHash && previous) {
       documents.push(old);
-      chunks.push(...previous.chunks.filter((chunk) => chunk.documentId === old.id));
+      chunks.push(...(previousChunks.get(old.id) ?? []));
       reusedDocuments++;
       continue;
     }
@@ -112,6 +118,8 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
   onProgress({ stage: 'index', done: 0, total: 1 });
   const vectorIndex = dense.vectors ? await time('index', () => VectorIndex.build(dense.vectors!, dense.dimensions!)) : undefined;
   onProgress({ stage: 'write', done: 0, total: 1 });
+  const chunkCounts = new Map<string, number>();
+  for (const chunk of chunks) chunkCounts.set(chunk.documentId, (chunkCounts.get(chunk.documentId) ?? 0) + 1);
   const manifest = await time('write', () =>
     saveIndex({
       directory: indexDir,
@@ -124,7 +132,7 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
             id: document.id,
             file: document.file,
             contentHash: document.contentHash,
-            chunks: chunks.filter((chunk) => chunk.documentId === document.id).length,
+            chunks: chunkCounts.get(document.id) ?? 0,
           })),
           chunkCount: chunks.length,
         },

@@ -1,59 +1,127 @@
-// BM25 over several token fields (words, bigrams, headings) with postings lists for fast scoring.
+// BM25 over several token fields (words, bigrams, headings). Postings are packed in typed arrays
+// (compressed-sparse-row: term → a run of documents and counts), length norms and idf are computed
+// once, and a reused score buffer is read back and reset only where a query touched it.
 
-/** One field's inverted index. */
-class FieldIndex {
-  private readonly postings = new Map<string, { docs: number[]; freqs: number[] }>();
-  private readonly lengths: Float64Array;
-  private readonly averageLength: number;
+/** One field's inverted index: term t's postings are docs/freqs[offsets[t] .. offsets[t + 1]). */
+class PackedField {
+  private readonly terms = new Map<string, number>();
+  private readonly offsets: Int32Array;
+  private readonly docs: Int32Array;
+  private readonly freqs: Uint16Array;
+  /** k1 · (1 − b + b · length / average length), per document. */
+  private readonly norms: Float64Array;
+  private readonly idfs: Float64Array;
+  readonly size: number;
 
   constructor(
-    readonly documents: string[][],
+    documents: string[][],
     private readonly k1: number,
-    private readonly b: number,
+    b: number,
   ) {
-    this.lengths = new Float64Array(documents.length);
+    const size = documents.length;
+    // Pass 1: term ids, and each document's (term, count) runs in one growing buffer.
+    let runs = new Int32Array(1 << 16);
+    let used = 0;
+    const runStarts = new Int32Array(size + 1);
+    const lengths = new Float64Array(size);
     let total = 0;
-    documents.forEach((tokens, doc) => {
-      this.lengths[doc] = tokens.length;
+    let scratch = new Int32Array(256);
+    const documentFrequency: number[] = [];
+    for (let doc = 0; doc < size; doc++) {
+      const tokens = documents[doc];
+      lengths[doc] = tokens.length;
       total += tokens.length;
-      const counts = new Map<string, number>();
-      for (const token of tokens) counts.set(token, (counts.get(token) ?? 0) + 1);
-      for (const [token, count] of counts) {
-        let posting = this.postings.get(token);
-        if (!posting) this.postings.set(token, (posting = { docs: [], freqs: [] }));
-        posting.docs.push(doc);
-        posting.freqs.push(count);
+      if (scratch.length < tokens.length) scratch = new Int32Array(tokens.length * 2);
+      for (let i = 0; i < tokens.length; i++) {
+        let id = this.terms.get(tokens[i]);
+        if (id === undefined) {
+          id = this.terms.size;
+          this.terms.set(tokens[i], id);
+          documentFrequency.push(0);
+        }
+        scratch[i] = id;
       }
-    });
-    this.averageLength = documents.length > 0 ? total / documents.length || 1 : 1;
+      const ids = scratch.subarray(0, tokens.length).sort();
+      runStarts[doc] = used;
+      for (let i = 0; i < ids.length; ) {
+        let j = i + 1;
+        while (j < ids.length && ids[j] === ids[i]) j++;
+        if (used + 2 > runs.length) {
+          const grown = new Int32Array(runs.length * 2);
+          grown.set(runs);
+          runs = grown;
+        }
+        runs[used++] = ids[i];
+        runs[used++] = j - i;
+        documentFrequency[ids[i]]++;
+        i = j;
+      }
+    }
+    runStarts[size] = used;
+    const average = size > 0 ? total / size || 1 : 1;
+    this.norms = new Float64Array(size);
+    for (let doc = 0; doc < size; doc++) this.norms[doc] = k1 * (1 - b + (b * lengths[doc]) / average);
+
+    // Pass 2: postings laid out term by term, documents ascending.
+    const termCount = this.terms.size;
+    this.offsets = new Int32Array(termCount + 1);
+    for (let t = 0; t < termCount; t++) this.offsets[t + 1] = this.offsets[t] + documentFrequency[t];
+    this.docs = new Int32Array(this.offsets[termCount]);
+    this.freqs = new Uint16Array(this.offsets[termCount]);
+    const cursor = this.offsets.slice(0, termCount);
+    for (let doc = 0; doc < size; doc++) {
+      for (let r = runStarts[doc]; r < runStarts[doc + 1]; r += 2) {
+        const at = cursor[runs[r]]++;
+        this.docs[at] = doc;
+        this.freqs[at] = Math.min(65535, runs[r + 1]);
+      }
+    }
+    this.idfs = new Float64Array(termCount);
+    for (let t = 0; t < termCount; t++) this.idfs[t] = idfOf(size, documentFrequency[t]);
+    this.size = size;
   }
 
-  /** Robertson–Spärck Jones idf, floored at a small positive value so common terms still count a little. */
   idf(token: string): number {
-    const n = this.postings.get(token)?.docs.length ?? 0;
-    const total = this.documents.length;
-    return Math.max(0.01, Math.log(1 + (total - n + 0.5) / (n + 0.5)));
+    const id = this.terms.get(token);
+    return id === undefined ? idfOf(this.size, 0) : this.idfs[id];
   }
 
   documentFrequency(token: string): number {
-    return this.postings.get(token)?.docs.length ?? 0;
+    const id = this.terms.get(token);
+    return id === undefined ? 0 : this.offsets[id + 1] - this.offsets[id];
   }
 
-  /** Adds `weight` × BM25 of `queryTokens` into `scores`. */
-  addScores(queryTokens: string[], weight: number, scores: Float64Array): void {
+  /** Adds `weight` × BM25 of `queryTokens` into `scores`, listing each document the first time it scores. */
+  addScores(queryTokens: string[], weight: number, scores: Float64Array, touched: Touched): void {
+    const { k1, docs, freqs, norms, offsets, idfs } = this;
+    const k1Plus1 = k1 + 1;
+    const list = touched.list;
+    let count = touched.count;
     for (const token of new Set(queryTokens)) {
-      const posting = this.postings.get(token);
-      if (!posting) continue;
-      const idf = this.idf(token) * weight;
-      const { docs, freqs } = posting;
-      for (let i = 0; i < docs.length; i++) {
+      const id = this.terms.get(token);
+      if (id === undefined) continue;
+      const idf = idfs[id] * weight;
+      if (!(idf > 0)) continue; // a zero-weight field adds nothing (and must not list documents again)
+      for (let i = offsets[id], end = offsets[id + 1]; i < end; i++) {
         const doc = docs[i];
         const tf = freqs[i];
-        const norm = this.k1 * (1 - this.b + (this.b * this.lengths[doc]) / this.averageLength);
-        scores[doc] += (idf * (tf * (this.k1 + 1))) / (tf + norm);
+        const before = scores[doc];
+        if (before === 0) list[count++] = doc;
+        scores[doc] = before + (idf * (tf * k1Plus1)) / (tf + norms[doc]);
       }
     }
+    touched.count = count;
   }
+}
+
+/** Robertson–Spärck Jones idf, floored at a small positive value so common terms still count a little. */
+function idfOf(total: number, n: number): number {
+  return Math.max(0.01, Math.log(1 + (total - n + 0.5) / (n + 0.5)));
+}
+
+interface Touched {
+  list: Int32Array;
+  count: number;
 }
 
 export interface Bm25Fields {
@@ -67,30 +135,58 @@ export const bm25Defaults = { k1: 1.2, b: 0.75, bigramWeight: 0.2, contextWeight
 
 /** A multi-field BM25 index over chunks; document numbers are positions in the input array. */
 export class Bm25Index {
-  private readonly words: FieldIndex;
-  private readonly bigramField: FieldIndex;
-  private readonly contextField: FieldIndex;
+  private readonly words: PackedField;
+  private readonly bigramField: PackedField;
+  private readonly contextField: PackedField;
+  /** Score buffer reused by every query (all zeros between queries; search is synchronous). */
+  private readonly scores: Float64Array;
+  private readonly touched: Touched;
 
   constructor(
     entries: Bm25Fields[],
     private readonly parameters = bm25Defaults,
   ) {
-    this.words = new FieldIndex(entries.map((entry) => entry.tokens), parameters.k1, parameters.b);
-    this.bigramField = new FieldIndex(entries.map((entry) => entry.bigrams), parameters.k1, parameters.b);
-    this.contextField = new FieldIndex(entries.map((entry) => entry.context), parameters.k1, 0.3);
+    this.words = new PackedField(entries.map((entry) => entry.tokens), parameters.k1, parameters.b);
+    this.bigramField = new PackedField(entries.map((entry) => entry.bigrams), parameters.k1, parameters.b);
+    this.contextField = new PackedField(entries.map((entry) => entry.context), parameters.k1, 0.3);
+    this.scores = new Float64Array(entries.length);
+    this.touched = { list: new Int32Array(entries.length), count: 0 };
   }
 
   get size(): number {
-    return this.words.documents.length;
+    return this.words.size;
   }
 
-  /** Scores every document; `allowed` (document numbers) restricts the result. */
+  /** The k best documents with a positive score, best first; `allowed` (document numbers) restricts them. */
   search(query: Bm25Fields, { k, allowed }: { k: number; allowed?: Set<number> }): { doc: number; score: number }[] {
-    const scores = new Float64Array(this.size);
-    this.words.addScores(query.tokens, 1, scores);
-    this.bigramField.addScores(query.bigrams, this.parameters.bigramWeight, scores);
-    this.contextField.addScores(query.context, this.parameters.contextWeight, scores);
-    return topK(scores, k, allowed);
+    const { scores, touched } = this;
+    this.score(query);
+    const best = new TopK(Math.min(k, touched.count));
+    for (let i = 0; i < touched.count; i++) {
+      const doc = touched.list[i];
+      const score = scores[doc];
+      scores[doc] = 0;
+      if (score > 0 && (!allowed || allowed.has(doc))) best.offer(doc, score);
+    }
+    return best.sorted();
+  }
+
+  /**
+   * The scores of `docs` only, and the best score of any document: enough to normalise a few
+   * documents' scores by the top one without ranking every document.
+   */
+  scoreSubset(query: Bm25Fields, docs: ArrayLike<number>): { max: number; scores: Float64Array } {
+    const { scores, touched } = this;
+    this.score(query);
+    const picked = new Float64Array(docs.length);
+    for (let i = 0; i < docs.length; i++) picked[i] = scores[docs[i]];
+    let max = 0;
+    for (let i = 0; i < touched.count; i++) {
+      const doc = touched.list[i];
+      if (scores[doc] > max) max = scores[doc];
+      scores[doc] = 0;
+    }
+    return { max, scores: picked };
   }
 
   /** Inverse document frequency of a word token (used to weigh query terms when picking sentences). */
@@ -102,24 +198,75 @@ export class Bm25Index {
   documentFrequency(token: string): number {
     return this.words.documentFrequency(token);
   }
+
+  private score(query: Bm25Fields): void {
+    this.touched.count = 0;
+    this.words.addScores(query.tokens, 1, this.scores, this.touched);
+    this.bigramField.addScores(query.bigrams, this.parameters.bigramWeight, this.scores, this.touched);
+    this.contextField.addScores(query.context, this.parameters.contextWeight, this.scores, this.touched);
+  }
 }
 
-/** The k best positive scores, best first. */
-export function topK(scores: ArrayLike<number>, k: number, allowed?: Set<number>): { doc: number; score: number }[] {
-  const best: { doc: number; score: number }[] = [];
-  let floor = 0;
-  for (let doc = 0; doc < scores.length; doc++) {
-    const score = scores[doc];
-    if (score <= floor && best.length >= k) continue;
-    if (score <= 0) continue;
-    if (allowed && !allowed.has(doc)) continue;
-    best.push({ doc, score });
-    if (best.length > k * 4) {
-      best.sort((a, b) => b.score - a.score);
-      best.length = k;
-      floor = best[k - 1].score;
+/** The k best of a stream, ordered by score descending then document ascending (a min-heap of the best). */
+class TopK {
+  private readonly docs: Int32Array;
+  private readonly values: Float64Array;
+  private count = 0;
+
+  constructor(private readonly k: number) {
+    this.docs = new Int32Array(Math.max(1, k));
+    this.values = new Float64Array(Math.max(1, k));
+  }
+
+  offer(doc: number, score: number): void {
+    if (this.k <= 0) return;
+    if (this.count < this.k) {
+      this.docs[this.count] = doc;
+      this.values[this.count] = score;
+      this.up(this.count++);
+      return;
+    }
+    if (score < this.values[0] || (score === this.values[0] && doc > this.docs[0])) return;
+    this.docs[0] = doc;
+    this.values[0] = score;
+    this.down(0);
+  }
+
+  sorted(): { doc: number; score: number }[] {
+    const result: { doc: number; score: number }[] = [];
+    for (let i = 0; i < this.count; i++) result.push({ doc: this.docs[i], score: this.values[i] });
+    return result.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  }
+
+  /** Entry i ranks below entry j. */
+  private worse(i: number, j: number): boolean {
+    return this.values[i] < this.values[j] || (this.values[i] === this.values[j] && this.docs[i] > this.docs[j]);
+  }
+
+  private up(i: number): void {
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.worse(i, parent)) break;
+      this.swap(i, parent);
+      i = parent;
     }
   }
-  best.sort((a, b) => b.score - a.score || a.doc - b.doc);
-  return best.slice(0, k);
+
+  private down(i: number): void {
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let worst = i;
+      if (left < this.count && this.worse(left, worst)) worst = left;
+      if (right < this.count && this.worse(right, worst)) worst = right;
+      if (worst === i) return;
+      this.swap(i, worst);
+      i = worst;
+    }
+  }
+
+  private swap(i: number, j: number): void {
+    [this.docs[i], this.docs[j]] = [this.docs[j], this.docs[i]];
+    [this.values[i], this.values[j]] = [this.values[j], this.values[i]];
+  }
 }

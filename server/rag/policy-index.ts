@@ -1,7 +1,7 @@
 // The searchable index: BM25 over jieba tokens plus optional hnswlib vectors, fused by reciprocal rank.
 import { Bm25Index, type Bm25Fields } from './bm25-index.js';
 import type { StoredIndex } from './index-store.js';
-import { bigrams, queryTokens, tokenize } from './tokenize.js';
+import { bigrams, foldWidth, queryTokens, tokenize } from './tokenize.js';
 import type { IndexedChunk, PolicyDocument, SearchResult } from './types.js';
 import type { VectorIndex } from './vector-index.js';
 
@@ -35,8 +35,8 @@ export class PolicyIndex {
   private readonly documentsById: Map<string, PolicyDocument>;
   private readonly chunkPositions = new Map<string, number[]>();
   private readonly chunkIndexById = new Map<string, number>();
-  private readonly bigramSets: (Set<string> | undefined)[];
-  private readonly documentOrder: string[];
+  private readonly bigramCodes: (Uint32Array | undefined)[];
+  private readonly documentNumber: Map<string, number>;
   private readonly documentBm25: Bm25Index;
 
   constructor(
@@ -61,9 +61,10 @@ export class PolicyIndex {
       tokens.push(...chunk.tokens);
       documentTokens.set(chunk.documentId, tokens);
     }
-    this.documentOrder = [...documentTokens.keys()];
-    this.documentBm25 = new Bm25Index(this.documentOrder.map((id) => ({ tokens: documentTokens.get(id)!, bigrams: [], context: [] })));
-    this.bigramSets = new Array(stored.chunks.length);
+    const documentOrder = [...documentTokens.keys()];
+    this.documentNumber = new Map(documentOrder.map((id, i) => [id, i]));
+    this.documentBm25 = new Bm25Index(documentOrder.map((id) => ({ tokens: documentTokens.get(id)!, bigrams: [], context: [] })));
+    this.bigramCodes = new Array(stored.chunks.length);
     tokenize('预热分词词典'); // loads jieba's dictionary now rather than on the first question
     this.dense = embedder && stored.dense ? stored.dense : undefined;
   }
@@ -131,13 +132,12 @@ export class PolicyIndex {
     const fields = this.queryFields(query);
     const candidates = this.bm25.search(fields, { k: pool * 4, allowed });
     if (candidates.length === 0) return candidates;
-    const documentScores = new Map<string, number>();
-    const ranked = this.documentBm25.search({ tokens: fields.tokens, bigrams: [], context: [] }, { k: this.documentOrder.length });
-    const topDocument = ranked[0]?.score ?? 0;
-    for (const { doc, score } of ranked) documentScores.set(this.documentOrder[doc], topDocument > 0 ? score / topDocument : 0);
+    // Only the candidates' documents are scored, normalised by the best document of the whole corpus.
+    const documentNumbers = candidates.map(({ doc }) => this.documentNumber.get(this.chunks[doc].documentId)!);
+    const { max, scores } = this.documentBm25.scoreSubset({ tokens: fields.tokens, bigrams: [], context: [] }, documentNumbers);
     const topChunk = candidates[0].score;
     return candidates
-      .map(({ doc, score }) => ({ doc, score: score + documentPrior.weight * topChunk * (documentScores.get(this.chunks[doc].documentId) ?? 0) }))
+      .map(({ doc, score }, i) => ({ doc, score: score + documentPrior.weight * topChunk * (max > 0 ? scores[i] / max : 0) }))
       .sort((a, b) => b.score - a.score || a.doc - b.doc)
       .slice(0, pool);
   }
@@ -163,14 +163,14 @@ export class PolicyIndex {
     for (const candidate of ranked) {
       if (taken.length >= limit) break;
       const grams = this.gramsOf(candidate.doc);
-      if (taken.some((other) => jaccard(grams, this.gramsOf(other.doc)) >= duplicateThreshold)) continue;
+      if (taken.some((other) => jaccardAtLeast(grams, this.gramsOf(other.doc), duplicateThreshold))) continue;
       taken.push(candidate);
     }
     return taken;
   }
 
-  private gramsOf(doc: number): Set<string> {
-    return (this.bigramSets[doc] ??= new Set(bigrams(this.chunks[doc].text)));
+  private gramsOf(doc: number): Uint32Array {
+    return (this.bigramCodes[doc] ??= bigramCodes(this.chunks[doc].text));
   }
 }
 
@@ -183,10 +183,38 @@ export function fuse(rankings: { doc: number; score: number }[][]): { doc: numbe
   return [...scores].map(([doc, score]) => ({ doc, score })).sort((a, b) => b.score - a.score || a.doc - b.doc);
 }
 
-function jaccard(a: Set<string>, b: Set<string>): number {
-  if (a.size === 0 || b.size === 0) return 0;
+/** Distinct CJK character bigrams of a text (the set `bigrams()` gives) as sorted 32-bit codes. */
+export function bigramCodes(text: string): Uint32Array {
+  const codes: number[] = [];
+  for (const run of foldWidth(text).match(/\p{Script=Han}+/gu) ?? []) {
+    for (let i = 0; i + 1 < run.length; i++) codes.push(((run.charCodeAt(i) << 16) | run.charCodeAt(i + 1)) >>> 0);
+  }
+  const sorted = Uint32Array.from(codes).sort();
+  let size = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[size++] = sorted[i];
+  return sorted.slice(0, size);
+}
+
+/**
+ * Whether the Jaccard similarity |a ∩ b| / |a ∪ b| of two sorted code sets reaches `threshold`; gives up
+ * as soon as the remaining codes cannot make up the shared count the threshold needs.
+ */
+export function jaccardAtLeast(a: Uint32Array, b: Uint32Array, threshold: number): boolean {
+  if (a.length === 0 || b.length === 0) return false;
+  // shared / (|a| + |b| − shared) ≥ t  ⇔  shared ≥ t(|a| + |b|) / (1 + t); a little slack for rounding.
+  const needed = (threshold * (a.length + b.length)) / (1 + threshold) - 1e-9;
+  if (Math.min(a.length, b.length) < needed) return false;
   let shared = 0;
-  const [small, large] = a.size < b.size ? [a, b] : [b, a];
-  for (const gram of small) if (large.has(gram)) shared++;
-  return shared / (a.size + b.size - shared);
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      shared++;
+      i++;
+      j++;
+    } else if (a[i] < b[j]) i++;
+    else j++;
+    if (shared + Math.min(a.length - i, b.length - j) < needed) return false;
+  }
+  return shared / (a.length + b.length - shared) >= threshold;
 }

@@ -1,0 +1,119 @@
+// The packed BM25 index and the bigram near-duplicate test, checked against plain textbook versions on
+// the seed corpus's own sentences: same documents, same scores, same decisions.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { seedCorpusDir } from '../test-support/corpus';
+import { bm25Defaults, Bm25Index, type Bm25Fields } from './bm25-index';
+import { bigramCodes, jaccardAtLeast } from './policy-index';
+import { bigrams, queryTokens, tokenize } from './tokenize';
+
+const sentences: string[] = [];
+for (const name of (await readdir(seedCorpusDir)).filter((file) => file.endsWith('.txt'))) {
+  const text = await readFile(join(seedCorpusDir, name), 'utf8');
+  sentences.push(...text.split(/(?<=[。；！？])/).map((sentence) => sentence.trim()).filter((sentence) => sentence.length >= 8));
+}
+const entries: Bm25Fields[] = sentences.map((text) => ({ tokens: tokenize(text), bigrams: bigrams(text), context: tokenize(text.slice(0, 12)) }));
+const questions = ['滇中城市群常住人口城镇化率到2025年要达到多少？', '川渝高竹新区由哪两个地方共建？', '区域协调发展', '生态补偿机制', '国际航空门户枢纽', '不存在的火星基地'];
+const queries: Bm25Fields[] = questions.map((question) => ({ tokens: queryTokens(question), bigrams: bigrams(question), context: queryTokens(question) }));
+
+/** BM25 written the plain way: every document scored from its token counts, then sorted. */
+function referenceScores(query: Bm25Fields): number[] {
+  const fields: [keyof Bm25Fields, number, number][] = [
+    ['tokens', 1, bm25Defaults.b],
+    ['bigrams', bm25Defaults.bigramWeight, bm25Defaults.b],
+    ['context', bm25Defaults.contextWeight, 0.3],
+  ];
+  const scores = new Array<number>(entries.length).fill(0);
+  for (const [field, weight, b] of fields) {
+    const average = entries.reduce((sum, entry) => sum + entry[field].length, 0) / entries.length || 1;
+    for (const token of new Set(query[field])) {
+      const n = entries.filter((entry) => entry[field].includes(token)).length;
+      const idf = Math.max(0.01, Math.log(1 + (entries.length - n + 0.5) / (n + 0.5))) * weight;
+      if (n === 0 || !(idf > 0)) continue;
+      entries.forEach((entry, doc) => {
+        const tf = entry[field].filter((t) => t === token).length;
+        if (tf === 0) return;
+        const norm = bm25Defaults.k1 * (1 - b + (b * entry[field].length) / average);
+        scores[doc] += (idf * (tf * (bm25Defaults.k1 + 1))) / (tf + norm);
+      });
+    }
+  }
+  return scores;
+}
+
+describe('Bm25Index', () => {
+  const index = new Bm25Index(entries);
+
+  it('ranks like a plain BM25, best first, ties by document number, only positive scores', () => {
+    expect(entries.length).toBeGreaterThan(300);
+    for (const query of queries) {
+      const expected = referenceScores(query)
+        .map((score, doc) => ({ doc, score }))
+        .filter(({ score }) => score > 0)
+        .sort((a, b) => b.score - a.score || a.doc - b.doc);
+      for (const k of [1, 5, 50, 10_000]) {
+        const got = index.search(query, { k });
+        expect(got.map(({ doc }) => doc)).toEqual(expected.slice(0, k).map(({ doc }) => doc));
+        got.forEach(({ score }, i) => expect(score).toBeCloseTo(expected[i].score, 9));
+      }
+    }
+    expect(index.search({ tokens: ['火星殖民'], bigrams: ['火星'], context: [] }, { k: 5 })).toEqual([]);
+  });
+
+  it('gives the same answer to the same query twice (the score buffer is reset)', () => {
+    const first = index.search(queries[0], { k: 20 });
+    index.search(queries[1], { k: 3 });
+    expect(index.search(queries[0], { k: 20 })).toEqual(first);
+  });
+
+  it('keeps to the allowed documents', () => {
+    const allowed = new Set(Array.from({ length: entries.length }, (_, i) => i).filter((i) => i % 3 === 0));
+    const got = index.search(queries[4], { k: 10, allowed });
+    expect(got.length).toBeGreaterThan(0);
+    expect(got.every(({ doc }) => allowed.has(doc))).toBe(true);
+    expect(got).toEqual(index.search(queries[4], { k: entries.length }).filter(({ doc }) => allowed.has(doc)).slice(0, 10));
+  });
+
+  it('scores a subset of documents with the maximum over all of them', () => {
+    const ranked = index.search(queries[0], { k: entries.length });
+    const { max, scores } = index.scoreSubset(queries[0], [ranked[3].doc, ranked[0].doc, ranked.at(-1)!.doc]);
+    expect(max).toBe(ranked[0].score);
+    expect([...scores]).toEqual([ranked[3].score, ranked[0].score, ranked.at(-1)!.score]);
+  });
+
+  it('reports document frequency and idf of words', () => {
+    const n = entries.filter((entry) => entry.tokens.includes('发展')).length;
+    expect(index.documentFrequency('发展')).toBe(n);
+    expect(index.idf('发展')).toBeCloseTo(Math.log(1 + (entries.length - n + 0.5) / (n + 0.5)), 12);
+    expect(index.documentFrequency('火星基地')).toBe(0);
+    expect(index.idf('火星基地')).toBeGreaterThan(index.idf('发展'));
+  });
+});
+
+describe('jaccardAtLeast over bigram codes', () => {
+  it('decides like an exact Jaccard over bigram sets, for near copies and unrelated pairs', () => {
+    const exact = (a: Set<string>, b: Set<string>) => {
+      if (a.size === 0 || b.size === 0) return 0;
+      let shared = 0;
+      for (const gram of a) if (b.has(gram)) shared++;
+      return shared / (a.size + b.size - shared);
+    };
+    let near = 0;
+    for (let i = 0; i < sentences.length; i++) {
+      const left = sentences[i];
+      // A rotated copy (a reposted clause with its start moved), or a different sentence.
+      const right = i % 2 === 0 ? left.slice(i % 7) + left.slice(0, i % 7) : sentences[(i * 7919) % sentences.length];
+      const expected = exact(new Set(bigrams(left)), new Set(bigrams(right))) >= 0.85;
+      if (expected) near++;
+      expect(jaccardAtLeast(bigramCodes(left), bigramCodes(right), 0.85)).toBe(expected);
+    }
+    expect(near).toBeGreaterThan(50);
+  });
+
+  it('reads full-width text like half-width and ignores non-Han characters', () => {
+    expect([...bigramCodes('区域ＡＢ协调，区域')]).toEqual([...bigramCodes('区域AB协调,区域')]);
+    expect(bigramCodes('区域协调').length).toBe(3);
+    expect(bigramCodes('2025 abc').length).toBe(0);
+  });
+});
