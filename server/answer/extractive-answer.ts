@@ -31,6 +31,8 @@ export const extractiveSettings = {
   minScore: 0.2,
   /** With a topic word the corpus never uses (限购, 个人所得税), more of the question must be covered. */
   unknownTopicCoverage: 0.25,
+  /** …and with only one question word matched. */
+  unknownTopicSingleWordCoverage: 0.35,
   /** A further sentence joins the answer when it scores at least this share of the best one. */
   companionRatio: 0.85,
   listCompanionRatio: 0.75,
@@ -57,11 +59,18 @@ export function composeAnswer({ question, scored, index }: { question: AnalysedQ
   // The latest question's own words must be met: context carried over from earlier turns is not enough.
   const candidates = scored.filter((sentence) => sentence.matchesFocus && (!question.asksNumber || holdsNumber(sentence.text)));
   const best = candidates[0];
-  // A topic word the corpus never uses (火星, 限购) needs strong evidence elsewhere: more coverage and
-  // more than one matched term, or the match is a coincidence ("今天天气" → "重污染天气").
+  // A topic word the corpus never uses (火星, 限购) needs strong evidence elsewhere: more coverage, and
+  // a match on more than one word unless coverage is high, or the match is a coincidence
+  // ("今天天气" → "重污染天气", "成都市的限购" → "成都都市圈").
+  // Whether the corpus answers is judged on the sentence covering most of the question (the best
+  // by score may rank first for holding the kind of figure asked for).
+  const covering = candidates.slice(0, 8).reduce<ScoredSentence | undefined>((top, sentence) => (!top || sentence.coverage > top.coverage ? sentence : top), undefined);
+  const coverage = covering?.coverage ?? 0;
+  const matched = covering?.matchedTerms ?? 0;
   const unknownTopic =
-    unknownTopicWords(question, index).length > 0 && ((best?.coverage ?? 0) < extractiveSettings.unknownTopicCoverage || (best?.matchedTerms ?? 0) < 2);
-  if (!best || unknownTopic || best.coverage < extractiveSettings.minCoverage || best.score < extractiveSettings.minScore || missesExactTerm(question, best, index)) {
+    unknownTopicWords(question, index).length > 0 &&
+    (coverage < extractiveSettings.unknownTopicCoverage || matched === 0 || (matched === 1 && coverage < extractiveSettings.unknownTopicSingleWordCoverage));
+  if (!best || unknownTopic || coverage < extractiveSettings.minCoverage || best.score < extractiveSettings.minScore || missesExactTerm(question, best, index)) {
     return refusal(closestTitles(scored, index));
   }
   const bestDocument = index.document(best.result.documentId);
@@ -93,7 +102,30 @@ export function composeAnswer({ question, scored, index }: { question: AnalysedQ
       if (extra && picked.length < limit + 1) picked.push(extra);
     }
   }
-  return render([{ documentId: best.result.documentId, sentences: orderSentences(picked) }], 'plain');
+  return render([{ documentId: best.result.documentId, sentences: orderSentences(withConditions(picked)) }], 'plain');
+}
+
+const listItemStart = /^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]|[①-⑳]|——|第[一二三四五六七八九十百]+条)/;
+
+/**
+ * A sentence cut at "；" often has its condition or exception after it: "…每户奖补1200元；对原有旱厕
+ * 进行无害化改造的，每户奖补800元。" Each picked piece ending in "；" takes the next piece of its clause
+ * along (not when that piece starts a new list item), so the answer does not drop half a rule.
+ */
+function withConditions(picked: ScoredSentence[]): ScoredSentence[] {
+  const taken = [...picked];
+  for (const sentence of picked) {
+    if (!/[；;]$/.test(sentence.text)) continue;
+    const { result } = sentence;
+    const rest = result.text.slice(sentence.end - result.start);
+    const next = /^[ \t]*([^。！？；;!?\n]{1,120}[。！？；;!?])/.exec(rest);
+    if (!next || listItemStart.test(next[1])) continue;
+    const start = sentence.end + next[0].length - next[1].length;
+    const end = sentence.end + next[0].length;
+    if (taken.some((other) => other.result.documentId === result.documentId && other.start < end && start < other.end)) continue;
+    taken.push({ ...sentence, text: next[1], start, end });
+  }
+  return taken;
 }
 
 /** A cited summary grouped by document; documents without a relevant sentence are left out. */

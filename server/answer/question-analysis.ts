@@ -20,6 +20,8 @@ export interface AnalysedQuestion {
   asksTime: boolean;
   asksList: boolean;
   asksWho: boolean;
+  /** The kind of quantity asked for, when the wording says (多少钱 → money, 几天 / 多久 → duration). */
+  quantity?: 'money' | 'duration' | 'share';
   /** Asks to compare or collect across documents or regions. */
   crossDocument: boolean;
   /** Cross-document only because it names two or more places (one document may cover both). */
@@ -35,6 +37,11 @@ const regionNames = [
   '北京', '天津', '河北', '山西', '内蒙古', '辽宁', '吉林', '黑龙江', '上海', '江苏', '浙江', '安徽', '福建', '江西', '山东', '河南', '湖北', '湖南', '广东', '广西', '海南', '重庆', '四川', '贵州', '云南', '西藏', '陕西', '甘肃', '青海', '宁夏', '新疆', '香港', '澳门', '台湾',
   '川渝', '成渝', '成都', '昆明', '贵阳', '滇中', '黔中', '川南', '渝西', '天府新区', '两江新区', '粤港澳', '长三角', '京津冀',
 ];
+
+/** Whether a word names a place: holds a place name ("成都市", "四川省") or begins one ("天府"; not "新区"). */
+export function isRegionWord(word: string): boolean {
+  return regionNames.some((name) => word.includes(name) || (word.length >= 2 && name.startsWith(word)));
+}
 
 const crossWords = /分别|各省|各地|各文件|各个文件|哪些文件|几个文件|对比|比较|异同|区别|两地|两省|各自|都怎么|各方/;
 
@@ -68,6 +75,7 @@ export function analyseQuestion(messages: ChatTurn[]): AnalysedQuestion {
     asksNumber: /多少|(?<!哪)几[个项条年%家座]|多大|多高|多长|比例|占比|比重|百分|率(是|要|达|为|多)|规模|数量|金额|额度|几成|多少亿|多少万/.test(question),
     asksTime: /何时|什么时候|哪一?年|时间|期限|截止|截至|到哪|多久|哪天|日期/.test(question),
     asksList: /哪些|哪几|包括|包含|有什么|列举|分别|主要|都有|几条|几个方面/.test(question),
+    quantity: quantityKind(question),
     asksWho: /谁|哪个部门|哪些部门|哪个单位|哪些单位|哪几家|哪家|单位|机关|牵头|负责|主体/.test(question),
     crossDocument: crossWords.test(question) || regions.length >= 2,
     crossByRegionsOnly: !crossWords.test(question) && regions.length >= 2,
@@ -75,4 +83,12 @@ export function analyseQuestion(messages: ChatTurn[]): AnalysedQuestion {
     isFollowUp,
     explicitFollowUp: earlier.length > 0 && followUpMarkers.test(question),
   };
+}
+
+/** What kind of figure a question wants, from its wording; undefined when it does not say. */
+function quantityKind(question: string): AnalysedQuestion['quantity'] {
+  if (/几成|比例|百分之|百分比|占比|比重|多少%|费率|利率|几个点/.test(question)) return 'share';
+  if (/多久|多长时间|多少天|几天|几日|多少日|几个月|多少个月|几年|多少年|几个工作日|多少个工作日|几小时|多少小时|几周|期限|有效期|过期|提前多少|多少时间/.test(question)) return 'duration';
+  if (/多少钱|多少元|多少万|多少亿|[补贴奖给贷借罚收交缴报领付]多少|费用|金额|额度|封顶|资助多少|标准是多少/.test(question)) return 'money';
+  return undefined;
 }

@@ -3,7 +3,7 @@ import { splitSentences } from '../ingest/split-sentences.js';
 import type { PolicyIndex } from '../rag/policy-index.js';
 import { bigrams, foldWidth, isDictionaryWord, isNounLike, synonymsOf, tokenize } from '../rag/tokenize.js';
 import type { PolicyDocument, SearchResult } from '../rag/types.js';
-import type { AnalysedQuestion } from './question-analysis.js';
+import { isRegionWord, type AnalysedQuestion } from './question-analysis.js';
 
 export interface ScoredSentence {
   text: string;
@@ -15,7 +15,7 @@ export interface ScoredSentence {
   rank: number;
   /** Share of the question's weighted terms the sentence contains (0–1). */
   coverage: number;
-  /** How many distinct question terms the sentence itself contains. */
+  /** How many distinct question words (not place names, not title words) the sentence itself contains. */
   matchedTerms: number;
   /** Whether it contains (or its document's title names) a term of the latest question itself. */
   matchesFocus: boolean;
@@ -27,6 +27,12 @@ const headingLine = /^([（(][一二三四五六七八九十百\d-]+[)）]|[一�
 const hasNumber =
   /\d+(?:\.\d+)?\s*(?:%|‰|万|亿|千|百|元|人|个|项|家|户|亩|公里|千米|米|平方|岁|周岁|天|日内|日起|小时|分钟|倍|次|年以上|年以内|年内|年的|个月|吨|千瓦|兆瓦|床|张|辆|所|份|分|名|位|条|批|层|座|级|公顷|立方|套|班|期|元\/)|\d+[:：]\d+|\d+\s*[—–~～-]\s*\d+|[一二三四五六七八九十百千万亿两]+(?:个|项|条|家|座|所|批|万|亿|成|倍)/;
 const hasTime = /\d{4}年|\d{1,2}月|年底|年末|年内|以前|之前|期间|\d+年/;
+/** Figures of each kind: an amount of money, a length of time (not a date: "30日内", not "12月31日"), a share. */
+const quantityUnits = {
+  money: /\d\s*(?:万|亿|千)?元|\d\s*‰|[一二三四五六七八九十百千万两]+(?:万|亿)?元/,
+  duration: /(?<![\d月.])\d{1,3}\s*(?:个)?(?:工作日|自然日|天|日|小时|个月|周|年)|[一二三四五六七八九十两半]+(?:个)?(?:工作日|天|小时|个月|周|年)(?!级)/,
+  share: /\d\s*(?:%|‰)|[一二三四五六七八九十]成|百分之/,
+};
 const hasAgency = /部门|委员会|[委局厅办]|政府|党委|领导小组|联席会议|责任单位|牵头/;
 
 /** Weighted question terms: focus terms at 1, follow-up context terms at 0.4, by idf. */
@@ -80,6 +86,8 @@ export function scoreSentences({
   const questionGrams = new Set(bigrams(question.question));
   const contextGrams = new Set(bigrams(question.retrievalQuery));
   const scored: ScoredSentence[] = [];
+  const questionWords = [...weights.keys()].sort((a, b) => b.length - a.length);
+  const wordOf = (token: string) => questionWords.find((word) => word.includes(token)) ?? token;
   results.forEach((result, rank) => {
     const document = index.document(result.documentId);
     // Terms naming the document ("川渝", "一干多支", a title echoed in an intro) say where, not what:
@@ -104,7 +112,9 @@ export function scoreSentences({
         if (at >= 0) {
           found.push({ weight, at });
           if (focus.has(token)) focusMatched = true;
-          if (!grouped.some((other) => other.includes(token) || token.includes(other))) grouped.push(token);
+          // A place name, or a piece of one ("都市" of 成都市), says where, not what: it does not make a
+          // coincidental match look like a topic match.
+          if (!isRegionWord(wordOf(token)) && !grouped.some((other) => other.includes(token) || token.includes(other))) grouped.push(token);
         }
         else if (heading.includes(token)) found.push({ weight: 0.7 * weight, at: -1 });
         else if (token.length >= 2) found.push({ weight: 0.6 * weight * partialMatch(token, gramSet), at: -1 });
@@ -118,6 +128,7 @@ export function scoreSentences({
       let score = 0.55 * coverage + 0.2 * gramOverlap + 0.1 * contextOverlap + 0.12 / (1 + rank);
       if (question.asksNumber) score += hasNumber.test(sentence.text) ? 0.12 : -0.12;
       if (question.asksTime) score += hasTime.test(sentence.text) ? 0.1 : -0.05;
+      if (question.quantity) score += quantityUnits[question.quantity].test(sentence.text) ? 0.1 : -0.06;
       if (question.asksWho && hasAgency.test(sentence.text)) score += 0.06;
       if (question.asksList && (sentence.text.match(/[、，,]/g)?.length ?? 0) >= 3) score += 0.05;
       if (isHeadingOnly(sentence.text)) score *= 0.6;

@@ -1,0 +1,74 @@
+// Extractive answers on a small notice and on the seed corpus: whole rules (not half a sentence cut at
+// "；"), the kind of figure asked for, and refusals when only a place name matches.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RagService } from '../rag/rag-service';
+import { ingestToTemporaryIndex, openTestService, seedCorpusDir, temporaryFolder, writeCorpus } from '../test-support/corpus';
+import { answerQuestion } from './answer-question';
+
+const notice = `江州市创业担保贷款实施办法
+
+第一条 为支持创业带动就业，结合本市实际，制定本办法。
+第二条 个人创业担保贷款最高额度为30万元；合伙创业的，按每人30万元、最高不超过150万元核定。
+第三条 申请人提交申请后，经办银行应在7个工作日内完成审核，符合条件的及时发放贷款。
+第四条 符合条件的个人可申请创业担保贷款，经办银行按规定给予贴息支持，贴息资金由市财政安排。
+第五条 对按期还款的借款人，经办银行可继续提供贷款支持，累计次数不超过3次。
+第六条 本办法自2024年1月1日起施行。
+`;
+
+let notices: RagService;
+let seeds: RagService;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  const folder = await temporaryFolder('notice');
+  cleanups.push(folder.remove);
+  await writeCorpus(folder.path, { 'jiangzhou-loans.txt': notice });
+  const index = await ingestToTemporaryIndex(folder.path);
+  cleanups.push(index.remove);
+  notices = await openTestService({ corpusDir: folder.path, indexDir: index.indexDir });
+  const seed = await ingestToTemporaryIndex(seedCorpusDir);
+  cleanups.push(seed.remove);
+  seeds = await openTestService({ corpusDir: seedCorpusDir, indexDir: seed.indexDir });
+});
+
+afterAll(async () => {
+  for (const cleanup of cleanups) await cleanup();
+});
+
+const ask = (service: RagService, question: string) => answerQuestion(service, { messages: [{ role: 'user', content: question }] });
+
+describe('extractive answers', () => {
+  it('keeps the condition after a "；" with the rule it qualifies, in one exact citation', async () => {
+    const response = await ask(notices, '个人创业担保贷款最高能贷多少？');
+    expect(response.answered).toBe(true);
+    expect(response.answer).toContain('30万元');
+    expect(response.answer).toContain('最高不超过150万元');
+    const citation = response.citations[0];
+    expect(citation.quote).toMatch(/个人创业担保贷款最高额度为30万元；合伙创业的，按每人30万元、最高不超过150万元核定。$/);
+    const document = notices.index.document(citation.documentId)!;
+    expect(document.text.slice(citation.start, citation.end)).toBe(citation.quote);
+  });
+
+  it('does not run on into the next numbered item', async () => {
+    const response = await ask(notices, '经办银行多少个工作日内完成审核？');
+    expect(response.answer).toContain('7个工作日');
+    expect(response.answer).not.toContain('第四条');
+  });
+
+  it('answers "多久" with the length of time the notice gives', async () => {
+    const response = await ask(notices, '提交申请后银行多久审核完？');
+    expect(response.answered).toBe(true);
+    expect(response.answer.split('[1]')[0]).toContain('7个工作日');
+  });
+
+  it('refuses a question whose only match in the corpus is the place it names', async () => {
+    const response = await ask(seeds, '成都市现行的住房限购政策是怎么规定的？');
+    expect(response.answered).toBe(false);
+    expect(response.citations).toEqual([]);
+  });
+
+  it('still answers a place-name question the corpus does cover', async () => {
+    const response = await ask(seeds, '成都要建设什么样的国家中心城市？');
+    expect(response.answered).toBe(true);
+  });
+});
