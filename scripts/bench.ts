@@ -118,7 +118,7 @@ if (!args['skip-search'] && sizes.length > 0) {
   const flat = flatten(set.vectors, dimensions);
   const hnswParameters = { m: hnswDefaults.m, efConstruction: hnswDefaults.efConstruction };
   log(`HNSW builds start in a worker (m ${hnswParameters.m}, efConstruction ${hnswParameters.efConstruction}); tokenising meanwhile`);
-  const alternativeParameters = args['hnsw-sweep'] ? [{ m: 16, efConstruction: 100 }, { m: 16, efConstruction: 64 }, { m: 12, efConstruction: 100 }] : [];
+  const alternativeParameters = args['hnsw-sweep'] ? [{ m: 16, efConstruction: 200 }, { m: 16, efConstruction: 64 }, { m: 12, efConstruction: 100 }] : [];
   const jobs = sizes.flatMap((size) => [
     ...(size === largest ? alternativeParameters.map((parameters) => ({ size, path: join(work, `hnsw-${size}-m${parameters.m}-ef${parameters.efConstruction}.bin`), parameters })) : []),
     { size, path: join(work, `hnsw-${size}.bin`), parameters: hnswParameters },

@@ -5,7 +5,7 @@ const { HierarchicalNSW } = hnswlib;
 type Hnsw = InstanceType<typeof HierarchicalNSW>;
 
 /** HNSW build and search parameters; ef is raised with k so recall stays high at large sizes. */
-export const hnswDefaults = { m: 16, efConstruction: 200, efSearch: 96, seed: 42 };
+export const hnswDefaults = { m: 16, efConstruction: 100, efSearch: 96, seed: 42 };
 
 export class VectorIndex {
   private constructor(
