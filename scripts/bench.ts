@@ -312,7 +312,7 @@ if (ingest.length > 0) {
   );
   out.push(
     formatTable(
-      'Ingestion scaling checks: re-ingesting an unchanged folder, and counting chunks per document (as ingestCorpus does vs one pass)',
+      'Ingestion scaling checks: re-ingesting an unchanged folder, and counting chunks per document (the old per-document filter vs the one pass ingestCorpus now makes)',
       ['run', 're-ingest s', 'reused docs', 'count: filter per document ms', 'count: one pass ms'],
       ingest.map((run) => [run.label, run.reingest ? num(run.reingest.wallMs / 1000, 2) : undefined, run.reingest?.reusedDocuments, num(run.chunkCountingMs.perDocumentFilter, 1), num(run.chunkCountingMs.onePass, 1)]),
     ),

@@ -26,8 +26,8 @@ export interface IngestBenchReport {
   /** Ingesting the same folder again (every document unchanged, so reused). */
   reingest?: { wallMs: number; reusedDocuments: number; stagesMs: Record<string, number> };
   /**
-   * Counting chunks per document for the manifest, as ingestCorpus does it (a filter over all chunks
-   * per document: O(documents × chunks)) and in one pass; the same pattern gathers reused chunks.
+   * Counting chunks per document for the manifest the way ingestCorpus once did (a filter over all
+   * chunks per document: O(documents × chunks)) and in one pass, as it does now.
    */
   chunkCountingMs: { perDocumentFilter: number; onePass: number };
 }
