@@ -15,6 +15,18 @@ const notice = `江州市创业担保贷款实施办法
 第六条 本办法自2024年1月1日起施行。
 `;
 
+const plan = `东陵市优化营商环境行动方案
+
+一、总体要求
+坚持问题导向，持续优化营商环境，激发市场主体活力。
+二、主要任务
+（一）深化审批制度改革。推行企业开办全程网上办理，办理时间压缩至1个工作日。
+（二）加强要素保障。建立用地、用能、用水保障协调机制，重大项目要素需求优先保障。
+（三）强化法治保障。健全涉企执法检查备案制度，严禁随意检查。
+三、保障措施
+加强组织领导，压实各级责任，定期通报工作进展。
+`;
+
 let notices: RagService;
 let seeds: RagService;
 const cleanups: (() => Promise<void>)[] = [];
@@ -22,7 +34,7 @@ const cleanups: (() => Promise<void>)[] = [];
 beforeAll(async () => {
   const folder = await temporaryFolder('notice');
   cleanups.push(folder.remove);
-  await writeCorpus(folder.path, { 'jiangzhou-loans.txt': notice });
+  await writeCorpus(folder.path, { 'jiangzhou-loans.txt': notice, 'dongling-business.txt': plan });
   const index = await ingestToTemporaryIndex(folder.path);
   cleanups.push(index.remove);
   notices = await openTestService({ corpusDir: folder.path, indexDir: index.indexDir });
@@ -59,6 +71,25 @@ describe('extractive answers', () => {
     const response = await ask(notices, '提交申请后银行多久审核完？');
     expect(response.answered).toBe(true);
     expect(response.answer.split('[1]')[0]).toContain('7个工作日');
+  });
+
+  it('lists the items of the section a question names, each quoted and cited at its exact span', async () => {
+    const response = await ask(seeds, '一干多支意见方案确定了哪几条基本原则？');
+    expect(response.answered).toBe(true);
+    const principles = ['明确定位、差异发展', '协调联动、整体提升', '重点突破、务求实效', '创新机制、完善政策', '省级统筹、地方主体'];
+    for (const principle of principles) expect(response.answer).toContain(principle);
+    expect(response.citations).toHaveLength(principles.length);
+    for (const citation of response.citations) {
+      expect(seeds.index.document(citation.documentId)!.text.slice(citation.start, citation.end)).toBe(citation.quote);
+      expect(citation.section.join(' ')).toContain('基本原则');
+    }
+  });
+
+  it('lists sub-headings when the named section has them', async () => {
+    const response = await ask(notices, '行动方案的主要任务有哪些？');
+    expect(response.answered).toBe(true);
+    expect(response.answer).toMatch(/深化审批制度改革[^]*加强要素保障[^]*强化法治保障/);
+    expect(response.answer).not.toContain('加强组织领导');
   });
 
   it('refuses a question whose only match in the corpus is the place it names', async () => {

@@ -2,6 +2,7 @@
 import type { PolicyIndex } from '../rag/policy-index.js';
 import { foldWidth } from '../rag/tokenize.js';
 import type { AnalysedQuestion } from './question-analysis.js';
+import { listSectionItems } from './section-list.js';
 import { holdsNumber, regionFits, unknownTopicWords, type ScoredSentence } from './score-sentences.js';
 
 /** A citation: the exact quoted span of a clause, with offsets into its document's text. */
@@ -73,6 +74,8 @@ export function composeAnswer({ question, scored, index }: { question: AnalysedQ
   if (!best || unknownTopic || coverage < extractiveSettings.minCoverage || best.score < extractiveSettings.minScore || missesExactTerm(question, best, index)) {
     return refusal(closestTitles(scored, index));
   }
+  const listed = listSectionItems({ question, scored, index });
+  if (listed) return render([{ documentId: listed[0].result.documentId, sentences: listed }], 'plain');
   const bestDocument = index.document(best.result.documentId);
   const oneDocumentCoversAll = question.crossByRegionsOnly && question.regions.every((region) => regionFits({ ...question, regions: [region] }, bestDocument, ''));
   if (question.crossDocument && !oneDocumentCoversAll) {
@@ -105,17 +108,20 @@ export function composeAnswer({ question, scored, index }: { question: AnalysedQ
   return render([{ documentId: best.result.documentId, sentences: orderSentences(withConditions(picked)) }], 'plain');
 }
 
+const isHeadingLike = (text: string) => /^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]|第[一二三四五六七八九十百]+[章条])/.test(text);
 const listItemStart = /^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]|[①-⑳]|——|第[一二三四五六七八九十百]+条)/;
 
 /**
  * A sentence cut at "；" often has its condition or exception after it: "…每户奖补1200元；对原有旱厕
  * 进行无害化改造的，每户奖补800元。" Each picked piece ending in "；" takes the next piece of its clause
- * along (not when that piece starts a new list item), so the answer does not drop half a rule.
+ * along (not when that piece starts a new list item), so the answer does not drop half a rule. So does
+ * a short topic sentence ("城西北生态示范区生态功能更加突出。"), whose substance is the next sentence.
  */
 function withConditions(picked: ScoredSentence[]): ScoredSentence[] {
   const taken = [...picked];
   for (const sentence of picked) {
-    if (!/[；;]$/.test(sentence.text)) continue;
+    const topicSentence = sentence.text.length <= 20 && !isHeadingLike(sentence.text);
+    if (!/[；;]$/.test(sentence.text) && !topicSentence) continue;
     const { result } = sentence;
     const rest = result.text.slice(sentence.end - result.start);
     const next = /^[ \t]*([^。！？；;!?\n]{1,120}[。！？；;!?])/.exec(rest);

@@ -45,7 +45,7 @@ export function isRegionWord(word: string): boolean {
 
 const crossWords = /分别|各省|各地|各文件|各个文件|哪些文件|几个文件|对比|比较|异同|区别|两地|两省|各自|都怎么|各方/;
 
-const followUpMarkers = /^(那|那么|其中|此外|另外|还有|并且|而且|它|它们|这|这个|这些|该|上述|以上|同时|对应|相应|关于这)|呢[？?]?$|[吗么][？?]?$|^(哪些|多少|几|什么时候|何时)/;
+const followUpMarkers = /^(那|那么|其中|此外|另外|还有|并且|而且|它|它们|这|这个|这些|该|上述|以上|同时|对应|相应|关于这|要|还要|需要|还需|应当|应该|能否|可以|是否|会)|呢[？?]?$|[吗么][？?]?$|^(哪些|多少|几|什么时候|何时)/;
 
 /** Reads a conversation's last user question and, for a follow-up, the context it leans on. */
 export function analyseQuestion(messages: ChatTurn[]): AnalysedQuestion {
