@@ -75,7 +75,7 @@ export function composeAnswer({ question, scored, index }: { question: AnalysedQ
     return refusal(closestTitles(scored, index));
   }
   const listed = listSectionItems({ question, scored, index });
-  if (listed) return render([{ documentId: listed[0].result.documentId, sentences: listed }], 'plain');
+  if (listed) return render([{ documentId: listed[0].result.documentId, sentences: listed }], 'list');
   const bestDocument = index.document(best.result.documentId);
   const oneDocumentCoversAll = question.crossByRegionsOnly && question.regions.every((region) => regionFits({ ...question, regions: [region] }, bestDocument, ''));
   if (question.crossDocument && !oneDocumentCoversAll) {
@@ -185,7 +185,7 @@ function orderSentences(sentences: ScoredSentence[]): ScoredSentence[] {
  * Numbers citations in order of appearance; sentences adjacent in one clause share a citation whose
  * quote is the exact span they cover together.
  */
-function render(groups: Group[], layout: 'plain' | 'inline' | 'sections'): DraftAnswer {
+function render(groups: Group[], layout: 'plain' | 'list' | 'inline' | 'sections'): DraftAnswer {
   const citations: Citation[] = [];
   const lines: string[] = [];
   for (const group of groups) {
@@ -216,6 +216,7 @@ function render(groups: Group[], layout: 'plain' | 'inline' | 'sections'): Draft
     }
     const title = group.sentences[0]?.result.title ?? '';
     if (layout === 'plain') lines.push(parts.join(''));
+    else if (layout === 'list') lines.push(parts.map((part) => `- ${part}`).join('\n'));
     else if (layout === 'inline') lines.push(`**${title}**：${parts.join('')}`);
     else lines.push(`### ${title}\n\n${parts.map((part) => `- ${part}`).join('\n')}`);
   }

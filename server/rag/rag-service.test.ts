@@ -105,7 +105,7 @@ describe('openRagService with the tiny embedding model', () => {
 });
 
 describe('indexIsStale', () => {
-  it('notices a missing index, an edited file, an added file and a manifest change', async () => {
+  it('notices a missing index, an edited file, an added file, a manifest change and an older index format', async () => {
     const folder = await temporaryFolder('stale');
     cleanups.push(folder.remove);
     const corpus = join(folder.path, 'corpus');
@@ -131,5 +131,13 @@ describe('indexIsStale', () => {
     await writeFile(manifestPath, JSON.stringify(manifest));
     expect(await indexIsStale({ corpusDir: corpus, indexDir: index })).toBe(true);
     expect((await open()).index.document(manifest.documents[0].id)?.title).toBe('《新标题》');
+
+    // An index written by an older version of the code (after an upgrade) is rebuilt, not refused.
+    const indexManifestPath = join(index, 'manifest.json');
+    const written = JSON.parse(await readFile(indexManifestPath, 'utf8'));
+    await writeFile(indexManifestPath, JSON.stringify({ ...written, formatVersion: written.formatVersion - 1 }));
+    expect(await indexIsStale({ corpusDir: corpus, indexDir: index })).toBe(true);
+    await open();
+    expect(JSON.parse(await readFile(indexManifestPath, 'utf8')).formatVersion).toBe(written.formatVersion);
   });
 });

@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import { ingestCorpus, type IngestProgress } from '../ingest/ingest-corpus.js';
 import { listCorpus } from '../ingest/load-corpus.js';
 import { EmbeddingUnavailableError, TransformersEmbeddings } from './embedder.js';
-import { loadIndex, readManifest } from './index-store.js';
+import { indexFormatVersion, loadIndex, readManifest } from './index-store.js';
 import { PolicyIndex } from './policy-index.js';
 
 export interface RagService {
@@ -28,6 +28,7 @@ export async function indexIsStale({ corpusDir, indexDir }: { corpusDir: string;
   } catch {
     return false; // no corpus folder: serve the index as it is
   }
+  if (manifest.formatVersion !== indexFormatVersion) return true; // written by another version of this code
   if (entries.length !== manifest.documents.length) return true;
   const hashes = new Map(manifest.documents.map((document) => [document.id, document.contentHash]));
   for (const entry of entries) {
