@@ -41,8 +41,11 @@ export const extractiveSettings = {
   maxListSentences: 4,
   /** Per document in cross-document answers and summaries. */
   documentMinCoverage: 0.3,
-  summarySentencesPerDocument: 4,
-  summaryMaxSentences: 16,
+  /** A document's further sentences score at least this share of its best one (comparisons, summaries). */
+  documentCompanionRatio: 0.6,
+  crossSentencesPerDocument: 4,
+  summarySentencesPerDocument: 5,
+  summaryMaxSentences: 20,
   maxAnswerChars: 900,
 };
 
@@ -79,7 +82,7 @@ export function composeAnswer({ question, scored, index }: { question: AnalysedQ
   const bestDocument = index.document(best.result.documentId);
   const oneDocumentCoversAll = question.crossByRegionsOnly && question.regions.every((region) => regionFits({ ...question, regions: [region] }, bestDocument, ''));
   if (question.crossDocument && !oneDocumentCoversAll) {
-    const groups = pickPerDocument(candidates, 3, Math.max(extractiveSettings.minCoverage, 0.5 * best.coverage));
+    const groups = pickPerDocument(candidates, extractiveSettings.crossSentencesPerDocument, Math.max(extractiveSettings.minCoverage, 0.5 * best.coverage));
     if (groups.length >= 2) return render(groups, 'inline');
   }
   const wide = question.asksList || question.crossDocument;
@@ -169,7 +172,7 @@ function pickPerDocument(scored: ScoredSentence[], perDocument: number, minCover
     }
     const group = groups.get(id)!;
     if (group.length >= perDocument) continue;
-    if (sentence.score < 0.7 * documentBest.get(id)! || sentence.coverage < minCoverage * 0.8) continue;
+    if (sentence.score < extractiveSettings.documentCompanionRatio * documentBest.get(id)! || sentence.coverage < minCoverage * 0.8) continue;
     if (group.some((other) => overlaps(other, sentence) || nearDuplicate(other.text, sentence.text))) continue;
     group.push(sentence);
   }
