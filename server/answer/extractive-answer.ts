@@ -111,8 +111,10 @@ export function composeAnswer({ question, scored, index }: { question: AnalysedQ
   return render([{ documentId: best.result.documentId, sentences: orderSentences(withConditions(picked)) }], 'plain');
 }
 
-const isHeadingLike = (text: string) => /^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]|第[一二三四五六七八九十百]+[章条])/.test(text);
-const listItemStart = /^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]|[①-⑳]|——|第[一二三四五六七八九十百]+条)/;
+/** An item number: "（一）", "(2)", "3.", "4、". */
+const itemNumber = '[（(]?[一二三四五六七八九十\\d]+[)）、.．]';
+const headingStart = new RegExp(`^\\s*(?:${itemNumber}|第[一二三四五六七八九十百]+[章条])`);
+const listItemStart = new RegExp(`^\\s*(?:${itemNumber}|[①-⑳]|——|第[一二三四五六七八九十百]+条)`);
 
 /**
  * A sentence cut at "；" often has its condition or exception after it: "…每户奖补1200元；对原有旱厕
@@ -123,7 +125,7 @@ const listItemStart = /^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）、
 function withConditions(picked: ScoredSentence[]): ScoredSentence[] {
   const taken = [...picked];
   for (const sentence of picked) {
-    const topicSentence = sentence.text.length <= 20 && !isHeadingLike(sentence.text);
+    const topicSentence = sentence.text.length <= 20 && !headingStart.test(sentence.text);
     if (!/[；;]$/.test(sentence.text) && !topicSentence) continue;
     const { result } = sentence;
     const rest = result.text.slice(sentence.end - result.start);

@@ -86,8 +86,10 @@ export function scoreSentences({
   const questionGrams = new Set(bigrams(question.question));
   const contextGrams = new Set(bigrams(question.retrievalQuery));
   const scored: ScoredSentence[] = [];
+  // A place name, or a piece of one ("都市" of 成都市), says where, not what: it does not make a
+  // coincidental match look like a topic match.
   const questionWords = [...weights.keys()].sort((a, b) => b.length - a.length);
-  const wordOf = (token: string) => questionWords.find((word) => word.includes(token)) ?? token;
+  const placeTokens = new Set([...weights.keys()].filter((token) => isRegionWord(questionWords.find((word) => word.includes(token)) ?? token)));
   results.forEach((result, rank) => {
     const document = index.document(result.documentId);
     // Terms naming the document ("川渝", "一干多支", a title echoed in an intro) say where, not what:
@@ -112,9 +114,7 @@ export function scoreSentences({
         if (at >= 0) {
           found.push({ weight, at });
           if (focus.has(token)) focusMatched = true;
-          // A place name, or a piece of one ("都市" of 成都市), says where, not what: it does not make a
-          // coincidental match look like a topic match.
-          if (!isRegionWord(wordOf(token)) && !grouped.some((other) => other.includes(token) || token.includes(other))) grouped.push(token);
+          if (!placeTokens.has(token) && !grouped.some((other) => other.includes(token) || token.includes(other))) grouped.push(token);
         }
         else if (heading.includes(token)) found.push({ weight: 0.7 * weight, at: -1 });
         else if (token.length >= 2) found.push({ weight: 0.6 * weight * partialMatch(token, gramSet), at: -1 });

@@ -89,7 +89,7 @@ function leadIns(document: PolicyDocument, section: Section, name: string): Span
 
 /** A listed item as an answer sentence, cited to the chunk that holds it (none: the item is left out). */
 function asScored(index: PolicyIndex, document: PolicyDocument, item: Span): ScoredSentence | undefined {
-  const chunk = index.chunks.find((candidate) => candidate.documentId === document.id && candidate.start <= item.start && item.end <= candidate.end);
+  const chunk = index.chunkContaining(document.id, item.start, item.end);
   if (!chunk) return undefined;
   const result = { chunkId: chunk.id, documentId: document.id, title: document.title, section: chunk.section, text: chunk.text, score: 0, start: chunk.start, end: chunk.end };
   return { ...item, result, section: index.sectionAt(document.id, item.start), rank: 0, coverage: 1, matchedTerms: 1, matchesFocus: true, score: 1 };

@@ -83,6 +83,12 @@ export class PolicyIndex {
     return i === undefined ? undefined : this.chunks[i];
   }
 
+  /** The first chunk of a document whose span holds [start, end). */
+  chunkContaining(documentId: string, start: number, end: number): IndexedChunk | undefined {
+    const position = this.chunkPositions.get(documentId)?.find((i) => this.chunks[i].start <= start && end <= this.chunks[i].end);
+    return position === undefined ? undefined : this.chunks[position];
+  }
+
   /** Heading path of the innermost section containing `offset` (a quote's start) in a document. */
   sectionAt(documentId: string, offset: number): string[] {
     let best: string[] = [];
