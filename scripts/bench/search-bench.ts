@@ -6,7 +6,7 @@ import MiniSearch from 'minisearch';
 import { Bm25Index } from '../../server/rag/bm25-index.js';
 import type { StoredIndex } from '../../server/rag/index-store.js';
 import { PolicyIndex, type QueryEmbedder } from '../../server/rag/policy-index.js';
-import { bigrams, queryTokens } from '../../server/rag/tokenize.js';
+import { queryTokens } from '../../server/rag/tokenize.js';
 import type { IndexedChunk, PolicyDocument } from '../../server/rag/types.js';
 import { hnswDefaults, type VectorIndex } from '../../server/rag/vector-index.js';
 import { profileWork, type ProfileRow } from './profile-summary.js';
