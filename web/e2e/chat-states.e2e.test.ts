@@ -2,7 +2,7 @@
 // stream, 500/429/stream errors and a closed server, unanswered replies, verification flags, copy.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { distDir, ensureUiBuilt, isInViewport, launchBrowser, openPage, screenshot, type WatchedPage } from './support/browser';
+import { distDir, ensureUiBuilt, isInViewport, launchBrowser, openPage, screenshot, settledCount, type WatchedPage } from './support/browser';
 import { cannedCitations, type MockApi, quote, startMockApi, unsupportedSentence } from './support/mock-api';
 
 // Chromium logs failed fetches itself; these tests provoke them on purpose.
@@ -149,7 +149,7 @@ describe('chat states against the mock API', () => {
     await alert.getByRole('button', { name: '重试' }).click();
     await lastAnswerSettles();
     await expect(input().inputValue()).resolves.toBe('');
-    await expect(page.getByTestId('chat-error').count()).resolves.toBe(0);
+    await page.getByTestId('chat-error').waitFor({ state: 'detached' });
   });
 
   it('explains rate limits with the wait time and stream errors plainly', async () => {
@@ -161,9 +161,9 @@ describe('chat states against the mock API', () => {
 
     mock.setChatBehavior('stream-error');
     await input().press('Enter');
+    await page.getByTestId('chat-error').getByText('服务器暂时出了点问题').waitFor();
     // The failed question is replaced, not duplicated.
     await expect(page.getByTestId('user-message').filter({ hasText: '成渝地区' }).count()).resolves.toBe(1);
-    await page.getByTestId('chat-error').getByText('服务器暂时出了点问题').waitFor();
     await expect(input().inputValue()).resolves.toBe('成渝地区双城经济圈在交通基础设施方面有哪些安排？');
   });
 
@@ -191,7 +191,7 @@ describe('chat states against the mock API', () => {
     const { page } = tab;
     await page.getByRole('button', { name: '文件库' }).click();
     const items = page.getByTestId('library-item');
-    await expect(items.count()).resolves.toBe(2);
+    expect(await settledCount(items, (count) => count === 2)).toBe(2);
     await expect(items.first().textContent()).resolves.toContain('云南');
     await items.first().click();
     const panel = page.getByTestId('source-panel');
@@ -200,7 +200,7 @@ describe('chat states against the mock API', () => {
     await page.getByRole('button', { name: '返回文件库' }).click();
     await page.getByTestId('library').waitFor();
     await page.keyboard.press('Escape');
-    await expect(page.getByTestId('side-panel').count()).resolves.toBe(0);
+    await page.getByTestId('side-panel').waitFor({ state: 'detached' });
   });
 
   it('can be used with the keyboard alone', async () => {
@@ -227,7 +227,7 @@ describe('chat states against the mock API', () => {
     await page.getByTestId('source-highlight').waitFor();
     await expect(page.evaluate(() => document.activeElement?.closest('[data-testid="side-panel"]') !== null)).resolves.toBe(true);
     await page.keyboard.press('Escape');
-    await expect(page.getByTestId('side-panel').count()).resolves.toBe(0);
+    await page.getByTestId('side-panel').waitFor({ state: 'detached' });
     await expect(focused()).resolves.toBe('citation');
   });
 

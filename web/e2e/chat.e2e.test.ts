@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../server/serve';
-import { ensureUiBuilt, isInViewport, launchBrowser, openPage, repoRoot, screenshot, type WatchedPage } from './support/browser';
+import { ensureUiBuilt, isInViewport, launchBrowser, openPage, repoRoot, screenshot, settledCount, type WatchedPage } from './support/browser';
 
 const question = '滇中城市群常住人口城镇化率到2025年要达到多少？';
 
@@ -131,13 +131,13 @@ describe('policy chat against the real server', () => {
     const page = await newTab();
     await page.getByRole('button', { name: '文件库' }).click();
     const items = page.getByTestId('library-item');
-    await items.first().waitFor();
-    expect(await items.count()).toBe(5);
+    expect(await settledCount(items, (count) => count === 5)).toBe(5);
     await screenshot(page, 'real-library');
     await page.locator('[data-testid="library-item"][data-document-id="chengyu-joint-plan"]').click();
     const outline = page.getByRole('navigation', { name: '文件目录' });
     const entries = outline.getByRole('button');
-    expect(await entries.count()).toBeGreaterThan(5);
+    // The outline renders once the document has loaded.
+    expect(await settledCount(entries, (count) => count > 5)).toBeGreaterThan(5);
     const last = entries.last();
     await last.click();
     const index = await entries.count();
@@ -173,7 +173,7 @@ describe('policy chat against the real server', () => {
     expect(await isInViewport(page, '[data-testid="side-panel"] mark')).toBe(true);
     await screenshot(page, 'real-mobile-source');
     await page.getByRole('button', { name: '关闭面板' }).click();
-    await expect(panel.count()).resolves.toBe(0);
+    await panel.waitFor({ state: 'detached' });
   });
 
   it('logged no console errors', () => {

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const webDir = path.join(repoRoot, 'web');
@@ -100,4 +100,17 @@ export async function isInViewport(page: Page, selector: string): Promise<boolea
     const box = element.getBoundingClientRect();
     return box.height > 0 && box.top >= -2 && box.top < window.innerHeight - 10 && box.left >= -2 && box.right <= window.innerWidth + 2;
   });
+}
+
+/**
+ * The locator's count once it satisfies `settled` (or whatever it is after `timeout`). A bare
+ * `locator.count()` right after a click races the render: the list may not have arrived yet.
+ */
+export async function settledCount(locator: Locator, settled: (count: number) => boolean, timeout = 10_000): Promise<number> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const count = await locator.count();
+    if (settled(count) || Date.now() > deadline) return count;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
