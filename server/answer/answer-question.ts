@@ -57,8 +57,14 @@ export async function answerQuestion(service: RagService, { messages, mode = 'an
   if (service.config.LLM_BASE_URL) {
     response = await generateLlmAnswer({ service, question, messages, results: results.slice(0, mode === 'summary' ? 16 : 8), mode, signal, onEvent });
   } else {
-    const scored = scoreSentences({ question, results: diversify(results, mode === 'summary' || question.crossDocument), index: service.index });
-    const draft = mode === 'summary' ? composeSummary({ scored, index: service.index }) : composeAnswer({ question, scored, index: service.index });
+    const clauses = diversify(results, mode === 'summary' || question.crossDocument);
+    const scored = scoreSentences({ question, results: clauses, index: service.index });
+    // "A类人才安家补贴多少？怎么发？": each later part is read like a follow-up of the parts before it.
+    const parts = mode === 'answer' && !question.crossDocument ? subQuestions(question.question) : [];
+    const partScores = parts.slice(1).map((_, i) =>
+      scoreSentences({ question: analyseQuestion(parts.slice(0, i + 2).map((content) => ({ role: 'user' as const, content }))), results: clauses, index: service.index }),
+    );
+    const draft = mode === 'summary' ? composeSummary({ scored, index: service.index }) : composeAnswer({ question, scored, partScores, index: service.index });
     onEvent({ type: 'citations', citations: draft.citations });
     for (const piece of draft.answer.match(/[^。！？；\n]*[。！？；]?(\[\d+\])?\n*/g) ?? []) if (piece) onEvent({ type: 'delta', text: piece });
     response = draft;
@@ -76,6 +82,12 @@ export async function answerQuestion(service: RagService, { messages, mode = 'an
   };
   onEvent({ type: 'done', response: full });
   return full;
+}
+
+/** The questions one message asks, split at question marks: "补贴多少？怎么发？" → two. */
+export function subQuestions(text: string): string[] {
+  const parts = text.split(/(?<=[？?])/).map((part) => part.trim()).filter((part) => part.replace(/[？?\s]/g, '').length >= 2);
+  return parts.length >= 2 ? parts.slice(0, 4) : [];
 }
 
 /** Summaries read every document's best clauses, not only the top-ranked document's. */

@@ -27,6 +27,20 @@ const plan = `东陵市优化营商环境行动方案
 加强组织领导，压实各级责任，定期通报工作进展。
 `;
 
+const measures = `河曲市稳就业若干措施
+
+一、吸纳就业补贴
+（一）小微企业招用毕业年度高校毕业生，与其签订1年以上劳动合同并按月缴纳社会保险费的，可申领一次性吸纳就业补贴。
+（二）一次性吸纳就业补贴标准为每招用1人补助1000元，每家企业最多补助30人。
+（三）本措施自印发之日起执行，申领时间截至2024年12月31日。
+二、人才安家
+（一）新引进并全职在本市工作的博士研究生，给予安家补贴10万元。安家补贴分3年发放，每年发放三分之一。
+三、住房保障
+（一）申请公共租赁住房的家庭，应当同时符合下列条件：家庭人均月收入低于3000元；家庭人均住房建筑面积低于15平方米。
+四、创业扶持
+（一）返乡创业人员可申请创业担保贷款，由市财政按规定贴息。个人创业担保贷款期限最长不超过3年。
+`;
+
 let notices: RagService;
 let seeds: RagService;
 const cleanups: (() => Promise<void>)[] = [];
@@ -34,7 +48,7 @@ const cleanups: (() => Promise<void>)[] = [];
 beforeAll(async () => {
   const folder = await temporaryFolder('notice');
   cleanups.push(folder.remove);
-  await writeCorpus(folder.path, { 'jiangzhou-loans.txt': notice, 'dongling-business.txt': plan });
+  await writeCorpus(folder.path, { 'jiangzhou-loans.txt': notice, 'dongling-business.txt': plan, 'hequ-employment.txt': measures });
   const index = await ingestToTemporaryIndex(folder.path);
   cleanups.push(index.remove);
   notices = await openTestService({ corpusDir: folder.path, indexDir: index.indexDir });
@@ -71,6 +85,34 @@ describe('extractive answers', () => {
     const response = await ask(notices, '提交申请后银行多久审核完？');
     expect(response.answered).toBe(true);
     expect(response.answer.split('[1]')[0]).toContain('7个工作日');
+  });
+
+  it('adds the sentence holding the amount when the best match only restates the conditions', async () => {
+    const response = await ask(notices, '小微企业招用高校毕业生签订劳动合同的，一次性吸纳就业补贴每人补多少钱？');
+    expect(response.answered).toBe(true);
+    expect(response.answer).toContain('每招用1人补助1000元');
+  });
+
+  it('answers a deadline question with the date', async () => {
+    const response = await ask(notices, '一次性吸纳就业补贴最晚什么时候前申领？');
+    expect(response.answer).toContain('截至2024年12月31日');
+  });
+
+  it('answers each question of a message that asks two', async () => {
+    const response = await ask(notices, '河曲市博士安家补贴多少？怎么发？');
+    expect(response.answer).toContain('安家补贴10万元');
+    expect(response.answer).toContain('分3年发放');
+  });
+
+  it('finds a compound word said with words in between ("家庭人均月收入" for 家庭收入)', async () => {
+    const response = await ask(notices, '河曲市公租房对家庭收入和住房面积有什么要求？');
+    expect(response.answer).toContain('家庭人均月收入低于3000元');
+    expect(response.answer).toContain('家庭人均住房建筑面积低于15平方米');
+  });
+
+  it('takes "3年" for a length of time, not a date', async () => {
+    const response = await ask(notices, '返乡人员个人创业担保贷款最长能贷几年？');
+    expect(response.answer).toContain('最长不超过3年');
   });
 
   it('lists the items of the section a question names, each quoted and cited at its exact span', async () => {

@@ -3,7 +3,7 @@ import type { PolicyIndex } from '../rag/policy-index.js';
 import { foldWidth } from '../rag/tokenize.js';
 import type { AnalysedQuestion } from './question-analysis.js';
 import { listSectionItems } from './section-list.js';
-import { holdsNumber, regionFits, unknownTopicWords, type ScoredSentence } from './score-sentences.js';
+import { carriesAskedKind, holdsNumber, regionFits, unknownTopicWords, type ScoredSentence } from './score-sentences.js';
 
 /** A citation: the exact quoted span of a clause, with offsets into its document's text. */
 export interface Citation {
@@ -37,6 +37,10 @@ export const extractiveSettings = {
   /** A further sentence joins the answer when it scores at least this share of the best one. */
   companionRatio: 0.85,
   listCompanionRatio: 0.75,
+  /** A sentence holding the kind of figure asked for joins an answer lacking one at this share of the best score. */
+  askedKindRatio: 0.5,
+  /** …and so does the sentence covering this much more of the question than the best one. */
+  coveringMargin: 0.15,
   maxSentences: 3,
   maxListSentences: 4,
   /** Per document in cross-document answers and summaries. */
@@ -58,7 +62,18 @@ export function refusal(closest: string[] = []): DraftAnswer {
 }
 
 /** A single answer: the best sentence plus close companions, or one or two per document for comparisons. */
-export function composeAnswer({ question, scored, index }: { question: AnalysedQuestion; scored: ScoredSentence[]; index: PolicyIndex }): DraftAnswer {
+export function composeAnswer({
+  question,
+  scored,
+  partScores = [],
+  index,
+}: {
+  question: AnalysedQuestion;
+  scored: ScoredSentence[];
+  /** Sentences scored for each further question the message asks ("…多少？怎么发？"). */
+  partScores?: ScoredSentence[][];
+  index: PolicyIndex;
+}): DraftAnswer {
   // A question asking for a figure is answered by a sentence holding one, or not at all.
   // The latest question's own words must be met: context carried over from earlier turns is not enough.
   const candidates = scored.filter((sentence) => sentence.matchesFocus && (!question.asksNumber || holdsNumber(sentence.text)));
@@ -97,6 +112,34 @@ export function composeAnswer({ question, scored, index }: { question: AnalysedQ
     if (picked.some((other) => overlaps(other, sentence) || nearDuplicate(other.text, sentence.text))) continue;
     picked.push(sentence);
     chars += sentence.text.length;
+  }
+  // The sentence that covers clearly more of the question than the best-scoring one joins it.
+  if (
+    covering &&
+    !picked.includes(covering) &&
+    covering.coverage >= best.coverage + extractiveSettings.coveringMargin &&
+    covering.score >= extractiveSettings.askedKindRatio * best.score &&
+    (!question.asksNumber || holdsNumber(covering.text)) &&
+    !picked.some((other) => overlaps(other, covering) || nearDuplicate(other.text, covering.text))
+  ) {
+    picked.push(covering);
+  }
+  // Each further question of the message gets its own best sentence from the answering document.
+  for (const part of partScores) {
+    const top = part.find((sentence) => sentence.matchesFocus && sentence.result.documentId === best.result.documentId && sentence.coverage >= extractiveSettings.minCoverage);
+    if (top && !picked.some((other) => overlaps(other, top) || nearDuplicate(other.text, top.text))) picked.push(top);
+  }
+  // "每人补多少钱？" answered by the clause's conditions still lacks the amount: the document's best
+  // sentence that carries the kind of figure asked for joins the answer.
+  if (picked.every((sentence) => carriesAskedKind(question, sentence.text) === false)) {
+    const carrier = candidates.find(
+      (sentence) =>
+        sentence.result.documentId === best.result.documentId &&
+        sentence.score >= extractiveSettings.askedKindRatio * best.score &&
+        carriesAskedKind(question, sentence.text) &&
+        !picked.some((other) => overlaps(other, sentence) || nearDuplicate(other.text, sentence.text)),
+    );
+    if (carrier) picked.push(carrier);
   }
   // "在四川天府新区和重庆分别…": every place the question names gets its own best sentence.
   if (question.regions.length >= 2) {

@@ -89,6 +89,6 @@ export function analyseQuestion(messages: ChatTurn[]): AnalysedQuestion {
 function quantityKind(question: string): AnalysedQuestion['quantity'] {
   if (/几成|比例|百分之|百分比|占比|比重|多少%|费率|利率|几个点/.test(question)) return 'share';
   if (/多久|多长时间|多少天|几天|几日|多少日|几个月|多少个月|几年|多少年|几个工作日|多少个工作日|几小时|多少小时|几周|期限|有效期|过期|提前多少|多少时间/.test(question)) return 'duration';
-  if (/多少钱|多少元|多少万|多少亿|[补贴奖给贷借罚收交缴报领付]多少|费用|金额|额度|封顶|资助多少|标准是多少/.test(question)) return 'money';
+  if (/多少钱|多少元|多少万|多少亿|[补贴奖给贷借罚收交缴报领付]多少|多少[\u4e00-\u9fa5]{0,4}(?:补贴|补助|奖励|奖金|津贴|资助|工资|费)|费用|金额|额度|封顶|资助多少|标准是多少/.test(question)) return 'money';
   return undefined;
 }

@@ -23,9 +23,9 @@ export interface ScoredSentence {
 }
 
 const headingLine = /^([（(][一二三四五六七八九十百\d-]+[)）]|[一二三四五六七八九十]+、|第[一二三四五六七八九十百]+[章条])/;
-/** A quantity, not just a date: "1500元", "65%", "3:7", "7天", "千亿立方米", "十项". */
+/** A quantity, not just a date: "1500元", "65%", "3:7", "7天", "3年" (not "2025年"), "千亿立方米", "十项". */
 const hasNumber =
-  /\d+(?:\.\d+)?\s*(?:%|‰|万|亿|千|百|元|人|个|项|家|户|亩|公里|千米|米|平方|岁|周岁|天|日内|日起|小时|分钟|倍|次|年以上|年以内|年内|年的|个月|吨|千瓦|兆瓦|床|张|辆|所|份|分|名|位|条|批|层|座|级|公顷|立方|套|班|期|元\/)|\d+[:：]\d+|\d+\s*[—–~～-]\s*\d+|[一二三四五六七八九十百千万亿两]+(?:个|项|条|家|座|所|批|万|亿|成|倍)/;
+  /\d+(?:\.\d+)?\s*(?:%|‰|万|亿|千|百|元|人|个|项|家|户|亩|公里|千米|米|平方|岁|周岁|天|日内|日起|小时|分钟|倍|次|年以上|年以内|年内|年的|个月|吨|千瓦|兆瓦|床|张|辆|所|份|分|名|位|条|批|层|座|级|公顷|立方|套|班|期|元\/)|(?<![\d.])\d{1,2}\s*年(?![\d月])|\d+[:：]\d+|\d+\s*[—–~～-]\s*\d+|[一二三四五六七八九十百千万亿两]+(?:个|项|条|家|座|所|批|万|亿|成|倍)/;
 const hasTime = /\d{4}年|\d{1,2}月|年底|年末|年内|以前|之前|期间|\d+年/;
 /** Figures of each kind: an amount of money, a length of time (not a date: "30日内", not "12月31日"), a share. */
 const quantityUnits = {
@@ -90,6 +90,7 @@ export function scoreSentences({
   // coincidental match look like a topic match.
   const questionWords = [...weights.keys()].sort((a, b) => b.length - a.length);
   const placeTokens = new Set([...weights.keys()].filter((token) => isRegionWord(questionWords.find((word) => word.includes(token)) ?? token)));
+  const compounds = compoundParts([...weights.keys()]);
   results.forEach((result, rank) => {
     const document = index.document(result.documentId);
     // Terms naming the document ("川渝", "一干多支", a title echoed in an intro) say where, not what:
@@ -111,6 +112,12 @@ export function scoreSentences({
         }
         total += weight;
         const at = positionOf(folded, token, tokens);
+        const parts = compounds.get(token);
+        const split = at < 0 && parts ? splitCompoundAt(folded, parts) : -1;
+        if (split >= 0) {
+          found.push({ weight: compoundSplitShare * weight, at: split });
+          continue;
+        }
         if (at >= 0) {
           found.push({ weight, at });
           if (focus.has(token)) focusMatched = true;
@@ -187,6 +194,29 @@ function windowCoverage(found: { weight: number; at: number }[], window: number)
   return best + floating;
 }
 
+/** How much a compound counts when the sentence says it with words in between ("家庭人均月收入" for 家庭收入). */
+const compoundSplitShare = 0.8;
+
+/** Compound question words ("家庭收入") whose head is itself a question word ("家庭"): head and tail. */
+function compoundParts(words: string[]): Map<string, [string, string]> {
+  const parts = new Map<string, [string, string]>();
+  for (const token of words) {
+    if (token.length < 4) continue;
+    const head = words.filter((part) => part.length >= 2 && part.length < token.length - 1 && token.startsWith(part)).sort((a, b) => b.length - a.length)[0];
+    if (head) parts.set(token, [head, token.slice(head.length)]);
+  }
+  return parts;
+}
+
+/** Where a compound occurs split by a few characters, its parts in order ("家庭人均月收入"); -1 when not. */
+function splitCompoundAt(folded: string, [head, tail]: [string, string]): number {
+  for (let at = folded.indexOf(head); at >= 0; at = folded.indexOf(head, at + 1)) {
+    const next = folded.indexOf(tail, at + head.length);
+    if (next >= 0 && next - (at + head.length) <= 4) return at;
+  }
+  return -1;
+}
+
 /** Where a term (or one of its formal synonyms) occurs in a sentence, or -1. */
 function positionOf(folded: string, token: string, tokens: Set<string>): number {
   const direct = folded.indexOf(token);
@@ -203,6 +233,19 @@ function partialMatch(token: string, gramSet: Set<string>): number {
   const grams = bigrams(token);
   if (grams.length === 0) return 0;
   return grams.filter((gram) => gramSet.has(gram)).length / grams.length;
+}
+
+/** A date or deadline: "2023年12月31日", "5月底", "截至…". */
+const hasDate = /\d{4}年|\d{1,2}月\d{1,2}日|\d{1,2}月(?:底|末|份|前)|截至|截止|年底|年末/;
+
+/**
+ * Whether a sentence carries the kind of answer the question asks for: the amount of money, the length
+ * of time, the share, the date; undefined when the question names no such kind.
+ */
+export function carriesAskedKind(question: AnalysedQuestion, text: string): boolean | undefined {
+  if (question.quantity) return quantityUnits[question.quantity].test(text);
+  if (question.asksTime) return hasDate.test(text);
+  return undefined;
 }
 
 /** A sentence holds a figure (digits, or counted Chinese numerals such as 千亿, 十项). */
