@@ -217,10 +217,17 @@ function splitCompoundAt(folded: string, [head, tail]: [string, string]): number
   return -1;
 }
 
-/** Where a term (or one of its formal synonyms) occurs in a sentence, or -1. */
+/** One-character names of provinces that policy texts use in compounds: 黔电送粤, 川渝, 滇中. */
+const provinceAbbreviations: Record<string, string> = {
+  广东: '粤', 贵州: '黔', 云南: '滇', 重庆: '渝', 四川: '川', 湖南: '湘', 湖北: '鄂', 江西: '赣', 福建: '闽', 浙江: '浙', 安徽: '皖', 河南: '豫', 河北: '冀', 陕西: '陕', 上海: '沪', 海南: '琼', 广西: '桂',
+};
+
+/** Where a term (or one of its formal synonyms, or a province's one-character name) occurs in a sentence, or -1. */
 function positionOf(folded: string, token: string, tokens: Set<string>): number {
   const direct = folded.indexOf(token);
   if (direct >= 0) return direct;
+  const abbreviation = provinceAbbreviations[token];
+  if (abbreviation && folded.includes(abbreviation)) return folded.indexOf(abbreviation);
   for (const synonym of synonymsOf(token)) {
     const at = folded.indexOf(synonym);
     if (at >= 0) return at;
