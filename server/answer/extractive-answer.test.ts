@@ -39,6 +39,8 @@ const measures = `河曲市稳就业若干措施
 （一）申请公共租赁住房的家庭，应当同时符合下列条件：家庭人均月收入低于3000元；家庭人均住房建筑面积低于15平方米。
 四、创业扶持
 （一）返乡创业人员可申请创业担保贷款，由市财政按规定贴息。个人创业担保贷款期限最长不超过3年。
+五、老年人福利
+（一）本市户籍80周岁以上老年人，每人每月发放高龄津贴200元。
 `;
 
 let notices: RagService;
@@ -113,6 +115,24 @@ describe('extractive answers', () => {
   it('takes "3年" for a length of time, not a date', async () => {
     const response = await ask(notices, '返乡人员个人创业担保贷款最长能贷几年？');
     expect(response.answer).toContain('最长不超过3年');
+  });
+
+  it('reads the asker\'s own figures as their case, not as a figure the notice must contain', async () => {
+    const response = await ask(notices, '河曲市85岁的老人每月能领多少高龄津贴？');
+    expect(response.answered).toBe(true);
+    expect(response.answer).toContain('每人每月发放高龄津贴200元');
+  });
+
+  it('is not put off by everyday words around the question', async () => {
+    const response = await ask(notices, '我老婆是博士，刚跟我回河曲市工作，那个安家补贴到底能拿多少？');
+    expect(response.answered).toBe(true);
+    expect(response.answer).toContain('安家补贴10万元');
+  });
+
+  it('declines when the question names the unit of a figure the documents do not give', async () => {
+    const response = await ask(notices, '河曲市一次性吸纳就业补贴的资金总规模是多少亿元？');
+    expect(response.answered).toBe(false);
+    expect(response.citations).toEqual([]);
   });
 
   it('lists the items of the section a question names, each quoted and cited at its exact span', async () => {

@@ -31,7 +31,7 @@ export const extractiveSettings = {
   minCoverage: 0.2,
   minScore: 0.2,
   /** With a topic word the corpus never uses (限购, 个人所得税), more of the question must be covered. */
-  unknownTopicCoverage: 0.25,
+  unknownTopicCoverage: 0.19,
   /** …and with only one question word matched. */
   unknownTopicSingleWordCoverage: 0.35,
   /** A further sentence joins the answer when it scores at least this share of the best one. */
@@ -89,7 +89,14 @@ export function composeAnswer({
   const unknownTopic =
     unknownTopicWords(question, index).length > 0 &&
     (coverage < extractiveSettings.unknownTopicCoverage || matched === 0 || (matched === 1 && coverage < extractiveSettings.unknownTopicSingleWordCoverage));
-  if (!best || unknownTopic || coverage < extractiveSettings.minCoverage || best.score < extractiveSettings.minScore || missesExactTerm(question, best, index)) {
+  if (
+    !best ||
+    unknownTopic ||
+    coverage < extractiveSettings.minCoverage ||
+    best.score < extractiveSettings.minScore ||
+    missesExactTerm(question, best, index) ||
+    missesAskedUnit(question, candidates)
+  ) {
     return refusal(closestTitles(scored, index));
   }
   const listed = listSectionItems({ question, scored, index });
@@ -272,14 +279,30 @@ function render(groups: Group[], layout: 'plain' | 'list' | 'inline' | 'sections
 }
 
 /**
- * Years, figures and latin terms (GDP, 5G) in a question must occur in the answering document:
+ * Years and latin terms (GDP, 5G) in a question must occur in the answering document:
  * a question about 2030 is not answered by a clause about 2025.
  */
 function missesExactTerm(question: AnalysedQuestion, best: ScoredSentence, index: PolicyIndex): boolean {
-  const exact = question.focusTokens.filter((token) => /^\d{2,}/.test(token) || /^[a-z]{2,}$/.test(token));
+  // Years only: the asker's own figures ("85岁", "贷8万块") describe their case, not a figure to find.
+  const exact = question.focusTokens.filter((token) => /^(19|20)\d{2}$/.test(token) || /^[a-z]{2,}$/.test(token));
   if (exact.length === 0) return false;
   const text = foldWidth(index.document(best.result.documentId)?.text ?? best.result.text);
   return exact.some((token) => !text.includes(token));
+}
+
+/** A unit the question names with its figure: "多少亿元", "多少公里", "多少人次". */
+const askedUnit = /多少(亿元|万元|元|万亩|亩|公里|千米|平方米|平方公里|吨|人次|万人|个百分点)/;
+
+/**
+ * "到2025年地区生产总值要达到多少亿元？" is not answered by a clause whose figures are all percentages:
+ * when the question names the unit of the figure it wants and no leading sentence gives one, the
+ * documents do not hold that figure.
+ */
+function missesAskedUnit(question: AnalysedQuestion, candidates: ScoredSentence[]): boolean {
+  const unit = askedUnit.exec(question.question)?.[1];
+  if (!unit) return false;
+  const pattern = new RegExp(`\\d[十百千万亿]*\\s*${unit.replace('亿元', '亿').replace('万元', '万')}`);
+  return !candidates.slice(0, 8).some((sentence) => pattern.test(sentence.text));
 }
 
 function overlaps(a: ScoredSentence, b: ScoredSentence): boolean {

@@ -43,6 +43,11 @@ export function isRegionWord(word: string): boolean {
   return regionNames.some((name) => word.includes(name) || (word.length >= 2 && name.startsWith(word)));
 }
 
+/** How people phrase a question rather than what it is about: left out of its search terms. */
+const phrasingWords = new Set(
+  '几天 几周 几个月 几岁 多少天 多少年 多少个 希望 以后 今后 将来 专门 那个 这个 一直 自己 自家 我 我们 咱 咱们 家里 想 想要 弄 搞 来过 去过 知道 听说 到底 究竟 真的 大概 一般 平时 这种 那种 这样 那样 现在 东西 那边 这边 这里 那里 啥 咋 咋办 得了 还能 还得 还要 能够 可以 需要'.split(' '),
+);
+
 const crossWords = /分别|各省|各地|各文件|各个文件|哪些文件|几个文件|对比|比较|异同|区别|两地|两省|各自|都怎么|各方/;
 
 const followUpMarkers = /^(那|那么|其中|此外|另外|还有|并且|而且|它|它们|这|这个|这些|该|上述|以上|同时|对应|相应|关于这|要|还要|需要|还需|应当|应该|能否|可以|是否|会)|呢[？?]?$|[吗么][？?]?$|^(哪些|多少|几|什么时候|何时)/;
@@ -52,7 +57,7 @@ export function analyseQuestion(messages: ChatTurn[]): AnalysedQuestion {
   const userTurns = messages.filter((message) => message.role === 'user').map((message) => message.content.trim());
   const question = userTurns[userTurns.length - 1] ?? '';
   const earlier = userTurns.slice(0, -1);
-  const focusTokens = [...new Set(tokenize(question))];
+  const focusTokens = [...new Set(tokenize(question))].filter((token) => !phrasingWords.has(token));
   const regions = regionNames.filter((name) => question.includes(name));
   const isFollowUp =
     earlier.length > 0 &&

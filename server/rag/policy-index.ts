@@ -34,6 +34,7 @@ export class PolicyIndex {
   private readonly dense?: VectorIndex;
   private readonly documentsById: Map<string, PolicyDocument>;
   private readonly chunkPositions = new Map<string, number[]>();
+  private readonly characterIdfs = new Map<string, number>();
   private readonly chunkIndexById = new Map<string, number>();
   private readonly bigramCodes: (Uint32Array | undefined)[];
   private readonly documentNumber: Map<string, number>;
@@ -101,6 +102,20 @@ export class PolicyIndex {
   /** Number of chunks per document. */
   chunkCount(documentId: string): number {
     return this.chunkPositions.get(documentId)?.length ?? 0;
+  }
+
+  /** Inverse frequency of a character among clauses (as a substring anywhere), BM25-style; cached. */
+  characterIdf(character: string): number {
+    let idf = this.characterIdfs.get(character);
+    if (idf === undefined) {
+      let containing = 0;
+      for (const chunk of this.chunks) if (chunk.text.includes(character)) containing++;
+      const total = this.chunks.length;
+      idf = Math.max(0.01, Math.log(1 + (total - containing + 0.5) / (containing + 0.5)));
+      if (this.characterIdfs.size > 5000) this.characterIdfs.clear();
+      this.characterIdfs.set(character, idf);
+    }
+    return idf;
   }
 
   /** The BM25 query fields of a question. */
