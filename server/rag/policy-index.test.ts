@@ -104,3 +104,36 @@ describe('PolicyIndex.search over reposted clauses', () => {
     expect(results[0].text).toContain('(十一)完善基本公共服务均等化机制');
   });
 });
+
+describe('PolicyIndex.search over the same rule in several cities', () => {
+  let cities: PolicyIndex;
+  const names = ['云岭', '兰陵', '桐川', '澄湖', '鹿鸣', '松溪'];
+
+  beforeAll(async () => {
+    const folder = await temporaryFolder('cities');
+    cleanups.push(folder.remove);
+    const files: Record<string, string> = {};
+    names.forEach((name, i) => {
+      // Every other city's clause also says it in a citizen's words, so it shares more of the question.
+      const plain = i === 1 ? '' : `外地人来本市打工想租公租房的，社保要交满${6 + i}个月。`;
+      const migrants = `${plain}在本市稳定就业的外来务工人员，连续缴纳社会保险满${6 + i}个月的，可以申请公共租赁住房。`;
+      files[`city-${i}.txt`] = [
+        `${name}市住房和城乡建设局关于公共租赁住房申请的通知`,
+        '',
+        `一、申请条件。本市城镇户籍住房困难家庭，家庭人均月收入低于${2000 + i * 100}元的，可以申请公共租赁住房。`,
+        `二、外来务工人员。${migrants}`,
+        `三、租金标准。公共租赁住房租金按同地段市场租金的${60 + i}%确定。`,
+      ].join('\n');
+    });
+    await writeCorpus(folder.path, files);
+    const ingested = await ingestToTemporaryIndex(folder.path);
+    cleanups.push(ingested.remove);
+    cities = new PolicyIndex(await loadIndex({ directory: ingested.indexDir }));
+  });
+
+  it('ranks the notice of the city a question names first, even when others share more of its words', async () => {
+    const results = await cities.search('外地人在兰陵打工，想租公租房，社保要交满多久？', { k: 5 });
+    expect(results[0].documentId).toBe('city-1');
+    expect(results[0].text).toContain('连续缴纳社会保险满7个月');
+  });
+});

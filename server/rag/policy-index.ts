@@ -26,6 +26,34 @@ const rrfK = 60;
 const duplicateThreshold = 0.85;
 /** How much the document's own relevance adds to a chunk's score (share of the best chunk score). */
 export const documentPrior = { weight: 0.25 };
+/** How much naming a document's city or county adds to its chunks (share of the best chunk score). */
+export const placePrior = { weight: 0.5 };
+
+/**
+ * "云岭市", "桐江县", "鹤汀市瑶湾区" at the start of a title, the issuer or the opening line, after a
+ * boundary. Provinces are left out: a collection is often one province's, and its documents name it.
+ */
+const placeAtBoundary = /(?:^|[《\s、，,：:（(])((?:[\u4e00-\u9fa5]{2}(?:市|县|区|州|旗)(?![域场级委长直属内外]))+)/g;
+/** A place name, not the start of a longer word ("促进区域", "县域", "市场", "省级"). */
+const placeName = /[\u4e00-\u9fa5]{2}(?:市|县|区|州|旗)(?![域场级委长直属内外])/g;
+const notPlaces = new Set(['本市', '全市', '各市', '本县', '全县', '各县', '本区', '全区', '各区', '城区', '市区', '县区', '地区', '社区', '园区', '新区', '辖区', '片区', '景区', '山区', '城市', '省市', '市县']);
+
+/**
+ * The 2-character stems of the places a document is issued for ("云岭" of 云岭市), read from its
+ * title, issuer and opening line: a question naming the place is about that place's notice.
+ */
+export function documentPlaceStems(document: Pick<PolicyDocument, 'title' | 'issuer' | 'text'>): string[] {
+  const firstLine = document.text.split('\n').find((line) => line.trim().length > 0) ?? '';
+  const stems = new Set<string>();
+  // The opening line counts when it is a heading or an issuer line, not a paragraph of policy text.
+  const opening = firstLine.trim().length <= 40 ? firstLine.trim() : '';
+  for (const source of [document.title.replace(/^《/, ''), document.issuer ?? '', opening]) {
+    for (const match of source.matchAll(placeAtBoundary)) {
+      for (const place of match[1].match(placeName) ?? []) if (!notPlaces.has(place)) stems.add(place.slice(0, 2));
+    }
+  }
+  return [...stems];
+}
 
 export class PolicyIndex {
   readonly documents: PolicyDocument[];
@@ -39,6 +67,8 @@ export class PolicyIndex {
   private readonly bigramCodes: (Uint32Array | undefined)[];
   private readonly documentNumber: Map<string, number>;
   private readonly documentBm25: Bm25Index;
+  /** Place stem → the chunk positions of the documents issued for that place. */
+  private readonly placeChunks = new Map<string, number[]>();
 
   constructor(
     readonly stored: StoredIndex,
@@ -65,6 +95,11 @@ export class PolicyIndex {
     const documentOrder = [...documentTokens.keys()];
     this.documentNumber = new Map(documentOrder.map((id, i) => [id, i]));
     this.documentBm25 = new Bm25Index(documentOrder.map((id) => ({ tokens: documentTokens.get(id)!, bigrams: [], context: [] })));
+    for (const document of stored.documents) {
+      for (const stem of documentPlaceStems(document)) {
+        this.placeChunks.set(stem, [...(this.placeChunks.get(stem) ?? []), ...(this.chunkPositions.get(document.id) ?? [])]);
+      }
+    }
     this.bigramCodes = new Array(stored.chunks.length);
     tokenize('预热分词词典'); // loads jieba's dictionary now rather than on the first question
     this.dense = embedder && stored.dense ? stored.dense : undefined;
@@ -153,14 +188,36 @@ export class PolicyIndex {
     const fields = this.queryFields(query);
     const candidates = this.bm25.search(fields, { k: pool * 4, allowed });
     if (candidates.length === 0) return candidates;
+    // A question naming a city or county ("在兰陵市买了房…") also searches that place's notices, which
+    // then rank ahead of the same rule in other places' notices.
+    const named = this.namedPlaceChunks(query, allowed);
+    if (named) {
+      const seen = new Set(candidates.map(({ doc }) => doc));
+      for (const candidate of this.bm25.search(fields, { k: pool, allowed: named })) if (!seen.has(candidate.doc)) candidates.push(candidate);
+    }
     // Only the candidates' documents are scored, normalised by the best document of the whole corpus.
     const documentNumbers = candidates.map(({ doc }) => this.documentNumber.get(this.chunks[doc].documentId)!);
     const { max, scores } = this.documentBm25.scoreSubset({ tokens: fields.tokens, bigrams: [], context: [] }, documentNumbers);
-    const topChunk = candidates[0].score;
+    const topChunk = Math.max(...candidates.map(({ score }) => score));
     return candidates
-      .map(({ doc, score }, i) => ({ doc, score: score + documentPrior.weight * topChunk * (max > 0 ? scores[i] / max : 0) }))
+      .map(({ doc, score }, i) => ({
+        doc,
+        score: score + documentPrior.weight * topChunk * (max > 0 ? scores[i] / max : 0) + (named?.has(doc) ? placePrior.weight * topChunk : 0),
+      }))
       .sort((a, b) => b.score - a.score || a.doc - b.doc)
       .slice(0, pool);
+  }
+
+  /** Chunks of the documents issued for the places a query names (within `allowed`); undefined when it names none. */
+  private namedPlaceChunks(query: string, allowed?: Set<number>): Set<number> | undefined {
+    let named: Set<number> | undefined;
+    for (const [stem, positions] of this.placeChunks) {
+      if (!query.includes(stem)) continue;
+      named ??= new Set();
+      for (const position of positions) if (!allowed || allowed.has(position)) named.add(position);
+    }
+    // A place every document shares (a one-city corpus) tells nothing apart.
+    return named && named.size > 0 && named.size < this.chunks.length ? named : undefined;
   }
 
   private result(doc: number, score: number): SearchResult {
