@@ -39,7 +39,9 @@ const hasAgency = /部门|委员会|[委局厅办]|政府|党委|领导小组|�
 export function questionWeights(question: AnalysedQuestion, index: PolicyIndex): Map<string, number> {
   const weights = new Map<string, number>();
   const maxIdf = index.bm25.idf('\u0000never-seen\u0000');
-  for (const token of question.focusTokens) weights.set(token, idfOf(token, index, maxIdf));
+  for (const token of question.focusTokens) {
+    weights.set(token, knownHeadVariant(token, question.focusTokens, index) ? 0.15 * maxIdf : idfOf(token, index, maxIdf));
+  }
   for (const token of question.contextTokens) if (!weights.has(token)) weights.set(token, 0.4 * idfOf(token, index, maxIdf));
   return weights;
 }
@@ -49,10 +51,28 @@ export function unknownTopicWords(question: AnalysedQuestion, index: PolicyIndex
   return question.focusTokens.filter(
     (token) =>
       index.bm25.documentFrequency(token) === 0 &&
+      !knownHeadVariant(token, question.focusTokens, index) &&
       isDictionaryWord(token) &&
       isNounLike(token) &&
       !synonymsOf(token).some((synonym) => index.bm25.documentFrequency(synonym) > 0),
   );
+}
+
+/**
+ * A word the corpus never uses, and jieba's dictionary does not hold, that is a known word with a
+ * modifier in front ("新手机" for 手机: in Chinese compounds the head comes last), or the front piece
+ * jieba cut from such a word ("新手"): the
+ * known head carries the topic, so the word is not a topic the corpus lacks. "所得税" (head 税
+ * unknown) stays one.
+ */
+function knownHeadVariant(token: string, focusTokens: string[], index: PolicyIndex): boolean {
+  if (index.bm25.documentFrequency(token) > 0) return false;
+  // Only for words jieba does not itself know as one word: "宅基地" is a word, not 宅 + 基地.
+  const knownHead = (word: string) =>
+    !isDictionaryWord(word) &&
+    focusTokens.some((head) => head.length >= 2 && head.length < word.length && word.endsWith(head) && index.bm25.documentFrequency(head) > 0);
+  if (knownHead(token)) return true;
+  return focusTokens.some((word) => word.length > token.length && word.startsWith(token) && index.bm25.documentFrequency(word) === 0 && knownHead(word));
 }
 
 /** Unknown terms weigh as much as the rarest: a question about something absent cannot be covered. */

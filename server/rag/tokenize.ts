@@ -240,6 +240,9 @@ const querySynonyms: Record<string, string[]> = {
   搬走: ['腾退', '退出'],
   拖: ['拖欠', '逾期'],
   交不起: ['困难', '减免'],
+  宝宝: ['婴儿', '新生儿', '婴幼儿'],
+  娃: ['婴幼儿', '子女', '儿童'],
+  操场: ['运动场', '体育场地', '场地'],
 };
 
 /** The formal words (as tokens) a policy text may use for an everyday word. */
