@@ -15,6 +15,10 @@ const floors = {
   policy: { recall5: 0.86, mrr: 0.88, factAccuracy: 0.8, citationPrecision: 0.55, faithfulness: 0.95, refusalRecall: 0.8 },
   // measured: answer span in top 5 1.0 (15 of 15), recall@5 1.0, key facts 0.8 (12 of 15)
   heldout: { spanInTop5: 0.86, recall5: 0.86, factAccuracy: 0.73 },
+  // measured 2026-12-02: recall@5 0.957, key facts 0.871, refusal recall 1.0 (4 of 4), false refusals 0 of 31
+  fresh: { recall5: 0.9, factAccuracy: 0.8, refusalRecall: 0.75, maxFalseRefusal: 0.07 },
+  // measured 2026-12-02: answer span in top 5 1.0 (30 of 30), key facts 0.9, false refusals 1 of 30
+  notices: { spanInTop5: 0.9, factAccuracy: 0.8 },
 };
 
 /** The first five questions of every type: 30 across factual, reworded, cross, summary, out_of_corpus, followup. */
@@ -25,11 +29,17 @@ function policySubset(items: EvalItem[]): EvalItem[] {
 
 /** Every twelfth held-out question: 15 spread over the notices. */
 const heldoutSubset = (items: EvalItem[]) => items.filter((_, i) => i % 12 === 0).slice(0, 15);
+/** Every other question of the fresh seed set (written without seeing the product): 35 of all types. */
+const freshSubset = (items: EvalItem[]) => items.filter((_, i) => i % 2 === 0);
+/** Every fourth question over the fresh notices that name their city: 30. */
+const noticesSubset = (items: EvalItem[]) => items.filter((_, i) => i % 4 === 0);
 
 const config = parseConfig({ LOG_LEVEL: 'silent' });
 const targets: EvalTarget[] = [];
 let policy: EvalRun;
 let heldout: EvalRun;
+let fresh: EvalRun;
+let notices: EvalRun;
 
 beforeAll(async () => {
   const policyTarget = await openInProcessTarget({ corpusDir: 'corpus', config, embeddingModel: null });
@@ -38,6 +48,10 @@ beforeAll(async () => {
   const heldoutTarget = await openInProcessTarget({ corpusDir: 'evals/heldout/notices', config, embeddingModel: null });
   targets.push(heldoutTarget);
   heldout = await runEvaluation({ items: heldoutSubset(await loadDataset('evals/heldout/questions.jsonl')), target: heldoutTarget, dataset: 'held-out subset', systems: ['product'] });
+  fresh = await runEvaluation({ items: freshSubset(await loadDataset('evals/fresh/seeds-qa.jsonl')), target: policyTarget, dataset: 'fresh subset', systems: ['product'] });
+  const noticesTarget = await openInProcessTarget({ corpusDir: 'evals/fresh/notices-p', config, embeddingModel: null });
+  targets.push(noticesTarget);
+  notices = await runEvaluation({ items: noticesSubset(await loadDataset('evals/fresh/notices-p-questions.jsonl')), target: noticesTarget, dataset: 'fresh notices subset', systems: ['product'] });
 });
 
 afterAll(async () => {
@@ -64,6 +78,19 @@ describe('eval regression floor', () => {
 
   it('answers better than a retrieval-only baseline with a naive answer', () => {
     expect(policy.overall.product!.factAccuracy!).toBeGreaterThan(policy.overall['char-bm25']!.factAccuracy!);
+  });
+
+  it('keeps quality on questions written without seeing the product', () => {
+    expect(fresh.items).toHaveLength(35);
+    const product = fresh.overall.product!;
+    expect(product.recall5).toBeGreaterThanOrEqual(floors.fresh.recall5);
+    expect(product.factAccuracy).toBeGreaterThanOrEqual(floors.fresh.factAccuracy);
+    expect(product.refusalRecall).toBeGreaterThanOrEqual(floors.fresh.refusalRecall);
+    expect(product.falseRefusalRate).toBeLessThanOrEqual(floors.fresh.maxFalseRefusal);
+    const place = notices.overall.product!;
+    expect(notices.items).toHaveLength(30);
+    expect(place.spanInTop5).toBeGreaterThanOrEqual(floors.notices.spanInTop5);
+    expect(place.factAccuracy).toBeGreaterThanOrEqual(floors.notices.factAccuracy);
   });
 
   it('keeps the answering sentence in the top 5 chunks on held-out notices', () => {
