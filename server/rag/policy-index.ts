@@ -97,7 +97,9 @@ export class PolicyIndex {
     this.documentBm25 = new Bm25Index(documentOrder.map((id) => ({ tokens: documentTokens.get(id)!, bigrams: [], context: [] })));
     for (const document of stored.documents) {
       for (const stem of documentPlaceStems(document)) {
-        this.placeChunks.set(stem, [...(this.placeChunks.get(stem) ?? []), ...(this.chunkPositions.get(document.id) ?? [])]);
+        const positions = this.placeChunks.get(stem) ?? [];
+        positions.push(...(this.chunkPositions.get(document.id) ?? []));
+        this.placeChunks.set(stem, positions);
       }
     }
     this.bigramCodes = new Array(stored.chunks.length);
