@@ -59,10 +59,11 @@ export async function answerQuestion(service: RagService, { messages, mode = 'an
   } else {
     const clauses = diversify(results, mode === 'summary' || question.crossDocument);
     const scored = scoreSentences({ question, results: clauses, index: service.index });
-    // "A类人才安家补贴多少？怎么发？": each later part is read like a follow-up of the parts before it.
+    // "A类人才安家补贴多少？怎么发？": each part gets its own best sentence; a later part is read like a
+    // follow-up of the parts before it.
     const parts = mode === 'answer' && !question.crossDocument ? subQuestions(question.question) : [];
-    const partScores = parts.slice(1).map((_, i) =>
-      scoreSentences({ question: analyseQuestion(parts.slice(0, i + 2).map((content) => ({ role: 'user' as const, content }))), results: clauses, index: service.index }),
+    const partScores = parts.map((_, i) =>
+      scoreSentences({ question: analyseQuestion(parts.slice(0, i + 1).map((content) => ({ role: 'user' as const, content }))), results: clauses, index: service.index }),
     );
     const draft = mode === 'summary' ? composeSummary({ scored, index: service.index }) : composeAnswer({ question, scored, partScores, index: service.index });
     onEvent({ type: 'citations', citations: draft.citations });

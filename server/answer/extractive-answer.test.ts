@@ -41,6 +41,9 @@ const measures = `河曲市稳就业若干措施
 （一）返乡创业人员可申请创业担保贷款，由市财政按规定贴息。个人创业担保贷款期限最长不超过3年。
 五、老年人福利
 （一）本市户籍80周岁以上老年人，每人每月发放高龄津贴200元。
+六、育儿补贴
+（一）本市户籍家庭依法生育第二个孩子的，每孩每月发放育儿补贴300元。育儿补贴按月发放，发放至孩子年满3周岁。
+（二）家庭经济困难幼儿就读普惠性幼儿园的，每生每年减免保育教育费1200元。
 `;
 
 let notices: RagService;
@@ -127,6 +130,14 @@ describe('extractive answers', () => {
     const response = await ask(notices, '我老婆是博士，刚跟我回河曲市工作，那个安家补贴到底能拿多少？');
     expect(response.answered).toBe(true);
     expect(response.answer).toContain('安家补贴10万元');
+  });
+
+  it('answers how old and how much less with the age and the amount', async () => {
+    const twoParts = await ask(notices, '河曲市生二孩每月有多少育儿补贴？发到孩子几岁？');
+    expect(twoParts.answer).toContain('每孩每月发放育儿补贴300元');
+    expect(twoParts.answer).toContain('年满3周岁');
+    const reduction = await ask(notices, '河曲市家庭困难的孩子读普惠性幼儿园，保教费能减免多少？');
+    expect(reduction.answer).toContain('减免保育教育费1200元');
   });
 
   it('declines when the question names the unit of a figure the documents do not give', async () => {

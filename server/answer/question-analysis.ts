@@ -21,7 +21,7 @@ export interface AnalysedQuestion {
   asksList: boolean;
   asksWho: boolean;
   /** The kind of quantity asked for, when the wording says (多少钱 → money, 几天 / 多久 → duration). */
-  quantity?: 'money' | 'duration' | 'share';
+  quantity?: 'money' | 'duration' | 'share' | 'age' | 'reduction';
   /** Asks to compare or collect across documents or regions. */
   crossDocument: boolean;
   /** Cross-document only because it names two or more places (one document may cover both). */
@@ -92,6 +92,8 @@ export function analyseQuestion(messages: ChatTurn[]): AnalysedQuestion {
 
 /** What kind of figure a question wants, from its wording; undefined when it does not say. */
 function quantityKind(question: string): AnalysedQuestion['quantity'] {
+  if (/几岁|多少岁|多大年龄|多大年纪|年龄.{0,4}(多少|多大|几)/.test(question)) return 'age';
+  if (/[减免]多少|减免.{0,4}多少|便宜多少|优惠多少|打几折|几折/.test(question)) return 'reduction';
   if (/几成|比例|百分之|百分比|占比|比重|多少%|费率|利率|几个点/.test(question)) return 'share';
   if (/多久|多长时间|多少天|几天|几日|多少日|几个月|多少个月|几年|多少年|几个工作日|多少个工作日|几小时|多少小时|几周|期限|有效期|过期|提前多少|多少时间/.test(question)) return 'duration';
   if (/多少钱|多少元|多少万|多少亿|[补贴奖给贷借罚收交缴报领付]多少|多少[\u4e00-\u9fa5]{0,4}(?:补贴|补助|奖励|奖金|津贴|资助|工资|费)|费用|金额|额度|封顶|资助多少|标准是多少/.test(question)) return 'money';
