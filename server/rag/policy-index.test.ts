@@ -131,6 +131,12 @@ describe('PolicyIndex.search over the same rule in several cities', () => {
     cities = new PolicyIndex(await loadIndex({ directory: ingested.indexDir }));
   });
 
+  it('keeps the same rule with other figures from other cities: they are not copies', async () => {
+    const results = await cities.search('稳定就业的外来务工人员连续缴纳社会保险满多少个月可以申请公共租赁住房？', { k: 5 });
+    const months = results.map((result) => /连续缴纳社会保险满(\d+)个月/.exec(result.text)?.[1]).filter(Boolean);
+    expect(new Set(months).size).toBeGreaterThanOrEqual(3);
+  });
+
   it('ranks the notice of the city a question names first, even when others share more of its words', async () => {
     const results = await cities.search('外地人在兰陵打工，想租公租房，社保要交满多久？', { k: 5 });
     expect(results[0].documentId).toBe('city-1');

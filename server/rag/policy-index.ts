@@ -65,6 +65,7 @@ export class PolicyIndex {
   private readonly characterIdfs = new Map<string, number>();
   private readonly chunkIndexById = new Map<string, number>();
   private readonly bigramCodes: (Uint32Array | undefined)[];
+  private readonly figures: (string | undefined)[] = [];
   private readonly documentNumber: Map<string, number>;
   private readonly documentBm25: Bm25Index;
   /** Place stem → the chunk positions of the documents issued for that place. */
@@ -243,10 +244,16 @@ export class PolicyIndex {
     for (const candidate of ranked) {
       if (taken.length >= limit) break;
       const grams = this.gramsOf(candidate.doc);
-      if (taken.some((other) => jaccardAtLeast(grams, this.gramsOf(other.doc), duplicateThreshold))) continue;
+      const figures = this.figuresOf(candidate.doc);
+      // The same wording with other figures (another city's 1500元 for 2000元) is another rule, not a copy.
+      if (taken.some((other) => this.figuresOf(other.doc) === figures && jaccardAtLeast(grams, this.gramsOf(other.doc), duplicateThreshold))) continue;
       taken.push(candidate);
     }
     return taken;
+  }
+
+  private figuresOf(doc: number): string {
+    return (this.figures[doc] ??= (foldWidth(this.chunks[doc].text).match(/\d+(?:\.\d+)?/g) ?? []).join(' '));
   }
 
   private gramsOf(doc: number): Uint32Array {
