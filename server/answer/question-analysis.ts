@@ -45,7 +45,7 @@ export function isRegionWord(word: string): boolean {
 
 /** How people phrase a question rather than what it is about: left out of its search terms. */
 const phrasingWords = new Set(
-  '几天 几周 几个月 几岁 多少天 多少年 多少个 希望 以后 今后 将来 专门 那个 这个 一直 自己 自家 我 我们 咱 咱们 家里 想 想要 弄 搞 来过 去过 知道 听说 到底 究竟 真的 大概 一般 平时 这种 那种 这样 那样 现在 东西 那边 这边 这里 那里 啥 咋 咋办 得了 还能 还得 还要 能够 可以 需要 后来 下来 起来 出来 过来'.split(' '),
+  '几天 几周 几个月 几岁 多少天 多少年 多少个 希望 以后 今后 将来 专门 那个 这个 一直 自己 自家 我 我们 咱 咱们 家里 想 想要 弄 搞 来过 去过 知道 听说 到底 究竟 真的 大概 一般 平时 这种 那种 这样 那样 现在 东西 那边 这边 这里 那里 啥 咋 咋办 得了 还能 还得 还要 能够 可以 需要 后来 下来 起来 出来 过来 不要 要不要 这个说法 有这个'.split(' '),
 );
 
 const crossWords = /分别|各省|各地|各文件|各个文件|哪些文件|几个文件|对比|比较|异同|区别|两地|两省|各自|都怎么|各方/;

@@ -80,8 +80,9 @@ function knownHeadVariant(token: string, focusTokens: string[], index: PolicyInd
 /** Unknown terms weigh as much as the rarest: a question about something absent cannot be covered. */
 function idfOf(token: string, index: PolicyIndex, maxIdf: number): number {
   // A lone character is matched inside words ("证" in 身份证), so its weight comes from how many
-  // clauses contain it anywhere, not from how rarely jieba leaves it standing alone.
-  if (token.length === 1 && !/\d/.test(token)) return index.characterIdf(token);
+  // clauses contain it anywhere, not from how rarely jieba leaves it standing alone (one no clause
+  // contains but a synonym stands for, "卖" for 出售, weighs as the synonym).
+  if (token.length === 1 && !/\d/.test(token) && (index.characterIdf(token) < maxIdf || synonymsOf(token).length === 0)) return index.characterIdf(token);
   if (index.bm25.documentFrequency(token) === 0) {
     const known = synonymsOf(token).filter((synonym) => index.bm25.documentFrequency(synonym) > 0);
     if (known.length > 0) return Math.max(...known.map((synonym) => index.bm25.idf(synonym)));
