@@ -82,6 +82,17 @@ export function tokenize(text: string): string[] {
   return tokens;
 }
 
+/**
+ * The dictionary pieces of a word jieba's HMM guessed ("煤要" from "的煤要不要" → 煤), stop words out:
+ * the topic such a fragment hides.
+ */
+export function fragmentPieces(word: string): string[] {
+  if (word.length < 2 || /\d/.test(word) || isDictionaryWord(word)) return [];
+  return segmenter()
+    .cut(word, false)
+    .filter((piece) => piece !== word && hasWordChar.test(piece) && !stopWords.has(piece));
+}
+
 /** Overlapping CJK character bigrams: a fallback field that matches words jieba cut differently. */
 export function bigrams(text: string): string[] {
   const folded = foldWidth(text);
