@@ -3,7 +3,7 @@ import type { PolicyIndex } from '../rag/policy-index.js';
 import { foldWidth } from '../rag/tokenize.js';
 import type { AnalysedQuestion } from './question-analysis.js';
 import { listSectionItems } from './section-list.js';
-import { carriesAskedKind, holdsNumber, regionFits, unknownTopicWords, type ScoredSentence } from './score-sentences.js';
+import { carriesAskedKind, holdsNumber, isHeadingOnly, regionFits, unknownTopicWords, type ScoredSentence } from './score-sentences.js';
 
 /** A citation: the exact quoted span of a clause, with offsets into its document's text. */
 export interface Citation {
@@ -77,7 +77,9 @@ export function composeAnswer({
   // A question asking for a figure is answered by a sentence holding one, or not at all.
   // The latest question's own words must be met: context carried over from earlier turns is not enough.
   const candidates = scored.filter((sentence) => sentence.matchesFocus && (!question.asksNumber || holdsNumber(sentence.text)));
-  const best = candidates[0];
+  // A bare clause heading that outscores its own body ("(二)深化与四川合作。") gives way to the body.
+  const body = candidates[0] && isHeadingOnly(candidates[0].text) ? candidates.find((sentence) => !isHeadingOnly(sentence.text) && sentence.result.chunkId === candidates[0].result.chunkId) : undefined;
+  const best = body ?? candidates[0];
   // A topic word the corpus never uses (火星, 限购) needs strong evidence elsewhere: more coverage, and
   // a match on more than one word unless coverage is high, or the match is a coincidence
   // ("今天天气" → "重污染天气", "成都市的限购" → "成都都市圈").
@@ -102,7 +104,8 @@ export function composeAnswer({
   const listed = listSectionItems({ question, scored, index });
   if (listed) return render([{ documentId: listed[0].result.documentId, sentences: listed }], 'list');
   const bestDocument = index.document(best.result.documentId);
-  const oneDocumentCoversAll = question.crossByRegionsOnly && question.regions.every((region) => regionFits({ ...question, regions: [region] }, bestDocument, ''));
+  // "贵州实施意见在深化与四川合作中…": one document's clause that names both places answers alone.
+  const oneDocumentCoversAll = question.crossByRegionsOnly && question.regions.every((region) => regionFits({ ...question, regions: [region] }, bestDocument, best.result.text));
   if (question.crossDocument && !oneDocumentCoversAll) {
     const groups = pickPerDocument(candidates, extractiveSettings.crossSentencesPerDocument, Math.max(extractiveSettings.minCoverage, 0.5 * best.coverage));
     if (groups.length >= 2) return render(groups, 'inline');
@@ -116,6 +119,8 @@ export function composeAnswer({
     if (picked.length >= limit) break;
     if (sentence.score < ratio * best.score) break;
     if (chars + sentence.text.length > extractiveSettings.maxAnswerChars) continue;
+    // A bare clause heading ("(二)深化与四川合作。") adds a citation, not an answer.
+    if (isHeadingOnly(sentence.text)) continue;
     if (picked.some((other) => overlaps(other, sentence) || nearDuplicate(other.text, sentence.text))) continue;
     picked.push(sentence);
     chars += sentence.text.length;
@@ -153,7 +158,9 @@ export function composeAnswer({
     for (const region of question.regions) {
       if (picked.some((sentence) => sentence.text.includes(region))) continue;
       const extra = candidates.find(
-        (sentence) => sentence.text.includes(region) && sentence.coverage >= 0.5 * best.coverage && !picked.some((other) => overlaps(other, sentence)),
+        (sentence) =>
+          // not a bare heading ("(二)深化与四川合作。"): it names the place and says nothing
+          sentence.text.includes(region) && !isHeadingOnly(sentence.text) && sentence.coverage >= 0.5 * best.coverage && !picked.some((other) => overlaps(other, sentence)),
       );
       if (extra && picked.length < limit + 1) picked.push(extra);
     }

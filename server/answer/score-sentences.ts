@@ -287,7 +287,7 @@ export function holdsNumber(text: string): boolean {
 }
 
 /** A sentence that is only a clause heading, e.g. "(十)完善区际利益补偿机制。". */
-function isHeadingOnly(text: string): boolean {
+export function isHeadingOnly(text: string): boolean {
   return headingLine.test(text) && text.length <= 34 && !/[，,；;：:]/.test(text) && !hasNumber.test(text);
 }
 
