@@ -171,6 +171,13 @@ describe('extractive answers', () => {
     expect(response.citations).toEqual([]);
   });
 
+  it('answers from one document when its clause names both places the question does', async () => {
+    const response = await ask(seeds, '贵州实施意见在深化与四川合作中，提出建设什么样的白酒产业集群？');
+    expect(response.answer).toContain('世界级酱香型白酒产业集群');
+    expect(new Set(response.citations.map((citation) => citation.documentId))).toEqual(new Set(['guizhou-regional-mechanism']));
+    expect(response.answer).not.toContain('(二)深化与四川合作。');
+  });
+
   it('still answers a place-name question the corpus does cover', async () => {
     const response = await ask(seeds, '成都要建设什么样的国家中心城市？');
     expect(response.answered).toBe(true);
