@@ -3,7 +3,7 @@ import type { PolicyIndex } from '../rag/policy-index.js';
 import { foldWidth } from '../rag/tokenize.js';
 import type { AnalysedQuestion } from './question-analysis.js';
 import { listSectionItems } from './section-list.js';
-import { carriesAskedKind, holdsNumber, isHeadingOnly, regionFits, unknownTopicWords, type ScoredSentence } from './score-sentences.js';
+import { carriesAskedKind, holdsNumber, isHeadingOnly, preamble, regionFits, unknownTopicWords, type ScoredSentence } from './score-sentences.js';
 
 /** A citation: the exact quoted span of a clause, with offsets into its document's text. */
 export interface Citation {
@@ -144,13 +144,15 @@ export function composeAnswer({
   // "每人补多少钱？" answered by the clause's conditions still lacks the amount: the document's best
   // sentence that carries the kind of figure asked for joins the answer.
   if (picked.every((sentence) => carriesAskedKind(question, sentence.text) === false)) {
-    const carrier = candidates.find(
-      (sentence) =>
-        sentence.result.documentId === best.result.documentId &&
-        sentence.score >= extractiveSettings.askedKindRatio * best.score &&
-        carriesAskedKind(question, sentence.text) &&
-        !picked.some((other) => overlaps(other, sentence) || nearDuplicate(other.text, sentence.text)),
-    );
+    // In the best sentence's own clause any score will do ("…给予每人2000元补贴。申请时间为每年10月1日至
+    // 11月30日…"); elsewhere in the document it must score near the best.
+    const fits = (sentence: ScoredSentence) =>
+      carriesAskedKind(question, sentence.text) && !isHeadingOnly(sentence.text) && !preamble.test(sentence.text) && !picked.some((other) => overlaps(other, sentence) || nearDuplicate(other.text, sentence.text));
+    const carrier =
+      scored.find((sentence) => sentence.result.chunkId === best.result.chunkId && fits(sentence)) ??
+      candidates.find(
+        (sentence) => sentence.result.documentId === best.result.documentId && sentence.score >= extractiveSettings.askedKindRatio * best.score && fits(sentence),
+      );
     if (carrier) picked.push(carrier);
   }
   // "在四川天府新区和重庆分别…": every place the question names gets its own best sentence.

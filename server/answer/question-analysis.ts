@@ -1,6 +1,6 @@
 // Question analysis: what a question asks for (a number, a date, a list, who), which regions it names,
 // and how a follow-up is condensed with the turns before it.
-import { fragmentPieces, tokenize } from '../rag/tokenize.js';
+import { foldWidth, fragmentPieces, tokenize } from '../rag/tokenize.js';
 
 export interface ChatTurn {
   role: 'user' | 'assistant';
@@ -52,9 +52,13 @@ const crossWords = /分别|各省|各地|各文件|各个文件|哪些文件|几
 
 const followUpMarkers = /^(那|那么|其中|此外|另外|还有|并且|而且|它|它们|这|这个|这些|该|上述|以上|同时|对应|相应|关于这|要|还要|需要|还需|应当|应该|能否|可以|是否|会)|呢[？?]?$|[吗么][？?]?$|^(哪些|多少|几|什么时候|何时)/;
 
-/** Tokens plus the pieces of the fragments jieba's HMM guessed, each once. */
-function withFragmentPieces(tokens: string[]): string[] {
-  return [...new Set([...tokens, ...tokens.flatMap(fragmentPieces)])];
+/**
+ * Tokens plus the pieces of the fragments jieba's HMM guessed, each once; not of a place's name
+ * ("青禾" of 青禾市), whose characters mean nothing apart.
+ */
+function withFragmentPieces(tokens: string[], question: string): string[] {
+  const isPlaceName = (token: string) => [...'省市县区州镇乡村'].some((suffix) => question.includes(`${token}${suffix}`));
+  return [...new Set([...tokens, ...tokens.filter((token) => !isPlaceName(token)).flatMap(fragmentPieces)])];
 }
 
 /** Reads a conversation's last user question and, for a follow-up, the context it leans on. */
@@ -62,7 +66,7 @@ export function analyseQuestion(messages: ChatTurn[]): AnalysedQuestion {
   const userTurns = messages.filter((message) => message.role === 'user').map((message) => message.content.trim());
   const question = userTurns[userTurns.length - 1] ?? '';
   const earlier = userTurns.slice(0, -1);
-  const focusTokens = withFragmentPieces(tokenize(question)).filter((token) => !phrasingWords.has(token));
+  const focusTokens = withFragmentPieces(tokenize(question), foldWidth(question)).filter((token) => !phrasingWords.has(token));
   const regions = regionNames.filter((name) => question.includes(name));
   const isFollowUp =
     earlier.length > 0 &&

@@ -83,8 +83,8 @@ export function tokenize(text: string): string[] {
 }
 
 /**
- * The dictionary pieces of a word jieba's HMM guessed ("煤要" from "的煤要不要" → 煤), stop words out:
- * the topic such a fragment hides.
+ * The dictionary pieces of a word jieba's HMM guessed by gluing a function word to a topic ("煤要"
+ * from "的煤要不要" → 煤), stop words out: the topic such a fragment hides.
  */
 export function fragmentPieces(word: string): string[] {
   if (word.length < 2 || /\d/.test(word) || isDictionaryWord(word)) return [];
