@@ -34,7 +34,9 @@ export async function startServer({ port, host, indexDir, corpusDir, env = {}, o
     ...(indexDir !== undefined ? { INDEX_DIR: indexDir } : {}),
     ...(corpusDir !== undefined ? { CORPUS_DIR: corpusDir } : {}),
   });
-  const service = await openRagService({ config, ingestIfStale: true, onProgress, onNotice });
+  // Without CORPUS_DIR, an existing index keeps the folder it was built from.
+  const corpusFromIndex = corpusDir === undefined && env.CORPUS_DIR === undefined && process.env.CORPUS_DIR === undefined;
+  const service = await openRagService({ config, ingestIfStale: true, corpusFromIndex, onProgress, onNotice });
   const app = createApp(service);
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer, reject) => {
     const instance = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolveServer(instance));

@@ -1,6 +1,7 @@
 // Ingest: composes load → clean → structure → split → tokenize → embed → index, reusing unchanged work.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { EmbeddingUnavailableError, TransformersEmbeddings } from '../rag/embedder.js';
 import { indexFormatVersion, loadIndex, saveIndex, type IndexManifest, type StoredIndex } from '../rag/index-store.js';
 import { tokenize } from '../rag/tokenize.js';
@@ -135,6 +136,7 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
             chunks: chunkCounts.get(document.id) ?? 0,
           })),
           chunkCount: chunks.length,
+          corpusDir: resolve(corpusDir),
         },
         documents,
         chunks,

@@ -14,6 +14,8 @@ export interface IndexManifest {
   embedding: { modelId: string; dimensions: number } | null;
   documents: { id: string; file: string; contentHash: string; chunks: number }[];
   chunkCount: number;
+  /** Absolute path of the folder the index was built from (absent in indexes of older versions). */
+  corpusDir?: string;
   /** sha256 of every data file in the folder. */
   files: Record<string, string>;
 }

@@ -1,6 +1,7 @@
 // The RAG core shared by the server and the scripts: an index, the optional embedder, and the LLM settings.
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
 import type { Config } from '../config.js';
 import { ingestCorpus, type IngestProgress } from '../ingest/ingest-corpus.js';
 import { listCorpus } from '../ingest/load-corpus.js';
@@ -46,19 +47,33 @@ export async function indexIsStale({ corpusDir, indexDir }: { corpusDir: string;
 export async function openRagService({
   config,
   ingestIfStale = false,
+  corpusFromIndex = false,
   onProgress,
   onNotice = () => {},
 }: {
   config: Config;
   ingestIfStale?: boolean;
+  /**
+   * Check staleness against the folder the index was built from rather than CORPUS_DIR (when CORPUS_DIR
+   * was not set): `npm run ingest -- --corpus DIR --index IDX` then `INDEX_DIR=IDX npm start` serves DIR.
+   */
+  corpusFromIndex?: boolean;
   onProgress?: (progress: IngestProgress) => void;
   onNotice?: (message: string) => void;
 }): Promise<RagService> {
   const indexDir = config.INDEX_DIR;
-  if (ingestIfStale && (await indexIsStale({ corpusDir: config.CORPUS_DIR, indexDir }))) {
-    onNotice(`index in ${indexDir} is missing or older than ${config.CORPUS_DIR}: ingesting`);
+  let corpusDir = config.CORPUS_DIR;
+  if (ingestIfStale && corpusFromIndex) {
+    const recorded = (await readManifest(indexDir))?.corpusDir;
+    if (recorded && resolve(recorded) !== resolve(corpusDir)) {
+      onNotice(`serving the index in ${indexDir}, built from ${recorded} (set CORPUS_DIR to index another folder)`);
+      corpusDir = recorded;
+    }
+  }
+  if (ingestIfStale && (await indexIsStale({ corpusDir, indexDir }))) {
+    onNotice(`index in ${indexDir} is missing or older than ${corpusDir}: ingesting`);
     await ingestCorpus({
-      corpusDir: config.CORPUS_DIR,
+      corpusDir,
       indexDir,
       embeddingModel: config.EMBEDDING_MODEL || null,
       modelsDir: config.MODELS_DIR,
@@ -90,5 +105,6 @@ export async function openRagService({
   } else {
     denseOffReason = 'the index was built without an embedding model';
   }
-  return { index: new PolicyIndex(stored, embedder), config, denseOffReason };
+  // The folder actually served (re-indexing, e.g. POST /api/admin/reindex, rebuilds from it).
+  return { index: new PolicyIndex(stored, embedder), config: { ...config, CORPUS_DIR: corpusDir }, denseOffReason };
 }
