@@ -120,54 +120,84 @@ export function composeAnswer({
     if (sentence.score < ratio * best.score) break;
     if (chars + sentence.text.length > extractiveSettings.maxAnswerChars) continue;
     // A bare clause heading ("(二)深化与四川合作。") adds a citation, not an answer.
-    if (isHeadingOnly(sentence.text)) continue;
-    if (picked.some((other) => overlaps(other, sentence) || nearDuplicate(other.text, sentence.text))) continue;
+    if (isHeadingOnly(sentence.text) || alreadyPicked(picked, sentence)) continue;
     picked.push(sentence);
     chars += sentence.text.length;
   }
-  // The sentence that covers clearly more of the question than the best-scoring one joins it.
+  // Then what the question asked that the best sentences may not carry.
+  const asked: AskedContext = { question, best, covering, candidates, scored, limit };
+  withCoveringSentence(picked, asked);
+  withPartAnswers(picked, asked, partScores);
+  withAskedKind(picked, asked);
+  withEachPlace(picked, asked);
+  return render([{ documentId: best.result.documentId, sentences: orderSentences(withConditions(picked)) }], 'plain');
+}
+
+/** What the steps completing a single answer read. */
+interface AskedContext {
+  question: AnalysedQuestion;
+  best: ScoredSentence;
+  /** The leading sentence covering most of the question. */
+  covering?: ScoredSentence;
+  /** Sentences that may answer (they meet the latest question, and hold a figure if one is asked). */
+  candidates: ScoredSentence[];
+  scored: ScoredSentence[];
+  limit: number;
+}
+
+const alreadyPicked = (picked: ScoredSentence[], sentence: ScoredSentence) => picked.some((other) => overlaps(other, sentence) || nearDuplicate(other.text, sentence.text));
+
+/** The sentence that covers clearly more of the question than the best-scoring one joins it. */
+function withCoveringSentence(picked: ScoredSentence[], { question, best, covering }: AskedContext): void {
   if (
     covering &&
     !picked.includes(covering) &&
     covering.coverage >= best.coverage + extractiveSettings.coveringMargin &&
     covering.score >= extractiveSettings.askedKindRatio * best.score &&
     (!question.asksNumber || holdsNumber(covering.text)) &&
-    !picked.some((other) => overlaps(other, covering) || nearDuplicate(other.text, covering.text))
+    !alreadyPicked(picked, covering)
   ) {
     picked.push(covering);
   }
-  // Each further question of the message gets its own best sentence from the answering document.
+}
+
+/** Each question of a message that asks several ("…多少？怎么发？") gets its own best sentence from the answering document. */
+function withPartAnswers(picked: ScoredSentence[], { best }: AskedContext, partScores: ScoredSentence[][]): void {
   for (const part of partScores) {
     const top = part.find((sentence) => sentence.matchesFocus && sentence.result.documentId === best.result.documentId && sentence.coverage >= extractiveSettings.minCoverage);
-    if (top && !picked.some((other) => overlaps(other, top) || nearDuplicate(other.text, top.text))) picked.push(top);
+    if (top && !alreadyPicked(picked, top)) picked.push(top);
   }
-  // "每人补多少钱？" answered by the clause's conditions still lacks the amount: the document's best
-  // sentence that carries the kind of figure asked for joins the answer.
-  if (picked.every((sentence) => carriesAskedKind(question, sentence.text) === false)) {
-    // In the best sentence's own clause any score will do ("…给予每人2000元补贴。申请时间为每年10月1日至
-    // 11月30日…"); elsewhere in the document it must score near the best.
-    const fits = (sentence: ScoredSentence) =>
-      carriesAskedKind(question, sentence.text) && !isHeadingOnly(sentence.text) && !preamble.test(sentence.text) && !picked.some((other) => overlaps(other, sentence) || nearDuplicate(other.text, sentence.text));
-    const carrier =
-      scored.find((sentence) => sentence.result.chunkId === best.result.chunkId && fits(sentence)) ??
-      candidates.find(
-        (sentence) => sentence.result.documentId === best.result.documentId && sentence.score >= extractiveSettings.askedKindRatio * best.score && fits(sentence),
-      );
-    if (carrier) picked.push(carrier);
+}
+
+/**
+ * "每人补多少钱？" answered by the clause's conditions still lacks the amount: the sentence that carries
+ * the kind of figure asked for joins the answer. In the best sentence's own clause any score will do
+ * ("…给予每人2000元补贴。申请时间为每年10月1日至11月30日…"); elsewhere in the document it must score
+ * near the best. Never a heading or a preamble ("现就做好2023年…通知如下").
+ */
+function withAskedKind(picked: ScoredSentence[], { question, best, candidates, scored }: AskedContext): void {
+  if (!picked.every((sentence) => carriesAskedKind(question, sentence.text) === false)) return;
+  const fits = (sentence: ScoredSentence) =>
+    carriesAskedKind(question, sentence.text) && !isHeadingOnly(sentence.text) && !preamble.test(sentence.text) && !alreadyPicked(picked, sentence);
+  const carrier =
+    scored.find((sentence) => sentence.result.chunkId === best.result.chunkId && fits(sentence)) ??
+    candidates.find((sentence) => sentence.result.documentId === best.result.documentId && sentence.score >= extractiveSettings.askedKindRatio * best.score && fits(sentence));
+  if (carrier) picked.push(carrier);
+}
+
+/**
+ * "在四川天府新区和重庆分别…": every place the question names gets its own best sentence; not a bare
+ * heading ("(二)深化与四川合作。"), which names the place and says nothing.
+ */
+function withEachPlace(picked: ScoredSentence[], { question, best, candidates, limit }: AskedContext): void {
+  if (question.regions.length < 2) return;
+  for (const region of question.regions) {
+    if (picked.some((sentence) => sentence.text.includes(region))) continue;
+    const extra = candidates.find(
+      (sentence) => sentence.text.includes(region) && !isHeadingOnly(sentence.text) && sentence.coverage >= 0.5 * best.coverage && !picked.some((other) => overlaps(other, sentence)),
+    );
+    if (extra && picked.length < limit + 1) picked.push(extra);
   }
-  // "在四川天府新区和重庆分别…": every place the question names gets its own best sentence.
-  if (question.regions.length >= 2) {
-    for (const region of question.regions) {
-      if (picked.some((sentence) => sentence.text.includes(region))) continue;
-      const extra = candidates.find(
-        (sentence) =>
-          // not a bare heading ("(二)深化与四川合作。"): it names the place and says nothing
-          sentence.text.includes(region) && !isHeadingOnly(sentence.text) && sentence.coverage >= 0.5 * best.coverage && !picked.some((other) => overlaps(other, sentence)),
-      );
-      if (extra && picked.length < limit + 1) picked.push(extra);
-    }
-  }
-  return render([{ documentId: best.result.documentId, sentences: orderSentences(withConditions(picked)) }], 'plain');
 }
 
 /** An item number: "（一）", "(2)", "3.", "4、". */
