@@ -78,7 +78,9 @@ export class PolicyIndex {
     this.documents = stored.documents;
     this.chunks = stored.chunks;
     this.documentsById = new Map(stored.documents.map((document) => [document.id, document]));
-    this.bm25 = new Bm25Index(stored.chunks.map((chunk) => ({ tokens: chunk.tokens, bigrams: bigrams(chunk.text), context: chunk.contextTokens })));
+    this.bm25 = new Bm25Index(
+      stored.chunks.map((chunk) => ({ tokens: withoutTitleEcho(chunk, this.documentsById.get(chunk.documentId)), bigrams: bigrams(chunk.text), context: chunk.contextTokens })),
+    );
     stored.chunks.forEach((chunk, i) => {
       const positions = this.chunkPositions.get(chunk.documentId) ?? [];
       positions.push(i);
@@ -259,6 +261,27 @@ export class PolicyIndex {
   private gramsOf(doc: number): Uint32Array {
     return (this.bigramCodes[doc] ??= bigramCodes(this.chunks[doc].text));
   }
+}
+
+/**
+ * A chunk's word tokens without those of each time it repeats its document's title (the header
+ * block "XX市财政局关于做好…的通知", a "根据《…办法》" reference): every chunk already carries the title
+ * in its heading field, so a header would otherwise outrank the clauses for any question on the topic.
+ */
+function withoutTitleEcho(chunk: IndexedChunk, document: PolicyDocument | undefined): string[] {
+  const title = document ? foldWidth(document.title.replace(/^《|》$/g, '')).replace(/\s+/g, '') : '';
+  if (title.length < 6) return chunk.tokens;
+  const text = foldWidth(chunk.text).replace(/\s+/g, '');
+  const echoes = text.split(title).length - 1;
+  if (echoes === 0) return chunk.tokens;
+  const remove = new Map<string, number>();
+  for (const token of tokenize(title)) remove.set(token, (remove.get(token) ?? 0) + echoes);
+  return chunk.tokens.filter((token) => {
+    const left = remove.get(token) ?? 0;
+    if (left === 0) return true;
+    remove.set(token, left - 1);
+    return false;
+  });
 }
 
 /** Reciprocal-rank fusion of several rankings. */
