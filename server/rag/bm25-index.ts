@@ -189,14 +189,17 @@ export class Bm25Index {
     return { max, scores: picked };
   }
 
-  /** Inverse document frequency of a word token (used to weigh query terms when picking sentences). */
+  /**
+   * Inverse document frequency of a word token (used to weigh query terms when picking sentences);
+   * a word only titles and headings use is read from the heading field.
+   */
   idf(token: string): number {
-    return this.words.idf(token);
+    return this.words.documentFrequency(token) === 0 && this.contextField.documentFrequency(token) > 0 ? this.contextField.idf(token) : this.words.idf(token);
   }
 
-  /** Number of chunks containing a word token. */
+  /** Number of chunks containing a word token (in their text, else in their title and headings). */
   documentFrequency(token: string): number {
-    return this.words.documentFrequency(token);
+    return this.words.documentFrequency(token) || this.contextField.documentFrequency(token);
   }
 
   private score(query: Bm25Fields): void {
