@@ -1,5 +1,6 @@
 // Question analysis: what a question asks for (a number, a date, a list, who), which regions it names,
 // and how a follow-up is condensed with the turns before it.
+import { crossWords, regionNames } from '../rag/regions.js';
 import { foldWidth, fragmentPieces, tokenize } from '../rag/tokenize.js';
 
 export interface ChatTurn {
@@ -33,11 +34,6 @@ export interface AnalysedQuestion {
   explicitFollowUp: boolean;
 }
 
-const regionNames = [
-  '北京', '天津', '河北', '山西', '内蒙古', '辽宁', '吉林', '黑龙江', '上海', '江苏', '浙江', '安徽', '福建', '江西', '山东', '河南', '湖北', '湖南', '广东', '广西', '海南', '重庆', '四川', '贵州', '云南', '西藏', '陕西', '甘肃', '青海', '宁夏', '新疆', '香港', '澳门', '台湾',
-  '川渝', '成渝', '成都', '昆明', '贵阳', '滇中', '黔中', '川南', '渝西', '天府新区', '两江新区', '粤港澳', '长三角', '京津冀',
-];
-
 /** Whether a word names a place: holds a place name ("成都市", "四川省") or begins one ("天府"; not "新区"). */
 export function isRegionWord(word: string): boolean {
   return regionNames.some((name) => word.includes(name) || (word.length >= 2 && name.startsWith(word)));
@@ -48,7 +44,6 @@ const phrasingWords = new Set(
   '几天 几周 几个月 几岁 多少天 多少年 多少个 希望 以后 今后 将来 专门 那个 这个 一直 自己 自家 我 我们 咱 咱们 家里 想 想要 弄 搞 来过 去过 知道 听说 到底 究竟 真的 大概 一般 平时 这种 那种 这样 那样 现在 东西 那边 这边 这里 那里 啥 咋 咋办 得了 还能 还得 还要 能够 可以 需要 后来 下来 起来 出来 过来 不要 要不要 这个说法 有这个'.split(' '),
 );
 
-const crossWords = /分别|各省|各地|各文件|各个文件|哪些文件|几个文件|对比|比较|异同|区别|两地|两省|各自|都怎么|各方/;
 
 const followUpMarkers = /^(那|那么|其中|此外|另外|还有|并且|而且|它|它们|这|这个|这些|该|上述|以上|同时|对应|相应|关于这|要|还要|需要|还需|应当|应该|能否|可以|是否|会)|呢[？?]?$|[吗么][？?]?$|^(哪些|多少|几|什么时候|何时)/;
 

@@ -1,6 +1,7 @@
 // The searchable index: BM25 over jieba tokens plus optional hnswlib vectors, fused by reciprocal rank.
 import { Bm25Index, type Bm25Fields } from './bm25-index.js';
 import type { StoredIndex } from './index-store.js';
+import { crossWords, regionNames } from './regions.js';
 import { bigrams, foldWidth, queryTokens, tokenize } from './tokenize.js';
 import type { IndexedChunk, PolicyDocument, SearchResult } from './types.js';
 import type { VectorIndex } from './vector-index.js';
@@ -31,9 +32,10 @@ export const placePrior = { weight: 0.5 };
 
 /**
  * "云岭市", "桐江县", "鹤汀市瑶湾区" at the start of a title, the issuer or the opening line, after a
- * boundary. Provinces are left out: a collection is often one province's, and its documents name it.
+ * boundary.
  */
 const placeAtBoundary = /(?:^|[《\s、，,：:（(])((?:[\u4e00-\u9fa5]{2}(?:市|县|区|州|旗)(?![域场级委长直属内外]))+)/g;
+const provinceAtBoundary = /(?:^|[《\s、，,：:（(])([\u4e00-\u9fa5]{2}省)(?![域场级委长直属内外])/g;
 /** A place name, not the start of a longer word ("促进区域", "县域", "市场", "省级"). */
 const placeName = /[\u4e00-\u9fa5]{2}(?:市|县|区|州|旗)(?![域场级委长直属内外])/g;
 const notPlaces = new Set(['本市', '全市', '各市', '本县', '全县', '各县', '本区', '全区', '各区', '城区', '市区', '县区', '地区', '社区', '园区', '新区', '辖区', '片区', '景区', '山区', '城市', '省市', '市县']);
@@ -47,10 +49,18 @@ export function documentPlaceStems(document: Pick<PolicyDocument, 'title' | 'iss
   const stems = new Set<string>();
   // The opening line counts when it is a heading or an issuer line, not a paragraph of policy text.
   const opening = firstLine.trim().length <= 40 ? firstLine.trim() : '';
-  for (const source of [document.title.replace(/^《/, ''), document.issuer ?? '', opening]) {
+  const title = document.title.replace(/^《/, '');
+  for (const source of [title, document.issuer ?? '', opening]) {
     for (const match of source.matchAll(placeAtBoundary)) {
       for (const place of match[1].match(placeName) ?? []) if (!notPlaces.has(place)) stems.add(place.slice(0, 2));
     }
+  }
+  // A province counts only where the title or heading line itself is issued in its name ("瀚宁省人力
+  // 资源和社会保障厅…"), not where a joint issuer list mentions it.
+  // Well-known provinces are left to the answer's region handling: a corpus spanning several of them
+  // (the seeds) is asked across them ("贵州和川渝…") more than about one.
+  for (const source of [title, opening]) {
+    for (const match of source.matchAll(provinceAtBoundary)) if (!regionNames.includes(match[1].slice(0, 2))) stems.add(match[1].slice(0, 2));
   }
   return [...stems];
 }
@@ -215,6 +225,8 @@ export class PolicyIndex {
 
   /** Chunks of the documents issued for the places a query names (within `allowed`); undefined when it names none. */
   private namedPlaceChunks(query: string, allowed?: Set<number>): Set<number> | undefined {
+    // A comparison ("云岭和兰陵分别…", "贵州和川渝各自…") is not about one place's notices.
+    if (crossWords.test(query)) return undefined;
     let named: Set<number> | undefined;
     for (const [stem, positions] of this.placeChunks) {
       if (!query.includes(stem)) continue;
