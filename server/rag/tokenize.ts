@@ -255,6 +255,11 @@ const querySynonyms: Record<string, string[]> = {
   宝宝: ['婴儿', '新生儿', '婴幼儿'],
   娃: ['婴幼儿', '子女', '儿童'],
   操场: ['运动场', '体育场地', '场地'],
+  托儿所: ['托育机构', '托育', '托幼'],
+  托班: ['托育机构', '托育'],
+  收割机: ['农机', '机具', '收获机'],
+  拖拉机: ['农机', '机具'],
+  农机具: ['农机', '机具'],
 };
 
 /** The formal words (as tokens) a policy text may use for an everyday word. */
