@@ -292,7 +292,7 @@ export function isHeadingOnly(text: string): boolean {
 }
 
 /** A document's preamble or purpose clause ("为…，现就…通知如下：", "…，制定本办法。"): it frames, it does not answer. */
-export const preamble = /(通知|公告|通告|通报|说明|事项)如下[:：。]?$|制定本(办法|细则|规定|方案|意见|措施)[。]?$|特制定|现将.*(通知|公告)|现就.*(通知|公告|如下)/;
+export const preamble = /(通知|公告|通告|通报|说明|事项)如下[:：。]?$|制定本(办法|细则|规定|方案|意见|措施)[。]?$|特制定|现将.*(通知|公告)|现就.*(通知|公告|如下)|^为(?:深入|认真|全面)?(?:贯彻|落实)[^。]*(?:决定|现就|特制定|制定本|经.{0,12}同意)/;
 
 /** Short names that stand for the places a document names in full. */
 const regionAliases: Record<string, string[]> = {
