@@ -268,8 +268,8 @@ function partialMatch(token: string, gramSet: Set<string>): number {
   return grams.filter((gram) => gramSet.has(gram)).length / grams.length;
 }
 
-/** A date or deadline: "2023年12月31日", "5月底", "截至…". */
-const hasDate = /\d{4}年|\d{1,2}月\d{1,2}日|\d{1,2}月(?:底|末|份|前)|截至|截止|年底|年末/;
+/** A date or deadline: "2023年12月31日", "5月底", "每季度第一个月25日前", "截至…". */
+const hasDate = /\d{4}年|\d{1,2}月\d{1,2}日|\d{1,2}月(?:底|末|份|前)|(?<![\d个])\d{1,2}日前|(?:每月|每季度|每年)[^，。；]{0,8}\d{1,2}日|截至|截止|年底|年末/;
 
 /**
  * Whether a sentence carries the kind of answer the question asks for: the amount of money, the length
