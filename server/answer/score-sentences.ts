@@ -63,9 +63,8 @@ export function unknownTopicWords(question: AnalysedQuestion, index: PolicyIndex
 /**
  * A word the corpus never uses, and jieba's dictionary does not hold, that is a known word with a
  * modifier in front ("新手机" for 手机: in Chinese compounds the head comes last), or the front piece
- * jieba cut from such a word ("新手"): the
- * known head carries the topic, so the word is not a topic the corpus lacks. "所得税" (head 税
- * unknown) stays one.
+ * jieba cut from such a word ("新手"): the known head carries the topic, so the word is not a topic
+ * the corpus lacks. "所得税" (head 税 unknown) stays one.
  */
 function knownHeadVariant(token: string, focusTokens: string[], index: PolicyIndex): boolean {
   if (index.bm25.documentFrequency(token) > 0) return false;
@@ -82,7 +81,10 @@ function idfOf(token: string, index: PolicyIndex, maxIdf: number): number {
   // A lone character is matched inside words ("证" in 身份证), so its weight comes from how many
   // clauses contain it anywhere, not from how rarely jieba leaves it standing alone (one no clause
   // contains but a synonym stands for, "卖" for 出售, weighs as the synonym).
-  if (token.length === 1 && !/\d/.test(token) && (index.characterIdf(token) < maxIdf || synonymsOf(token).length === 0)) return index.characterIdf(token);
+  if (token.length === 1 && !/\d/.test(token)) {
+    const idf = index.characterIdf(token);
+    if (idf < maxIdf || synonymsOf(token).length === 0) return idf;
+  }
   if (index.bm25.documentFrequency(token) === 0) {
     const known = synonymsOf(token).filter((synonym) => index.bm25.documentFrequency(synonym) > 0);
     if (known.length > 0) return Math.max(...known.map((synonym) => index.bm25.idf(synonym)));
@@ -252,8 +254,8 @@ const provinceAbbreviations: Record<string, string> = {
 function positionOf(folded: string, token: string, tokens: Set<string>): number {
   const direct = folded.indexOf(token);
   if (direct >= 0) return direct;
-  const abbreviation = provinceAbbreviations[token];
-  if (abbreviation && folded.includes(abbreviation)) return folded.indexOf(abbreviation);
+  const abbreviated = provinceAbbreviations[token] ? folded.indexOf(provinceAbbreviations[token]) : -1;
+  if (abbreviated >= 0) return abbreviated;
   for (const synonym of synonymsOf(token)) {
     const at = folded.indexOf(synonym);
     if (at >= 0) return at;

@@ -115,7 +115,7 @@ class PackedField {
 }
 
 /** Robertson–Spärck Jones idf, floored at a small positive value so common terms still count a little. */
-function idfOf(total: number, n: number): number {
+export function idfOf(total: number, n: number): number {
   return Math.max(0.01, Math.log(1 + (total - n + 0.5) / (n + 0.5)));
 }
 

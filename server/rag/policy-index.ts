@@ -1,5 +1,5 @@
 // The searchable index: BM25 over jieba tokens plus optional hnswlib vectors, fused by reciprocal rank.
-import { Bm25Index, type Bm25Fields } from './bm25-index.js';
+import { Bm25Index, idfOf, type Bm25Fields } from './bm25-index.js';
 import type { StoredIndex } from './index-store.js';
 import { crossWords, regionNames } from './regions.js';
 import { bigrams, foldWidth, queryTokens, tokenize } from './tokenize.js';
@@ -88,8 +88,9 @@ export class PolicyIndex {
     this.documents = stored.documents;
     this.chunks = stored.chunks;
     this.documentsById = new Map(stored.documents.map((document) => [document.id, document]));
+    const echoedTitles = new Map(stored.documents.map((document) => [document.id, compactTitle(document.title)]));
     this.bm25 = new Bm25Index(
-      stored.chunks.map((chunk) => ({ tokens: withoutTitleEcho(chunk, this.documentsById.get(chunk.documentId)), bigrams: bigrams(chunk.text), context: chunk.contextTokens })),
+      stored.chunks.map((chunk) => ({ tokens: withoutTitleEcho(chunk, echoedTitles.get(chunk.documentId)), bigrams: bigrams(chunk.text), context: chunk.contextTokens })),
     );
     stored.chunks.forEach((chunk, i) => {
       const positions = this.chunkPositions.get(chunk.documentId) ?? [];
@@ -160,8 +161,7 @@ export class PolicyIndex {
     if (idf === undefined) {
       let containing = 0;
       for (const chunk of this.chunks) if (chunk.text.includes(character)) containing++;
-      const total = this.chunks.length;
-      idf = Math.max(0.01, Math.log(1 + (total - containing + 0.5) / (containing + 0.5)));
+      idf = idfOf(this.chunks.length, containing);
       if (this.characterIdfs.size > 5000) this.characterIdfs.clear();
       this.characterIdfs.set(character, idf);
     }
@@ -280,9 +280,8 @@ export class PolicyIndex {
  * block "XX市财政局关于做好…的通知", a "根据《…办法》" reference): every chunk already carries the title
  * in its heading field, so a header would otherwise outrank the clauses for any question on the topic.
  */
-function withoutTitleEcho(chunk: IndexedChunk, document: PolicyDocument | undefined): string[] {
-  const title = document ? foldWidth(document.title.replace(/^《|》$/g, '')).replace(/\s+/g, '') : '';
-  if (title.length < 6) return chunk.tokens;
+function withoutTitleEcho(chunk: IndexedChunk, title: string | undefined): string[] {
+  if (!title) return chunk.tokens;
   const text = foldWidth(chunk.text).replace(/\s+/g, '');
   const echoes = text.split(title).length - 1;
   if (echoes === 0) return chunk.tokens;
@@ -294,6 +293,12 @@ function withoutTitleEcho(chunk: IndexedChunk, document: PolicyDocument | undefi
     remove.set(token, left - 1);
     return false;
   });
+}
+
+/** A title as a text repeats it (widths folded, no spaces, no 《》); undefined when too short to tell. */
+function compactTitle(title: string): string | undefined {
+  const compact = foldWidth(title.replace(/^《|》$/g, '')).replace(/\s+/g, '');
+  return compact.length >= 6 ? compact : undefined;
 }
 
 /** Reciprocal-rank fusion of several rankings. */
