@@ -1,10 +1,12 @@
 // Clause chunks: heading paths, exact offsets, long clauses cut at sentence ends.
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { seedCorpusDir } from '../test-support/corpus';
+import { regulationsCorpusDir, seedCorpusDir } from '../test-support/corpus';
 import { cleanText } from './clean-text';
+import { loadDocument } from './load-document';
 import { splitDocument } from './split-document';
+import { structureDocument } from './structure-document';
 
 const cleaned = (file: string) => cleanText(readFileSync(join(seedCorpusDir, file), 'utf8'));
 
@@ -32,14 +34,14 @@ describe('splitDocument', () => {
     ]);
   });
 
-  it('cuts a long clause at sentence ends into pieces of at most 400 characters, all under its heading', () => {
+  it('cuts a long clause at sentence ends into pieces of at most 450 characters, all under its heading', () => {
     const clause = longClause('(五)推进区域协同发展。', 32);
     const text = `三、重点任务\n\n${clause}`;
     const chunks = splitDocument({ id: 'doc', text });
     expect(clause.length).toBeGreaterThan(1400);
     expect(chunks.length).toBeGreaterThanOrEqual(4);
     for (const chunk of chunks) {
-      expect(chunk.text.length).toBeLessThanOrEqual(400);
+      expect(chunk.text.length).toBeLessThanOrEqual(450);
       expect(chunk.text).toMatch(/。$/);
       expect(chunk.section).toEqual(['三、重点任务', '（五）推进区域协同发展']);
     }
@@ -52,7 +54,7 @@ describe('splitDocument', () => {
     const chunks = splitDocument({ id: 'doc', text: sentence });
     expect(sentence.length).toBeGreaterThan(500);
     for (const chunk of chunks) {
-      expect(chunk.text.length).toBeLessThanOrEqual(400);
+      expect(chunk.text.length).toBeLessThanOrEqual(450);
       expect(sentence.slice(chunk.start, chunk.end)).toBe(chunk.text);
     }
     expect(chunks.slice(0, -1).every((chunk) => chunk.text.endsWith('，'))).toBe(true);
@@ -84,4 +86,59 @@ describe('splitDocument', () => {
     for (const chunk of chunks.filter((candidate) => candidate.text.includes('第一条'))) expect(chunk.section[0]).toBe('第一章 总则');
     expect(chunks.map((chunk) => chunk.text).join('\n\n')).toBe(text);
   });
+});
+
+describe('splitDocument on regulations', () => {
+  const regulation = [
+    '示范管理条例',
+    '第一章 总则',
+    '第一条 为了规范管理，制定本条例。',
+    '第二条 下列事项应当登记：',
+    '(一)设立；',
+    '(二)变更；',
+    '(三)注销。',
+    '第二章 法律责任',
+    `第三条 ${'违反本条例规定的，由主管部门责令改正，处1万元以上5万元以下的罚款。'.repeat(20)}`,
+    '第四条 本条例自公布之日起施行。',
+  ];
+
+  it('makes each article a chunk with its items, filed under its chapter and article', () => {
+    for (const text of [regulation.join('\n\n'), regulation.join(' ')]) {
+      const chunks = splitDocument({ id: 'reg', text });
+      const second = chunks.find((chunk) => chunk.text.includes('第二条'))!;
+      expect(second.section).toEqual(['第一章 总则', '第二条']);
+      expect(second.text).toMatch(/^第二条 下列事项应当登记：[\s\S]*\(三\)注销。$/);
+      const first = chunks.find((chunk) => chunk.text.includes('第一条'))!;
+      expect(first.text).not.toContain('第二条');
+      expect(chunks.find((chunk) => chunk.text.includes('第四条'))!.section).toEqual(['第二章 法律责任', '第四条']);
+    }
+  });
+
+  it('cuts a long article into pieces that stay inside it', () => {
+    const chunks = splitDocument({ id: 'reg', text: regulation.join('\n\n') });
+    const pieces = chunks.filter((chunk) => chunk.section.join(' › ') === '第二章 法律责任 › 第三条');
+    expect(pieces.length).toBeGreaterThanOrEqual(2);
+    for (const piece of pieces) expect(piece.text).not.toMatch(/第[二四]条/);
+  });
+
+  it.skipIf(!existsSync(regulationsCorpusDir))('never glues an article to the next one in any real regulation', async () => {
+    let articles = 0;
+    const glued: string[] = [];
+    for (const file of readdirSync(regulationsCorpusDir).filter((name) => name.endsWith('.md'))) {
+      const text = cleanText(await loadDocument(join(regulationsCorpusDir, file)));
+      const chunks = splitDocument({ id: 'reg', text });
+      const starts = structureDocument(text)
+        .sections.filter((section) => /^第[一二三四五六七八九十百零〇\d]+条/.test(section.path[section.path.length - 1]))
+        .map((section) => section.start);
+      articles += starts.length;
+      for (const chunk of chunks) {
+        // A chunk opens at most one article; what stands before it can only be its chapter's heading.
+        const inside = starts.filter((start) => start >= chunk.start && start < chunk.end);
+        const prefix = inside.length === 1 ? text.slice(chunk.start, inside[0]) : '';
+        if (inside.length > 1 || prefix.length > 60 || /第[一二三四五六七八九十百零〇\d]+条/.test(prefix)) glued.push(`${file}: ${chunk.text.slice(0, 40)}`);
+      }
+    }
+    expect(articles).toBeGreaterThan(25_000);
+    expect(glued).toEqual([]);
+  }, 60_000);
 });

@@ -1,28 +1,25 @@
 // Split: clause-level chunks with heading paths and exact offsets into the cleaned text.
 import type { Chunk } from '../rag/types.js';
 import { splitSentences } from './split-sentences.js';
-import { structureDocument, type Block } from './structure-document.js';
+import { hardStyles, structureDocument, type Block } from './structure-document.js';
 
 export interface SplitOptions {
-  /** A clause longer than this is cut at sentence ends. */
+  /** A clause (with everything under it) that fits in this many characters is one chunk. */
   maxChars?: number;
-  /** Neighbouring short paragraphs under the same heading are merged up to this size. */
-  mergeChars?: number;
 }
 
 /**
- * Cuts a cleaned document into chunks: one clause or paragraph each (heading lines travel with the
- * paragraph they introduce), long clauses cut at 。！？； into pieces of at most `maxChars`, short
- * neighbours under one heading merged. Every chunk satisfies `text.slice(start, end) === chunk.text`.
+ * Cuts a cleaned document into chunks along its heading tree. A clause that fits in `maxChars`
+ * together with everything under it (an article with its items, a （一） clause with its 1. 2.
+ * points) is one chunk; a bigger one is cut at its children: parts, chapters, sections and
+ * articles always stand alone, smaller clauses are packed with their neighbours up to `maxChars`,
+ * never across their parent's end. A heading line travels with what it introduces, and what is
+ * still too long is cut at sentence ends. Every chunk satisfies `text.slice(start, end) === chunk.text`.
  */
-export function splitDocument(
-  document: { id: string; text: string },
-  { maxChars = 400, mergeChars = 320 }: SplitOptions = {},
-): Chunk[] {
+export function splitDocument(document: { id: string; text: string }, { maxChars = 450 }: SplitOptions = {}): Chunk[] {
   const { text } = document;
-  const units = clauseUnits(structureDocument(text).blocks);
-  const merged = mergeShortUnits(units, mergeChars);
-  const spans = merged.flatMap((unit) => cutLongUnit(text, unit, maxChars));
+  const tree = buildTree(structureDocument(text).blocks, text.length);
+  const spans = unitsOf(tree, maxChars).flatMap((unit) => cutLongUnit(text, unit, maxChars));
   return spans.map((span, index) => ({
     id: `${document.id}:${String(index).padStart(4, '0')}`,
     documentId: document.id,
@@ -39,53 +36,109 @@ interface Unit {
   path: string[];
 }
 
-/**
- * Heading-only blocks are glued to the next block under them so a chunk starts with its own heading.
- * A heading-only block followed by a sibling (short articles such as "第一条 …。") is a clause of its own.
- */
-function clauseUnits(blocks: Block[]): Unit[] {
-  const units: Unit[] = [];
-  let pending: { start: number; last: Block } | undefined;
+/** A heading and everything under it; the root holds the whole text. */
+interface Node {
+  start: number;
+  end: number;
+  /** End of the node's own text: its heading and body, before its first child. */
+  leadEnd: number;
+  path: string[];
+  /** Parts, chapters, sections, articles, title headings: never packed with a sibling. */
+  hard: boolean;
+  /** The lead is a heading line and nothing else. */
+  headingOnly: boolean;
+  level: number;
+  children: Node[];
+}
+
+function buildTree(blocks: Block[], length: number): Node {
+  const root: Node = { start: blocks[0]?.start ?? 0, end: blocks[blocks.length - 1]?.end ?? length, leadEnd: -1, path: [], hard: true, headingOnly: false, level: 0, children: [] };
+  const stack: Node[] = [root];
   for (const block of blocks) {
-    if (pending && !startsWith(block.path, pending.last.path)) {
-      units.push({ start: pending.start, end: pending.last.end, path: pending.last.path });
-      pending = undefined;
+    if (block.level !== undefined) {
+      while (stack.length > 1 && stack[stack.length - 1].level >= block.level) stack.pop();
+      const node: Node = {
+        start: block.start,
+        end: block.end,
+        leadEnd: -1,
+        path: block.path,
+        // Clauses below article level and "——" lead-ins pack with their siblings; other headings stand alone.
+        hard: block.kind === 'title' || (block.style !== undefined && hardStyles.has(block.style)),
+        headingOnly: block.headingOnly,
+        level: block.level,
+        children: [],
+      };
+      stack[stack.length - 1].children.push(node);
+      stack.push(node);
+    } else {
+      // Body text before the node's first child is part of its lead: the lead is more than a heading.
+      const open = stack[stack.length - 1];
+      if (open.children.length === 0) open.headingOnly = false;
     }
-    if (block.headingOnly) {
-      pending = { start: pending?.start ?? block.start, last: block };
+    const open = stack[stack.length - 1];
+    if (open.children.length === 0) open.leadEnd = block.end;
+    for (const node of stack) node.end = Math.max(node.end, block.end);
+  }
+  const settle = (node: Node) => {
+    if (node.leadEnd < 0) node.leadEnd = node.start;
+    node.children.forEach(settle);
+  };
+  settle(root);
+  return root;
+}
+
+/** The units of a node: the node whole when it fits, else its lead and its children, packed. */
+function unitsOf(node: Node, maxChars: number): Unit[] {
+  const fits = node.end - node.start <= maxChars && !node.children.some((child) => child.hard);
+  if (fits || node.children.length === 0) return [{ start: node.start, end: node.end, path: wholePath(node) }];
+  const units: Unit[] = [];
+  let pack: Unit | undefined;
+  /** A heading line waiting to be glued to the front of what follows it. */
+  let pendingHeading: number | undefined;
+  const flush = () => {
+    if (pack) units.push(pack);
+    pack = undefined;
+  };
+  const emit = (child: Unit[]) => {
+    if (pendingHeading !== undefined && child.length > 0) child[0] = { ...child[0], start: pendingHeading };
+    pendingHeading = undefined;
+    units.push(...child);
+  };
+  if (node.leadEnd > node.start) {
+    if (node.headingOnly) pendingHeading = node.start;
+    else if (node.leadEnd - node.start > maxChars) emit([{ start: node.start, end: node.leadEnd, path: node.path }]);
+    else pack = { start: node.start, end: node.leadEnd, path: node.path };
+  }
+  for (const child of node.children) {
+    const size = child.end - child.start;
+    if (child.hard || size > maxChars) {
+      flush();
+      emit(unitsOf(child, maxChars));
       continue;
     }
-    units.push({ start: pending?.start ?? block.start, end: block.end, path: block.path });
-    pending = undefined;
+    if (pendingHeading !== undefined) {
+      pack = { start: pendingHeading, end: child.end, path: child.path };
+      pendingHeading = undefined;
+      continue;
+    }
+    if (pack && child.end - pack.start <= maxChars) {
+      // Siblings packed together are filed under their parent.
+      pack = { start: pack.start, end: child.end, path: node.path };
+    } else {
+      flush();
+      pack = { start: child.start, end: child.end, path: child.path };
+    }
   }
-  if (pending) units.push({ start: pending.start, end: pending.last.end, path: pending.last.path });
+  flush();
+  if (pendingHeading !== undefined) units.push({ start: pendingHeading, end: node.leadEnd, path: node.path });
   return units;
 }
 
-function startsWith(path: string[], prefix: string[]): boolean {
-  return prefix.length <= path.length && prefix.every((heading, i) => heading === path[i]);
-}
-
-function samePath(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((heading, i) => heading === b[i]);
-}
-
-/** Neighbours merge when they sit under one heading, or are sibling clauses (same parent heading). */
-function mergeShortUnits(units: Unit[], mergeChars: number): Unit[] {
-  const merged: Unit[] = [];
-  for (const unit of units) {
-    const last = merged[merged.length - 1];
-    const siblings = last && last.path.length > 0 && last.path.length === unit.path.length && samePath(last.path.slice(0, -1), unit.path.slice(0, -1));
-    // A clause and the list items under it ("第三条 …分档发放：" + "（一）…；（二）…") belong together.
-    const child = last && unit.path.length > last.path.length && startsWith(unit.path, last.path);
-    if (last && (samePath(last.path, unit.path) || siblings || child) && unit.end - last.start <= mergeChars) {
-      if (siblings && !samePath(last.path, unit.path)) last.path = last.path.slice(0, -1);
-      last.end = unit.end;
-    } else {
-      merged.push({ ...unit });
-    }
-  }
-  return merged;
+/** A node taken whole is filed under its heading, or under its only clause when the heading introduces just that one. */
+function wholePath(node: Node): string[] {
+  let current = node;
+  while (current.headingOnly && current.children.length === 1 && current.leadEnd > current.start) current = current.children[0];
+  return current.path;
 }
 
 /** Cuts a unit at sentence ends into pieces of roughly equal size, none over `maxChars` if avoidable. */

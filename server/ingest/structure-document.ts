@@ -1,7 +1,9 @@
-// Structure: finds the heading tree (一、 / （一） / (8) / 1. / —— lead-ins / title lines) of a cleaned text.
+// Structure: the heading tree of a cleaned text — numbered headings (第一章, 第一节, 一、, 第一条, （一）,
+// 1., (1)) at line starts and inside run-on lines of flattened web copies, standalone title lines and
+// "——" lead-ins — with exact offsets.
 import type { Section } from '../rag/types.js';
 
-/** A paragraph-level span of the text with the heading path it sits under. */
+/** A span of the text that sits under one heading path. */
 export interface Block {
   start: number;
   end: number;
@@ -9,6 +11,12 @@ export interface Block {
   path: string[];
   /** True when the block is only a heading line, with no body text of its own. */
   headingOnly: boolean;
+  /** Nesting level of the heading the block opens (1 = outermost); undefined for body text. */
+  level?: number;
+  /** The numbering style of the heading the block opens. */
+  style?: NumberingStyle;
+  /** What kind of heading the block opens: a numbered clause, a standalone title line, a "——" lead-in. */
+  kind?: 'numbered' | 'title' | 'lead-in';
 }
 
 export interface DocumentStructure {
@@ -16,38 +24,57 @@ export interface DocumentStructure {
   sections: Section[];
 }
 
-type Kind = 'numbered' | 'title' | 'body';
+export type NumberingStyle = 'part' | 'chapter' | 'section' | 'chinese' | 'article' | 'paren-chinese' | 'arabic' | 'paren-arabic';
+
+/**
+ * Styles that close everything under them and always start a new clause: a document's parts,
+ * chapters, sections and articles never share a chunk with a sibling.
+ */
+export const hardStyles: ReadonlySet<NumberingStyle> = new Set(['part', 'chapter', 'section', 'chinese', 'article']);
+
+const cnDigits = '零〇一二三四五六七八九十百';
+const cn = `[${cnDigits}两]+`;
+/**
+ * Numbering styles in their customary nesting order. A document's levels come from the styles it
+ * actually uses, so （一） sits under 第三条 in a regulation and under 二、 in an opinion.
+ */
+const styles: { name: NumberingStyle; pattern: RegExp }[] = [
+  { name: 'part', pattern: new RegExp(`^第${cn}[编部分]{1,2}(?![分])`) },
+  { name: 'chapter', pattern: new RegExp(`^第(?:${cn}|\\d{1,3})章`) },
+  { name: 'section', pattern: new RegExp(`^第(?:${cn}|\\d{1,3})节`) },
+  { name: 'chinese', pattern: new RegExp(`^${cn}、(?![${cnDigits}]+、)`) },
+  { name: 'article', pattern: new RegExp(`^第(?:${cn}|\\d{1,3})条(?![例件款])`) },
+  { name: 'paren-chinese', pattern: new RegExp(`^[（(](?:${cn}|-)[)）]`) },
+  { name: 'arabic', pattern: /^\d{1,2}[、.．](?![\d.．])(?=\s*[\p{Script=Han}“"《（(A-Za-z])/u },
+  { name: 'paren-arabic', pattern: /^[（(]\d{1,2}[)）]/ },
+];
+const styleRank = new Map(styles.map((style, i) => [style.name, i]));
+
+/** Where a numbered heading may start inside a run-on line: any style's marker. */
+const inlineMarker = new RegExp(styles.map((style) => style.pattern.source.slice(1)).join('|'), 'gu');
+/** A character after which a marker starts a new clause: a sentence end, a colon or a space. */
+const strongBoundary = /[。；;：:！？!?\s]/;
+const leadIn = /^(——|一一|—)(?=\S)/;
+/** A date, document number or promulgation note: a header line, never a heading ("2018年12月18日 国务院令第707号修订"). */
+const metadataLine = /\d{4}\s*年\s*\d{1,2}\s*月|[一二三四五六七八九〇零○]{4}年[一二三四五六七八九十]{1,2}月|\d{4}-\d{1,2}-\d{1,2}|[〔[［(（]\d{4}[〕\]］)）]|令第.{1,6}号|(?:公布|施行|修订|修正|通过|印发)[）)]?$/;
+const terminal = /[。！？；!?;：:，,]$/;
+const maxHeadingLength = 40;
+/** Longest run of heading words a bracketed marker may follow without punctuation ("一、总体要求（一）…"). */
+const maxRunIn = 24;
+/** How many clause numbers a run may skip and still be the same run. */
+const maxGap = 3;
 
 interface RawBlock {
   start: number;
   end: number;
   text: string;
-  kind: Kind;
+  kind: 'numbered' | 'title' | 'meta' | 'body';
   level: number;
   heading?: string;
   headingOnly: boolean;
   style?: NumberingStyle;
+  number?: number;
 }
-
-const cn = '[一二三四五六七八九十百零〇]+';
-/**
- * Numbering styles in their customary nesting order. A document's levels come from the styles it
- * actually uses, so （一） sits under 第三条 in a 办法 and under 二、 in an 意见.
- */
-const styles: { name: NumberingStyle; pattern: RegExp }[] = [
-  { name: 'chapter', pattern: new RegExp(`^(第${cn}[章编]|第\\d+章|第${cn}部分)`) },
-  { name: 'chinese', pattern: new RegExp(`^${cn}、`) },
-  { name: 'article', pattern: new RegExp(`^(第${cn}条|第\\d+条)`) },
-  { name: 'paren-chinese', pattern: new RegExp(`^[（(](${cn}|-)[)）]`) },
-  { name: 'arabic', pattern: /^\d{1,2}[、.．](?!\d)/ },
-  { name: 'paren-arabic', pattern: /^[（(]\d{1,2}[)）]/ },
-];
-type NumberingStyle = 'chapter' | 'chinese' | 'article' | 'paren-chinese' | 'arabic' | 'paren-arabic';
-const leadIn = /^(——|一一|—)(?=\S)/;
-/** Where a clause heading starts inside a run-on paragraph (a flattened web copy). */
-const inlineHeading = new RegExp(`(?<=[。；;])\\s*(?=[（(](${cn}|-)[)）]|第${cn}条|${cn}、)`, 'g');
-const terminal = /[。！？；!?;：:，,]$/;
-const maxHeadingLength = 40;
 
 /** Splits a cleaned document into heading-aware blocks and a section list with offsets. */
 export function structureDocument(text: string): DocumentStructure {
@@ -56,7 +83,7 @@ export function structureDocument(text: string): DocumentStructure {
   const levelOf = (style: NumberingStyle) => 2 + used.indexOf(style);
   for (const block of raw) if (block.style) block.level = levelOf(block.style);
   for (const block of raw) if (block.kind === 'body' && block.heading !== undefined) block.level = 2 + used.length;
-  const hasTop = used.includes('chapter') || used.includes('chinese');
+  const hasTop = used.some((style) => style === 'part' || style === 'chapter' || style === 'chinese');
   assignTitleLevels(raw, hasTop ? 3 + used.length : 1);
 
   const blocks: Block[] = [];
@@ -78,9 +105,32 @@ export function structureDocument(text: string): DocumentStructure {
       end: block.end,
       path: stack.map((entry) => entry.heading),
       headingOnly: block.headingOnly,
+      ...(block.heading !== undefined ? { level: block.level, style: block.style, kind: block.kind === 'body' ? 'lead-in' : block.kind } : {}),
     });
   }
   return { blocks, sections };
+}
+
+/** The value of a Chinese numeral of up to 999 (八, 十二, 二十, 一百零五) or of digits; NaN otherwise. */
+export function numeralValue(numeral: string): number {
+  if (/^\d+$/.test(numeral)) return Number(numeral);
+  const digit = (char: string) => '零一二三四五六七八九'.indexOf(char === '〇' ? '零' : char === '两' ? '二' : char);
+  let total = 0;
+  let current = 0;
+  for (const char of numeral) {
+    if (char === '百') {
+      total += (current || 1) * 100;
+      current = 0;
+    } else if (char === '十') {
+      total += (current || 1) * 10;
+      current = 0;
+    } else {
+      const value = digit(char);
+      if (value < 0) return Number.NaN;
+      current = value;
+    }
+  }
+  return total + current;
 }
 
 const chineseDigits = '零一二三四五六七八九';
@@ -93,13 +143,11 @@ function toChineseNumber(n: number): string {
   return `${tens === 1 ? '' : chineseDigits[tens]}十${ones === 0 ? '' : chineseDigits[ones]}`;
 }
 
-/** The value of a clause number such as （七） or （十二）; undefined for anything else. */
-function clauseNumber(heading: string): number | undefined {
-  const match = heading.match(/^（([一二三四五六七八九十]{1,3})）/);
-  if (!match) return undefined;
-  const value = match[1].split('十');
-  if (value.length === 1) return chineseDigits.indexOf(value[0]);
-  return (value[0] === '' ? 1 : chineseDigits.indexOf(value[0])) * 10 + (value[1] === '' ? 0 : chineseDigits.indexOf(value[1]));
+/** The number a marker carries: 第十二条 → 12, （三） → 3, 4. → 4, "(-)" (an OCR'd （一）) → 1. */
+function markerNumber(marker: string): number {
+  if (/[（(]-[)）]/.test(marker)) return 1;
+  const numeral = marker.match(new RegExp(`${cn}|\\d+`))?.[0] ?? '';
+  return numeralValue(numeral);
 }
 
 /**
@@ -110,27 +158,147 @@ function readMisprintedClause(block: RawBlock, open: { level: number; heading: s
   const arabic = block.style === 'paren-arabic' ? block.heading?.match(/^（(\d{1,2})）/) : null;
   if (!arabic || !open || open.style !== 'paren-chinese') return;
   const number = Number(arabic[1]);
-  if (number < 2 || clauseNumber(open.heading) !== number - 1) return;
+  if (number < 2 || markerNumber(open.heading) !== number - 1) return;
   block.level = open.level;
   block.style = 'paren-chinese';
   block.heading = `（${toChineseNumber(number)}）${block.heading!.slice(arabic[0].length)}`;
 }
 
-/** Paragraphs (separated by blank lines), further cut where a clause heading starts mid-paragraph. */
+interface Candidate {
+  /** Offset of the marker in the text. */
+  at: number;
+  style: NumberingStyle;
+  number: number;
+  /** At the start of a paragraph (a line of its own), rather than inside a run-on line. */
+  lineStart: boolean;
+  /** How many characters of heading-like text stand between the previous boundary and the marker. */
+  runIn: number;
+  /**
+   * The run is heading words: it opens the paragraph or starts with a marker ("一、总体要求（一）"),
+   * and holds no comma.
+   */
+  headingRun: boolean;
+  /** The style of the marker the run starts with, or 'start' when the run opens the paragraph. */
+  runOpener?: NumberingStyle | 'start';
+  /** The run opens the document's first paragraph (its title). */
+  documentStart: boolean;
+  /** A reference to a clause, not a heading: "第(三)项", "(一)、(二)项所列". */
+  reference: boolean;
+  strong: boolean;
+}
+
+/**
+ * Paragraphs (separated by blank lines), further cut where a numbered heading starts inside a line.
+ * Inside a line a marker only counts when it continues its style's numbering (（二） after （一）,
+ * 第五条 after 第四条) or opens a run that continues later (（一） followed by a （二）), and stands
+ * after a sentence end, a colon or a space — or, for a bracketed marker, after a few heading words
+ * ("一、总体要求（一）指导思想"). A cross-reference ("依照本条例第十五条") never qualifies.
+ */
 function splitBlocks(text: string): { start: number; end: number }[] {
+  const paragraphs: { start: number; end: number }[] = [];
+  for (const match of text.matchAll(/[^\n]+(?:\n(?!\n)[^\n]+)*/g)) paragraphs.push({ start: match.index!, end: match.index! + match[0].length });
+
+  const candidates: Candidate[] = [];
+  for (const paragraph of paragraphs) {
+    const line = text.slice(paragraph.start, paragraph.end);
+    const lead = line.length - line.trimStart().length;
+    let boundary = 0;
+    for (const match of line.matchAll(inlineMarker)) {
+      const at = match.index!;
+      const style = styles.find((candidate) => candidate.pattern.test(line.slice(at)));
+      if (!style) continue;
+      const lineStart = at === lead;
+      const before = at > 0 ? line[at - 1] : ' ';
+      // The run of text since the last sentence end: heading words, or the middle of a sentence.
+      for (let i = at - 1; i >= boundary; i--) {
+        if (/[。；;！？!?]/.test(line[i])) {
+          boundary = i + 1;
+          break;
+        }
+      }
+      // The run starts at the last sentence end, or at the marker before this one when that is nearer.
+      const previous = candidates[candidates.length - 1];
+      const previousAt = previous && previous.at >= paragraph.start + boundary ? previous.at - paragraph.start : undefined;
+      const runStart = previousAt ?? boundary + (line.slice(boundary).length - line.slice(boundary).trimStart().length);
+      const runOpener = previousAt !== undefined ? previous.style : boundary <= lead ? ('start' as const) : markerStyleAt(line, runStart);
+      candidates.push({
+        at: paragraph.start + at,
+        style: style.name,
+        number: markerNumber(match[0]),
+        lineStart,
+        runIn: at - runStart,
+        headingRun: runOpener !== undefined && !/[，,]/.test(line.slice(runStart, at)),
+        runOpener,
+        documentStart: paragraph === paragraphs[0] && previousAt === undefined && boundary <= lead,
+        reference: /[第、]/.test(before) || /^[、，,]?[项款目]|^、|^(?:的?规定|所[称列指述]|第[一二三四五六七八九十]+[款项])/.test(line.slice(at + match[0].length)),
+        strong: strongBoundary.test(before),
+      });
+    }
+  }
+
+  const accepted = acceptMarkers(candidates);
   const spans: { start: number; end: number }[] = [];
-  const paragraph = /[^\n]+(?:\n(?!\n)[^\n]+)*/g;
-  for (const match of text.matchAll(paragraph)) {
-    const start = match.index!;
-    const end = start + match[0].length;
-    const cuts = [start];
-    for (const inline of match[0].matchAll(inlineHeading)) cuts.push(start + inline.index! + inline[0].length);
-    cuts.push(end);
+  let next = 0;
+  for (const paragraph of paragraphs) {
+    const cuts = [paragraph.start];
+    while (next < accepted.length && accepted[next] < paragraph.end) {
+      if (accepted[next] > paragraph.start) cuts.push(accepted[next]);
+      next++;
+    }
+    cuts.push(paragraph.end);
     for (let i = 0; i < cuts.length - 1; i++) {
-      if (cuts[i + 1] > cuts[i]) spans.push({ start: cuts[i], end: cuts[i + 1] });
+      // A cut leaves the space before a marker at the end of the previous block, trimmed below.
+      let end = cuts[i + 1];
+      while (end > cuts[i] && /\s/.test(text[end - 1])) end--;
+      if (end > cuts[i]) spans.push({ start: cuts[i], end });
     }
   }
   return spans;
+}
+
+/** The style of the numbered marker starting at `at` in `line`, if one does. */
+function markerStyleAt(line: string, at: number): NumberingStyle | undefined {
+  const rest = line.slice(at);
+  return styles.find((style) => style.pattern.test(rest))?.name;
+}
+
+/** Offsets of the inline markers that open a heading (line-start markers need no cut). */
+function acceptMarkers(candidates: Candidate[]): number[] {
+  const last = new Map<NumberingStyle, number>();
+  const accepted: number[] = [];
+  candidates.forEach((candidate, i) => {
+    const { style, number } = candidate;
+    if (candidate.lineStart) {
+      last.set(style, number);
+      return;
+    }
+    const previous = last.get(style);
+    const laterHas = (n: number) => candidates.slice(i + 1).some((later) => later.style === style && later.number === n);
+    const continues = number >= 2 && previous === number - 1;
+    // A clause the cleaner or the source lost leaves a gap; the numbering resumes after it.
+    const resumes = number > (previous ?? 0) + 1 && number <= (previous ?? 0) + maxGap + 1 && laterHas(number + 1);
+    // A first chapter with no second one still heads the articles that follow it.
+    const next = candidates[i + 1];
+    const headsArticles = (style === 'part' || style === 'chapter' || style === 'section') && next?.style === 'article' && next.number === 1 && next.at - candidate.at <= maxHeadingLength;
+    const opensRun = number === 1 && (laterHas(2) || headsArticles);
+    if (!continues && !resumes && !opensRun) return;
+    const bracketed = style === 'paren-chinese' || style === 'paren-arabic';
+    if (candidate.reference) return;
+    // Without a sentence end or space before it, a marker must follow heading words: a bracketed
+    // clause after a heading ("一、总体要求（一）"), an article after its chapter title ("第一章总则第一条").
+    const opener = candidate.runOpener;
+    const afterTitle =
+      (opener === 'start' && candidate.documentStart && (style === 'part' || style === 'chapter' || style === 'section')) ||
+      (opener !== undefined && opener !== 'start' && styleRank.get(opener)! < styleRank.get(style)!);
+    const placed =
+      candidate.strong ||
+      (bracketed && candidate.runIn <= maxRunIn && candidate.headingRun) ||
+      (!resumes && afterTitle && candidate.runIn <= maxRunIn && candidate.headingRun);
+    if (!placed) return;
+    last.set(style, number);
+    accepted.push(candidate.at);
+  });
+  return accepted;
 }
 
 function classify(spans: { start: number; end: number }[], text: string): RawBlock[] {
@@ -142,39 +310,60 @@ function classify(spans: { start: number; end: number }[], text: string): RawBlo
     if (style) {
       const marker = line.match(style.pattern)![0];
       const rest = line.slice(marker.length).trim();
-      // "第十条 本办法自…起施行。" is an article, not a title: its heading is the number alone.
-      const untitledArticle = style.name === 'article' && (/[，,。；]/.test(rest.slice(0, -1)) || rest.length > 16);
-      const heading = untitledArticle ? normaliseHeading(marker.trim()) : headingOf(line, style.pattern);
+      const heading = headingOf(line, marker, style.name);
       // A list item ("（一）80—89周岁的，每人每月100元；") has body text of its own.
-      const headingOnly = short && !untitledArticle && !/[，,；;：:]/.test(line);
-      Object.assign(block, { kind: 'numbered', style: style.name, heading, headingOnly });
+      const headingOnly = heading === normaliseHeading(line.replace(/[。：:；;]$/, '').trim()) && !/[，,；;]/.test(rest);
+      Object.assign(block, { kind: 'numbered', style: style.name, heading, headingOnly, number: markerNumber(marker) });
     } else if (leadIn.test(line)) {
-      const heading = headingOf(line, leadIn);
-      if (!heading.endsWith('…') && heading.length <= 30) block.heading = heading;
-    } else if (short && !terminal.test(line) && !line.includes('\n')) {
+      const lead = line.replace(leadIn, '');
+      const cut = lead.search(/[。；;：:]/);
+      const heading = normaliseHeading(cut === -1 ? lead : lead.slice(0, cut));
+      if (cut !== -1 && heading.length <= 30) block.heading = heading;
+    } else if (line.length <= 120 && !/[。！？；]/.test(line) && metadataLine.test(line)) {
+      block.kind = 'meta';
+    } else if (short && !terminal.test(line) && !line.includes('\n') && !/[=＝×÷]/.test(line)) {
       Object.assign(block, { kind: 'title', headingOnly: true });
     }
     return block;
   });
 }
 
-/** Heading text of a clause line: up to the first sentence end, or a shortened lead when too long. */
-function headingOf(line: string, prefix: RegExp | null): string {
-  const lead = prefix ? line.replace(prefix, '') : line;
-  const cut = lead.search(/[。；;：:]|一一|——/);
-  const headingEnd = cut === -1 ? line.length : line.length - lead.length + cut;
-  const heading = line.slice(0, headingEnd).trim();
+/**
+ * Heading text of a numbered line. An article is named by its number alone ("第十条"), unless a
+ * short title follows it on its own ("第十条 附则"). A chapter or section keeps its title ("第一章
+ * 总则"). Other clauses run to their first sentence end, or to the first space after the heading
+ * words (a flattened copy puts a space where the line break was); a lead too long to be a heading
+ * is shortened.
+ */
+function headingOf(line: string, marker: string, style: NumberingStyle): string {
+  const rest = line.slice(marker.length).trim();
+  if (style === 'article') {
+    const titled = rest.length > 0 && rest.length <= 16 && !/[，,。；;：:！？]/.test(rest);
+    return normaliseHeading(titled ? `${marker} ${rest}` : marker);
+  }
+  if (style === 'part' || style === 'chapter' || style === 'section') {
+    const title = rest.split(/[\s。；;：:，,]/)[0] ?? '';
+    const whole = rest.length <= 30 && !/[。；;，,]/.test(rest) ? rest : title.slice(0, 30);
+    return normaliseHeading(`${marker} ${whole}`);
+  }
+  const lead = rest;
+  const sentenceEnd = lead.search(/[。；;：:！？]|一一|——/);
+  const space = lead.search(/(?<=\S{2,})\s/);
+  const cuts = [sentenceEnd, space].filter((cut) => cut >= 0);
+  const cut = cuts.length > 0 ? Math.min(...cuts) : lead.length;
+  const heading = `${marker}${lead.slice(0, cut)}`.trim();
   if (heading.length <= maxHeadingLength) return normaliseHeading(heading);
   return normaliseHeading(line.slice(0, 16)) + '…';
 }
 
-/** Display form of a heading: half-width brackets folded to full width, OCR'd "(-)" read as （一）. */
+/** Display form of a heading: half-width brackets folded to full width, OCR'd "(-)" read as （一）, spaces single. */
 function normaliseHeading(heading: string): string {
   return heading
     .replace(/^[（(]-[)）]/, '（一）')
     .replace(/^\(/, '（')
     .replace(/^（([^)）]{1,4})\)/, '（$1）')
     .replace(/^(——|一一|—)/, '')
+    .replace(/\s+/g, ' ')
     .trim();
 }
 
@@ -189,7 +378,8 @@ function assignTitleLevels(blocks: RawBlock[], base: number): void {
   let leafLevel: number | undefined;
   for (let i = 0; i < blocks.length; i++) {
     if (blocks[i].kind !== 'title') {
-      seenBody = true;
+      // Date and promulgation lines belong to the page header like the title above them.
+      if (blocks[i].kind !== 'meta') seenBody = true;
       continue;
     }
     let j = i;
@@ -197,7 +387,8 @@ function assignTitleLevels(blocks: RawBlock[], base: number): void {
     // Deeper runs are photo captions or banners standing before the real headings: keep the last three.
     const run = blocks.slice(Math.max(i, j - 3), j);
     const next = blocks[j];
-    if (!seenBody || !next) {
+    // A name over a date is a signature ("劳动部" / "一九九四年十二月六日"), not a heading.
+    if (!seenBody || !next || next.kind === 'meta') {
       i = j - 1;
       continue;
     }
@@ -213,4 +404,9 @@ function assignTitleLevels(blocks: RawBlock[], base: number): void {
     }
     i = j - 1;
   }
+}
+
+/** Whether a style orders before (encloses) another in the customary nesting. */
+export function enclosesStyle(outer: NumberingStyle, inner: NumberingStyle): boolean {
+  return styleRank.get(outer)! < styleRank.get(inner)!;
 }
