@@ -105,7 +105,7 @@ export function structureDocument(text: string): DocumentStructure {
       end: block.end,
       path: stack.map((entry) => entry.heading),
       headingOnly: block.headingOnly,
-      ...(block.heading !== undefined ? { level: block.level, style: block.style, kind: block.kind === 'body' ? 'lead-in' : block.kind } : {}),
+      ...(block.heading !== undefined ? { level: block.level, style: block.style, kind: block.kind === 'numbered' || block.kind === 'title' ? block.kind : 'lead-in' } : {}),
     });
   }
   return { blocks, sections };
