@@ -1,7 +1,7 @@
 // Split: clause-level chunks with heading paths and exact offsets into the cleaned text.
 import type { Chunk } from '../rag/types.js';
 import { splitSentences } from './split-sentences.js';
-import { hardStyles, structureDocument, type Block } from './structure-document.js';
+import { structureDocument, type Block } from './structure-document.js';
 
 export interface SplitOptions {
   /** A clause (with everything under it) that fits in this many characters is one chunk. */
@@ -62,8 +62,7 @@ function buildTree(blocks: Block[], length: number): Node {
         end: block.end,
         leadEnd: -1,
         path: block.path,
-        // Clauses below article level and "——" lead-ins pack with their siblings; other headings stand alone.
-        hard: block.kind === 'title' || (block.style !== undefined && hardStyles.has(block.style)),
+        hard: block.hard === true,
         headingOnly: block.headingOnly,
         level: block.level,
         children: [],

@@ -17,6 +17,12 @@ export interface Block {
   style?: NumberingStyle;
   /** What kind of heading the block opens: a numbered clause, a standalone title line, a "——" lead-in. */
   kind?: 'numbered' | 'title' | 'lead-in';
+  /**
+   * The heading is a division that always stands alone (a part, chapter, section, article, a title
+   * line, or the outermost numbering of a text without articles), rather than a clause that may share
+   * a chunk with its siblings.
+   */
+  hard?: boolean;
 }
 
 export interface DocumentStructure {
@@ -26,11 +32,6 @@ export interface DocumentStructure {
 
 export type NumberingStyle = 'part' | 'chapter' | 'section' | 'chinese' | 'article' | 'paren-chinese' | 'arabic' | 'paren-arabic';
 
-/**
- * Styles that close everything under them and always start a new clause: a document's parts,
- * chapters, sections and articles never share a chunk with a sibling.
- */
-export const hardStyles: ReadonlySet<NumberingStyle> = new Set(['part', 'chapter', 'section', 'chinese', 'article']);
 
 const cnDigits = '零〇一二三四五六七八九十百';
 const cn = `[${cnDigits}两]+`;
@@ -48,6 +49,7 @@ const styles: { name: NumberingStyle; pattern: RegExp }[] = [
   { name: 'arabic', pattern: /^\d{1,2}[、.．](?![\d.．])(?=\s*[\p{Script=Han}“"《（(A-Za-z])/u },
   { name: 'paren-arabic', pattern: /^[（(]\d{1,2}[)）]/ },
 ];
+const structuralStyles: ReadonlySet<NumberingStyle> = new Set(['part', 'chapter', 'section']);
 const styleRank = new Map(styles.map((style, i) => [style.name, i]));
 
 /** Where a numbered heading may start inside a run-on line: any style's marker. */
@@ -79,7 +81,10 @@ interface RawBlock {
 /** Splits a cleaned document into heading-aware blocks and a section list with offsets. */
 export function structureDocument(text: string): DocumentStructure {
   const raw = classify(splitBlocks(text), text);
-  const used = styles.filter((style) => raw.some((block) => block.style === style.name)).map((style) => style.name);
+  const used = nestingOrder(raw);
+  // Divisions down to the article (or, in a text without articles, its outermost numbering) stand alone.
+  const lastHard = used.includes('article') ? used.indexOf('article') : used.findIndex((style) => !structuralStyles.has(style));
+  const isHard = (style: NumberingStyle) => structuralStyles.has(style) || used.indexOf(style) <= lastHard;
   const levelOf = (style: NumberingStyle) => 2 + used.indexOf(style);
   for (const block of raw) if (block.style) block.level = levelOf(block.style);
   for (const block of raw) if (block.kind === 'body' && block.heading !== undefined) block.level = 2 + used.length;
@@ -105,10 +110,34 @@ export function structureDocument(text: string): DocumentStructure {
       end: block.end,
       path: stack.map((entry) => entry.heading),
       headingOnly: block.headingOnly,
-      ...(block.heading !== undefined ? { level: block.level, style: block.style, kind: block.kind === 'numbered' || block.kind === 'title' ? block.kind : 'lead-in' } : {}),
+      ...(block.heading !== undefined
+        ? {
+            level: block.level,
+            style: block.style,
+            kind: block.kind === 'numbered' || block.kind === 'title' ? block.kind : 'lead-in',
+            hard: block.kind === 'title' || (block.style !== undefined && isHard(block.style)),
+          }
+        : {}),
     });
   }
   return { blocks, sections };
+}
+
+/**
+ * The styles a document uses, outermost first. Parts, chapters and sections always enclose the rest;
+ * the other styles nest in the order the document first uses them, so "一、…" items inside an article
+ * (a tax regulation's list of exemptions) sit under 第五条 instead of above every later article.
+ */
+function nestingOrder(blocks: RawBlock[]): NumberingStyle[] {
+  const first = new Map<NumberingStyle, number>();
+  blocks.forEach((block, i) => {
+    if (block.style && !first.has(block.style)) first.set(block.style, i);
+  });
+  const structural = (style: NumberingStyle) => structuralStyles.has(style);
+  return [...first.keys()].sort((a, b) => {
+    if (structural(a) || structural(b)) return structural(a) && structural(b) ? styleRank.get(a)! - styleRank.get(b)! : structural(a) ? -1 : 1;
+    return first.get(a)! - first.get(b)!;
+  });
 }
 
 /** The value of a Chinese numeral of up to 999 (八, 十二, 二十, 一百零五) or of digits; NaN otherwise. */
