@@ -1,5 +1,6 @@
 // The eval loop: every question through every system (same questions, same k), scored and aggregated.
-import { analyseQuestion } from '../server/answer/question-analysis.js';
+import { analyseQuestion } from '../server/answer/analyse-question.js';
+import { defaultAnalyzer } from '../server/rag/analyzer.js';
 import {
   createCharacterBm25,
   createLangchainRecipe,
@@ -271,7 +272,7 @@ export async function runEvaluation({
     onProgress(i, items.length, item.id);
     const evidence = locateEvidence(item, target.corpus);
     unlocated += evidence.filter((span) => span.start < 0).length;
-    const productQuery = analyseQuestion(itemMessages(item)).retrievalQuery;
+    const productQuery = analyseQuestion(itemMessages(item), { analyzer: defaultAnalyzer() }).retrievalQuery;
     const results: ItemRun['results'] = {};
     for (const system of systems) {
       try {

@@ -1,21 +1,19 @@
-// Answering: condense → retrieve → answer (extractive, or LLM when configured) → verify → events.
+// The answer pipeline: analyse → retrieve → score → select → compose → render, each stage a module
+// with one job; extractive by default, an LLM writing from the same clauses when one is configured.
 import type { RagService } from '../rag/rag-service.js';
+import type { PolicyIndex } from '../rag/policy-index.js';
 import type { SearchResult } from '../rag/types.js';
-import { composeAnswer, composeSummary, type Citation } from './extractive-answer.js';
-import { condenseWithLlm, generateLlmAnswer, type Verification } from './llm-answer.js';
-import { analyseQuestion, type ChatTurn } from './question-analysis.js';
-import { scoreSentences } from './score-sentences.js';
+import { analyseQuestion, stemOf, type ChatTurn, type QuestionAnalysis } from './analyse-question.js';
+import type { ChatResponse, Citation, Comparison } from './answer-types.js';
+import { buildComparison, sharedLines } from './compare-documents.js';
+import { condenseWithLlm, generateLlmAnswer } from './llm-answer.js';
+import { CitationBook, renderAnswer, type AnswerBlock } from './render-answer.js';
+import { retrieveClauses } from './retrieve-clauses.js';
+import { scoreSentences, scoringQuestion } from './score-sentences.js';
+import { selectFactAnswer, type PartScores } from './select-answer.js';
+import { selectSections, topicTermsOf, type SectionAnswer } from './select-sections.js';
 
-export interface ChatResponse {
-  answer: string;
-  answered: boolean;
-  citations: Citation[];
-  verification?: Verification;
-  mode: 'answer' | 'summary';
-  /** The query retrieval ran with (the follow-up condensed with earlier turns). */
-  retrievalQuery: string;
-  timings: { retrieveMs: number; answerMs: number; totalMs: number };
-}
+export type { ChatResponse } from './answer-types.js';
 
 /** Stream events, in order: citations once, deltas, then done (or error). */
 export type AnswerEvent =
@@ -31,75 +29,201 @@ export interface AnswerRequest {
   onEvent?: (event: AnswerEvent) => void;
 }
 
-const retrievalDepth = { answer: 8, summary: 30 } as const;
+/** What an extractive answer is before timings are added. */
+interface Draft {
+  answer: string;
+  answered: boolean;
+  citations: Citation[];
+  comparison?: Comparison;
+  notes?: string[];
+}
+
+const refusalText = '现有文件中没有找到能回答这个问题的条款。';
 /** Coverage at which a short follow-up is taken to stand on its own. */
 const standaloneCoverage = 0.5;
 
 /** Answers the last user message of a conversation with cited clauses. */
 export async function answerQuestion(service: RagService, { messages, mode = 'answer', documents, signal, onEvent = () => {} }: AnswerRequest): Promise<ChatResponse> {
   const started = performance.now();
-  let question = analyseQuestion(messages);
+  const { index } = service;
+  const analyse = (turns: ChatTurn[]) => analyseQuestion(turns, { analyzer: index.analyzer, mode, mentions: (term) => index.mentions(term) });
+  let analysis = analyse(messages);
   // A short question that reads as complete ("高竹新区由哪两地共建？") is answered on its own when it can be.
-  if (question.isFollowUp && !question.explicitFollowUp && !service.config.LLM_BASE_URL) {
-    const standalone = analyseQuestion(messages.slice(-1));
-    const probe = await service.index.search(standalone.retrievalQuery, { k: retrievalDepth.answer, documents });
-    const best = scoreSentences({ question: standalone, results: probe, index: service.index })[0];
-    if (best && best.coverage >= standaloneCoverage) question = standalone;
+  if (analysis.isFollowUp && !analysis.explicitFollowUp && !service.config.LLM_BASE_URL) {
+    const standalone = analyse(messages.slice(-1));
+    const probe = await index.search(standalone.retrievalQuery, { k: 8, documents });
+    const best = scoreSentences({ question: scoringQuestion(standalone), results: probe, index })[0];
+    if (best && best.coverage >= standaloneCoverage) analysis = standalone;
   }
-  const k = mode === 'summary' || question.crossDocument ? retrievalDepth.summary : retrievalDepth.answer;
-  if (service.config.LLM_BASE_URL && question.isFollowUp) {
-    question.retrievalQuery = await condenseWithLlm({ config: service.config, messages, signal }).catch(() => question.retrievalQuery);
+  if (service.config.LLM_BASE_URL && analysis.isFollowUp) {
+    analysis.retrievalQuery = await condenseWithLlm({ config: service.config, messages, signal }).catch(() => analysis.retrievalQuery);
   }
-  const results = await service.index.search(question.retrievalQuery, { k, documents });
-  const retrieved = performance.now();
+  const retrieved = await retrieveClauses({ analysis, index, documents });
+  const retrievedAt = performance.now();
 
-  let response: Omit<ChatResponse, 'timings' | 'mode' | 'retrievalQuery'>;
-  if (service.config.LLM_BASE_URL) {
-    response = await generateLlmAnswer({ service, question, messages, results: results.slice(0, mode === 'summary' ? 16 : 8), mode, signal, onEvent });
+  let response: Draft & { verification?: ChatResponse['verification'] };
+  const declined = declineUnknownPlaces(analysis, index);
+  if (declined) {
+    response = declined;
+    emit(response, onEvent);
+  } else if (service.config.LLM_BASE_URL) {
+    const limit = analysis.intent === 'fact' || analysis.intent === 'list' ? 8 : 16;
+    response = await generateLlmAnswer({ service, messages, results: retrieved.results.slice(0, limit), mode, signal, onEvent });
   } else {
-    const clauses = diversify(results, mode === 'summary' || question.crossDocument);
-    const scored = scoreSentences({ question, results: clauses, index: service.index });
-    // "A类人才安家补贴多少？怎么发？": each part gets its own best sentence; a later part is read like a
-    // follow-up of the parts before it.
-    const parts = mode === 'answer' && !question.crossDocument ? subQuestions(question.question) : [];
-    const partScores = parts.map((_, i) =>
-      scoreSentences({ question: analyseQuestion(parts.slice(0, i + 1).map((content) => ({ role: 'user' as const, content }))), results: clauses, index: service.index }),
-    );
-    const draft = mode === 'summary' ? composeSummary({ scored, index: service.index }) : composeAnswer({ question, scored, partScores, index: service.index });
-    onEvent({ type: 'citations', citations: draft.citations });
-    for (const piece of draft.answer.match(/[^。！？；\n]*[。！？；]?(\[\d+\])?\n*/g) ?? []) if (piece) onEvent({ type: 'delta', text: piece });
-    response = draft;
+    response = composeExtractive(analysis, retrieved, index);
+    emit(response, onEvent);
   }
   const finished = performance.now();
   const full: ChatResponse = {
     ...response,
     mode,
-    retrievalQuery: question.retrievalQuery,
-    timings: {
-      retrieveMs: round(retrieved - started),
-      answerMs: round(finished - retrieved),
-      totalMs: round(finished - started),
-    },
+    retrievalQuery: analysis.retrievalQuery,
+    timings: { retrieveMs: round(retrievedAt - started), answerMs: round(finished - retrievedAt), totalMs: round(finished - started) },
   };
   onEvent({ type: 'done', response: full });
   return full;
 }
 
-/** The questions one message asks, split at question marks: "补贴多少？怎么发？" → two. */
-export function subQuestions(text: string): string[] {
-  const parts = text.split(/(?<=[？?])/).map((part) => part.trim()).filter((part) => part.replace(/[？?\s]/g, '').length >= 2);
-  return parts.length >= 2 ? parts.slice(0, 4) : [];
+/** Stages 3–6 for the extractive answer. */
+export function composeExtractive(analysis: QuestionAnalysis, retrieved: { results: SearchResult[]; perPart: SearchResult[][] }, index: PolicyIndex): Draft {
+  const notes = unknownPlaceNotes(analysis);
+  if (analysis.intent === 'list' && analysis.parts.length === 1) {
+    // "…确定了哪几条基本原则？": the section the question names lists the answer.
+    const scored = scoreSentences({ question: scoringQuestion(analysis), results: retrieved.results, index });
+    const named = selectSections({ analysis, results: retrieved.results, scored, index, documentLimit: 1, strictHeadings: true });
+    if (named.length > 0 && named[0].section && named[0].items.length >= 2 && scored[0]?.result.documentId === named[0].documentId) {
+      return finish(renderAnswer(sectionBlocks(named, index, analysis.intent), index), notes);
+    }
+  }
+  if (analysis.intent === 'fact' || analysis.intent === 'list') {
+    const parts: PartScores[] = (analysis.parts.length > 1 ? analysis.parts : [undefined]).map((part, i) => {
+      const question = scoringQuestion(analysis, part);
+      return { question, scored: scoreSentences({ question, results: retrieved.perPart[i] ?? retrieved.results, index }) };
+    });
+    const selection = selectFactAnswer({ analysis, parts, index });
+    if (selection.kind === 'refusal') return refusal(selection.closest);
+    return finish(renderAnswer(selection.blocks, index), notes);
+  }
+
+  // Topics, comparisons, summaries: sections about the topic, grouped by document.
+  const question = scoringQuestion(analysis);
+  const scored = scoreSentences({ question, results: retrieved.results, index });
+  const named = documentsNamed(analysis, index);
+  const answers = selectSections({
+    analysis,
+    results: retrieved.results,
+    scored,
+    index,
+    documentLimit: analysis.intent === 'topic' && named.length <= 1 ? 1 : undefined,
+    onlyDocuments: named.length >= 1 && (analysis.intent === 'topic' || named.length >= 2) ? named : undefined,
+  });
+  if (answers.length === 0) {
+    // A topic question the sections cannot answer may still be a fact question.
+    if (analysis.intent === 'topic') {
+      const selection = selectFactAnswer({ analysis, parts: [{ question, scored }], index });
+      if (selection.kind === 'answer') return finish(renderAnswer(selection.blocks, index), notes);
+    }
+    return refusal([]);
+  }
+  const book = new CitationBook(index);
+  let comparison: Comparison | undefined;
+  const lead: string[] = [];
+  if (analysis.intent === 'comparison' && answers.length >= 2) {
+    const topic = [...topicTermsOf(analysis, index).weights.keys()].sort((a, b) => b.length - a.length)[0] ?? analysis.question;
+    comparison = buildComparison({ answers, topic, index, book, exclude: [...topicTermsOf(analysis, index).weights.keys()] });
+    lead.push(...sharedLines(comparison));
+  }
+  const rendered = renderAnswer(sectionBlocks(answers, index, analysis.intent), index, book);
+  const answer = [...lead, rendered.answer].filter(Boolean).join('\n\n');
+  return finish({ answer, citations: book.citations }, notes, comparison);
 }
 
-/** Summaries read every document's best clauses, not only the top-ranked document's. */
-function diversify(results: SearchResult[], acrossDocuments: boolean): SearchResult[] {
-  if (!acrossDocuments) return results;
-  const perDocument = new Map<string, number>();
-  return results.filter((result) => {
-    const count = perDocument.get(result.documentId) ?? 0;
-    perDocument.set(result.documentId, count + 1);
-    return count < 6;
-  });
+/**
+ * The documents a question names: by words of their titles ("天府新区案例和川渝联合方案", "一干多支意见")
+ * or by the places they are issued for ("贵州和云南…"). Document-type words (方案, 条例) and the words
+ * every title shares do not name one.
+ */
+export function documentsNamed(analysis: QuestionAnalysis, index: PolicyIndex): string[] {
+  const named: { id: string; hits: number }[] = [];
+  const placeStems = analysis.places.map(stemOf);
+  for (const document of index.documents) {
+    const about = `${document.title} ${document.region ?? ''} ${document.issuer ?? ''}`;
+    const titleWords = analysis.focusTokens.filter(
+      (token) => token.length >= 2 && !documentTypeWords.test(token) && document.title.includes(token) && index.documentsTitled(token) <= Math.max(1, index.documents.length / 3),
+    );
+    const places = placeStems.filter((stem) => about.includes(stem));
+    const hits = titleWords.length + 2 * places.length;
+    if (titleWords.length >= 2 || places.length > 0) named.push({ id: document.id, hits });
+  }
+  return named.sort((a, b) => b.hits - a.hits).map((entry) => entry.id);
+}
+
+const documentTypeWords = /^(?:方案|实施方案|意见|实施意见|办法|条例|规定|通知|决定|规划|纲要|细则|措施|公告|文件|政府|人民政府|关于|印发|实施)$/;
+
+/** Section answers as Markdown blocks: per document its title, the section's name and its clauses. */
+function sectionBlocks(answers: SectionAnswer[], index: PolicyIndex, intent: QuestionAnalysis['intent']): AnswerBlock[] {
+  const blocks: AnswerBlock[] = [];
+  for (const answer of answers) {
+    const title = index.document(answer.documentId)?.title ?? answer.documentId;
+    const heading = answer.section ? `${title} › ${answer.section.path.join(' › ')}` : title;
+    blocks.push({ heading, headingLevel: 'document', items: answer.items });
+    if (answer.more.length > 0 && intent !== 'comparison') {
+      blocks.push({ heading: `更多内容见${title}：${answer.more.map((path) => path[path.length - 1]).join('；')}`, headingLevel: 'section' });
+    }
+  }
+  return blocks;
+}
+
+/**
+ * A question about a place no document mentions is declined when the library is about particular
+ * places (its documents are issued for cities or provinces) or the place is all the question names:
+ * other places' rules are not its answer. In a library of national rules the question is answered,
+ * with a note.
+ */
+function declineUnknownPlaces(analysis: QuestionAnalysis, index: PolicyIndex): Draft | undefined {
+  if (analysis.unknownPlaces.length === 0) return undefined;
+  const otherWords = analysis.focusTokens.filter((token) => !analysis.unknownPlaces.some((place) => place.includes(token)));
+  if (index.hasPlaceDocuments || otherWords.length <= 1) {
+    return { answer: `文件库中没有关于${analysis.unknownPlaces.join('、')}的文件，无法回答这个问题。`, answered: false, citations: [] };
+  }
+  return undefined;
+}
+
+function unknownPlaceNotes(analysis: QuestionAnalysis): string[] {
+  return analysis.unknownPlaces.length > 0 ? [`文件库中没有专门关于${analysis.unknownPlaces.join('、')}的文件，以下依据文件库中的全国性规定作答。`] : [];
+}
+
+function finish(rendered: { answer: string; citations: Citation[] }, notes: string[], comparison?: Comparison): Draft {
+  const allNotes = [...notes, ...maskedCharacterNotes(rendered.citations), ...versionNotes(rendered.citations)];
+  return { answer: rendered.answer, answered: true, citations: rendered.citations, ...(comparison ? { comparison } : {}), ...(allNotes.length > 0 ? { notes: allNotes } : {}) };
+}
+
+/** A quote with a masked character ("省*府") is shown as the source has it, and says so. */
+function maskedCharacterNotes(citations: Citation[]): string[] {
+  return citations.some((citation) => /\p{Script=Han}\*|\*\p{Script=Han}/u.test(citation.quote)) ? ['引文中的“*”是原网页版本中的屏蔽字，按原文照录。'] : [];
+}
+
+/** Which version of a regulation answered, and that older wording shown is superseded. */
+function versionNotes(citations: Citation[]): string[] {
+  const notes: string[] = [];
+  for (const citation of citations) {
+    if (!citation.version) continue;
+    const note = citation.version.superseded ? `[${citation.n}] 引自${citation.title}的${citation.version.label}，该版本已被修订。` : `依据${citation.title}${citation.version.label}。`;
+    if (!notes.includes(note)) notes.push(note);
+  }
+  return notes;
+}
+
+/** The plain refusal, naming the closest documents when there are any. */
+function refusal(closest: string[]): Draft {
+  const hint = closest.length > 0 ? `相关度最高的文件是${closest.slice(0, 2).join('、')}，但其中没有直接回答这个问题的内容。` : '';
+  return { answered: false, answer: `${refusalText}${hint}`, citations: [] };
+}
+
+/** Sends an extractive answer as stream events: its citations first, then its text sentence by sentence. */
+function emit(draft: Draft, onEvent: (event: AnswerEvent) => void): void {
+  onEvent({ type: 'citations', citations: draft.citations });
+  for (const piece of draft.answer.match(/[^。！？；\n]*[。！？；]?(?:\[\d+\])*\n*/g) ?? []) if (piece) onEvent({ type: 'delta', text: piece });
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;

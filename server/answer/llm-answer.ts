@@ -9,8 +9,8 @@ import type { RagService } from '../rag/rag-service.js';
 import { bigrams, foldWidth, tokenize } from '../rag/tokenize.js';
 import type { SearchResult } from '../rag/types.js';
 import type { AnswerEvent } from './answer-question.js';
-import type { Citation } from './extractive-answer.js';
-import type { AnalysedQuestion, ChatTurn } from './question-analysis.js';
+import type { ChatTurn } from './analyse-question.js';
+import type { Citation } from './answer-types.js';
 
 export interface SentenceCheck {
   text: string;
@@ -101,7 +101,6 @@ export async function generateLlmAnswer({
   onEvent,
 }: {
   service: RagService;
-  question: AnalysedQuestion;
   messages: ChatTurn[];
   results: SearchResult[];
   mode: 'answer' | 'summary';

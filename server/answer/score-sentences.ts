@@ -1,9 +1,9 @@
-// Sentence scoring: how much of what the question asks a sentence of a retrieved clause carries.
-import { splitSentences } from '../ingest/split-sentences.js';
+// Stage 3 — score: how much of what a question asks each sentence of the retrieved clauses carries.
+import { splitSentences, type Sentence } from '../ingest/split-sentences.js';
 import type { PolicyIndex } from '../rag/policy-index.js';
-import { bigrams, foldWidth, isDictionaryWord, isNounLike, synonymsOf, tokenize } from '../rag/tokenize.js';
+import { bigrams, foldWidth } from '../rag/tokenize.js';
 import type { PolicyDocument, SearchResult } from '../rag/types.js';
-import { isRegionWord, type AnalysedQuestion } from './question-analysis.js';
+import { stemOf, type Asks, type QuantityKind, type QuestionAnalysis } from './analyse-question.js';
 
 export interface ScoredSentence {
   text: string;
@@ -12,201 +12,273 @@ export interface ScoredSentence {
   result: SearchResult;
   /** Heading path of the innermost section holding the sentence. */
   section: string[];
+  /** Retrieval rank of its clause. */
   rank: number;
-  /** Share of the question's weighted terms the sentence contains (0–1). */
+  /** Share of the question's weighted terms the sentence carries (0–1). */
   coverage: number;
   /** How many distinct question words (not place names, not title words) the sentence itself contains. */
   matchedTerms: number;
-  /** Whether it contains (or its document's title names) a term of the latest question itself. */
+  /** Whether it contains (or its document's title names) a word of the latest question itself. */
   matchesFocus: boolean;
+  /** The sentence is a heading line ("（二）工作目标。"): a label, not an answer. */
+  heading: boolean;
+  /** It opens an enumeration ("…应当具备下列条件：", "包括以下内容："). */
+  opensList: boolean;
+  /** It frames the document ("为…，制定本办法。", "现将有关事项通知如下"), it does not answer. */
+  preamble: boolean;
+  /** The question names no place, or the sentence's document or clause is about one it names. */
+  placeFits: boolean;
   score: number;
 }
 
-const headingLine = /^([（(][一二三四五六七八九十百\d-]+[)）]|[一二三四五六七八九十]+、|第[一二三四五六七八九十百]+[章条])/;
+/** What sentence scoring reads of a question: its weighted terms and what the answer must carry. */
+export interface ScoringQuestion {
+  question: string;
+  retrievalQuery: string;
+  focusTokens: string[];
+  contextTokens: string[];
+  asks: Asks;
+  places: string[];
+}
+
+export function scoringQuestion(analysis: QuestionAnalysis, part?: QuestionAnalysis['parts'][number]): ScoringQuestion {
+  if (!part || analysis.parts.length < 2) return analysis;
+  // A later part weighs its own words fully and the first part's topic as context.
+  const context = [...new Set([...analysis.contextTokens, ...analysis.parts[0].focusTokens])].filter((token) => !part.focusTokens.includes(token));
+  return { question: part.text, retrievalQuery: part.query, focusTokens: part.focusTokens, contextTokens: context, asks: part.asks, places: analysis.places };
+}
+
 /** A quantity, not just a date: "1500元", "65%", "3:7", "7天", "3年" (not "2025年"), "千亿立方米", "十项". */
 const hasNumber =
-  /\d+(?:\.\d+)?\s*(?:%|‰|万|亿|千|百|元|人|个|项|家|户|亩|公里|千米|米|平方|岁|周岁|天|日内|日起|小时|分钟|倍|次|年以上|年以内|年内|年的|个月|吨|千瓦|兆瓦|床|张|辆|所|份|分|名|位|条|批|层|座|级|公顷|立方|套|班|期|元\/)|(?<![\d.])\d{1,2}\s*年(?![\d月])|\d+[:：]\d+|\d+\s*[—–~～-]\s*\d+|[一二三四五六七八九十百千万亿两]+(?:个|项|条|家|座|所|批|万|亿|成|倍)/;
-const hasTime = /\d{4}年|\d{1,2}月|年底|年末|年内|以前|之前|期间|\d+年/;
-/** Figures of each kind: an amount of money, a length of time (not a date: "30日内", not "12月31日"), a share. */
-const quantityUnits = {
-  money: /\d\s*(?:万|亿|千)?元|\d\s*‰|[一二三四五六七八九十百千万两]+(?:万|亿)?元/,
-  duration: /(?<![\d月.])\d{1,3}\s*(?:个)?(?:工作日|自然日|天|日|小时|个月|周|年)|[一二三四五六七八九十两半]+(?:个)?(?:工作日|天|小时|个月|周|年)(?!级)/,
+  /\d+(?:\.\d+)?\s*(?:%|‰|万|亿|千|百|元|人|个|项|家|户|亩|公里|千米|米|平方|岁|周岁|天|日内|日起|小时|分钟|倍|次|年以上|年以内|年内|年的|个月|吨|千瓦|兆瓦|床|张|辆|所|份|分|名|位|条|批|层|座|级|公顷|立方|套|班|期|元\/)|(?<![\d.])\d{1,2}\s*年(?![\d月])|\d+[:：]\d+|\d+\s*[—–~～-]\s*\d+|[一二三四五六七八九十百千万亿两]+(?:个|项|条|家|座|所|批|万|亿|成|倍|日|天|年|个月|元|人|次|分)/;
+const hasTime = /\d{4}年|\d{1,2}月|年底|年末|年内|以前|之前|期间|\d+年|[一二三四五六七八九十]+日内|之日起/;
+/** A date or deadline: "2023年12月31日", "5月底", "每季度第一个月25日前", "截至…", "之日起30日内". */
+const hasDate = /\d{4}年|\d{1,2}月\d{1,2}日|\d{1,2}月(?:底|末|份|前)|(?<![\d个])\d{1,2}日前|(?:每月|每季度|每年)[^，。；]{0,8}\d{1,2}日|截至|截止|年底|年末|之日起|日内|以前|之前/;
+/** Figures of each kind: money, a length of time (not a date: "30日内", not "12月31日"), a share… */
+const quantityUnits: Record<QuantityKind, RegExp> = {
+  money: /\d\s*(?:万|亿|千)?元|\d\s*‰|[一二三四五六七八九十百千万两]+(?:万|亿)?元|倍以[上下]的?罚款|罚款/,
+  duration: /(?<![\d月.])\d{1,3}\s*(?:个)?(?:工作日|自然日|天|日|小时|个月|周|年)|[一二三四五六七八九十两半百]+(?:个)?(?:工作日|天|日|小时|个月|周|年)(?!级)/,
   share: /\d\s*(?:%|‰)|[一二三四五六七八九十]成|百分之/,
-  age: /\d+\s*周?岁/,
-  reduction: /\d\s*(?:万|亿|千)?元|\d\s*(?:%|‰)|\d(?:\.\d)?\s*折|[一二三四五六七八九]折|减半|全免|免收|免除|免费/,
+  age: /\d+\s*周?岁|[一二三四五六七八九十]+周?岁/,
+  reduction: /\d\s*(?:万|亿|千)?元|\d\s*(?:%|‰)|\d(?:\.\d)?\s*折|[一二三四五六七八九]折|减半|全免|免收|免除|免费|免征|减征/,
+  count: /\d+\s*(?:个|项|家|人|所|座|条|次|名|户|件|种|类)|[一二三四五六七八九十百千两]+(?:个|项|家|人|所|座|条|次|名|户|件|种|类)/,
 };
-const hasAgency = /部门|委员会|[委局厅办]|政府|党委|领导小组|联席会议|责任单位|牵头/;
+const hasAgency = /部门|委员会|[委局厅办署]|政府|机关|机构|领导小组|联席会议|责任单位|牵头|法院|检察院|公安/;
+const headingStart = /^\s*(?:[（(][一二三四五六七八九十百\d-]+[)）]|[一二三四五六七八九十]+、|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十百零〇\d]+[章节条])/;
+/** A sentence that opens an enumeration: "…下列条件：", "包括以下内容：", "如下：". */
+const opensListPattern = /(?:下列|以下|如下|下述|这些)[^。；]{0,30}[：:]$|[：:]$/;
 
-/** Weighted question terms: focus terms at 1, follow-up context terms at 0.4, by idf. */
-export function questionWeights(question: AnalysedQuestion, index: PolicyIndex): Map<string, number> {
+/** A document's preamble or purpose clause: it frames, it does not answer. */
+export const preamble = /(?:通知|公告|通告|通报|说明|事项|意见|办法)如下[:：。]?$|制定本(?:办法|细则|规定|方案|意见|措施|条例|规则|实施细则)[。]?$|特制定|现将.*(?:通知|公告)|现就.*(?:通知|公告|如下)|^为(?:深入|认真|全面|进一步)?(?:贯彻|落实)[^。]*(?:决定|现就|特制定|制定本|经.{0,12}同意)/;
+
+/** Weighted question terms: focus terms by idf, follow-up context terms at 0.4 of theirs. */
+export function questionWeights(question: ScoringQuestion, index: PolicyIndex): Map<string, number> {
   const weights = new Map<string, number>();
   const maxIdf = index.bm25.idf('\u0000never-seen\u0000');
-  for (const token of question.focusTokens) {
-    weights.set(token, knownHeadVariant(token, question.focusTokens, index) ? 0.15 * maxIdf : idfOf(token, index, maxIdf));
-  }
-  for (const token of question.contextTokens) if (!weights.has(token)) weights.set(token, 0.4 * idfOf(token, index, maxIdf));
+  for (const token of question.focusTokens) weights.set(token, termWeight(token, index, maxIdf));
+  for (const token of question.contextTokens) if (!weights.has(token)) weights.set(token, 0.4 * termWeight(token, index, maxIdf));
   return weights;
 }
 
-/** Everyday words a question used that the corpus never does, and that no known synonym stands for. */
-export function unknownTopicWords(question: AnalysedQuestion, index: PolicyIndex): string[] {
+/**
+ * A term's weight: its idf among the clauses. A lone character is matched inside words ("证" in
+ * 身份证), so its weight comes from how many clauses contain it anywhere. A word the corpus never uses
+ * weighs as its best-known synonym; with none, as much as the rarest word (a topic the corpus does not
+ * cover cannot be covered) — unless it is a fragment the segmenter guessed from an odd phrasing.
+ */
+function termWeight(token: string, index: PolicyIndex, maxIdf: number): number {
+  const { analyzer } = index;
+  const known = (word: string) => index.bm25.documentFrequency(word) > 0;
+  if (token.length === 1 && !/\d/.test(token)) {
+    const idf = index.characterIdf(token);
+    const synonyms = analyzer.synonymsOf(token).filter(known);
+    return idf < maxIdf || synonyms.length === 0 ? idf : Math.max(...synonyms.map((synonym) => index.bm25.idf(synonym)));
+  }
+  if (known(token)) return index.bm25.idf(token);
+  const synonyms = analyzer.synonymsOf(token).filter(known);
+  if (synonyms.length > 0) return Math.max(...synonyms.map((synonym) => index.bm25.idf(synonym)));
+  return /\d|^[a-z]/.test(token) || analyzer.isDictionaryWord(token) ? maxIdf : maxIdf * 0.15;
+}
+
+/** Everyday topic words the question uses that the corpus never does and that no synonym stands for. */
+export function unknownTopicWords(question: ScoringQuestion, index: PolicyIndex): string[] {
+  const { analyzer } = index;
+  const known = (word: string) => index.bm25.documentFrequency(word) > 0;
   return question.focusTokens.filter(
     (token) =>
-      index.bm25.documentFrequency(token) === 0 &&
+      !known(token) &&
+      !question.places.some((place) => place.includes(token)) &&
       !knownHeadVariant(token, question.focusTokens, index) &&
-      isDictionaryWord(token) &&
-      isNounLike(token) &&
-      !synonymsOf(token).some((synonym) => index.bm25.documentFrequency(synonym) > 0),
+      analyzer.isDictionaryWord(token) &&
+      analyzer.isNounLike(token) &&
+      !analyzer.synonymsOf(token).some(known),
   );
 }
 
 /**
- * A word the corpus never uses, and jieba's dictionary does not hold, that is a known word with a
- * modifier in front ("新手机" for 手机: in Chinese compounds the head comes last), or the front piece
- * jieba cut from such a word ("新手"): the known head carries the topic, so the word is not a topic
- * the corpus lacks. "所得税" (head 税 unknown) stays one.
+ * A word the corpus never uses that is a known word with a modifier in front ("新手机" for 手机: in
+ * Chinese compounds the head comes last): the known head carries the topic.
  */
 function knownHeadVariant(token: string, focusTokens: string[], index: PolicyIndex): boolean {
-  if (index.bm25.documentFrequency(token) > 0) return false;
-  // Only for words jieba does not itself know as one word: "宅基地" is a word, not 宅 + 基地.
-  const knownHead = (word: string) =>
-    !isDictionaryWord(word) &&
-    focusTokens.some((head) => head.length >= 2 && head.length < word.length && word.endsWith(head) && index.bm25.documentFrequency(head) > 0);
-  if (knownHead(token)) return true;
-  return focusTokens.some((word) => word.length > token.length && word.startsWith(token) && index.bm25.documentFrequency(word) === 0 && knownHead(word));
+  if (index.bm25.documentFrequency(token) > 0 || index.analyzer.isDictionaryWord(token)) return false;
+  return focusTokens.some((head) => head.length >= 2 && head.length < token.length && token.endsWith(head) && index.bm25.documentFrequency(head) > 0);
 }
 
-/** Unknown terms weigh as much as the rarest: a question about something absent cannot be covered. */
-function idfOf(token: string, index: PolicyIndex, maxIdf: number): number {
-  // A lone character is matched inside words ("证" in 身份证), so its weight comes from how many
-  // clauses contain it anywhere, not from how rarely jieba leaves it standing alone (one no clause
-  // contains but a synonym stands for, "卖" for 出售, weighs as the synonym).
-  if (token.length === 1 && !/\d/.test(token)) {
-    const idf = index.characterIdf(token);
-    if (idf < maxIdf || synonymsOf(token).length === 0) return idf;
-  }
-  if (index.bm25.documentFrequency(token) === 0) {
-    const known = synonymsOf(token).filter((synonym) => index.bm25.documentFrequency(synonym) > 0);
-    if (known.length > 0) return Math.max(...known.map((synonym) => index.bm25.idf(synonym)));
-    // A real word (or figure) the corpus never uses is a topic it does not cover; a fragment jieba's
-    // HMM guessed from an unusual phrasing ("圈时") says little.
-    return /\d|^[a-z]/.test(token) || isDictionaryWord(token) ? maxIdf : maxIdf * 0.15;
-  }
-  return index.bm25.idf(token);
-}
+/** How much a question term counts when only the document's title or region supplies it. */
+const titleTermShare = 0.35;
+/** Matched terms count when they sit within one window of the sentence. */
+const coverageWindow = 90;
 
 /**
- * Splits the retrieved clauses into sentences and scores each: weighted term coverage, character
- * bigram overlap, whether it holds what the question asks for (number, date, list, agency), and the
- * retrieval rank of its clause. Heading-only sentences score lower: the body says the substance.
+ * Splits the retrieved clauses into sentences and scores each: weighted term coverage (in a window,
+ * so a long list that mentions everything somewhere does not beat the sentence that says the thing),
+ * character-bigram overlap, whether it holds what the question asks for (a figure of the asked kind,
+ * a date, a body, an enumeration), and the retrieval rank of its clause. Heading lines and preambles
+ * score lower: the body says the substance.
  */
-export function scoreSentences({
-  question,
-  results,
-  index,
-}: {
-  question: AnalysedQuestion;
-  results: SearchResult[];
-  index: PolicyIndex;
-}): ScoredSentence[] {
+export function scoreSentences({ question, results, index }: { question: ScoringQuestion; results: SearchResult[]; index: PolicyIndex }): ScoredSentence[] {
   const weights = questionWeights(question, index);
   const focus = new Set(question.focusTokens);
   const questionGrams = new Set(bigrams(question.question));
   const contextGrams = new Set(bigrams(question.retrievalQuery));
-  const scored: ScoredSentence[] = [];
-  // A place name, or a piece of one ("都市" of 成都市), says where, not what: it does not make a
-  // coincidental match look like a topic match.
-  const questionWords = [...weights.keys()].sort((a, b) => b.length - a.length);
-  const placeTokens = new Set([...weights.keys()].filter((token) => isRegionWord(questionWords.find((word) => word.includes(token)) ?? token)));
+  const placeTokens = new Set([...weights.keys()].filter((token) => question.places.some((place) => place.includes(token) || token.includes(place))));
   const compounds = compoundParts([...weights.keys()]);
+  const { asks } = question;
+  const scored: ScoredSentence[] = [];
+  const placeNames = question.places.map((place) => [stemOf(place), ...index.analyzer.synonymTerms(stemOf(place))]);
   results.forEach((result, rank) => {
     const document = index.document(result.documentId);
-    // Terms naming the document ("川渝", "一干多支", a title echoed in an intro) say where, not what:
-    // they are neutral. Terms only the clause heading supplies count for most of their weight.
+    // Terms naming the document (its title, its region) say where, not what: they are neutral.
     const about = foldWidth(`${document?.title ?? ''} ${document?.region ?? ''}`);
+    const aboutPlace = `${document?.title ?? ''} ${document?.region ?? ''} ${document?.issuer ?? ''}`;
+    const placeFits = placeNames.length === 0 || placeNames.some((names) => names.some((name) => aboutPlace.includes(name) || result.text.includes(name)));
     const heading = foldWidth(result.section.join(' '));
-    for (const { sentence, folded, tokens, gramSet } of analyseClause(result)) {
+    for (const { sentence, folded, gramSet, isHeading } of index.cache('clause-sentences', result.chunkId, () => analyseClause(result, document))) {
       const found: { weight: number; at: number }[] = [];
-      const grouped: string[] = [];
+      const matched: string[] = [];
       let focusMatched = false;
       let total = 0;
       for (const [token, weight] of weights) {
         if (about.includes(token)) {
           if (focus.has(token)) focusMatched = true;
-          // Half weight, always met: enough that a question made mostly of the title still scores.
           total += titleTermShare * weight;
           found.push({ weight: titleTermShare * weight, at: -1 });
           continue;
         }
         total += weight;
-        const at = positionOf(folded, token, tokens);
+        const at = positionOf(folded, token, index);
         const parts = compounds.get(token);
         const split = at < 0 && parts ? splitCompoundAt(folded, parts) : -1;
         if (split >= 0) {
-          found.push({ weight: compoundSplitShare * weight, at: split });
+          found.push({ weight: 0.8 * weight, at: split });
           continue;
         }
         if (at >= 0) {
           found.push({ weight, at });
           if (focus.has(token)) focusMatched = true;
-          if (!placeTokens.has(token) && !grouped.some((other) => other.includes(token) || token.includes(other))) grouped.push(token);
-        }
-        else if (heading.includes(token)) found.push({ weight: 0.7 * weight, at: -1 });
+          if (!placeTokens.has(token) && !matched.some((other) => other.includes(token) || token.includes(other))) matched.push(token);
+        } else if (heading.includes(token)) found.push({ weight: 0.7 * weight, at: -1 });
         else if (token.length >= 2) found.push({ weight: 0.6 * weight * partialMatch(token, gramSet), at: -1 });
       }
-      const covered = windowCoverage(found, coverageWindow);
-      const coverage = total > 0 ? covered / total : 0;
-      if (!/[。！？；!?;]$/.test(sentence.text) && sentence.text.length < 40) continue;
+      const coverage = total > 0 ? windowCoverage(found, coverageWindow) / total : 0;
       const gramOverlap = questionGrams.size > 0 ? [...questionGrams].filter((gram) => gramSet.has(gram)).length / questionGrams.size : 0;
       const contextOverlap = contextGrams.size > 0 ? [...contextGrams].filter((gram) => gramSet.has(gram)).length / contextGrams.size : 0;
+      const isPreamble = preamble.test(sentence.text);
+      const opensList = !isHeading && opensListPattern.test(sentence.text);
 
       let score = 0.55 * coverage + 0.2 * gramOverlap + 0.1 * contextOverlap + 0.12 / (1 + rank);
-      if (question.asksNumber) score += hasNumber.test(sentence.text) ? 0.12 : -0.12;
-      if (question.asksTime) score += hasTime.test(sentence.text) ? 0.1 : -0.05;
-      if (question.quantity) score += quantityUnits[question.quantity].test(sentence.text) ? 0.1 : -0.06;
-      if (question.asksWho && hasAgency.test(sentence.text)) score += 0.06;
-      if (question.asksList && (sentence.text.match(/[、，,]/g)?.length ?? 0) >= 3) score += 0.05;
-      if (isHeadingOnly(sentence.text)) score *= 0.6;
-      if (preamble.test(sentence.text)) score *= 0.5;
+      if (asks.number) score += hasNumber.test(sentence.text) ? 0.12 : -0.12;
+      if (asks.time) score += hasTime.test(sentence.text) ? 0.1 : -0.05;
+      if (asks.quantity) score += quantityUnits[asks.quantity].test(sentence.text) ? 0.1 : -0.06;
+      if (asks.who && hasAgency.test(sentence.text)) score += 0.06;
+      if (asks.list && (opensList || (sentence.text.match(/[、，,；;]/g)?.length ?? 0) >= 3)) score += 0.05;
+      if (isHeading) score *= 0.6;
+      if (isPreamble) score *= 0.5;
       if (sentence.text.length > 140) score -= Math.min(0.12, (sentence.text.length - 140) / 1200);
-      if (!regionFits(question, document, result.text)) continue;
       const section = index.sectionAt(result.documentId, sentence.start);
-      scored.push({ ...sentence, result, section: section.length > 0 ? section : result.section, rank, coverage, matchedTerms: grouped.length, matchesFocus: focusMatched || focus.size === 0, score });
+      scored.push({
+        ...sentence,
+        result,
+        section: section.length > 0 ? section : result.section,
+        rank,
+        coverage,
+        matchedTerms: matched.length,
+        matchesFocus: focusMatched || focus.size === 0,
+        heading: isHeading,
+        opensList,
+        preamble: isPreamble,
+        placeFits,
+        score,
+      });
     }
   });
   return scored.sort((a, b) => b.score - a.score || a.rank - b.rank || a.start - b.start);
 }
 
 interface AnalysedSentence {
-  sentence: { text: string; start: number; end: number };
+  sentence: Sentence;
   folded: string;
-  tokens: Set<string>;
   gramSet: Set<string>;
+  isHeading: boolean;
 }
 
-/** Sentences of a clause with their tokens; cached per chunk, since the index never changes under a service. */
-const clauseCache = new Map<string, AnalysedSentence[]>();
-const clauseCacheLimit = 20_000;
-
-function analyseClause(result: SearchResult): AnalysedSentence[] {
-  const key = `${result.chunkId}@${result.start}:${result.end}`;
-  let analysed = clauseCache.get(key);
-  if (!analysed) {
-    analysed = splitSentences(result.text, result.start)
-      .filter((sentence) => sentence.text.length >= 6)
-      .map((sentence) => ({ sentence, folded: foldWidth(sentence.text), tokens: new Set(tokenize(sentence.text)), gramSet: new Set(bigrams(sentence.text)) }));
-    if (clauseCache.size >= clauseCacheLimit) clauseCache.clear();
-    clauseCache.set(key, analysed);
+/**
+ * The sentences of a clause: split at 。！？； and line ends, and also where a heading starts inside a
+ * run-on line (a flattened copy's "一、总体要求 （一）指导思想 …"), so a heading is never glued to the
+ * sentence after it. Fragments too short to say anything are dropped.
+ */
+function analyseClause(result: SearchResult, document: PolicyDocument | undefined): AnalysedSentence[] {
+  const headings = (document?.sections ?? []).filter((section) => section.start > result.start && section.start < result.end);
+  const sentences: Sentence[] = [];
+  for (const sentence of splitSentences(result.text, result.start)) {
+    const cuts = headings.map((section) => section.start).filter((at) => at > sentence.start && at < sentence.end);
+    let start = sentence.start;
+    for (const cut of [...cuts, sentence.end]) {
+      const raw = result.text.slice(start - result.start, cut - result.start);
+      const trimmed = raw.trim();
+      if (trimmed.length > 0) {
+        const offset = start + raw.indexOf(trimmed);
+        sentences.push({ text: trimmed, start: offset, end: offset + trimmed.length });
+      }
+      start = cut;
+    }
   }
-  return analysed;
+  const headingTexts = new Map((document?.sections ?? []).map((section) => [section.start, section.path[section.path.length - 1] ?? '']));
+  return sentences
+    .filter((sentence) => sentence.text.length >= 4)
+    .map((sentence) => ({
+      sentence,
+      folded: foldWidth(sentence.text),
+      gramSet: new Set(bigrams(sentence.text)),
+      isHeading: isHeadingSentence(sentence, headingTexts),
+    }));
 }
 
-/** Matched terms count when they sit within one window of the sentence, so a long list that
- * mentions everything somewhere does not beat the sentence that says the thing. */
-const coverageWindow = 90;
+/** A sentence that is only a heading: it starts a section and says no more than the heading does. */
+function isHeadingSentence(sentence: Sentence, headingTexts: Map<number, string>): boolean {
+  const heading = headingTexts.get(sentence.start);
+  const bare = sentence.text.replace(/[。：:；;]$/, '');
+  if (heading !== undefined && bare.length <= heading.replace(/…$/, '').length + 2) return true;
+  return headingStart.test(sentence.text) && bare.length <= 34 && !/[，,；;：:]/.test(bare) && !hasNumber.test(bare.replace(headingStart, ''));
+}
 
-/** How much a question term the document's title supplies counts (as covered) in sentence coverage. */
-const titleTermShare = 0.35;
+/** Whether a sentence is only a heading line (e.g. "(十)完善区际利益补偿机制。"). */
+export function isHeadingOnly(text: string): boolean {
+  const bare = text.replace(/[。：:；;]$/, '');
+  return headingStart.test(text) && bare.length <= 34 && !/[，,；;：:]/.test(bare) && !hasNumber.test(bare.replace(headingStart, ''));
+}
+
+/** Whether a sentence carries the kind of figure the question asks for; undefined when it names none. */
+export function carriesAskedKind(asks: Asks, text: string): boolean | undefined {
+  if (asks.quantity) return quantityUnits[asks.quantity].test(text);
+  if (asks.time) return hasDate.test(text);
+  return undefined;
+}
+
+/** A sentence holds a figure (digits, or counted Chinese numerals such as 千亿, 十项). */
+export function holdsNumber(text: string): boolean {
+  return hasNumber.test(text);
+}
 
 function windowCoverage(found: { weight: number; at: number }[], window: number): number {
   const floating = found.filter((term) => term.at < 0).reduce((sum, term) => sum + term.weight, 0);
@@ -221,9 +293,6 @@ function windowCoverage(found: { weight: number; at: number }[], window: number)
   }
   return best + floating;
 }
-
-/** How much a compound counts when the sentence says it with words in between ("家庭人均月收入" for 家庭收入). */
-const compoundSplitShare = 0.8;
 
 /** Compound question words ("家庭收入") whose head is itself a question word ("家庭"): head and tail. */
 function compoundParts(words: string[]): Map<string, [string, string]> {
@@ -245,22 +314,20 @@ function splitCompoundAt(folded: string, [head, tail]: [string, string]): number
   return -1;
 }
 
-/** One-character names of provinces that policy texts use in compounds: 黔电送粤, 川渝, 滇中. */
-const provinceAbbreviations: Record<string, string> = {
-  广东: '粤', 贵州: '黔', 云南: '滇', 重庆: '渝', 四川: '川', 湖南: '湘', 湖北: '鄂', 江西: '赣', 福建: '闽', 浙江: '浙', 安徽: '皖', 河南: '豫', 河北: '冀', 陕西: '陕', 上海: '沪', 海南: '琼', 广西: '桂',
-};
-
-/** Where a term (or one of its formal synonyms, or a province's one-character name) occurs in a sentence, or -1. */
-function positionOf(folded: string, token: string, tokens: Set<string>): number {
+/** Where a term, or a term its synonym rules name (whole), occurs in a sentence; -1 when neither does. */
+function positionOf(folded: string, token: string, index: PolicyIndex): number {
   const direct = folded.indexOf(token);
   if (direct >= 0) return direct;
-  const abbreviated = provinceAbbreviations[token] ? folded.indexOf(provinceAbbreviations[token]) : -1;
-  if (abbreviated >= 0) return abbreviated;
-  for (const synonym of synonymsOf(token)) {
+  for (const synonym of index.analyzer.synonymTerms(token)) {
+    const at = folded.indexOf(foldWidth(synonym));
+    if (at >= 0) return at;
+  }
+  for (const synonym of index.analyzer.synonymsOf(token)) {
+    if (synonym.length < 2) continue;
     const at = folded.indexOf(synonym);
     if (at >= 0) return at;
   }
-  return tokens.has(token) ? 0 : -1;
+  return -1;
 }
 
 /** Share of a word's character bigrams found in a sentence: credit for words phrased differently. */
@@ -268,50 +335,4 @@ function partialMatch(token: string, gramSet: Set<string>): number {
   const grams = bigrams(token);
   if (grams.length === 0) return 0;
   return grams.filter((gram) => gramSet.has(gram)).length / grams.length;
-}
-
-/** A date or deadline: "2023年12月31日", "5月底", "每季度第一个月25日前", "截至…". */
-const hasDate = /\d{4}年|\d{1,2}月\d{1,2}日|\d{1,2}月(?:底|末|份|前)|(?<![\d个])\d{1,2}日前|(?:每月|每季度|每年)[^，。；]{0,8}\d{1,2}日|截至|截止|年底|年末/;
-
-/**
- * Whether a sentence carries the kind of answer the question asks for: the amount of money, the length
- * of time, the share, the date; undefined when the question names no such kind.
- */
-export function carriesAskedKind(question: AnalysedQuestion, text: string): boolean | undefined {
-  if (question.quantity) return quantityUnits[question.quantity].test(text);
-  if (question.asksTime) return hasDate.test(text);
-  return undefined;
-}
-
-/** A sentence holds a figure (digits, or counted Chinese numerals such as 千亿, 十项). */
-export function holdsNumber(text: string): boolean {
-  return hasNumber.test(text);
-}
-
-/** A sentence that is only a clause heading, e.g. "(十)完善区际利益补偿机制。". */
-export function isHeadingOnly(text: string): boolean {
-  return headingLine.test(text) && text.length <= 34 && !/[，,；;：:]/.test(text) && !hasNumber.test(text);
-}
-
-/** A document's preamble or purpose clause ("为…，现就…通知如下：", "…，制定本办法。"): it frames, it does not answer. */
-export const preamble = /(通知|公告|通告|通报|说明|事项)如下[:：。]?$|制定本(办法|细则|规定|方案|意见|措施)[。]?$|特制定|现将.*(通知|公告)|现就.*(通知|公告|如下)|^为(?:深入|认真|全面)?(?:贯彻|落实)[^。]*(?:决定|现就|特制定|制定本|经.{0,12}同意)/;
-
-/** Short names that stand for the places a document names in full. */
-const regionAliases: Record<string, string[]> = {
-  川渝: ['川渝', '重庆', '四川'],
-  成渝: ['成渝', '成都', '重庆'],
-  滇中: ['滇中', '云南'],
-  黔中: ['黔中', '贵州'],
-  川南: ['川南', '四川'],
-  渝西: ['渝西', '重庆'],
-};
-
-/**
- * A question naming a region is answered from documents about it: the document's region or title
- * names it, or the clause itself does.
- */
-export function regionFits(question: AnalysedQuestion, document: PolicyDocument | undefined, clause: string): boolean {
-  if (question.regions.length === 0 || !document) return true;
-  const about = `${document.region ?? ''}${document.title}`;
-  return question.regions.some((region) => (regionAliases[region] ?? [region]).some((name) => about.includes(name) || clause.includes(name)));
 }

@@ -4,7 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { EmbeddingUnavailableError, TransformersEmbeddings } from '../rag/embedder.js';
 import { indexFormatVersion, loadIndex, saveIndex, type IndexManifest, type StoredIndex } from '../rag/index-store.js';
-import { tokenize } from '../rag/tokenize.js';
+import { Analyzer, defaultVocabulary } from '../rag/analyzer.js';
+import { vocabularyHash, type VocabularyData } from '../rag/vocabulary.js';
+import { discoverVocabulary } from './discover-vocabulary.js';
 import type { IndexedChunk, PolicyDocument } from '../rag/types.js';
 import { VectorIndex } from '../rag/vector-index.js';
 import { cleanText } from './clean-text.js';
@@ -29,6 +31,8 @@ export interface IngestOptions {
   embeddingModel: string | null;
   modelsDir?: string;
   allowRemoteModels?: boolean;
+  /** Synonyms, user dictionary and stop words (the shipped files unless given). */
+  vocabulary?: VocabularyData;
   onProgress?: (progress: IngestProgress) => void;
   /** One human line, e.g. why dense retrieval is off. */
   onNotice?: (message: string) => void;
@@ -100,12 +104,8 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
         sections,
       };
       const pieces = await time('split', () => splitDocument(document));
-      const contextTokens = (section: string[]) => tokenize([document.title, document.region ?? '', ...section].join(' '));
-      const indexed = await time('tokenize', () =>
-        pieces.map((chunk) => ({ ...chunk, tokens: tokenize(chunk.text), contextTokens: contextTokens(chunk.section) })),
-      );
       documents.push(document);
-      chunks.push(...indexed);
+      chunks.push(...pieces.map((chunk) => ({ ...chunk, tokens: [], contextTokens: [] })));
     } catch (error) {
       failures.push({ file: entry.meta.file, error: error instanceof Error ? error.message : String(error) });
       onNotice(`skipped ${entry.meta.file}: ${error instanceof Error ? error.message : String(error)}`);
@@ -113,6 +113,21 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
   }
   onProgress({ stage: 'split', done: entries.length, total: entries.length, detail: `${chunks.length} chunks` });
   if (documents.length === 0) throw new Error(`none of the ${entries.length} files in ${corpusDir} could be read`);
+
+  // The corpus's own terms join the segmenter's dictionary, so every chunk is tokenized with them.
+  const vocabulary = options.vocabulary ?? defaultVocabulary();
+  const corpusWords = await time('vocabulary', () => discoverVocabulary(documents.map((document) => document.text), new Analyzer({ vocabulary })));
+  const analyzer = new Analyzer({ vocabulary, corpusWords });
+  const documentsById = new Map(documents.map((document) => [document.id, document]));
+  await time('tokenize', () => {
+    chunks.forEach((chunk, i) => {
+      const document = documentsById.get(chunk.documentId)!;
+      chunk.tokens = analyzer.tokenize(chunk.text);
+      chunk.contextTokens = analyzer.tokenize([document.title, document.region ?? '', ...chunk.section].join(' '));
+      if (i % 2000 === 0) onProgress({ stage: 'tokenize', done: i, total: chunks.length });
+    });
+  });
+  onProgress({ stage: 'tokenize', done: chunks.length, total: chunks.length, detail: `${corpusWords.length} corpus terms` });
 
   const dense = await time('embed', () => embedChunks({ ...options, chunks, previous, onProgress, onNotice }));
 
@@ -137,9 +152,11 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
           })),
           chunkCount: chunks.length,
           corpusDir: resolve(corpusDir),
+          vocabulary: { hash: vocabularyHash(vocabulary), corpusWords: corpusWords.length },
         },
         documents,
         chunks,
+        vocabulary: { corpusWords },
         vectors: dense.vectors,
         dense: vectorIndex,
       },

@@ -6,7 +6,7 @@ import type { IndexedChunk, PolicyDocument } from './types.js';
 import { VectorIndex } from './vector-index.js';
 
 /** Bumped whenever cleaning, splitting or tokenising changes what an index holds. */
-export const indexFormatVersion = 7;
+export const indexFormatVersion = 8;
 
 export interface IndexManifest {
   formatVersion: number;
@@ -16,6 +16,8 @@ export interface IndexManifest {
   chunkCount: number;
   /** Absolute path of the folder the index was built from (absent in indexes of older versions). */
   corpusDir?: string;
+  /** The vocabulary the chunks were tokenized with: a fingerprint of the files, and how many corpus terms were found. */
+  vocabulary?: { hash: string; corpusWords: number };
   /** sha256 of every data file in the folder. */
   files: Record<string, string>;
 }
@@ -25,6 +27,8 @@ export interface StoredIndex {
   manifest: IndexManifest;
   documents: PolicyDocument[];
   chunks: IndexedChunk[];
+  /** Terms discovered in the corpus at ingest, part of the segmenter's dictionary for this index. */
+  vocabulary?: { corpusWords: string[] };
   /** Chunk vectors in chunk order, when an embedding model was available. */
   vectors?: Float32Array[];
   dense?: VectorIndex;
@@ -57,6 +61,7 @@ export async function saveIndex({ directory, index }: { directory: string; index
     };
     await put('documents.json', JSON.stringify(index.documents));
     await put('chunks.json', JSON.stringify(index.chunks));
+    if (index.vocabulary) await put('vocabulary.json', JSON.stringify(index.vocabulary));
     if (index.vectors && index.dense && index.manifest.embedding) {
       await put('vectors.bin', packVectors(index.vectors, index.manifest.embedding.dimensions));
       await index.dense.write(join(staging, 'vectors.hnsw'));
@@ -124,7 +129,8 @@ export async function loadIndex({ directory, expectDimensions }: { directory: st
   if (chunks.length !== manifest.chunkCount) {
     throw new IndexError(`index at ${directory} holds ${chunks.length} chunks but its manifest says ${manifest.chunkCount}: ${rebuild}`);
   }
-  const stored: StoredIndex = { manifest, documents, chunks };
+  const vocabulary = bytes['vocabulary.json'] ? (JSON.parse(bytes['vocabulary.json'].toString('utf8')) as StoredIndex['vocabulary']) : { corpusWords: [] };
+  const stored: StoredIndex = { manifest, documents, chunks, vocabulary };
   if (manifest.embedding && bytes['vectors.bin'] && bytes['vectors.hnsw']) {
     const { dimensions } = manifest.embedding;
     if (expectDimensions !== undefined && expectDimensions !== dimensions) {

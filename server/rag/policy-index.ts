@@ -1,8 +1,10 @@
 // The searchable index: BM25 over jieba tokens plus optional hnswlib vectors, fused by reciprocal rank.
 import { Bm25Index, idfOf, type Bm25Fields } from './bm25-index.js';
 import type { StoredIndex } from './index-store.js';
-import { crossWords, regionNames } from './regions.js';
-import { bigrams, foldWidth, queryTokens, tokenize } from './tokenize.js';
+import { comparisonWords } from '../answer/analyse-question.js';
+import { Analyzer, defaultVocabulary } from './analyzer.js';
+import { bigrams, foldWidth } from './tokenize.js';
+import type { VocabularyData } from './vocabulary.js';
 import type { IndexedChunk, PolicyDocument, SearchResult } from './types.js';
 import type { VectorIndex } from './vector-index.js';
 
@@ -55,12 +57,10 @@ export function documentPlaceStems(document: Pick<PolicyDocument, 'title' | 'iss
       for (const place of match[1].match(placeName) ?? []) if (!notPlaces.has(place)) stems.add(place.slice(0, 2));
     }
   }
-  // A province counts only where the title or heading line itself is issued in its name ("瀚宁省人力
-  // 资源和社会保障厅…"), not where a joint issuer list mentions it.
-  // Well-known provinces are left to the answer's region handling: a corpus spanning several of them
-  // (the seeds) is asked across them ("贵州和川渝…") more than about one.
+  // A province counts where the title or heading line itself is issued in its name ("瀚宁省人力资源
+  // 和社会保障厅…"), not where a joint issuer list mentions it.
   for (const source of [title, opening]) {
-    for (const match of source.matchAll(provinceAtBoundary)) if (!regionNames.includes(match[1].slice(0, 2))) stems.add(match[1].slice(0, 2));
+    for (const match of source.matchAll(provinceAtBoundary)) stems.add(match[1].slice(0, 2));
   }
   return [...stems];
 }
@@ -81,16 +81,23 @@ export class PolicyIndex {
   /** Place stem → the chunk positions of the documents issued for that place. */
   private readonly placeChunks = new Map<string, number[]>();
 
+  /** The analysis chain this index was tokenized with (shipped vocabulary plus the corpus's own terms). */
+  readonly analyzer: Analyzer;
+  private readonly mentioned = new Map<string, boolean>();
+  private readonly caches = new Map<string, Map<string, unknown>>();
+
   constructor(
     readonly stored: StoredIndex,
     readonly embedder?: QueryEmbedder,
+    { vocabulary = defaultVocabulary() }: { vocabulary?: VocabularyData } = {},
   ) {
+    this.analyzer = new Analyzer({ vocabulary, corpusWords: stored.vocabulary?.corpusWords ?? [] });
     this.documents = stored.documents;
     this.chunks = stored.chunks;
     this.documentsById = new Map(stored.documents.map((document) => [document.id, document]));
     const echoedTitles = new Map(stored.documents.map((document) => [document.id, compactTitle(document.title)]));
     this.bm25 = new Bm25Index(
-      stored.chunks.map((chunk) => ({ tokens: withoutTitleEcho(chunk, echoedTitles.get(chunk.documentId)), bigrams: bigrams(chunk.text), context: chunk.contextTokens })),
+      stored.chunks.map((chunk) => ({ tokens: withoutTitleEcho(chunk, echoedTitles.get(chunk.documentId), this.analyzer), bigrams: bigrams(chunk.text), context: chunk.contextTokens })),
     );
     stored.chunks.forEach((chunk, i) => {
       const positions = this.chunkPositions.get(chunk.documentId) ?? [];
@@ -117,7 +124,7 @@ export class PolicyIndex {
       }
     }
     this.bigramCodes = new Array(stored.chunks.length);
-    tokenize('预热分词词典'); // loads jieba's dictionary now rather than on the first question
+    this.analyzer.tokenize('预热分词词典'); // loads the segmenter's dictionary now rather than on the first question
     this.dense = embedder && stored.dense ? stored.dense : undefined;
   }
 
@@ -168,9 +175,50 @@ export class PolicyIndex {
     return idf;
   }
 
+  /** Whether some documents are issued for particular places (a city's notices), rather than all national. */
+  get hasPlaceDocuments(): boolean {
+    return this.placeChunks.size > 0 || this.documents.some((document) => Boolean(document.region));
+  }
+
+  /**
+   * A cache that belongs to this index (and so never outlives it: a re-index builds a new one): the
+   * answer stages keep per-clause analysis here.
+   */
+  cache<T>(namespace: string, key: string, compute: () => T): T {
+    let store = this.caches.get(namespace) as Map<string, T> | undefined;
+    if (!store) {
+      store = new Map();
+      this.caches.set(namespace, store);
+    }
+    let value = store.get(key);
+    if (value === undefined) {
+      value = compute();
+      if (store.size >= 20_000) store.clear();
+      store.set(key, value);
+    }
+    return value;
+  }
+
+  /** How many documents' titles contain `term`. */
+  documentsTitled(term: string): number {
+    return this.cache('titled', term, () => this.documents.filter((document) => document.title.includes(term)).length);
+  }
+
+  /** Whether any document's text contains `term` (widths folded): a name the corpus mentions. */
+  mentions(term: string): boolean {
+    const folded = foldWidth(term);
+    let found = this.mentioned.get(folded);
+    if (found === undefined) {
+      found = this.documents.some((document) => document.title.includes(term) || document.text.includes(term) || foldWidth(document.title).includes(folded));
+      if (this.mentioned.size > 2000) this.mentioned.clear();
+      this.mentioned.set(folded, found);
+    }
+    return found;
+  }
+
   /** The BM25 query fields of a question. */
   queryFields(query: string): Bm25Fields {
-    const tokens = queryTokens(query);
+    const tokens = this.analyzer.queryTokens(query);
     return { tokens, bigrams: bigrams(query), context: tokens };
   }
 
@@ -226,7 +274,7 @@ export class PolicyIndex {
   /** Chunks of the documents issued for the places a query names (within `allowed`); undefined when it names none. */
   private namedPlaceChunks(query: string, allowed?: Set<number>): Set<number> | undefined {
     // A comparison ("云岭和兰陵分别…", "贵州和川渝各自…") is not about one place's notices.
-    if (crossWords.test(query)) return undefined;
+    if (comparisonWords.test(query)) return undefined;
     let named: Set<number> | undefined;
     for (const [stem, positions] of this.placeChunks) {
       if (!query.includes(stem)) continue;
@@ -280,13 +328,13 @@ export class PolicyIndex {
  * block "XX市财政局关于做好…的通知", a "根据《…办法》" reference): every chunk already carries the title
  * in its heading field, so a header would otherwise outrank the clauses for any question on the topic.
  */
-function withoutTitleEcho(chunk: IndexedChunk, title: string | undefined): string[] {
+function withoutTitleEcho(chunk: IndexedChunk, title: string | undefined, analyzer: Analyzer): string[] {
   if (!title) return chunk.tokens;
   const text = foldWidth(chunk.text).replace(/\s+/g, '');
   const echoes = text.split(title).length - 1;
   if (echoes === 0) return chunk.tokens;
   const remove = new Map<string, number>();
-  for (const token of tokenize(title)) remove.set(token, (remove.get(token) ?? 0) + echoes);
+  for (const token of analyzer.tokenize(title)) remove.set(token, (remove.get(token) ?? 0) + echoes);
   return chunk.tokens.filter((token) => {
     const left = remove.get(token) ?? 0;
     if (left === 0) return true;

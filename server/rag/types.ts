@@ -24,6 +24,12 @@ export interface PolicyDocument extends DocumentMeta {
   /** sha256 of the raw file bytes: decides whether re-ingestion can reuse chunks and vectors. */
   contentHash: string;
   sections: Section[];
+  /** The canonical copy when this document repeats another one (the same notice from another site). */
+  duplicateOf?: string;
+  /** On the canonical copy: the ids of the other copies. */
+  duplicates?: string[];
+  /** When the library holds several versions of this document (same title, different dates). */
+  versionGroup?: { title: string; versions: { id: string; date?: string }[]; newest: string };
 }
 
 /** A clause-level piece of a document: `document.text.slice(start, end) === text`. */

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import { answerQuestion, type ChatResponse } from '../answer/answer-question.js';
-import type { Citation } from '../answer/extractive-answer.js';
+import type { Citation } from '../answer/answer-types.js';
 import { AppError } from '../errors.js';
 import type { RagService } from '../rag/rag-service.js';
 import { limits } from './schemas.js';

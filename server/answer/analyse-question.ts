@@ -1,0 +1,188 @@
+// Stage 1 — analyse: what a question asks (a fact, a list, a topic's measures, a comparison, a
+// summary), which kind of figure it wants, the questions one message asks, the places it names, and
+// how a follow-up leans on the turns before it. Computed once and passed to every later stage.
+import type { Analyzer } from '../rag/analyzer.js';
+import { foldWidth } from '../rag/tokenize.js';
+
+export interface ChatTurn {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+/** What an answer to the question must carry. */
+export type QuantityKind = 'money' | 'duration' | 'share' | 'age' | 'reduction' | 'count';
+
+export interface Asks {
+  /** A figure (多少, 几个, 比例). */
+  number: boolean;
+  /** A date or deadline (何时, 期限). */
+  time: boolean;
+  /** The kind of figure, when the wording says (多少钱 → money, 几天 → duration). */
+  quantity?: QuantityKind;
+  /** A body (哪个部门, 谁负责). */
+  who: boolean;
+  /** An enumeration (哪些, 包括, 条件, 情形). */
+  list: boolean;
+}
+
+/**
+ * fact: one answer; list: the items of an enumeration; topic: the measures of the section about a
+ * subject ("在交通方面有哪些安排"); comparison: the same aspect across documents; summary: a memo.
+ */
+export type Intent = 'fact' | 'list' | 'topic' | 'comparison' | 'summary';
+
+/** One question of a message ("补贴多少？怎么发？" asks two). */
+export interface QuestionPart {
+  text: string;
+  /** The part as searched: later parts carry the topic of the first ("逾期不办怎么处罚" → …办理…). */
+  query: string;
+  focusTokens: string[];
+  asks: Asks;
+}
+
+export interface QuestionAnalysis {
+  /** The latest user question, as asked. */
+  question: string;
+  /** The question condensed with earlier user turns when it is a follow-up; what retrieval searches. */
+  retrievalQuery: string;
+  isFollowUp: boolean;
+  /** Marked as a follow-up by its wording (其中, 那…呢), not only by being short. */
+  explicitFollowUp: boolean;
+  intent: Intent;
+  /** Topic words of the latest question (full weight when scoring sentences). */
+  focusTokens: string[];
+  /** Words carried over from earlier turns (lower weight). */
+  contextTokens: string[];
+  asks: Asks;
+  /** The questions the message asks; one for most messages. */
+  parts: QuestionPart[];
+  /** Places the question names ("江岚市", "四川"). */
+  places: string[];
+  /** Named places that no document mentions: the corpus cannot speak about them. */
+  unknownPlaces: string[];
+}
+
+/** Words that ask to compare documents or places. */
+export const comparisonWords = /对比|比较|异同|区别|差异|不同之处|相同之处|共同点|分别|各自|各地|各省|两省|两地|两部|几部|各部|哪些文件|几个文件|各文件|都怎么|有何不同|有什么不同|一样吗/;
+/** Words that ask for a summary. */
+const summaryWords = /总结|概述|概括|梳理|归纳|汇总|综述|摘要|主要内容|要点|简要介绍|整体介绍/;
+/** "在X方面有哪些安排", "X有什么举措": the measures a text takes on a subject. */
+const topicWords = /(?:有哪些|有什么|有何|做了哪些|作了哪些|提出了哪些|提出哪些|怎么|如何)(?:具体)?(?:安排|举措|措施|任务|部署|重点|规划|政策|要求|工作|考虑|打算|设想)|(?:方面|领域)(?:的)?(?:安排|举措|措施|任务|部署|重点|政策|要求)|(?:主要任务|重点任务|重点工作|主要措施|工作重点)/;
+/** An enumeration: which items, conditions, cases, materials. */
+const listWords = /哪些|哪几|包括|包含|列举|都有|有什么(?!区别|不同)|几种|几类|几个方面|条件|情形|材料|范围|职责|事项/;
+const followUpMarkers = /^(那|那么|其中|此外|另外|还有|并且|而且|它|它们|这|这个|这些|该|上述|以上|同时|对应|相应|关于这|要|还要|需要|还需|应当|应该|能否|可以|是否|会)|呢[？?]?$|[吗么][？?]?$|^(哪些|多少|几|什么时候|何时)/;
+
+/** Reads a conversation's last user question: intent, parts, places, and the context it leans on. */
+export function analyseQuestion(messages: ChatTurn[], { analyzer, mode = 'answer', mentions }: { analyzer: Analyzer; mode?: 'answer' | 'summary'; mentions?: (term: string) => boolean }): QuestionAnalysis {
+  const userTurns = messages.filter((message) => message.role === 'user').map((message) => message.content.trim());
+  const question = userTurns[userTurns.length - 1] ?? '';
+  const earlier = userTurns.slice(0, -1);
+  const focusTokens = topicTokens(question, analyzer);
+  const places = placesIn(question, analyzer);
+  const explicitFollowUp = earlier.length > 0 && followUpMarkers.test(question);
+  const isFollowUp = earlier.length > 0 && (explicitFollowUp || question.length <= 14 || (places.length === 0 && focusTokens.length <= 3));
+
+  const previous = earlier[earlier.length - 1] ?? '';
+  // "成都呢？" after a question about 重庆: the new place replaces the old one, it does not add to it.
+  const replaced = places.length > 0 ? placesIn(previous, analyzer) : [];
+  const previousWithoutPlaces = replaced.reduce((text, place) => text.split(place).join(''), previous);
+  const contextTokens = isFollowUp
+    ? [...new Set(topicTokens(previousWithoutPlaces, analyzer))].filter((token) => !focusTokens.includes(token))
+    : [];
+  const retrievalQuery = isFollowUp ? `${previousWithoutPlaces} ${question}` : question;
+
+  const asks = asksOf(question);
+  const intent = intentOf(question, mode, places);
+  const parts = partsOf(question, analyzer).map((text, i, all) => {
+    // A later part ("逾期不办怎么处罚？") leans on the first part's topic.
+    const lead = i === 0 ? '' : topicTokens(all[0], analyzer).filter((token) => !topicTokens(text, analyzer).includes(token) && !places.some((place) => place.includes(token))).join(' ');
+    return { text, query: `${isFollowUp ? previousWithoutPlaces : ''} ${lead} ${text}`.trim(), focusTokens: topicTokens(text, analyzer), asks: asksOf(text) };
+  });
+  const unknownPlaces = mentions ? places.filter((place) => !mentions(stemOf(place))) : [];
+  return { question, retrievalQuery, isFollowUp, explicitFollowUp, intent, focusTokens, contextTokens, asks, parts, places, unknownPlaces };
+}
+
+/**
+ * The topic words of a text: its words as the segmenter cuts them (not the search-mode sub-words, so
+ * 毕业生 counts once), numbers whole, stop words out, plus the pieces of fragments jieba guessed.
+ */
+export function topicTokens(text: string, analyzer: Analyzer): string[] {
+  const searchTokens = new Set(analyzer.tokenize(text));
+  const tokens = analyzer
+    .words(text.replace(/\d+(?:[.,]\d+)*%?/g, (number) => ` ${number} `))
+    .map((word) => word.trim())
+    .filter((word) => searchTokens.has(word));
+  const folded = foldWidth(text);
+  // A place's name ("青禾" of 青禾市) means nothing split apart.
+  const isPlaceName = (token: string) => [...'省市县区州镇乡村'].some((suffix) => folded.includes(`${token}${suffix}`));
+  return [...new Set([...tokens, ...tokens.filter((token) => !isPlaceName(token)).flatMap((token) => analyzer.fragmentPieces(token))])];
+}
+
+/** The questions a message asks: split at question marks (and at "；" between questions), at most four. */
+export function partsOf(text: string, analyzer?: Analyzer): string[] {
+  const pieces = text
+    .split(/(?<=[？?])|(?<=[；;])(?=[^；;]*[？?]$)/)
+    .map((part) => part.trim())
+    .filter((part) => part.replace(/[？?；;\s]/g, '').length >= 2);
+  if (pieces.length < 2) return [text];
+  // A piece with no topic word of its own ("是吗？") belongs to the one before it.
+  const merged: string[] = [];
+  for (const piece of pieces) {
+    if (merged.length > 0 && analyzer && analyzer.tokenize(piece).length === 0) merged[merged.length - 1] += piece;
+    else merged.push(piece);
+  }
+  return merged.slice(0, 4);
+}
+
+function asksOf(question: string): Asks {
+  return {
+    number: /多少|(?<!哪)几[个项条年%家座种类次倍天日月周岁]|多大|多高|多长|多重|比例|占比|比重|百分|率(?:是|要|达|为|多)|规模|数量|金额|额度|几成|标准是|上限|下限|最高|最低|不超过/.test(question),
+    time: /何时|什么时候|哪一?年|哪天|时间|期限|截止|截至|多久|日期|之前|以前|期间|有效期/.test(question),
+    quantity: quantityKind(question),
+    who: /谁|哪个部门|哪些部门|哪个单位|哪些单位|哪个机关|哪家|哪个机构|哪些机构|由谁|找谁|向谁|负责|主管|牵头|审批|批准|发证|登记机关/.test(question),
+    list: listWords.test(question),
+  };
+}
+
+/** What kind of figure a question wants, from its wording; undefined when it does not say. */
+function quantityKind(question: string): QuantityKind | undefined {
+  if (/几岁|多少岁|多大年龄|多大年纪|年龄.{0,4}(多少|多大|几)/.test(question)) return 'age';
+  if (/[减免]多少|减免.{0,4}多少|便宜多少|优惠多少|打几折|几折/.test(question)) return 'reduction';
+  if (/几成|比例|百分之|百分比|占比|比重|多少%|费率|利率|税率|几个点/.test(question)) return 'share';
+  if (/多久|多长时间|多少天|几天|几日|多少日|几个月|多少个月|几年|多少年|几个工作日|多少个工作日|几小时|多少小时|几周|期限|有效期|提前多少|多少时间|时限/.test(question)) return 'duration';
+  if (/多少钱|多少元|多少万|多少亿|[补贴奖给贷借罚收交缴报领付赔]多少|多少[\p{Script=Han}]{0,4}(?:补贴|补助|奖励|奖金|津贴|资助|工资|费|罚款|赔偿)|费用|金额|额度|封顶|罚款.{0,6}(?:多少|几)|标准是多少/u.test(question)) return 'money';
+  if (/多少[个项家人所座条次名户件种类]|几[个项家所座条次名户件种类]/.test(question)) return 'count';
+  return undefined;
+}
+
+function intentOf(question: string, mode: 'answer' | 'summary', places: string[]): Intent {
+  if (mode === 'summary' || summaryWords.test(question)) return 'summary';
+  if (comparisonWords.test(question) || (places.length >= 2 && /和|与|及|、/.test(question) && /哪些|什么|怎么|如何/.test(question))) return 'comparison';
+  if (topicWords.test(question)) return 'topic';
+  if (listWords.test(question) && /哪些|哪几|包括|包含|列举|都有|几种|几类|有什么|什么(?:样的)?(?:材料|条件|情形|手续|证件|证明|要求|内容|事项|范围|职责)/.test(question)) return 'list';
+  return 'fact';
+}
+
+/** Places a text names, read from the segmenter's words: a name ending in an administrative unit
+ * ("江岚市", "黔西南州", or "河阳" + "市"), or a word it tags as a place (四川, 成都). */
+export function placesIn(text: string, analyzer: Analyzer): string[] {
+  const found: string[] = [];
+  const words = analyzer.tag(text);
+  const nameTag = /^(ns|nr|nrt|nz|x)$/;
+  words.forEach(({ word, tag }, i) => {
+    if (unitPattern.test(word) && word.length >= 3 && nameTag.test(tag) && stemOf(word).length >= 2) found.push(word);
+    else if (unitWord.test(word) && i > 0 && nameTag.test(words[i - 1].tag) && words[i - 1].word.length >= 2 && !analyzer.isStopWord(words[i - 1].word)) found.push(`${words[i - 1].word}${word}`);
+    // 贵州, 广州 end in a unit character that is part of the name; 都市, 新区 are not names.
+    else if (tag === 'ns' && word.length >= 2 && !(word.length === 2 && /[省市县区镇乡旗盟]$/.test(word)) && !analyzer.isStopWord(word)) found.push(word);
+  });
+  // "河阳" tagged as a place and then "河阳市": the longer name stands.
+  return [...new Set(found)].filter((place, _, all) => !all.some((other) => other !== place && other.startsWith(place)));
+}
+
+const unitPattern = /(?:省|市|县|区|州|盟|旗|自治区|自治州|自治县|新区|镇|乡)$/;
+const unitWord = /^(?:省|市|县|区|州|盟|旗|镇|乡)$/;
+
+/** A place name without its administrative unit: 江岚市 → 江岚, 黔西南州 → 黔西南, 四川 → 四川. */
+export function stemOf(place: string): string {
+  return place.replace(/(?:省|市|县|区|州|盟|旗|自治区|自治州|自治县|新区|镇|乡)$/, '') || place;
+}

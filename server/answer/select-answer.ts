@@ -1,0 +1,322 @@
+// Stage 4 — select (facts and lists): whether the corpus answers, and which sentences carry the
+// answer — the best sentence of each question part, close companions, and what the text's structure
+// says completes it (the items a "下列…：" sentence opens, the condition after a "；", the sentence
+// holding the kind of figure asked for).
+import { splitSentences } from '../ingest/split-sentences.js';
+import type { PolicyIndex } from '../rag/policy-index.js';
+import { foldWidth } from '../rag/tokenize.js';
+import type { PolicyDocument } from '../rag/types.js';
+import type { QuestionAnalysis } from './analyse-question.js';
+import type { AnswerBlock, Pick } from './render-answer.js';
+import { carriesAskedKind, holdsNumber, unknownTopicWords, type ScoredSentence, type ScoringQuestion } from './score-sentences.js';
+
+/**
+ * Thresholds of the extractive answer. The refusal thresholds were calibrated on the dev splits of
+ * the question sets (answerable against out-of-corpus questions, evals/README.md); the rest bound the
+ * answer's length.
+ */
+export const answerSettings = {
+  /** Below this share of the question's weighted terms, the corpus is taken not to answer. */
+  minCoverage: 0.2,
+  minScore: 0.2,
+  /** With a topic word the corpus never uses (限购, 火星), more of the question must be covered… */
+  unknownTopicCoverage: 0.25,
+  /** …and with only one question word matched, more still. */
+  unknownTopicSingleWordCoverage: 0.4,
+  /** A further sentence joins the answer when it scores at least this share of the best one. */
+  companionRatio: 0.85,
+  listCompanionRatio: 0.75,
+  /** A sentence holding the kind of figure asked for joins an answer lacking one at this share of the best score. */
+  askedKindRatio: 0.5,
+  /** The sentence covering this much more of the question than the best one joins it. */
+  coveringMargin: 0.15,
+  maxSentences: 3,
+  maxListSentences: 4,
+  /** Items an enumeration brings along. */
+  maxItems: 15,
+  maxItemChars: 220,
+  maxAnswerChars: 900,
+};
+
+export type FactSelection =
+  | { kind: 'refusal'; closest: string[] }
+  | { kind: 'answer'; blocks: AnswerBlock[]; documentId: string };
+
+export interface PartScores {
+  question: ScoringQuestion;
+  scored: ScoredSentence[];
+}
+
+/** A fact or list answer: each part's best sentences, completed by structure; or a refusal. */
+export function selectFactAnswer({ analysis, parts, index }: { analysis: QuestionAnalysis; parts: PartScores[]; index: PolicyIndex }): FactSelection {
+  const [first] = parts;
+  const decision = judge(first, index);
+  if (!decision.answers) return { kind: 'refusal', closest: closestTitles(first.scored, index) };
+  const { best, covering, candidates } = decision;
+  const listing = analysis.intent === 'list' || first.question.asks.list;
+  const picked: ScoredSentence[] = [best];
+  const ratio = listing ? answerSettings.listCompanionRatio : answerSettings.companionRatio;
+  const limit = listing ? answerSettings.maxListSentences : answerSettings.maxSentences;
+  let chars = best.text.length;
+  for (const sentence of candidates.slice(1)) {
+    if (picked.length >= limit || sentence.score < ratio * best.score) break;
+    if (chars + sentence.text.length > answerSettings.maxAnswerChars || sentence.heading || sentence.preamble || alreadyPicked(picked, sentence)) continue;
+    picked.push(sentence);
+    chars += sentence.text.length;
+  }
+  // The sentence covering clearly more of the question joins the best-scoring one.
+  if (covering && !alreadyPicked(picked, covering) && covering.coverage >= best.coverage + answerSettings.coveringMargin && covering.score >= answerSettings.askedKindRatio * best.score) {
+    picked.push(covering);
+  }
+  withAskedKind(picked, first, best);
+  // Every further question of the message gets its own best sentence, from the answering document when it has one.
+  for (const part of parts.slice(1)) {
+    const partDecision = judge(part, index);
+    if (!partDecision.answers) continue;
+    const sameDocument = partDecision.candidates.find((sentence) => sentence.result.documentId === best.result.documentId && sentence.score >= 0.7 * partDecision.best.score);
+    const top = sameDocument ?? partDecision.best;
+    if (!alreadyPicked(picked, top)) picked.push(top);
+    withAskedKind(picked, part, top);
+  }
+
+  const ordered = orderSentences(withConditions(picked, index));
+  const blocks: AnswerBlock[] = [{ sentences: ordered.map(toPick) }];
+  // An enumeration's opening sentence brings its items along; an item found alone brings its siblings.
+  if (listing || ordered.some((sentence) => sentence.opensList)) {
+    const items = enumerationOf(ordered, index);
+    if (items) blocks.splice(0, 1, { sentences: items.lead.map(toPick) }, { items: items.items });
+  }
+  return { kind: 'answer', blocks, documentId: best.result.documentId };
+}
+
+type Judgement = { answers: false } | { answers: true; best: ScoredSentence; covering?: ScoredSentence; candidates: ScoredSentence[] };
+
+/**
+ * Whether the retrieved sentences answer a question: a sentence meets the question's own words (and
+ * holds a figure when one is asked), covers enough of the question, and a topic word the corpus never
+ * uses is backed by strong coverage; years and Latin terms must occur in the answering document; a
+ * question naming the unit of its figure needs a sentence giving one.
+ */
+export function judge({ question, scored }: PartScores, index: PolicyIndex): Judgement {
+  // A question naming a place is answered from documents about it, or clauses that name it.
+  const candidates = scored.filter((sentence) => sentence.matchesFocus && sentence.placeFits && !sentence.preamble && (!question.asks.number || holdsNumber(sentence.text) || sentence.opensList));
+  // A heading that outscores its own body gives way to the body.
+  const top = candidates[0];
+  const body = top?.heading ? candidates.find((sentence) => !sentence.heading && sentence.result.chunkId === top.result.chunkId) ?? candidates.find((sentence) => !sentence.heading) : undefined;
+  const best = body ?? top;
+  if (!best) return { answers: false };
+  const covering = candidates.slice(0, 8).reduce<ScoredSentence | undefined>((winner, sentence) => (!winner || sentence.coverage > winner.coverage ? sentence : winner), undefined);
+  const coverage = covering?.coverage ?? 0;
+  const matched = covering?.matchedTerms ?? 0;
+  const unknownTopic =
+    unknownTopicWords(question, index).length > 0 &&
+    (coverage < answerSettings.unknownTopicCoverage || matched === 0 || (matched === 1 && coverage < answerSettings.unknownTopicSingleWordCoverage));
+  if (unknownTopic || coverage < answerSettings.minCoverage || best.score < answerSettings.minScore) return { answers: false };
+  if (missesExactTerm(question, best, index) || missesAskedUnit(question, candidates)) return { answers: false };
+  return { answers: true, best, covering, candidates };
+}
+
+/**
+ * "每人补多少钱？" answered by the clause's conditions still lacks the amount: the sentence carrying the
+ * kind of figure asked for joins. In the best sentence's own clause any score will do; elsewhere in
+ * the document it must score near the best. Never a heading or a preamble.
+ */
+function withAskedKind(picked: ScoredSentence[], { question, scored }: PartScores, best: ScoredSentence): void {
+  if (!picked.every((sentence) => carriesAskedKind(question.asks, sentence.text) === false)) return;
+  const fits = (sentence: ScoredSentence) => carriesAskedKind(question.asks, sentence.text) && !sentence.heading && !sentence.preamble && !alreadyPicked(picked, sentence);
+  const carrier =
+    scored.find((sentence) => sentence.result.chunkId === best.result.chunkId && fits(sentence)) ??
+    scored.find((sentence) => sentence.result.documentId === best.result.documentId && sentence.matchesFocus && sentence.score >= answerSettings.askedKindRatio * best.score && fits(sentence));
+  if (carrier) picked.push(carrier);
+}
+
+const itemMarker = /^\s*(?:[（(][一二三四五六七八九十百\d]+[)）]|[一二三四五六七八九十]+、|\d{1,2}[、.．](?!\d)|[①-⑳]|——)/;
+
+/**
+ * A sentence cut at "；" often has its condition or exception after it: "…每户奖补1200元；对原有旱厕
+ * 进行无害化改造的，每户奖补800元。" Each picked piece ending in "；" takes the next piece of its clause
+ * along (not when that starts a new list item), so the answer does not drop half a rule.
+ */
+function withConditions(picked: ScoredSentence[], index: PolicyIndex): ScoredSentence[] {
+  const taken = [...picked];
+  for (const sentence of picked) {
+    if (!/[；;]$/.test(sentence.text)) continue;
+    const { result } = sentence;
+    const rest = result.text.slice(sentence.end - result.start);
+    const next = /^[ \t]*([^。！？；;!?\n]{1,120}[。！？；;!?])/.exec(rest);
+    if (!next || itemMarker.test(next[1])) continue;
+    const start = sentence.end + next[0].length - next[1].length;
+    const end = sentence.end + next[0].length;
+    if (taken.some((other) => other.result.documentId === result.documentId && other.start < end && start < other.end)) continue;
+    taken.push({ ...sentence, text: next[1], start, end, section: index.sectionAt(result.documentId, start) });
+  }
+  return taken;
+}
+
+/**
+ * The enumeration an answer stands on: a sentence opening a list ("…应当具备下列条件：") and the items
+ * that follow it in the document — the clauses its section numbers ((一)(二)…), or the lines that
+ * start with an item marker — or, when the best sentence is an item itself, its opener and siblings.
+ */
+function enumerationOf(sentences: ScoredSentence[], index: PolicyIndex): { lead: ScoredSentence[]; items: Pick[] } | undefined {
+  for (const sentence of sentences) {
+    const document = index.document(sentence.result.documentId);
+    if (!document) continue;
+    if (sentence.opensList) {
+      const items = itemsAfter(document, sentence.end, index);
+      if (items.length >= 2) return { lead: sentences.filter((other) => !items.some((item) => other.start < item.end && item.start < other.end)), items };
+    }
+    if (itemMarker.test(sentence.text)) {
+      const opener = openerBefore(document, sentence.start, index);
+      if (opener) {
+        const items = itemsAfter(document, opener.end, index);
+        if (items.length >= 2 && items.some((item) => item.start <= sentence.start && sentence.start < item.end)) {
+          const lead = [{ ...sentence, ...opener }, ...sentences.filter((other) => other !== sentence && !items.some((item) => other.start < item.end && item.start < other.end))];
+          return { lead, items };
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The items that follow an enumeration's opening sentence: consecutive spans that start with an item marker. */
+function itemsAfter(document: PolicyDocument, from: number, index: PolicyIndex): Pick[] {
+  const items: Pick[] = [];
+  const windowEnd = Math.min(document.text.length, from + 6000);
+  const region = document.text.slice(from, windowEnd);
+  // Item starts: a marker at a line start or after a sentence end, in order.
+  const starts: number[] = [];
+  const markerAt = /(^|\n|[。；;：:]\s*)((?:[（(][一二三四五六七八九十百\d]+[)）]|[一二三四五六七八九十]+、|\d{1,2}[、.．](?!\d)|[①-⑳]))/g;
+  for (const match of region.matchAll(markerAt)) {
+    const at = from + match.index! + match[1].length;
+    // The first item must come straight after the opener.
+    if (starts.length === 0 && document.text.slice(from, at).trim().length > 0) break;
+    starts.push(at);
+    if (starts.length > answerSettings.maxItems) break;
+  }
+  if (starts.length === 0) return items;
+  const style = markerStyle(document.text.slice(starts[0], starts[0] + 6));
+  for (let i = 0; i < starts.length; i++) {
+    if (markerStyle(document.text.slice(starts[i], starts[i] + 6)) !== style) break;
+    const nextStart = starts[i + 1] ?? windowEnd;
+    // An item runs to the next item, or to the end of its paragraph when the list ends there.
+    let end = nextStart;
+    const paragraphEnd = document.text.indexOf('\n\n', starts[i]);
+    if (paragraphEnd >= 0 && paragraphEnd < end) end = paragraphEnd;
+    const span = trimSpan(document.text, starts[i], end);
+    if (!span) break;
+    const cut = cutItem(document.text, span.start, span.end);
+    const chunk = index.chunkContaining(document.id, cut.start, cut.start + 1);
+    if (!chunk) break;
+    const end2 = Math.min(cut.end, chunk.end);
+    items.push({
+      text: document.text.slice(cut.start, end2),
+      start: cut.start,
+      end: end2,
+      result: resultOf(document, chunk),
+      section: index.sectionAt(document.id, cut.start),
+    });
+    // The list ends at an item closed by a full stop and followed by something that is not an item.
+    if (end < nextStart) break;
+  }
+  return items;
+}
+
+/** The sentence opening the enumeration an item belongs to: the nearest "…：" before the first item. */
+function openerBefore(document: PolicyDocument, itemStart: number, index: PolicyIndex): { text: string; start: number; end: number; result: ReturnType<typeof resultOf> } | undefined {
+  const from = Math.max(0, itemStart - 4000);
+  const sentences = splitSentences(document.text.slice(from, itemStart), from);
+  for (let i = sentences.length - 1; i >= 0; i--) {
+    const sentence = sentences[i];
+    if (/[：:]$/.test(sentence.text)) {
+      const chunk = index.chunkContaining(document.id, sentence.start, sentence.start + 1);
+      return chunk ? { ...sentence, result: resultOf(document, chunk) } : undefined;
+    }
+    if (!itemMarker.test(sentence.text) && /[。]$/.test(sentence.text)) return undefined;
+  }
+  return undefined;
+}
+
+function markerStyle(text: string): string {
+  if (/^[（(]\d/.test(text)) return 'paren-arabic';
+  if (/^[（(]/.test(text)) return 'paren-chinese';
+  if (/^[一二三四五六七八九十]+、/.test(text)) return 'chinese';
+  if (/^\d/.test(text)) return 'arabic';
+  return 'circled';
+}
+
+/** An item's span trimmed of surrounding whitespace; undefined when empty. */
+function trimSpan(text: string, start: number, end: number): { start: number; end: number } | undefined {
+  let s = start;
+  let e = end;
+  while (s < e && /\s/.test(text[s])) s++;
+  while (e > s && /\s/.test(text[e - 1])) e--;
+  return e > s ? { start: s, end: e } : undefined;
+}
+
+/** A long item is cut at its first sentence end after a useful length. */
+function cutItem(text: string, start: number, end: number): { start: number; end: number } {
+  if (end - start <= answerSettings.maxItemChars) return { start, end };
+  const slice = text.slice(start, start + answerSettings.maxItemChars);
+  const stop = Math.max(slice.lastIndexOf('。'), slice.lastIndexOf('；'), slice.lastIndexOf(';'));
+  return { start, end: stop > 20 ? start + stop + 1 : start + answerSettings.maxItemChars };
+}
+
+function resultOf(document: PolicyDocument, chunk: { id: string; start: number; end: number; text: string; section: string[] }) {
+  return { chunkId: chunk.id, documentId: document.id, title: document.title, section: chunk.section, text: chunk.text, score: 0, start: chunk.start, end: chunk.end };
+}
+
+export function toPick(sentence: ScoredSentence | (Pick & Partial<ScoredSentence>)): Pick {
+  return { text: sentence.text, start: sentence.start, end: sentence.end, result: sentence.result, section: sentence.section };
+}
+
+const alreadyPicked = (picked: ScoredSentence[], sentence: ScoredSentence) => picked.some((other) => overlaps(other, sentence) || nearDuplicate(other.text, sentence.text));
+
+/** Sentences of one clause in reading order; clauses in retrieval order. */
+function orderSentences(sentences: ScoredSentence[]): ScoredSentence[] {
+  return [...sentences].sort((a, b) => (a.result.documentId === b.result.documentId ? a.start - b.start : a.rank - b.rank));
+}
+
+/** Years and Latin terms (GDP, 5G) in a question must occur in the answering document. */
+function missesExactTerm(question: ScoringQuestion, best: ScoredSentence, index: PolicyIndex): boolean {
+  const exact = question.focusTokens.filter((token) => /^(19|20)\d{2}$/.test(token) || /^[a-z]{2,}$/.test(token));
+  if (exact.length === 0) return false;
+  const text = foldWidth(index.document(best.result.documentId)?.text ?? best.result.text);
+  return exact.some((token) => !text.includes(token));
+}
+
+/** A unit the question names with its figure: "多少亿元", "多少公里", "多少人次". */
+const askedUnit = /多少(亿元|万元|元|万亩|亩|公里|千米|平方米|平方公里|吨|人次|万人|个百分点)/;
+
+/** A question naming the unit of the figure it wants is not answered by sentences without one. */
+function missesAskedUnit(question: ScoringQuestion, candidates: ScoredSentence[]): boolean {
+  const unit = askedUnit.exec(question.question)?.[1];
+  if (!unit) return false;
+  const pattern = new RegExp(`\\d[十百千万亿]*\\s*${unit.replace('亿元', '亿').replace('万元', '万')}`);
+  return !candidates.slice(0, 8).some((sentence) => pattern.test(sentence.text));
+}
+
+export function overlaps(a: { result: { documentId: string }; start: number; end: number }, b: { result: { documentId: string }; start: number; end: number }): boolean {
+  return a.result.documentId === b.result.documentId && a.start < b.end && b.start < a.end;
+}
+
+export function nearDuplicate(a: string, b: string): boolean {
+  const grams = (text: string) => new Set(Array.from({ length: Math.max(0, text.length - 1) }, (_, i) => text.slice(i, i + 2)));
+  const x = grams(a);
+  const y = grams(b);
+  let shared = 0;
+  for (const gram of x) if (y.has(gram)) shared++;
+  return shared / Math.max(1, Math.min(x.size, y.size)) > 0.8;
+}
+
+/** The titles of the documents closest to the question, for a refusal that points somewhere. */
+export function closestTitles(scored: ScoredSentence[], index: PolicyIndex): string[] {
+  const titles: string[] = [];
+  for (const sentence of scored) {
+    const title = index.document(sentence.result.documentId)?.title;
+    if (title && !titles.includes(title) && sentence.coverage >= 0.3) titles.push(title);
+    if (titles.length >= 2) break;
+  }
+  return titles;
+}

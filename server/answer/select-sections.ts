@@ -1,0 +1,220 @@
+// Stage 4 — select (topics, summaries, comparisons): the heading tree is the best map of a policy
+// text, so a topic question is answered from the section about its topic in each document that has
+// one — the section's clauses, each its heading and lead sentence — rather than from sentences that
+// happen to repeat the question's words.
+import { splitSentences } from '../ingest/split-sentences.js';
+import type { PolicyIndex } from '../rag/policy-index.js';
+import { foldWidth } from '../rag/tokenize.js';
+import type { PolicyDocument, SearchResult, Section } from '../rag/types.js';
+import type { QuestionAnalysis } from './analyse-question.js';
+import type { Pick } from './render-answer.js';
+import { questionWeights, type ScoredSentence } from './score-sentences.js';
+import { nearDuplicate, overlaps, toPick } from './select-answer.js';
+
+/** Words analysts ask with that name no topic ("有哪些安排", "请总结", "注明出处"). */
+const askingWords = new Set(
+  '安排 举措 措施 任务 部署 重点 要求 政策 规定 工作 主要 总结 概述 概括 梳理 归纳 介绍 简要 情况 内容 方面 领域 共同 异同 区别 差异 比较 对比 各地 各省 分别 各自 注明 出处 有关 相关 哪些 什么 提出 做法 方案 文件 条例 办法 意见 都 有 对 怎么 如何 具体 要点 说明 列出'.split(' '),
+);
+
+export const sectionSettings = {
+  /** A section is about the topic when its headings carry this share of the topic's weight. */
+  minHeadingMatch: 0.5,
+  /** A list question's section must be named by its own heading this fully ("基本原则"). */
+  strictHeadingMatch: 0.8,
+  /** Without such a section, a document's sentences this close to the topic answer instead… */
+  minSentenceCoverage: 0.35,
+  /** …down to this share of its best sentence's score, at most this many. */
+  sentenceRatio: 0.6,
+  maxSentencesPerDocument: 5,
+  /** Clauses listed per section, and per document in a summary. */
+  maxItemsPerSection: 10,
+  maxItemsPerDocument: 6,
+  maxItems: 18,
+  maxItemChars: 200,
+  /** At most this many documents in a topic answer or comparison. */
+  maxDocuments: 6,
+};
+
+export interface SectionAnswer {
+  documentId: string;
+  /** The section the items come from; undefined when they are the document's best sentences instead. */
+  section?: Section;
+  items: Pick[];
+  /** Further sections of the document about the topic, not listed ("更多内容见…"). */
+  more: string[][];
+  score: number;
+}
+
+interface TopicTerms {
+  weights: Map<string, number>;
+  total: number;
+}
+
+/** The topic of an analyst question: its weighted words without the asking words and place names. */
+export function topicTermsOf(analysis: QuestionAnalysis, index: PolicyIndex): TopicTerms {
+  const all = questionWeights(analysis, index);
+  const weights = new Map([...all].filter(([token]) => !askingWords.has(token) && !analysis.places.some((place) => place.includes(token) || token.includes(place))));
+  const total = [...weights.values()].reduce((sum, weight) => sum + weight, 0);
+  return { weights, total };
+}
+
+/**
+ * For each document among the results, the section most about the question's topic and the clauses
+ * it lists; documents whose text only mentions the topic in passing give their best sentences
+ * instead. Ordered by how well each document answers.
+ */
+export function selectSections({
+  analysis,
+  results,
+  scored,
+  index,
+  documentLimit = sectionSettings.maxDocuments,
+  strictHeadings = false,
+  onlyDocuments,
+}: {
+  analysis: QuestionAnalysis;
+  results: SearchResult[];
+  scored: ScoredSentence[];
+  index: PolicyIndex;
+  documentLimit?: number;
+  /** Only a section whose own heading names the topic will do ("基本原则", "申请条件"): no sentence fallback. */
+  strictHeadings?: boolean;
+  /** Restrict the answer to these documents (those the question names). */
+  onlyDocuments?: string[];
+}): SectionAnswer[] {
+  const topic = topicTermsOf(analysis, index);
+  if (topic.total === 0) return [];
+  const byDocument = new Map<string, { document: PolicyDocument; ranks: { result: SearchResult; rank: number }[] }>();
+  results.forEach((result, rank) => {
+    const document = index.document(result.documentId);
+    if (!document || (onlyDocuments && !onlyDocuments.includes(document.id))) return;
+    const entry = byDocument.get(document.id) ?? { document, ranks: [] };
+    entry.ranks.push({ result, rank });
+    byDocument.set(document.id, entry);
+  });
+
+  const answers: SectionAnswer[] = [];
+  for (const { document, ranks } of byDocument.values()) {
+    const about = foldWidth(`${document.title} ${document.region ?? ''}`);
+    const candidates = new Map<string, { section: Section; score: number; headingMatch: number; contentMatch: number }>();
+    for (const { result, rank } of ranks) {
+      for (const section of enclosingSections(document, result)) {
+        const key = section.path.join(' › ');
+        const existing = candidates.get(key);
+        if (existing) {
+          existing.score += 0.3 / (1 + rank);
+          continue;
+        }
+        const headingMatch = matchShare(topic, section.path.map((heading, i) => ({ text: foldWidth(heading), weight: i === section.path.length - 1 ? 1 : strictHeadings ? 0 : 0.6 })), about);
+        const contentMatch = matchShare(topic, [{ text: foldWidth(document.text.slice(section.start, section.end)), weight: 1 }], about);
+        // Deep, narrow sections win ties; a whole part only when its own heading names the topic.
+        const score = 2 * headingMatch + contentMatch + 0.3 / (1 + rank) - 0.02 * Math.max(0, (section.end - section.start) / 2000);
+        candidates.set(key, { section, score, headingMatch, contentMatch });
+      }
+    }
+    // A section is about the topic when its own headings name it; its clauses then answer.
+    const ranked = [...candidates.values()]
+      .filter((candidate) => candidate.headingMatch >= (strictHeadings ? sectionSettings.strictHeadingMatch : sectionSettings.minHeadingMatch))
+      .sort((a, b) => b.score - a.score || b.section.path.length - a.section.path.length);
+    const best = ranked[0];
+    if (best) {
+      const items = clausesOf(document, best.section, index);
+      if (items.length > 0) {
+        const more = ranked
+          .slice(1)
+          .filter((candidate) => candidate.headingMatch >= sectionSettings.minHeadingMatch && !isWithin(candidate.section, best.section) && !isWithin(best.section, candidate.section))
+          .slice(0, 3)
+          .map((candidate) => candidate.section.path);
+        answers.push({ documentId: document.id, section: best.section, items, more, score: best.score });
+        continue;
+      }
+    }
+    if (strictHeadings) continue;
+    // No section about the topic: the document's sentences that are, in reading order.
+    const sentences = scored.filter((sentence) => sentence.result.documentId === document.id && sentence.placeFits && !sentence.heading && !sentence.preamble && sentence.coverage >= sectionSettings.minSentenceCoverage);
+    const top = sentences[0]?.score ?? 0;
+    const picked: ScoredSentence[] = [];
+    for (const sentence of sentences) {
+      if (picked.length >= sectionSettings.maxSentencesPerDocument || sentence.score < sectionSettings.sentenceRatio * top) break;
+      if (picked.some((other) => overlaps(other, sentence) || nearDuplicate(other.text, sentence.text))) continue;
+      picked.push(sentence);
+    }
+    if (picked.length > 0) {
+      picked.sort((a, b) => a.start - b.start);
+      answers.push({ documentId: document.id, items: picked.map(toPick), more: [], score: Math.max(...picked.map((sentence) => sentence.coverage)) });
+    }
+  }
+  return answers.sort((a, b) => b.score - a.score).slice(0, documentLimit);
+}
+
+/** Sections of the document that hold the result's chunk, from the outermost to the innermost. */
+function enclosingSections(document: PolicyDocument, result: SearchResult): Section[] {
+  return document.sections.filter((section) => section.start <= result.start && result.end <= section.end + 1 && section.path.length > 0);
+}
+
+function isWithin(inner: Section, outer: Section): boolean {
+  return inner.start >= outer.start && inner.end <= outer.end;
+}
+
+/** The weighted share of topic terms found in the texts (each text's hits count at its weight). */
+function matchShare(topic: TopicTerms, texts: { text: string; weight: number }[], about: string): number {
+  let found = 0;
+  let total = 0;
+  for (const [token, weight] of topic.weights) {
+    // Words the document's own title supplies ("成渝", "双城经济圈") say which document, not which section.
+    if (about.includes(token)) continue;
+    total += weight;
+    const best = Math.max(0, ...texts.filter((entry) => entry.text.includes(token)).map((entry) => entry.weight));
+    found += best * weight;
+  }
+  return total > 0 ? found / total : 0;
+}
+
+/**
+ * The clauses a section lists: each sub-section as its heading line with its lead sentence (cited as
+ * one span), or, without sub-sections, the section's sentences.
+ */
+export function clausesOf(document: PolicyDocument, section: Section, index: PolicyIndex): Pick[] {
+  const children = document.sections.filter(
+    (other) => other.path.length === section.path.length + 1 && other.start >= section.start && other.end <= section.end && section.path.every((part, i) => other.path[i] === part),
+  );
+  const spans = children.length >= 2 ? children.map((child) => leadOf(document, child.start, child.end)) : sentencesOf(document, section);
+  const picks: Pick[] = [];
+  for (const span of spans.slice(0, sectionSettings.maxItemsPerSection)) {
+    if (!span) continue;
+    const chunk = index.chunkContaining(document.id, span.start, span.start + 1);
+    if (!chunk) continue;
+    const end = Math.min(span.end, chunk.end);
+    picks.push({
+      text: document.text.slice(span.start, end),
+      start: span.start,
+      end,
+      result: { chunkId: chunk.id, documentId: document.id, title: document.title, section: chunk.section, text: chunk.text, score: 0, start: chunk.start, end: chunk.end },
+      section: index.sectionAt(document.id, span.start),
+    });
+  }
+  return picks;
+}
+
+/** A clause's heading line and its first sentence of substance, as one span of at most ~200 characters. */
+function leadOf(document: PolicyDocument, start: number, end: number): { start: number; end: number } | undefined {
+  const sentences = splitSentences(document.text.slice(start, end), start).filter((sentence) => sentence.text.length >= 2);
+  if (sentences.length === 0) return undefined;
+  let last = sentences[0];
+  // A heading line alone ("（九）共同打造国际航空门户枢纽。") says the topic; its next sentence says the substance.
+  if (last.text.length <= 40 && sentences[1] && sentences[1].end - sentences[0].start <= sectionSettings.maxItemChars) last = sentences[1];
+  if (last.end - sentences[0].start > sectionSettings.maxItemChars) {
+    const cut = document.text.slice(sentences[0].start, sentences[0].start + sectionSettings.maxItemChars);
+    const stop = Math.max(cut.lastIndexOf('，'), cut.lastIndexOf('；'), cut.lastIndexOf('。'));
+    return { start: sentences[0].start, end: sentences[0].start + (stop > 40 ? stop + 1 : cut.length) };
+  }
+  return { start: sentences[0].start, end: last.end };
+}
+
+/** The sentences of a section without sub-sections (its heading line left out). */
+function sentencesOf(document: PolicyDocument, section: Section): ({ start: number; end: number } | undefined)[] {
+  const heading = section.path[section.path.length - 1] ?? '';
+  return splitSentences(document.text.slice(section.start, section.end), section.start)
+    .filter((sentence) => sentence.text.length >= 8 && sentence.text.replace(/[。：:]$/, '') !== heading)
+    .map((sentence) => (sentence.end - sentence.start > sectionSettings.maxItemChars ? leadOf(document, sentence.start, sentence.end) : sentence));
+}
