@@ -61,7 +61,7 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
   };
 
   onProgress({ stage: 'scan', done: 0, total: 1 });
-  const entries = await listCorpus(corpusDir);
+  const entries = await listCorpus(corpusDir, { onNotice });
   if (entries.length === 0) throw new Error(`no documents (.txt .md .html .docx .pdf) found in ${corpusDir}`);
   const previous = await loadIndex({ directory: indexDir }).catch(() => undefined);
   const previousDocs = new Map(previous?.documents.map((document) => [document.id, document]));
