@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { EmbeddingUnavailableError, TransformersEmbeddings } from '../rag/embedder.js';
-import { indexFormatVersion, loadIndex, saveIndex, type IndexManifest, type StoredIndex } from '../rag/index-store.js';
+import { indexFormatVersion, loadIndex, recoverIndexFolder, saveIndex, type IndexManifest, type StoredIndex } from '../rag/index-store.js';
 import { tokenize } from '../rag/tokenize.js';
 import type { IndexedChunk, PolicyDocument } from '../rag/types.js';
 import { VectorIndex } from '../rag/vector-index.js';
@@ -63,6 +63,7 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
   onProgress({ stage: 'scan', done: 0, total: 1 });
   const entries = await listCorpus(corpusDir, { onNotice });
   if (entries.length === 0) throw new Error(`no documents (.txt .md .html .docx .pdf) found in ${corpusDir}`);
+  for (const action of await recoverIndexFolder(indexDir)) onNotice(action);
   const previous = await loadIndex({ directory: indexDir }).catch(() => undefined);
   const previousDocs = new Map(previous?.documents.map((document) => [document.id, document]));
   const previousChunks = new Map<string, IndexedChunk[]>();

@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import { ingestCorpus, type IngestProgress } from '../ingest/ingest-corpus.js';
 import { listCorpus } from '../ingest/load-corpus.js';
 import { EmbeddingUnavailableError, TransformersEmbeddings } from './embedder.js';
-import { indexFormatVersion, loadIndex, readManifest } from './index-store.js';
+import { indexFormatVersion, loadIndex, readManifest, recoverIndexFolder } from './index-store.js';
 import { PolicyIndex } from './policy-index.js';
 
 export interface RagService {
@@ -63,6 +63,7 @@ export async function openRagService({
 }): Promise<RagService> {
   const indexDir = config.INDEX_DIR;
   let corpusDir = config.CORPUS_DIR;
+  for (const action of await recoverIndexFolder(indexDir)) onNotice(action);
   if (ingestIfStale && corpusFromIndex) {
     const recorded = (await readManifest(indexDir))?.corpusDir;
     if (recorded && resolve(recorded) !== resolve(corpusDir)) {
