@@ -29,6 +29,8 @@ export interface IngestOptions {
   embeddingModel: string | null;
   modelsDir?: string;
   allowRemoteModels?: boolean;
+  /** Host to download the model from instead of the hub (MODEL_MIRROR). */
+  modelMirror?: string;
   onProgress?: (progress: IngestProgress) => void;
   /** One human line, e.g. why dense retrieval is off. */
   onNotice?: (message: string) => void;
@@ -177,13 +179,14 @@ async function embedChunks({
   embeddingModel,
   modelsDir,
   allowRemoteModels,
+  modelMirror,
   onProgress,
   onNotice,
 }: IngestOptions & { chunks: IndexedChunk[]; previous?: StoredIndex; onProgress: (progress: IngestProgress) => void; onNotice: (message: string) => void }): Promise<DenseResult> {
   if (!embeddingModel) return { embedded: 0, reused: 0, reason: 'no embedding model configured' };
   let embedder: TransformersEmbeddings;
   try {
-    embedder = await TransformersEmbeddings.load({ modelId: embeddingModel, modelsDir, allowRemoteModels });
+    embedder = await TransformersEmbeddings.load({ modelId: embeddingModel, modelsDir, allowRemoteModels, remoteHost: modelMirror });
   } catch (error) {
     const reason = error instanceof EmbeddingUnavailableError ? error.reason : error instanceof Error ? error.message : String(error);
     onNotice(`dense retrieval off: embedding model ${embeddingModel} could not be loaded (${reason}); building the lexical index only`);

@@ -2,10 +2,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { AppError } from '../errors.js';
-import { ingestCorpus } from '../ingest/ingest-corpus.js';
-import { loadIndex } from '../rag/index-store.js';
-import { PolicyIndex } from '../rag/policy-index.js';
-import type { RagService } from '../rag/rag-service.js';
+import { reindexService, type RagService } from '../rag/rag-service.js';
 
 function sameToken(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -24,18 +21,7 @@ export function adminRoutes(service: RagService, token: string) {
     })
     .post('/reindex', async (c) => {
       if (running) return c.json({ error: { code: 'bad_request', message: 'A reindex is already running.' } }, 409);
-      const { config } = service;
-      const work = (async () => {
-        const report = await ingestCorpus({
-          corpusDir: config.CORPUS_DIR,
-          indexDir: config.INDEX_DIR,
-          embeddingModel: service.index.embedder ? service.index.embedder.modelId : null,
-          modelsDir: config.MODELS_DIR,
-          allowRemoteModels: config.ALLOW_REMOTE_MODELS,
-        });
-        service.index = new PolicyIndex(await loadIndex({ directory: config.INDEX_DIR }), service.index.embedder);
-        return report;
-      })();
+      const work = reindexService(service);
       running = work;
       try {
         const report = await work;
