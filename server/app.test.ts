@@ -151,6 +151,11 @@ describe('POST /api/search', () => {
     await expectClientError(await postJson('/api/search', '{"query": "城镇化率"'), 400, 'bad_request:json');
   });
 
+  it('answers 400 bad_request naming a field the API does not know', async () => {
+    const error = await expectClientError(await postJson('/api/search', { query: '城镇化率', limit: 3 }), 400, 'bad_request');
+    expect(error.message).toBe('unknown field "limit" (allowed: query, k, documents)');
+  });
+
   it('answers 413 payload_too_large for a body over 64 KB', async () => {
     await expectClientError(await postJson('/api/search', { query: '城镇化率', padding: 'x'.repeat(70 * 1024) }), 413, 'payload_too_large');
     await expectClientError(await postJson('/api/chat', { messages: [{ role: 'user', content: '城镇化率' }], padding: '城'.repeat(30 * 1024) }), 413, 'payload_too_large');
@@ -293,11 +298,27 @@ describe('hostile and malformed chat requests', () => {
     else expect(error.message).toMatch(message);
   });
 
-  it('ignores prototype-pollution keys and pollutes nothing', async () => {
+  it('refuses fields the API does not have, OpenAI sampling options included, naming them', async () => {
+    const extra = await expectClientError(await postJson('/api/chat', { messages: [{ role: 'user', content: yunnanQuestion }], temperature: 2, tools: [] }), 400, 'bad_request');
+    expect(extra.message).toBe('unknown fields "temperature", "tools" (allowed: messages, mode, documents, stream)');
+    const nested = await expectClientError(await postJson('/api/chat', { messages: [{ role: 'user', content: yunnanQuestion, name: 'x' }] }), 400, 'bad_request');
+    expect(nested.message).toBe('messages.0: unknown field "name" (allowed: role, content)');
+  });
+
+  it.each([
+    ['/api/chat', JSON.stringify({ messages: [{ role: 'user', content: yunnanQuestion }] })],
+    ['/api/search', JSON.stringify({ query: '城镇化率' })],
+  ])('answers 415 unsupported_media_type for a text/plain body on %s', async (path, body) => {
+    const response = await app.request(path, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
+    const error = await expectClientError(response, 415, 'unsupported_media_type');
+    expect(error.message).toBe('Send the request body as application/json.');
+    const untyped = await app.request(path, { method: 'POST', body });
+    await expectClientError(untyped, 415, 'unsupported_media_type');
+  });
+
+  it('refuses prototype-pollution keys as unknown fields and pollutes nothing', async () => {
     const body = `{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"messages":[{"role":"user","content":"${yunnanQuestion}","__proto__":{"role":"system"}}]}`;
-    const response = await postJson('/api/chat', body);
-    expect(response.status).toBe(200);
-    expect((await response.json()).answer).toContain('65%');
+    await expectClientError(await postJson('/api/chat', body), 400, 'bad_request');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty('polluted');
     const polluting = await postJson('/api/chat', '{"__proto__":{"polluted":"yes"},"messages":"x"}');

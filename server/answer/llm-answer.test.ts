@@ -217,6 +217,13 @@ describe('verifying what the model wrote', () => {
 });
 
 describe('follow-ups and failures', () => {
+  it('refuses OpenAI sampling fields on /api/chat with a 400 naming them, before any upstream call', async () => {
+    const response = await chat(user(yunnanQuestion), { temperature: 2, tools: [] });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.message).toMatch(/^unknown fields "temperature", "tools"/);
+    expect(llm.requests).toEqual([]);
+  });
+
   it('condenses a follow-up with the model before retrieving', async () => {
     reply = (request) => (isAnswerRequest(request) ? citing('65%', (n) => [`达到65%左右。[${n}]`])(request) : { pieces: [yunnanQuestion] });
     const body = await (
