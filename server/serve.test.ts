@@ -2,6 +2,7 @@
 // IDX` then `INDEX_DIR=IDX npm start` must serve DIR's documents, not re-index corpus/ over them.
 import { spawnSync } from 'node:child_process';
 import { cp, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from './serve';
@@ -98,6 +99,26 @@ describe('startServer on a damaged or interrupted index', () => {
       expect(await documentIds(server)).toEqual(['notice-a', 'notice-b']);
       expect(notices).toContain(`restored the index ${copy} from .index.old-${dead}-x (a save was interrupted)`);
       expect(await readdir(dirname(copy))).toEqual(['index']);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('startServer against slow clients', () => {
+  it('closes a connection whose request headers never finish (slowloris), answering 408', async () => {
+    const server = await startServer({ port: 0, host: '127.0.0.1', indexDir, env: { LOG_LEVEL: 'error' }, timeouts: { headersMs: 300, requestMs: 600, checkIntervalMs: 100 } });
+    try {
+      const { port } = new URL(server.url);
+      const reply = await new Promise<string>((resolveReply, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => socket.write('POST /api/chat HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: '));
+        let received = '';
+        socket.on('data', (chunk) => (received += chunk.toString()));
+        socket.on('close', () => resolveReply(received));
+        socket.on('error', reject);
+      });
+      expect(reply).toMatch(/^HTTP\/1\.1 408 /);
+      expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
     } finally {
       await server.close();
     }
