@@ -115,6 +115,8 @@ export function withoutPaths(message: string): string {
 function defaultLog(service: RagService) {
   return (message: string, error?: unknown) => {
     if (service.config.LOG_LEVEL === 'silent') return;
-    console.error(`[server] ${message}`, error instanceof Error ? error.stack : (error ?? ''));
+    // The cause says what went wrong upstream (e.g. "LLM upstream http 401 at …"); the client only sees the code.
+    const cause = error instanceof Error && error.cause instanceof Error ? `\n  caused by: ${error.cause.message}` : '';
+    console.error(`[server] ${message}`, error instanceof Error ? `${error.stack}${cause}` : (error ?? ''));
   };
 }
