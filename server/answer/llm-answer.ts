@@ -1,5 +1,6 @@
 // LLM answers: an OpenAI-compatible chat model (via LangChain) writes from fenced, numbered clauses;
 // every sentence is then checked against the clause it cites.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
 import { ChatOpenAI } from '@langchain/openai';
 import type { Config } from '../config.js';
@@ -455,14 +456,6 @@ function loggableEndpoint(baseUrl: string | undefined): string {
   }
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => (signal.removeEventListener('abort', stop), resolve()), ms);
-    const stop = () => (clearTimeout(timer), reject(signal.reason));
-    signal.addEventListener('abort', stop, { once: true });
-  });
-
 /**
  * Runs one upstream call within LLM_TIMEOUT_MS, retrying a 429, a 5xx or a refused/reset connection
  * up to LLM_MAX_RETRIES times with exponential backoff (or the server's Retry-After), but never once
@@ -492,7 +485,7 @@ async function callUpstream<T>({
       const backoffMs = Math.min(failure.retryAfterMs ?? 500 * 2 ** (attempt - 1) * (0.75 + Math.random() / 2), 10_000);
       if (failure.retryable && attempt <= config.LLM_MAX_RETRIES && !started() && Date.now() + backoffMs < deadlineAt) {
         try {
-          await sleep(backoffMs, attemptSignal);
+          await sleep(backoffMs, undefined, { signal: attemptSignal });
           continue;
         } catch {
           if (signal?.aborted) throw error;
