@@ -30,6 +30,7 @@ try {
     embeddingModel: values['no-embeddings'] ? null : settings.EMBEDDING_MODEL || null,
     modelsDir: settings.MODELS_DIR,
     allowRemoteModels: settings.ALLOW_REMOTE_MODELS,
+    modelMirror: settings.MODEL_MIRROR,
     onProgress: ({ stage, done, total, detail }) => bar.update(stage, done, total, detail),
     onNotice: (message) => {
       bar.end();

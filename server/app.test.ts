@@ -68,6 +68,26 @@ describe('GET /api/health', () => {
   });
 });
 
+describe('security headers', () => {
+  it('forbids framing the same way in X-Frame-Options and the CSP, and sends no HSTS over plain HTTP', async () => {
+    const response = await app.request('/api/health');
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(response.headers.get('strict-transport-security')).toBeNull();
+    const spoofed = await app.request('/api/health', { headers: { 'x-forwarded-proto': 'https' } });
+    expect(spoofed.headers.get('strict-transport-security')).toBeNull();
+  });
+
+  it('sends HSTS when a trusted proxy (TRUST_PROXY) says the request came over HTTPS', async () => {
+    const proxied = createApp({ ...service, config: testConfig({ TRUST_PROXY: '1' }) }, { log: () => undefined, webDir: '/nonexistent' });
+    const viaTls = await proxied.request('/api/health', { headers: { 'x-forwarded-proto': 'https' } });
+    expect(viaTls.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+    const forwarded = await proxied.request('/api/health', { headers: { forwarded: 'for=192.0.2.60;proto=https' } });
+    expect(forwarded.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+    expect((await proxied.request('/api/health', { headers: { 'x-forwarded-proto': 'http' } })).headers.get('strict-transport-security')).toBeNull();
+  });
+});
+
 describe('documents', () => {
   it('lists every document with its metadata, chunk count and size', async () => {
     const { documents } = await (await app.request('/api/documents')).json();
@@ -149,6 +169,11 @@ describe('POST /api/search', () => {
 
   it('answers 400 bad_request:json for a body that is not JSON', async () => {
     await expectClientError(await postJson('/api/search', '{"query": "城镇化率"'), 400, 'bad_request:json');
+  });
+
+  it('answers 400 bad_request naming a field the API does not know', async () => {
+    const error = await expectClientError(await postJson('/api/search', { query: '城镇化率', limit: 3 }), 400, 'bad_request');
+    expect(error.message).toBe('unknown field "limit" (allowed: query, k, documents)');
   });
 
   it('answers 413 payload_too_large for a body over 64 KB', async () => {
@@ -293,11 +318,27 @@ describe('hostile and malformed chat requests', () => {
     else expect(error.message).toMatch(message);
   });
 
-  it('ignores prototype-pollution keys and pollutes nothing', async () => {
+  it('refuses fields the API does not have, OpenAI sampling options included, naming them', async () => {
+    const extra = await expectClientError(await postJson('/api/chat', { messages: [{ role: 'user', content: yunnanQuestion }], temperature: 2, tools: [] }), 400, 'bad_request');
+    expect(extra.message).toBe('unknown fields "temperature", "tools" (allowed: messages, mode, documents, stream)');
+    const nested = await expectClientError(await postJson('/api/chat', { messages: [{ role: 'user', content: yunnanQuestion, name: 'x' }] }), 400, 'bad_request');
+    expect(nested.message).toBe('messages.0: unknown field "name" (allowed: role, content)');
+  });
+
+  it.each([
+    ['/api/chat', JSON.stringify({ messages: [{ role: 'user', content: yunnanQuestion }] })],
+    ['/api/search', JSON.stringify({ query: '城镇化率' })],
+  ])('answers 415 unsupported_media_type for a text/plain body on %s', async (path, body) => {
+    const response = await app.request(path, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
+    const error = await expectClientError(response, 415, 'unsupported_media_type');
+    expect(error.message).toBe('Send the request body as application/json.');
+    const untyped = await app.request(path, { method: 'POST', body });
+    await expectClientError(untyped, 415, 'unsupported_media_type');
+  });
+
+  it('refuses prototype-pollution keys as unknown fields and pollutes nothing', async () => {
     const body = `{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"messages":[{"role":"user","content":"${yunnanQuestion}","__proto__":{"role":"system"}}]}`;
-    const response = await postJson('/api/chat', body);
-    expect(response.status).toBe(200);
-    expect((await response.json()).answer).toContain('65%');
+    await expectClientError(await postJson('/api/chat', body), 400, 'bad_request');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty('polluted');
     const polluting = await postJson('/api/chat', '{"__proto__":{"polluted":"yes"},"messages":"x"}');
@@ -346,5 +387,22 @@ describe('load', () => {
     const health = await limited.request('/api/health');
     expect(health.status).toBe(200);
     expect((await limited.request('/api/documents')).status).toBe(200);
+  });
+
+  it('keys the rate limit on the address a trusted proxy forwards (TRUST_PROXY), and ignores forwarded addresses otherwise', async () => {
+    const search = (target: ReturnType<typeof createApp>, headers: Record<string, string>) =>
+      target.request('/api/search', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: '城镇化率' }) });
+    const direct = createApp({ ...service, config: testConfig({ RATE_LIMIT_PER_MINUTE: '2' }) }, { log: () => undefined, webDir: '/nonexistent' });
+    expect((await search(direct, { 'x-forwarded-for': '198.51.100.1' })).status).toBe(200);
+    expect((await search(direct, { 'x-forwarded-for': '198.51.100.2' })).status).toBe(200);
+    expect((await search(direct, { 'x-forwarded-for': '198.51.100.3' })).status).toBe(429);
+
+    const proxied = createApp({ ...service, config: testConfig({ RATE_LIMIT_PER_MINUTE: '2', TRUST_PROXY: '1' }) }, { log: () => undefined, webDir: '/nonexistent' });
+    for (let i = 0; i < 2; i++) expect((await search(proxied, { 'x-forwarded-for': '203.0.113.9, 198.51.100.1' })).status).toBe(200);
+    expect((await search(proxied, { 'x-forwarded-for': '198.51.100.1' })).status).toBe(429);
+    // A client cannot escape its bucket by prepending addresses: the proxy's own entry is the last one.
+    expect((await search(proxied, { 'x-forwarded-for': '10.0.0.1, 198.51.100.1' })).status).toBe(429);
+    expect((await search(proxied, { 'x-forwarded-for': '198.51.100.2' })).status).toBe(200);
+    expect((await search(proxied, { forwarded: 'for="[2001:db8::7]:4711";proto=https' })).status).toBe(200);
   });
 });

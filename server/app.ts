@@ -6,6 +6,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
+import { requestIsHttps } from './client-address.js';
 import { AppError } from './errors.js';
 import type { RagService } from './rag/rag-service.js';
 import { rateLimit } from './rate-limit.js';
@@ -41,10 +42,18 @@ export function createApp(service: RagService, { log = defaultLog(service), webD
       objectSrc: ["'none'"],
       frameAncestors: ["'none'"],
     },
+    // The same rule as frame-ancestors 'none', for browsers that only read the older header.
+    xFrameOptions: 'DENY',
+    // HSTS is only meaningful (and only sent) over HTTPS, which here means through a trusted TLS proxy.
+    strictTransportSecurity: false,
   }));
+  app.use('*', async (c, next) => {
+    await next();
+    if (requestIsHttps(c, service.config.TRUST_PROXY)) c.header('Strict-Transport-Security', 'max-age=15552000; includeSubDomains');
+  });
   app.use('/api/*', bodyLimit({ maxSize: limits.bodyBytes, onError: () => { throw new AppError('payload_too_large'); } }));
   app.use('/v1/*', bodyLimit({ maxSize: limits.bodyBytes, onError: () => { throw new AppError('payload_too_large'); } }));
-  const limiter = rateLimit({ perMinute: service.config.RATE_LIMIT_PER_MINUTE });
+  const limiter = rateLimit({ perMinute: service.config.RATE_LIMIT_PER_MINUTE, trustProxy: service.config.TRUST_PROXY });
   app.use('/api/chat', limiter);
   app.use('/api/search', limiter);
   app.use('/v1/chat/*', limiter);
@@ -59,7 +68,7 @@ export function createApp(service: RagService, { log = defaultLog(service), webD
         lexical: true,
         dense: index.hasDense,
         embeddingModel: index.hasDense ? (index.stored.manifest.embedding?.modelId ?? null) : null,
-        ...(index.hasDense ? {} : { denseOffReason: service.denseOffReason ?? null }),
+        ...(index.hasDense ? {} : { denseOffReason: service.denseOffReason ? withoutPaths(service.denseOffReason) : null }),
       },
       llm: service.config.LLM_BASE_URL ? { provider: 'openai-compatible', model: service.config.LLM_MODEL } : { provider: 'extractive', model: null },
     });
@@ -69,6 +78,11 @@ export function createApp(service: RagService, { log = defaultLog(service), webD
   app.route('/api/chat', chatRoutes(service, logError));
   app.route('/v1', openAiRoutes(service, logError));
   if (service.config.ADMIN_TOKEN) app.route('/api/admin', adminRoutes(service, service.config.ADMIN_TOKEN));
+  else {
+    app.all('/api/admin/*', () => {
+      throw new AppError('admin_disabled');
+    });
+  }
   app.all('/api/*', () => {
     throw new AppError('not_found:route');
   });
@@ -93,9 +107,16 @@ export function createApp(service: RagService, { log = defaultLog(service), webD
   return app;
 }
 
+/** Health is public: server paths in a message (MODELS_DIR=/srv/…) become "…". URLs are kept. */
+export function withoutPaths(message: string): string {
+  return message.replace(/(?<![\w:/.-])(?:\/|[A-Za-z]:\\)[^\s'"(),;]*/g, '…');
+}
+
 function defaultLog(service: RagService) {
   return (message: string, error?: unknown) => {
     if (service.config.LOG_LEVEL === 'silent') return;
-    console.error(`[server] ${message}`, error instanceof Error ? error.stack : (error ?? ''));
+    // The cause says what went wrong upstream (e.g. "LLM upstream http 401 at …"); the client only sees the code.
+    const cause = error instanceof Error && error.cause instanceof Error ? `\n  caused by: ${error.cause.message}` : '';
+    console.error(`[server] ${message}`, error instanceof Error ? `${error.stack}${cause}` : (error ?? ''));
   };
 }

@@ -38,6 +38,14 @@ describe('parseConfig', () => {
     expect(parseConfig({ EMBEDDING_MODEL: ' ' }).EMBEDDING_MODEL).toBe('');
   });
 
+  it('trusts no proxy by default, and reads TRUST_PROXY as false, true or a count of proxies', () => {
+    expect(parseConfig({}).TRUST_PROXY).toBe(0);
+    expect(parseConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(0);
+    expect(parseConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(1);
+    expect(parseConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(() => parseConfig({ TRUST_PROXY: 'nginx' })).toThrow(/TRUST_PROXY: /);
+  });
+
   it('fails once, naming every bad variable', () => {
     expect(() => parseConfig({ PORT: 'abc', LLM_BASE_URL: 'not a url', LLM_TIMEOUT_MS: '10', ALLOW_REMOTE_MODELS: 'yes', LOG_LEVEL: 'debug' })).toThrow(
       /^invalid configuration: PORT: .*; ALLOW_REMOTE_MODELS: .*; LLM_BASE_URL: .*; LLM_TIMEOUT_MS: .*; LOG_LEVEL: /,

@@ -23,8 +23,16 @@ const configSchema = z.object({
   LLM_API_KEY: optionalText,
   LLM_TIMEOUT_MS: envNumber(z.coerce.number().int().min(1000).max(600_000).default(60_000)),
   LLM_MAX_TOKENS: envNumber(z.coerce.number().int().min(16).max(32_768).default(1024)),
+  LLM_MAX_RETRIES: envNumber(z.coerce.number().int().min(0).max(10).default(2)),
   ADMIN_TOKEN: optionalText,
   RATE_LIMIT_PER_MINUTE: envNumber(z.coerce.number().int().min(0).default(120)),
+  /** Reverse proxies in front of the server whose Forwarded / X-Forwarded-* headers are believed: `false` (0), `true` (1) or a count. */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((value) => value.trim().toLowerCase())
+    .pipe(z.union([z.enum(['', 'false', 'true']), z.string().regex(/^\d{1,2}$/, 'expected false, true or a number of proxies')]))
+    .transform((value) => (value === 'true' ? 1 : value === 'false' || value === '' ? 0 : Number(value))),
   LOG_LEVEL: z.enum(['silent', 'error', 'info']).default('info'),
 });
 

@@ -1,26 +1,44 @@
-// Rate limiting keyed on the client's socket address (never on a header a client could forge).
+// Rate limiting keyed on the client's address: the socket's, or the one a trusted proxy forwards (TRUST_PROXY).
 import type { MiddlewareHandler } from 'hono';
+import { clientAddress } from './client-address.js';
 import { AppError } from './errors.js';
 
-/** Fixed one-minute windows per socket address; `perMinute` 0 turns limiting off. */
-export function rateLimit({ perMinute }: { perMinute: number }): MiddlewareHandler {
-  const windows = new Map<string, { start: number; count: number }>();
-  return async (c, next) => {
-    if (perMinute <= 0) return next();
-    const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-    const key = env?.incoming?.socket?.remoteAddress ?? 'local';
-    const now = Date.now();
-    let window = windows.get(key);
-    if (!window || now - window.start >= 60_000) {
+const windowMs = 60_000;
+
+/** Counts events per key in fixed one-minute windows (bounded: old windows are dropped as keys pile up). */
+export class MinuteCounter {
+  private readonly windows = new Map<string, { start: number; count: number }>();
+
+  /** Counts one event for `key`; returns the count in its window and the seconds until the window ends. */
+  add(key: string, now = Date.now()): { count: number; retryAfterSeconds: number } {
+    let window = this.windows.get(key);
+    if (!window || now - window.start >= windowMs) {
       window = { start: now, count: 0 };
-      windows.set(key, window);
-      if (windows.size > 10_000) for (const [other, value] of windows) if (now - value.start >= 60_000) windows.delete(other);
+      this.windows.set(key, window);
+      if (this.windows.size > 10_000) for (const [other, value] of this.windows) if (now - value.start >= windowMs) this.windows.delete(other);
     }
     window.count++;
+    return { count: window.count, retryAfterSeconds: Math.max(1, Math.ceil((window.start + windowMs - now) / 1000)) };
+  }
+
+  /** The count in `key`'s current window, without adding to it. */
+  peek(key: string, now = Date.now()): { count: number; retryAfterSeconds: number } {
+    const window = this.windows.get(key);
+    if (!window || now - window.start >= windowMs) return { count: 0, retryAfterSeconds: 0 };
+    return { count: window.count, retryAfterSeconds: Math.max(1, Math.ceil((window.start + windowMs - now) / 1000)) };
+  }
+}
+
+/** Fixed one-minute windows per client address; `perMinute` 0 turns limiting off. */
+export function rateLimit({ perMinute, trustProxy = 0 }: { perMinute: number; trustProxy?: number }): MiddlewareHandler {
+  const counter = new MinuteCounter();
+  return async (c, next) => {
+    if (perMinute <= 0) return next();
+    const { count, retryAfterSeconds } = counter.add(clientAddress(c, trustProxy));
     c.header('RateLimit-Limit', String(perMinute));
-    c.header('RateLimit-Remaining', String(Math.max(0, perMinute - window.count)));
-    if (window.count > perMinute) {
-      c.header('Retry-After', String(Math.ceil((window.start + 60_000 - now) / 1000)));
+    c.header('RateLimit-Remaining', String(Math.max(0, perMinute - count)));
+    if (count > perMinute) {
+      c.header('Retry-After', String(retryAfterSeconds));
       throw new AppError('rate_limited');
     }
     return next();

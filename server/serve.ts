@@ -15,7 +15,16 @@ export interface StartOptions {
   env?: Record<string, string>;
   onProgress?: (progress: IngestProgress) => void;
   onNotice?: (message: string) => void;
+  /** Overrides of the slow-client limits (tests shorten them). */
+  timeouts?: Partial<typeof slowClientLimits>;
 }
+
+/**
+ * Limits for slow clients, set explicitly rather than left to Node's defaults: request headers must
+ * arrive within 15 s and a whole request (bodies are at most 64 KB) within 30 s, checked every second;
+ * a streamed answer is a response, so these never cut one off.
+ */
+export const slowClientLimits = { headersMs: 15_000, requestMs: 30_000, checkIntervalMs: 1_000 };
 
 export interface RunningServer {
   url: string;
@@ -25,7 +34,7 @@ export interface RunningServer {
 }
 
 /** Ingests the corpus when the index is missing or stale, then listens; resolves once it accepts requests. */
-export async function startServer({ port, host, indexDir, corpusDir, env = {}, onProgress, onNotice = () => {} }: StartOptions = {}): Promise<RunningServer> {
+export async function startServer({ port, host, indexDir, corpusDir, env = {}, onProgress, onNotice = () => {}, timeouts = {} }: StartOptions = {}): Promise<RunningServer> {
   const config = parseConfig({
     ...process.env,
     ...env,
@@ -39,7 +48,9 @@ export async function startServer({ port, host, indexDir, corpusDir, env = {}, o
   const service = await openRagService({ config, ingestIfStale: true, corpusFromIndex, onProgress, onNotice });
   const app = createApp(service);
   const server = await new Promise<ReturnType<typeof serve>>((resolveServer, reject) => {
-    const instance = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolveServer(instance));
+    const limits = { ...slowClientLimits, ...timeouts };
+    const serverOptions = { headersTimeout: limits.headersMs, requestTimeout: limits.requestMs, connectionsCheckingInterval: limits.checkIntervalMs };
+    const instance = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, serverOptions }, () => resolveServer(instance));
     instance.once('error', reject);
   });
   const address = server.address() as AddressInfo;

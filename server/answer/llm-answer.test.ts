@@ -1,5 +1,7 @@
 // The LLM answer path against a real OpenAI-compatible HTTP server on loopback (JSON and SSE), started by the test.
 import { cp, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../app';
@@ -116,8 +118,8 @@ describe('the prompt the model receives', () => {
 });
 
 describe('streaming through /api/chat', () => {
-  it('passes the model\'s tokens to the client in order, between citations and done', async () => {
-    const pieces = (n: number) => ['滇中城市群', '常住人口', '城镇化率', '到2025年', '达到', '65%左右', `。[${n}]`];
+  it('passes the model\'s answer to the client sentence by sentence, between citations and done', async () => {
+    const pieces = (n: number) => ['滇中城市群', '常住人口', '城镇化率', '到2025年', '达到', '65%左右', `。[${n}]`, '科技进步', '贡献率达到60%以上。', `[${n}]`];
     reply = citing('65%', pieces);
     const response = await chat(user(yunnanQuestion), { stream: true });
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
@@ -127,13 +129,13 @@ describe('streaming through /api/chat', () => {
     const deltas = events.filter((event) => event.event === 'delta').map((event) => JSON.parse(event.data).text);
     const done = JSON.parse(events[events.length - 1].data);
     const n = Number(/\[(\d+)\]/.exec(done.answer)![1]);
-    expect(deltas).toEqual(pieces(n));
+    expect(deltas).toEqual([`滇中城市群常住人口城镇化率到2025年达到65%左右。[${n}]`, `科技进步贡献率达到60%以上。[${n}]`]);
     expect(done.answer).toBe(pieces(n).join(''));
     expect(done.citations).toHaveLength(1);
     expect(done.citations[0]).toMatchObject({ n, documentId: 'yunnan-regional-coordination', quote: '滇中城市群常住人口城镇化率达到65%左右,科技进步贡献率达到60%以上,战略性新兴产业增加值占地区生产总值比重达到30%以上,成为全省高质量发展的强劲动力源。' });
     const document = service.index.document('yunnan-regional-coordination')!;
     expect(document.text.slice(done.citations[0].start, done.citations[0].end)).toBe(done.citations[0].quote);
-    expect(done.verification).toMatchObject({ supported: 1, unsupported: 0, droppedMarkers: [] });
+    expect(done.verification).toMatchObject({ supported: 2, unsupported: 0, droppedMarkers: [] });
   });
 
   it('aborts the upstream request when the client disconnects mid-stream', async () => {
@@ -217,6 +219,13 @@ describe('verifying what the model wrote', () => {
 });
 
 describe('follow-ups and failures', () => {
+  it('refuses OpenAI sampling fields on /api/chat with a 400 naming them, before any upstream call', async () => {
+    const response = await chat(user(yunnanQuestion), { temperature: 2, tools: [] });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.message).toMatch(/^unknown fields "temperature", "tools"/);
+    expect(llm.requests).toEqual([]);
+  });
+
   it('condenses a follow-up with the model before retrieving', async () => {
     reply = (request) => (isAnswerRequest(request) ? citing('65%', (n) => [`达到65%左右。[${n}]`])(request) : { pieces: [yunnanQuestion] });
     const body = await (
@@ -258,3 +267,163 @@ describe('follow-ups and failures', () => {
 function clause(text: string, title = '《示例通知》'): SearchResult {
   return { chunkId: `doc:${text.length}`, documentId: 'doc', title, section: ['一、总则'], text, score: 1, start: 0, end: text.length };
 }
+
+/** The delta texts and the done response of an SSE chat. */
+async function streamed(messages: { role: string; content: string }[], target = app): Promise<{ deltas: string[]; done: { answer: string; citations: { n: number }[]; verification: { droppedMarkers: number[]; sentences: { citations: number[]; supported: boolean }[] }; retrievalQuery: string; answered: boolean } }> {
+  const events = parseSse(await (await chat(messages, { stream: true }, target)).text());
+  const last = events[events.length - 1];
+  expect(last.event).toBe('done');
+  return { deltas: events.filter((event) => event.event === 'delta').map((event) => JSON.parse(event.data).text), done: JSON.parse(last.data) };
+}
+
+/** The clause numbers in an answer request holding `needle`, and one other. */
+function twoClauses(request: ReceivedRequest, needle: string): [number, number] {
+  const clauses = [...fencedClauses(request)];
+  const n = clauses.find(([, text]) => text.includes(needle))![0];
+  return [n, clauses.find(([m]) => m !== n)![0]];
+}
+
+describe('what reasoning and real-world models write', () => {
+  it('reads [n,m] and [n，m] markers as the UI does: both clauses cited, the sentence verified', async () => {
+    reply = (request) => {
+      if (!isAnswerRequest(request)) return { pieces: [yunnanQuestion] };
+      const [n, m] = twoClauses(request, '65%');
+      return { pieces: [`滇中城市群常住人口城镇化率达到65%左右[${n},${m}]。`, `城镇化率目标为65%左右[${m}，${n}]。`] };
+    };
+    const { deltas, done } = await streamed(user(yunnanQuestion));
+    const [n, m] = twoClauses(llm.answerRequests()[0], '65%');
+    expect(done.answer).toBe(`滇中城市群常住人口城镇化率达到65%左右[${n}][${m}]。城镇化率目标为65%左右[${m}][${n}]。`);
+    expect(deltas.join('')).toBe(done.answer);
+    expect(done.verification.sentences.map((sentence) => [sentence.citations, sentence.supported])).toEqual([
+      [[n, m], true],
+      [[m, n], true],
+    ]);
+    expect(done.answered).toBe(true);
+    expect(done.citations.map((citation) => citation.n)).toEqual([n, m].sort((a, b) => a - b));
+  });
+
+  it('strips <think>…</think> from the streamed and final answer, markers inside it included', async () => {
+    reply = citing('65%', (n) => ['<think>', '用户问城镇化率。条款[42]似乎', '不相关。\n', '</thi', `nk>\n\n滇中城市群常住人口城镇化率达到65%左右。[${n}]`]);
+    const { deltas, done } = await streamed(user(yunnanQuestion));
+    expect(deltas.join('')).toBe(done.answer);
+    expect(done.answer).toMatch(/^滇中城市群常住人口城镇化率达到65%左右。\[\d+\]$/);
+    expect(JSON.stringify(deltas)).not.toMatch(/think|用户问|42/);
+    expect(done.verification.droppedMarkers).toEqual([]);
+  });
+
+  it('holds back reasoning that only ends with </think> (the template opened the tag)', async () => {
+    reply = citing('65%', (n) => ['好的，用户问的是城镇化率。', '条款里说65%。\n', '</think>\n\n', `城镇化率达到65%左右。[${n}]`]);
+    const { deltas, done } = await streamed(user(yunnanQuestion));
+    expect(deltas.join('')).toBe(done.answer);
+    expect(done.answer).toMatch(/^城镇化率达到65%左右。\[\d+\]$/);
+  });
+
+  it('strips <think> from the condensed follow-up too', async () => {
+    reply = (request) => (isAnswerRequest(request) ? citing('65%', (n) => [`达到65%左右。[${n}]`])(request) : { pieces: ['<think>\n用户在追问城镇化率，要补全主语。\n</think>\n\n', yunnanQuestion] });
+    const { done } = await streamed([
+      { role: 'user', content: '云南到2025年有哪些发展目标？' },
+      { role: 'assistant', content: '到2025年，云南要基本形成新的发展布局。[1]' },
+      { role: 'user', content: '其中城镇化率要达到多少？' },
+    ]);
+    expect(done.retrievalQuery).toBe(yunnanQuestion);
+  });
+
+  it('never streams a marker the final answer drops: a sentence waits until its markers are checked', async () => {
+    reply = citing('65%', (n) => ['滇中城市群常住人口', '城镇化率达到65%左右。', `[${n}]`, '[4', '2]', '科技进步贡献率', `达到60%以上。[${n}`, ']', '[9', '9]']);
+    const { deltas, done } = await streamed(user(yunnanQuestion));
+    expect(deltas.join('')).toBe(done.answer);
+    for (const delta of deltas) expect(delta).not.toMatch(/\[(42|99|4|9)\b|^\]/);
+    expect(done.verification.droppedMarkers).toEqual([42, 99]);
+  });
+
+  it('keeps links only to URLs the documents hold; others become their text', async () => {
+    reply = citing('65%', (n) => [`城镇化率达到65%左右。[${n}]`, '详见[省政府网站](https://yn-gov.example.net/login)和[附件](javascript:alert(1))。']);
+    const { deltas, done } = await streamed(user(yunnanQuestion));
+    expect(done.answer).toMatch(/详见省政府网站和附件。$/);
+    expect(deltas.join('')).toBe(done.answer);
+  });
+
+  it('sends earlier turns back without their [n] markers, which numbered other clauses', async () => {
+    reply = citing('65%', (n) => [`达到65%左右。[${n}]`]);
+    await chat([
+      { role: 'user', content: '云南到2025年有哪些发展目标？' },
+      { role: 'assistant', content: '到2025年，云南要基本形成新的发展布局[1][2]。城镇化率稳步提高[3,4]。' },
+      { role: 'user', content: '其中城镇化率要达到多少？' },
+    ]);
+    const [answerRequest] = llm.answerRequests();
+    const history = answerRequest.body.messages.slice(1, -1);
+    expect(history.map((message) => message.content)).toEqual(['云南到2025年有哪些发展目标？', '到2025年，云南要基本形成新的发展布局。城镇化率稳步提高。']);
+    const condense = llm.requests.find((request) => !isAnswerRequest(request))!;
+    expect(condense.body.messages[1].content).not.toMatch(/\[\d/);
+  });
+});
+
+describe('an unreliable upstream', () => {
+  const failingThen = (failures: number, failure: FakeReply) => {
+    let seen = 0;
+    return (request: ReceivedRequest): FakeReply => {
+      if (!isAnswerRequest(request)) return { pieces: [yunnanQuestion] };
+      seen++;
+      return seen <= failures ? failure : citing('65%', (n) => [`滇中城市群常住人口城镇化率达到65%左右。[${n}]`])(request);
+    };
+  };
+
+  it('retries a 429 with backoff and answers', async () => {
+    reply = failingThen(2, { status: 429, pieces: [] });
+    const response = await chat(user(yunnanQuestion));
+    expect(response.status).toBe(200);
+    expect((await response.json()).answer).toContain('65%');
+    expect(llm.answerRequests()).toHaveLength(3);
+  });
+
+  it('retries a 503 that says when (Retry-After), and gives up after LLM_MAX_RETRIES with llm_unavailable', async () => {
+    reply = failingThen(1, { status: 503, headers: { 'retry-after': '0' }, pieces: [] });
+    expect((await chat(user(yunnanQuestion))).status).toBe(200);
+    llm.requests.length = 0;
+    reply = failingThen(99, { status: 503, headers: { 'retry-after': '0' }, pieces: [] });
+    const response = await chat(user(yunnanQuestion));
+    expect(response.status).toBe(502);
+    expect((await response.json()).error.code).toBe('llm_unavailable');
+    expect(llm.answerRequests()).toHaveLength(3);
+  });
+
+  it('does not retry a 401, and logs its class without the key', async () => {
+    logged.length = 0;
+    reply = failingThen(99, { status: 401, pieces: [] });
+    const response = await chat(user(yunnanQuestion));
+    expect(response.status).toBe(502);
+    expect(llm.answerRequests()).toHaveLength(1);
+    const cause = (logged[0] as Error).cause as Error;
+    expect(cause.message).toBe(`LLM upstream http 401 at ${llm.baseUrl}/ (1 attempt)`.replace('/v1/', '/v1'));
+    expect(JSON.stringify(logged, Object.getOwnPropertyNames(logged[0] as object)) + cause.message).not.toContain('test-key');
+  });
+
+  it('tells a timeout and a refused connection apart in the log', async () => {
+    const log: unknown[] = [];
+    const impatient = createApp({ ...service, config: testConfig({ ...llmEnv(), LLM_TIMEOUT_MS: '1000' }) }, { log: (_message, error) => log.push(error), webDir: join(folder.path, 'no-web') });
+    reply = (request) => (isAnswerRequest(request) ? { stall: true, pieces: [] } : { pieces: [yunnanQuestion] });
+    expect((await chat(user(yunnanQuestion), {}, impatient)).status).toBe(504);
+    expect(((log[0] as Error).cause as Error).message).toMatch(/^LLM upstream timeout at /);
+
+    const closed = createServer();
+    await new Promise<void>((ready) => closed.listen(0, '127.0.0.1', ready));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((done) => closed.close(() => done()));
+    const refused = createApp({ ...service, config: testConfig({ ...llmEnv(), LLM_BASE_URL: `http://127.0.0.1:${port}/v1`, LLM_MAX_RETRIES: '1' }) }, { log: (_message, error) => log.push(error), webDir: join(folder.path, 'no-web') });
+    expect((await chat(user(yunnanQuestion), {}, refused)).status).toBe(502);
+    expect(((log[1] as Error).cause as Error).message).toBe(`LLM upstream connection refused at http://127.0.0.1:${port}/v1 (2 attempts)`);
+  });
+
+  it('stops reading a non-streamed upstream answer that grows past its size limit', async () => {
+    const huge = { status: 200, headers: { 'content-type': 'application/json' }, body: ['{"choices":[{"message":{"role":"assistant","content":"', ...Array.from({ length: 48 }, () => '很'.repeat(32 * 1024)), '"}}]}'] };
+    reply = (request) => (isAnswerRequest(request) ? citing('65%', (n) => [`达到65%左右。[${n}]`])(request) : { pieces: [], raw: huge });
+    const response = await chat([
+      { role: 'user', content: '云南到2025年有哪些发展目标？' },
+      { role: 'assistant', content: '到2025年，云南要基本形成新的发展布局。' },
+      { role: 'user', content: '其中城镇化率要达到多少？' },
+    ]);
+    expect(response.status).toBe(200);
+    const condense = llm.requests.find((request) => !isAnswerRequest(request))!;
+    expect(await condense.outcome).toBe('aborted');
+  });
+});

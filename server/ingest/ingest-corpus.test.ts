@@ -1,10 +1,11 @@
 // Ingestion end to end on real files: the seed corpus, incremental re-ingestion, failures and the lexical fallback.
-import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyModel } from '../../scripts/make-tiny-model';
+import { createApp } from '../app';
 import { loadIndex, type StoredIndex } from '../rag/index-store';
-import { ingestToTemporaryIndex, seedCorpusDir, temporaryFolder, writeCorpus } from '../test-support/corpus';
+import { ingestToTemporaryIndex, openTestService, seedCorpusDir, temporaryFolder, writeCorpus } from '../test-support/corpus';
 import { ingestCorpus, type IngestProgress, type IngestReport } from './ingest-corpus';
 
 let seed: Awaited<ReturnType<typeof ingestToTemporaryIndex>>;
@@ -172,6 +173,23 @@ describe('ingestCorpus when things go wrong', () => {
     expect(report.failures.map((failure) => failure.file).sort()).toEqual(['broken.docx', 'empty.txt']);
     expect(report.failures.find((failure) => failure.file === 'empty.txt')!.error).toBe('no text left after cleaning');
     expect(notices.map((notice) => notice.split(':')[0]).sort()).toEqual(['skipped broken.docx', 'skipped empty.txt']);
+  });
+
+  it('never indexes or serves a file outside the corpus reached through a symbolic link', async () => {
+    const folder = await temporaryFolder('symlinked');
+    cleanups.push(folder.remove);
+    const corpusDir = join(folder.path, 'corpus');
+    await writeCorpus(corpusDir, { 'good.txt': '关于推进区域协调发展的通知\n\n一、总体要求。坚持新发展理念。' });
+    await writeFile(join(folder.path, 'outside.txt'), '外部机密文件\n\n数据库口令为hunter2。');
+    await symlink(join(folder.path, 'outside.txt'), join(corpusDir, 'link.txt'));
+    const notices: string[] = [];
+    const report = await ingestCorpus({ corpusDir, indexDir: join(folder.path, 'index'), embeddingModel: null, onNotice: (message) => notices.push(message) });
+    expect(report.documents).toBe(1);
+    expect(notices).toEqual(['skipped link.txt: symbolic links are not followed (copy the file into the corpus folder instead)']);
+    const app = createApp(await openTestService({ corpusDir, indexDir: join(folder.path, 'index') }), { webDir: join(folder.path, 'no-web') });
+    expect((await app.request('/api/documents/link')).status).toBe(404);
+    const search = await app.request('/api/search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '数据库口令' }) });
+    expect(JSON.stringify(await search.json())).not.toContain('hunter2');
   });
 
   it('refuses an empty folder with a message naming it', async () => {

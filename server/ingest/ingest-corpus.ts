@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { EmbeddingUnavailableError, TransformersEmbeddings } from '../rag/embedder.js';
-import { indexFormatVersion, loadIndex, saveIndex, type IndexManifest, type StoredIndex } from '../rag/index-store.js';
+import { indexFormatVersion, loadIndex, recoverIndexFolder, saveIndex, type IndexManifest, type StoredIndex } from '../rag/index-store.js';
 import { Analyzer, defaultVocabulary } from '../rag/analyzer.js';
 import { vocabularyHash, type VocabularyData } from '../rag/vocabulary.js';
 import { discoverVocabulary } from './discover-vocabulary.js';
@@ -31,6 +31,8 @@ export interface IngestOptions {
   embeddingModel: string | null;
   modelsDir?: string;
   allowRemoteModels?: boolean;
+  /** Host to download the model from instead of the hub (MODEL_MIRROR). */
+  modelMirror?: string;
   /** Synonyms, user dictionary and stop words (the shipped files unless given). */
   vocabulary?: VocabularyData;
   onProgress?: (progress: IngestProgress) => void;
@@ -65,8 +67,9 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
   };
 
   onProgress({ stage: 'scan', done: 0, total: 1 });
-  const entries = await listCorpus(corpusDir);
+  const entries = await listCorpus(corpusDir, { onNotice });
   if (entries.length === 0) throw new Error(`no documents (.txt .md .html .docx .pdf) found in ${corpusDir}`);
+  for (const action of await recoverIndexFolder(indexDir)) onNotice(action);
   const previous = await loadIndex({ directory: indexDir }).catch(() => undefined);
   const previousDocs = new Map(previous?.documents.map((document) => [document.id, document]));
   const previousChunks = new Map<string, IndexedChunk[]>();
@@ -193,13 +196,14 @@ async function embedChunks({
   embeddingModel,
   modelsDir,
   allowRemoteModels,
+  modelMirror,
   onProgress,
   onNotice,
 }: IngestOptions & { chunks: IndexedChunk[]; previous?: StoredIndex; onProgress: (progress: IngestProgress) => void; onNotice: (message: string) => void }): Promise<DenseResult> {
   if (!embeddingModel) return { embedded: 0, reused: 0, reason: 'no embedding model configured' };
   let embedder: TransformersEmbeddings;
   try {
-    embedder = await TransformersEmbeddings.load({ modelId: embeddingModel, modelsDir, allowRemoteModels });
+    embedder = await TransformersEmbeddings.load({ modelId: embeddingModel, modelsDir, allowRemoteModels, remoteHost: modelMirror });
   } catch (error) {
     const reason = error instanceof EmbeddingUnavailableError ? error.reason : error instanceof Error ? error.message : String(error);
     onNotice(`dense retrieval off: embedding model ${embeddingModel} could not be loaded (${reason}); building the lexical index only`);

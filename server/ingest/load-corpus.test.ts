@@ -1,4 +1,5 @@
 // Listing a corpus folder: manifest metadata, ids from file names, titles inferred when there is no manifest.
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seedCorpusDir, temporaryFolder, writeCorpus } from '../test-support/corpus';
@@ -52,6 +53,53 @@ describe('listCorpus', () => {
     expect(new Set(ids).size).toBe(2);
     expect(ids[0]).toBe('a-b');
     expect(ids[1]).toMatch(/^a-b-[0-9a-f]{6}$/);
+  });
+
+  it('skips symbolic links and files outside the corpus root, saying so, and never serves the outside file', async () => {
+    const outside = await temporaryFolder('outside');
+    try {
+      await writeFile(join(outside.path, 'outside.txt'), '外部机密文件\n\n不应被索引。');
+      await mkdir(join(outside.path, 'nested'));
+      await writeFile(join(outside.path, 'nested', 'deep.txt'), '外部目录中的文件。');
+      await writeCorpus(folder.path, { 'inside.txt': '关于推进区域协调发展的通知\n\n正文。' });
+      await symlink(join(outside.path, 'outside.txt'), join(folder.path, 'link.txt'));
+      await symlink(join(outside.path, 'nested'), join(folder.path, 'linked-folder'));
+      await symlink(join(folder.path, 'inside.txt'), join(folder.path, 'alias.txt'));
+      const notices: string[] = [];
+      const entries = await listCorpus(folder.path, { onNotice: (message) => notices.push(message) });
+      expect(entries.map((entry) => entry.meta.file)).toEqual(['inside.txt']);
+      expect(notices.sort()).toEqual([
+        'skipped alias.txt: symbolic links are not followed (copy the file into the corpus folder instead)',
+        'skipped link.txt: symbolic links are not followed (copy the file into the corpus folder instead)',
+        'skipped linked-folder: symbolic links are not followed (copy the file into the corpus folder instead)',
+      ]);
+    } finally {
+      await outside.remove();
+    }
+  });
+
+  it('lists a corpus folder that is itself reached through a symbolic link', async () => {
+    await writeCorpus(folder.path, { 'real/a.txt': '正文。' });
+    await symlink(join(folder.path, 'real'), join(folder.path, 'via-link'));
+    const entries = await listCorpus(join(folder.path, 'via-link'));
+    expect(entries.map((entry) => entry.meta.file)).toEqual(['a.txt']);
+  });
+
+  it('warns about names starting with ".." and never records a backslash name as a path', async () => {
+    await writeCorpus(folder.path, {
+      'ok.txt': '正文。',
+      '..hidden.txt': '正文。',
+      'x..\\..\\..\\etc\\y.txt': '正文。',
+      '.drafts/d.txt': '草稿。',
+    });
+    const notices: string[] = [];
+    const entries = await listCorpus(folder.path, { onNotice: (message) => notices.push(message) });
+    expect(entries.map((entry) => entry.meta.file)).toEqual(['ok.txt']);
+    for (const entry of entries) expect(entry.meta.file).not.toContain('..');
+    expect(notices.sort()).toEqual([
+      'skipped ..hidden.txt: a name starting with ".." looks like a path outside the folder; rename the file to index it',
+      'skipped x..\\..\\..\\etc\\y.txt: a name with a backslash would read as a path on Windows; rename the file to index it',
+    ]);
   });
 
   it('rejects an invalid manifest with a message naming the file and the bad field', async () => {

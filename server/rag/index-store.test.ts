@@ -1,9 +1,10 @@
 // Index storage: round trip, atomic replacement (also when a write fails), and loud refusal of bad indexes.
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { temporaryFolder } from '../test-support/corpus';
-import { IndexError, indexFormatVersion, loadIndex, saveIndex, type StoredIndex } from './index-store';
+import { IndexError, indexFormatVersion, loadIndex, readManifest, recoverIndexFolder, saveIndex, type StoredIndex } from './index-store';
 import type { IndexedChunk, PolicyDocument } from './types';
 import { VectorIndex } from './vector-index';
 
@@ -173,5 +174,76 @@ describe('loadIndex refuses a bad index and says how to rebuild it', () => {
   it('loads an index that is fine', async () => {
     const loaded: StoredIndex = await loadIndex({ directory, expectDimensions: dimensions });
     expect(loaded.chunks).toHaveLength(2);
+  });
+});
+
+/** The id of a process that has exited (so its leftovers count as abandoned). */
+function deadPid(): number {
+  return spawnSync(process.execPath, ['-e', '']).pid!;
+}
+
+describe('a damaged or foreign index folder', () => {
+  const rebuild = () => `run \`npm run ingest -- --corpus DIR --index ${directory}\` (DIR: the folder the index was built from) to rebuild it`;
+
+  it('refuses a truncated manifest beside the data files instead of treating the index as missing', async () => {
+    await saveIndex({ directory, index: sampleIndex(['第一条。']) });
+    const path = join(directory, 'manifest.json');
+    const text = await readFile(path, 'utf8');
+    await writeFile(path, text.slice(0, text.length / 2));
+    const error = await rejection(readManifest(directory));
+    expect(error).toBeInstanceOf(IndexError);
+    expect(error.message).toBe(`index manifest ${path} is damaged (not valid JSON): ${rebuild()}`);
+    expect((await rejection(loadIndex({ directory }))).message).toBe(error.message);
+  });
+
+  it('refuses a folder with data files but no manifest, and never writes over a folder that is not an index', async () => {
+    await saveIndex({ directory, index: sampleIndex(['第一条。']) });
+    await rm(join(directory, 'manifest.json'));
+    expect((await rejection(readManifest(directory))).message).toBe(
+      `index folder ${directory} holds files but no manifest.json: if it is an index, remove it and ${rebuild()}; otherwise set INDEX_DIR to another folder`,
+    );
+    const notAnIndex = join(folder.path, 'my-documents');
+    await mkdir(notAnIndex);
+    await writeFile(join(notAnIndex, 'report.docx'), 'precious');
+    await expect(saveIndex({ directory: notAnIndex, index: sampleIndex(['第一条。']) })).rejects.toThrow(IndexError);
+    expect(await readFile(join(notAnIndex, 'report.docx'), 'utf8')).toBe('precious');
+  });
+
+  it('treats a missing or empty folder as no index', async () => {
+    expect(await readManifest(directory)).toBeUndefined();
+    await mkdir(directory);
+    expect(await readManifest(directory)).toBeUndefined();
+  });
+});
+
+describe('recoverIndexFolder after a killed save', () => {
+  it('moves the set-aside index back when a crash came between the two renames, and removes the staging folder', async () => {
+    await saveIndex({ directory, index: sampleIndex(['旧条款。']) });
+    const pid = deadPid();
+    await rename(directory, join(folder.path, `.index.old-${pid}-1234`));
+    await mkdir(join(folder.path, `.index.tmp-${pid}-5678`));
+    await writeFile(join(folder.path, `.index.tmp-${pid}-5678`, 'chunks.json'), '[]');
+    const actions = await recoverIndexFolder(directory);
+    expect(actions).toEqual([
+      `restored the index ${directory} from .index.old-${pid}-1234 (a save was interrupted)`,
+      `removed .index.tmp-${pid}-5678 left by an interrupted save`,
+    ]);
+    expect(await readdir(folder.path)).toEqual(['index']);
+    expect((await loadIndex({ directory })).chunks.map((chunk) => chunk.text)).toEqual(['旧条款。']);
+  });
+
+  it('removes leftovers of dead processes beside a good index, and keeps those of running ones', async () => {
+    await saveIndex({ directory, index: sampleIndex(['条款。']) });
+    const dead = deadPid();
+    for (const name of [`.index.tmp-${dead}-a`, `.index.old-${dead}-b`, `.index.tmp-${process.ppid}-c`, '.other.tmp-1-d']) await mkdir(join(folder.path, name));
+    const actions = await recoverIndexFolder(directory);
+    expect(actions.sort()).toEqual([`removed .index.old-${dead}-b left by an interrupted save`, `removed .index.tmp-${dead}-a left by an interrupted save`]);
+    expect((await readdir(folder.path)).sort()).toEqual(['.index.tmp-' + process.ppid + '-c', '.other.tmp-1-d', 'index']);
+  });
+
+  it('does nothing when there is nothing to recover', async () => {
+    expect(await recoverIndexFolder(directory)).toEqual([]);
+    await saveIndex({ directory, index: sampleIndex(['条款。']) });
+    expect(await recoverIndexFolder(directory)).toEqual([]);
   });
 });

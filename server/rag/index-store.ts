@@ -1,6 +1,6 @@
 // Index storage: writes the index to a temporary folder and renames it into place; verifies on load.
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import type { IndexedChunk, PolicyDocument } from './types.js';
 import { VectorIndex } from './vector-index.js';
@@ -49,10 +49,12 @@ const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes
  * `directory` by rename, so a reader never sees a half-written index and a crash leaves the old one.
  */
 export async function saveIndex({ directory, index }: { directory: string; index: Omit<StoredIndex, 'manifest'> & { manifest: Omit<IndexManifest, 'files'> } }): Promise<IndexManifest> {
+  await assertReplaceable(directory);
   const parent = dirname(directory);
   await mkdir(parent, { recursive: true });
-  const staging = join(parent, `.${basename(directory)}.tmp-${process.pid}-${randomUUID()}`);
+  const staging = siblingPath(directory, 'tmp');
   await mkdir(staging, { recursive: true });
+  savesInProgress.add(staging);
   try {
     const files: Record<string, string> = {};
     const put = async (name: string, bytes: Uint8Array | string) => {
@@ -70,7 +72,7 @@ export async function saveIndex({ directory, index }: { directory: string; index
     const manifest: IndexManifest = { ...index.manifest, files };
     await writeFile(join(staging, 'manifest.json'), JSON.stringify(manifest, null, 2));
 
-    const previous = join(parent, `.${basename(directory)}.old-${process.pid}-${randomUUID()}`);
+    const previous = siblingPath(directory, 'old');
     let moved = false;
     try {
       await rename(directory, previous);
@@ -90,16 +92,110 @@ export async function saveIndex({ directory, index }: { directory: string; index
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;
+  } finally {
+    savesInProgress.delete(staging);
   }
 }
 
-/** Reads the index manifest only (cheap: used to decide whether ingestion is needed). */
+/** How to rebuild an index whose own record of its corpus folder cannot be trusted. */
+const rebuildFromCorpus = (directory: string) => `run \`npm run ingest -- --corpus DIR --index ${directory}\` (DIR: the folder the index was built from) to rebuild it`;
+
+/**
+ * Reads the index manifest only (cheap: used to decide whether ingestion is needed). Undefined when
+ * there is no index (no folder, or an empty one); an IndexError when the folder holds files but its
+ * manifest is missing or damaged, so a damaged index is never mistaken for a missing one.
+ */
 export async function readManifest(directory: string): Promise<IndexManifest | undefined> {
+  const path = join(directory, 'manifest.json');
+  let raw: string;
   try {
-    return JSON.parse(await readFile(join(directory, 'manifest.json'), 'utf8')) as IndexManifest;
-  } catch {
-    return undefined;
+    raw = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new IndexError(`index manifest ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): ${rebuildFromCorpus(directory)}`);
+    if ((await folderEntries(directory)).length === 0) return undefined;
+    throw new IndexError(`index folder ${directory} holds files but no manifest.json: if it is an index, remove it and ${rebuildFromCorpus(directory)}; otherwise set INDEX_DIR to another folder`);
   }
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(raw);
+  } catch {
+    throw new IndexError(`index manifest ${path} is damaged (not valid JSON): ${rebuildFromCorpus(directory)}`);
+  }
+  const shaped = manifest as Partial<IndexManifest> | null;
+  if (!shaped || typeof shaped !== 'object' || typeof shaped.formatVersion !== 'number' || !Array.isArray(shaped.documents) || typeof shaped.files !== 'object') {
+    throw new IndexError(`index manifest ${path} is damaged (fields missing): ${rebuildFromCorpus(directory)}`);
+  }
+  return manifest as IndexManifest;
+}
+
+/** Refuses to replace a folder that holds files but no index manifest (INDEX_DIR pointed at someone's documents). */
+async function assertReplaceable(directory: string): Promise<void> {
+  const entries = await folderEntries(directory);
+  if (entries.length > 0 && !entries.includes('manifest.json')) {
+    throw new IndexError(`index folder ${directory} holds files but no manifest.json: not replacing it; remove it if it is an old index, or set INDEX_DIR to another folder`);
+  }
+}
+
+async function folderEntries(directory: string): Promise<string[]> {
+  try {
+    return await readdir(directory);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+/** Staging folders this process is writing right now (never removed as leftovers). */
+const savesInProgress = new Set<string>();
+
+/** `.index.tmp-<pid>-<uuid>` (being written) or `.index.old-<pid>-<uuid>` (the replaced index, set aside), beside `directory`. */
+function siblingPath(directory: string, kind: 'tmp' | 'old'): string {
+  return join(dirname(directory), `.${basename(directory)}.${kind}-${process.pid}-${randomUUID()}`);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Repairs what a killed `saveIndex` leaves beside the index folder: when the folder is missing but a
+ * set-aside copy exists (killed between the two renames), the newest copy is moved back; staging and
+ * set-aside folders of processes that no longer run are removed. Returns one line per action.
+ */
+export async function recoverIndexFolder(directory: string): Promise<string[]> {
+  const parent = dirname(directory);
+  const pattern = new RegExp(`^\\.${basename(directory).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(tmp|old)-(\\d+)-`);
+  const leftovers: { name: string; kind: string; path: string }[] = [];
+  for (const name of await folderEntries(parent)) {
+    const match = pattern.exec(name);
+    if (!match) continue;
+    const path = join(parent, name);
+    const pid = Number(match[2]);
+    // This process's own pid can be a recycled one (PID 1 in a restarted container): only its live saves count.
+    if (savesInProgress.has(path) || (pid !== process.pid && isRunning(pid))) continue;
+    leftovers.push({ name, kind: match[1], path });
+  }
+  const actions: string[] = [];
+  const present = await stat(directory).then(() => true, () => false);
+  if (!present) {
+    const setAside = await Promise.all(leftovers.filter((leftover) => leftover.kind === 'old').map(async (leftover) => ({ ...leftover, time: (await stat(leftover.path)).mtimeMs })));
+    const newest = setAside.sort((left, right) => right.time - left.time)[0];
+    if (newest) {
+      await rename(newest.path, directory);
+      actions.push(`restored the index ${directory} from ${newest.name} (a save was interrupted)`);
+      leftovers.splice(leftovers.findIndex((leftover) => leftover.path === newest.path), 1);
+    }
+  }
+  for (const leftover of leftovers) {
+    await rm(leftover.path, { recursive: true, force: true });
+    actions.push(`removed ${leftover.name} left by an interrupted save`);
+  }
+  return actions;
 }
 
 /**

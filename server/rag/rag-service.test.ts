@@ -1,6 +1,10 @@
 // The RAG service end to end with the generated tiny ONNX model: real transformers.js + hnswlib, nothing downloaded.
-import { cp, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { cp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyModel } from '../../scripts/make-tiny-model';
 import { createApp } from '../app';
@@ -89,8 +93,10 @@ describe('openRagService with the tiny embedding model', () => {
     expect(lexicalOnly.index.hasDense).toBe(false);
     expect(lexicalOnly.denseOffReason).toBe(`model ${modelId} not found in MODELS_DIR=${join(root, 'elsewhere')} and remote download is disabled`);
     expect(offline).toEqual([`dense retrieval off: ${lexicalOnly.denseOffReason}`]);
-    const health = await (await createApp(lexicalOnly).request('/api/health')).json();
-    expect(health.retrieval).toEqual({ lexical: true, dense: false, embeddingModel: null, denseOffReason: lexicalOnly.denseOffReason });
+    const healthText = await (await createApp(lexicalOnly).request('/api/health')).text();
+    // Health is public: it says why, without the server's paths.
+    expect(healthText).not.toContain(root);
+    expect(JSON.parse(healthText).retrieval).toEqual({ lexical: true, dense: false, embeddingModel: null, denseOffReason: `model ${modelId} not found in MODELS_DIR=… and remote download is disabled` });
     const results = await lexicalOnly.index.search('共同打造国际航空门户枢纽', { k: 3, mode: 'dense' });
     expect(results[0].section).toEqual(['二、合力建设现代基础设施网络', '（九）共同打造国际航空门户枢纽']);
   });
@@ -139,5 +145,83 @@ describe('indexIsStale', () => {
     expect(await indexIsStale({ corpusDir: corpus, indexDir: index })).toBe(true);
     await open();
     expect(JSON.parse(await readFile(indexManifestPath, 'utf8')).formatVersion).toBe(written.formatVersion);
+  });
+});
+
+describe('the embedding setting when serving', () => {
+  it('turns dense retrieval off with EMBEDDING_MODEL=none although the index has vectors, and says why', async () => {
+    const lines: string[] = [];
+    const lexical = await openRagService({ config: configFor({ EMBEDDING_MODEL: 'none' }), ingestIfStale: true, onNotice: (message) => lines.push(message) });
+    expect(lexical.index.hasDense).toBe(false);
+    expect(lexical.index.embedder).toBeUndefined();
+    expect(lexical.denseOffReason).toBe('EMBEDDING_MODEL=none turns dense retrieval off');
+    expect(lines).toEqual([]);
+    const health = await (await createApp(lexical).request('/api/health')).json();
+    expect(health.retrieval).toEqual({ lexical: true, dense: false, embeddingModel: null, denseOffReason: 'EMBEDDING_MODEL=none turns dense retrieval off' });
+  });
+
+  it('says in one line that the index was built with another model than EMBEDDING_MODEL, and what to run', async () => {
+    const lines: string[] = [];
+    const served = await openRagService({ config: configFor({ EMBEDDING_MODEL: 'BAAI/bge-m3' }), ingestIfStale: true, onNotice: (message) => lines.push(message) });
+    expect(lines).toEqual([
+      `the index in ${indexDir} was built with embedding model ${modelId}, not EMBEDDING_MODEL=BAAI/bge-m3: serving it with ${modelId}; run \`npm run ingest -- --corpus ${corpusDir} --index ${indexDir}\` to rebuild it with BAAI/bge-m3`,
+    ]);
+    expect(served.index.embedder?.modelId).toBe(modelId);
+  });
+});
+
+describe('embedding models arriving later', () => {
+  it('builds dense vectors at ingest from MODEL_MIRROR when the model is only on the mirror', async () => {
+    const repository = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+    const mirrorModels = join(root, 'mirror');
+    // A model id of its own, so the download cache entry belongs to this test alone.
+    const mirroredId = `mirror-test-${randomUUID().slice(0, 8)}/tiny`;
+    await writeTinyModel({ directory: mirrorModels, dimensions: 24, modelId: mirroredId });
+    cleanups.push(() => rm(join(repository, '.cache/transformers', mirroredId.split('/')[0]), { recursive: true, force: true }));
+    const requested: string[] = [];
+    const mirror = createServer(async (request, response) => {
+      requested.push(request.url ?? '');
+      // The hub's layout: /<model id>/resolve/<revision>/<file>.
+      const match = /^\/(.+?)\/resolve\/[^/]+\/(.+)$/.exec(decodeURIComponent(request.url ?? ''));
+      const bytes = match ? await readFile(join(mirrorModels, match[1], match[2])).catch(() => undefined) : undefined;
+      if (!bytes) response.writeHead(404).end();
+      else response.writeHead(200, { 'content-length': bytes.length }).end(bytes);
+    });
+    await new Promise<void>((ready) => mirror.listen(0, '127.0.0.1', ready));
+    cleanups.push(() => new Promise<void>((closed) => mirror.close(() => closed())));
+    const folder = await temporaryFolder('mirror-index');
+    cleanups.push(folder.remove);
+    const mirrored = await openRagService({
+      config: testConfig({
+        CORPUS_DIR: corpusDir,
+        INDEX_DIR: join(folder.path, 'index'),
+        EMBEDDING_MODEL: mirroredId,
+        MODELS_DIR: join(root, 'no-models'),
+        ALLOW_REMOTE_MODELS: 'true',
+        MODEL_MIRROR: `http://127.0.0.1:${(mirror.address() as AddressInfo).port}/`,
+      }),
+      ingestIfStale: true,
+    });
+    expect(requested.some((url) => url.includes('config.json'))).toBe(true);
+    expect(mirrored.index.stored.manifest.embedding).toEqual({ modelId: mirroredId, dimensions: 24 });
+    expect(mirrored.index.hasDense).toBe(true);
+  });
+
+  it('turns dense retrieval on at re-index when the model has become available since the server started', async () => {
+    const folder = await temporaryFolder('late-model');
+    cleanups.push(folder.remove);
+    const lateModels = join(folder.path, 'models');
+    const config = configFor({ INDEX_DIR: join(folder.path, 'index'), MODELS_DIR: lateModels, ADMIN_TOKEN: 'admin-secret' });
+    const started = await openRagService({ config, ingestIfStale: true });
+    expect(started.index.hasDense).toBe(false);
+    await writeTinyModel({ directory: lateModels, dimensions: 32 });
+    const app = createApp(started);
+    const response = await app.request('/api/admin/reindex', { method: 'POST', headers: { authorization: 'Bearer admin-secret' } });
+    expect(response.status).toBe(200);
+    expect((await response.json()).dense).toBe(true);
+    expect(started.index.hasDense).toBe(true);
+    expect(started.denseOffReason).toBeUndefined();
+    const health = await (await app.request('/api/health')).json();
+    expect(health.retrieval).toEqual({ lexical: true, dense: true, embeddingModel: modelId });
   });
 });

@@ -3,11 +3,11 @@ import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Config } from '../config.js';
-import { ingestCorpus, type IngestProgress } from '../ingest/ingest-corpus.js';
+import { ingestCorpus, type IngestOptions, type IngestProgress, type IngestReport } from '../ingest/ingest-corpus.js';
 import { listCorpus } from '../ingest/load-corpus.js';
 import { EmbeddingUnavailableError, TransformersEmbeddings } from './embedder.js';
-import { indexFormatVersion, loadIndex, readManifest } from './index-store.js';
-import { PolicyIndex } from './policy-index.js';
+import { indexFormatVersion, loadIndex, readManifest, recoverIndexFolder, type StoredIndex } from './index-store.js';
+import { PolicyIndex, type QueryEmbedder } from './policy-index.js';
 
 export interface RagService {
   index: PolicyIndex;
@@ -63,6 +63,7 @@ export async function openRagService({
 }): Promise<RagService> {
   const indexDir = config.INDEX_DIR;
   let corpusDir = config.CORPUS_DIR;
+  for (const action of await recoverIndexFolder(indexDir)) onNotice(action);
   if (ingestIfStale && corpusFromIndex) {
     const recorded = (await readManifest(indexDir))?.corpusDir;
     if (recorded && resolve(recorded) !== resolve(corpusDir)) {
@@ -70,41 +71,78 @@ export async function openRagService({
       corpusDir = recorded;
     }
   }
+  let ingested: IngestReport | undefined;
   if (ingestIfStale && (await indexIsStale({ corpusDir, indexDir }))) {
     onNotice(`index in ${indexDir} is missing or older than ${corpusDir}: ingesting`);
-    await ingestCorpus({
-      corpusDir,
-      indexDir,
-      embeddingModel: config.EMBEDDING_MODEL || null,
-      modelsDir: config.MODELS_DIR,
-      allowRemoteModels: config.ALLOW_REMOTE_MODELS,
-      onProgress,
-      onNotice,
-    });
+    ingested = await ingestCorpus({ corpusDir, indexDir, ...embeddingSettings(config), onProgress, onNotice });
   }
   const stored = await loadIndex({ directory: indexDir });
-  let embedder: TransformersEmbeddings | undefined;
-  let denseOffReason: string | undefined;
-  if (stored.manifest.embedding) {
-    try {
-      embedder = await TransformersEmbeddings.load({
-        modelId: stored.manifest.embedding.modelId,
-        modelsDir: config.MODELS_DIR,
-        allowRemoteModels: config.ALLOW_REMOTE_MODELS,
-        remoteHost: config.MODEL_MIRROR,
-      });
-      if (embedder.dimensions !== stored.manifest.embedding.dimensions) {
-        throw new Error(`index ${indexDir} was embedded with ${stored.manifest.embedding.dimensions} dimensions but ${embedder.modelId} gives ${embedder.dimensions}: run \`npm run ingest\` to rebuild it`);
-      }
-    } catch (error) {
-      if (!(error instanceof EmbeddingUnavailableError)) throw error;
-      denseOffReason = error.reason;
-      onNotice(`dense retrieval off: ${error.reason}`);
-      embedder = undefined;
-    }
-  } else {
-    denseOffReason = 'the index was built without an embedding model';
-  }
+  const served = { ...config, CORPUS_DIR: corpusDir };
+  const { embedder, denseOffReason } = await embedderFor({ stored, config: served, onNotice });
   // The folder actually served (re-indexing, e.g. POST /api/admin/reindex, rebuilds from it).
-  return { index: new PolicyIndex(stored, embedder), config: { ...config, CORPUS_DIR: corpusDir }, denseOffReason };
+  return { index: new PolicyIndex(stored, embedder), config: served, denseOffReason: whyDenseIsOff({ embedder, denseOffReason, ingested, config }) };
+}
+
+/** The ingest options that come from the configuration: the embedding model and where to find it. */
+function embeddingSettings(config: Config): Pick<IngestOptions, 'embeddingModel' | 'modelsDir' | 'allowRemoteModels' | 'modelMirror'> {
+  return { embeddingModel: config.EMBEDDING_MODEL || null, modelsDir: config.MODELS_DIR, allowRemoteModels: config.ALLOW_REMOTE_MODELS, modelMirror: config.MODEL_MIRROR };
+}
+
+/**
+ * The query embedder for an index: none when EMBEDDING_MODEL is `none` or the index has no vectors;
+ * otherwise the model the index was built with (its vectors only match that model), reusing
+ * `current` when it is that model. A configured model other than the index's is named in one line.
+ */
+async function embedderFor({
+  stored,
+  config,
+  current,
+  onNotice,
+}: {
+  stored: StoredIndex;
+  config: Config;
+  current?: QueryEmbedder;
+  onNotice: (message: string) => void;
+}): Promise<{ embedder?: QueryEmbedder; denseOffReason?: string }> {
+  const built = stored.manifest.embedding;
+  if (!built) return { denseOffReason: 'the index was built without an embedding model' };
+  if (!config.EMBEDDING_MODEL) return { denseOffReason: 'EMBEDDING_MODEL=none turns dense retrieval off' };
+  if (built.modelId !== config.EMBEDDING_MODEL) {
+    onNotice(
+      `the index in ${config.INDEX_DIR} was built with embedding model ${built.modelId}, not EMBEDDING_MODEL=${config.EMBEDDING_MODEL}: serving it with ${built.modelId}; ` +
+        `run \`npm run ingest -- --corpus ${config.CORPUS_DIR} --index ${config.INDEX_DIR}\` to rebuild it with ${config.EMBEDDING_MODEL}`,
+    );
+  }
+  if (current?.modelId === built.modelId) return { embedder: current };
+  try {
+    const embedder = await TransformersEmbeddings.load({ modelId: built.modelId, modelsDir: config.MODELS_DIR, allowRemoteModels: config.ALLOW_REMOTE_MODELS, remoteHost: config.MODEL_MIRROR });
+    if (embedder.dimensions !== built.dimensions) {
+      throw new Error(`index ${config.INDEX_DIR} was embedded with ${built.dimensions} dimensions but ${embedder.modelId} gives ${embedder.dimensions}: run \`npm run ingest\` to rebuild it`);
+    }
+    return { embedder };
+  } catch (error) {
+    if (!(error instanceof EmbeddingUnavailableError)) throw error;
+    onNotice(`dense retrieval off: ${error.reason}`);
+    return { denseOffReason: error.reason };
+  }
+}
+
+/** An ingest that could not load the configured model knows better why than "built without a model". */
+function whyDenseIsOff({ embedder, denseOffReason, ingested, config }: { embedder?: QueryEmbedder; denseOffReason?: string; ingested?: IngestReport; config: Config }): string | undefined {
+  if (embedder) return undefined;
+  return ingested && !ingested.dense && config.EMBEDDING_MODEL ? ingested.denseOffReason : denseOffReason;
+}
+
+/**
+ * Rebuilds the index from the folder the service serves, with the configured embedding model (so a
+ * model that has become available since the start turns dense retrieval on), and swaps it in.
+ */
+export async function reindexService(service: RagService, { onNotice = () => {} }: { onNotice?: (message: string) => void } = {}): Promise<IngestReport> {
+  const { config } = service;
+  const report = await ingestCorpus({ corpusDir: config.CORPUS_DIR, indexDir: config.INDEX_DIR, ...embeddingSettings(config), onNotice });
+  const stored = await loadIndex({ directory: config.INDEX_DIR });
+  const { embedder, denseOffReason } = await embedderFor({ stored, config, current: service.index.embedder, onNotice });
+  service.index = new PolicyIndex(stored, embedder);
+  service.denseOffReason = whyDenseIsOff({ embedder, denseOffReason, ingested: report, config });
+  return report;
 }

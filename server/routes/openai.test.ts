@@ -96,6 +96,11 @@ describe('/v1 with the official openai client', () => {
     expect(completion.choices[0].message.content).toContain('65%');
   });
 
+  it('ignores OpenAI request fields it does not use, as OpenAI-compatible servers do', async () => {
+    const completion = await client.chat.completions.create({ model: 'policy-cite', messages: [{ role: 'user', content: yunnanQuestion }], temperature: 2, top_p: 0.5, user: 'analyst-7', tools: [] });
+    expect(completion.choices[0].message.content).toContain('65%');
+  });
+
   it('says so plainly, with no footnotes, when the corpus has no answer', async () => {
     const completion = await client.chat.completions.create({ model: 'policy-cite', messages: [{ role: 'user', content: '海南自由贸易港的零关税商品清单包括哪些？' }] });
     expect(completion.choices[0].message.content).toMatch(/^现有文件中没有找到能回答这个问题的条款。/);

@@ -1,6 +1,9 @@
 // A real HTTP server on loopback that speaks the OpenAI chat-completions wire format (JSON and SSE), for LLM-path tests.
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** A chat-completions request as the fake model received it. */
 export interface ReceivedRequest {
@@ -25,6 +28,36 @@ export interface FakeReply {
   stall?: boolean;
   /** Answer with this HTTP status and an OpenAI-style error body instead. */
   status?: number;
+  /** Headers sent with a `status` reply (e.g. `retry-after`). */
+  headers?: Record<string, string>;
+  /** Send these bytes as they are instead (a recorded transcript, or a hostile body); `pieces` is ignored. */
+  raw?: RawReply;
+}
+
+/** A response on the wire: status, headers and the body in the pieces it is written in. */
+export interface RawReply {
+  status: number;
+  headers: Record<string, string>;
+  body: (string | Uint8Array)[];
+}
+
+const transcriptsDir = join(dirname(fileURLToPath(import.meta.url)), 'llm-transcripts');
+
+/**
+ * Reads a recorded response (`llm-transcripts/<name>`: status line, headers, blank line, body) into a
+ * raw reply. An event stream is written one event at a time, or in `splitEvery`-byte pieces to cut
+ * events mid-line and characters mid-UTF-8 sequence, as a slow network does.
+ */
+export async function readTranscript(name: string, { splitEvery }: { splitEvery?: number } = {}): Promise<RawReply> {
+  const text = (await readFile(join(transcriptsDir, name), 'utf8')).replace(/\r\n/g, '\n');
+  const headerEnd = text.indexOf('\n\n');
+  const [statusLine, ...headerLines] = text.slice(0, headerEnd).split('\n');
+  const headers = Object.fromEntries(headerLines.map((line) => [line.slice(0, line.indexOf(':')).trim().toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+  const body = text.slice(headerEnd + 2);
+  const events = headers['content-type']?.startsWith('text/event-stream') ? (body.match(/[\s\S]*?\n\n|[\s\S]+$/g) ?? []) : [body];
+  const bytes = Buffer.from(body);
+  const pieces = splitEvery ? Array.from({ length: Math.ceil(bytes.length / splitEvery) }, (_, i) => bytes.subarray(i * splitEvery, (i + 1) * splitEvery)) : events;
+  return { status: Number(statusLine.split(' ')[1]), headers, body: pieces };
 }
 
 export interface FakeLlm {
@@ -67,9 +100,23 @@ export async function startFakeLlm(reply: (request: ReceivedRequest) => FakeRepl
     }
     const answer = reply(request);
     if (answer.stall) return;
+    if (answer.raw) {
+      response.writeHead(answer.raw.status, answer.raw.headers);
+      for (const piece of answer.raw.body) {
+        if (closedEarly) return;
+        if (answer.pauseMs) await new Promise((resolve) => setTimeout(resolve, answer.pauseMs));
+        if (closedEarly) return;
+        // Respect back-pressure, so a client that stops reading is seen to stop (not buffered for).
+        if (!response.write(piece)) await new Promise((resolve) => (response.once('drain', resolve), response.once('close', resolve)));
+      }
+      if (closedEarly) return;
+      finished = true;
+      response.end();
+      return;
+    }
     if (answer.status) {
       finished = true;
-      response.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'upstream failure', type: 'server_error' } }));
+      response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(JSON.stringify({ error: { message: 'upstream failure', type: 'server_error' } }));
       return;
     }
     const id = 'chatcmpl-fake';
