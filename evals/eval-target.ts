@@ -9,6 +9,7 @@ import { ingestCorpus, type IngestProgress } from '../server/ingest/ingest-corpu
 import { EmbeddingUnavailableError, TransformersEmbeddings } from '../server/rag/embedder.js';
 import { loadIndex } from '../server/rag/index-store.js';
 import { PolicyIndex } from '../server/rag/policy-index.js';
+import { configuredVocabulary } from '../server/rag/rag-service.js';
 import type { RagService } from '../server/rag/rag-service.js';
 import type { Chunk, Section } from '../server/rag/types.js';
 import type { CitedAnswer, CorpusDocument, CorpusView, RetrievedChunk } from './baselines.js';
@@ -66,7 +67,8 @@ export async function openInProcessTarget({
 }): Promise<EvalTarget> {
   const indexDir = await mkdtemp(join(tmpdir(), 'policy-eval-index-'));
   try {
-    const report = await ingestCorpus({ corpusDir, indexDir, embeddingModel, modelsDir: config.MODELS_DIR, allowRemoteModels: config.ALLOW_REMOTE_MODELS, onProgress, onNotice });
+    const vocabulary = configuredVocabulary(config);
+    const report = await ingestCorpus({ corpusDir, indexDir, embeddingModel, modelsDir: config.MODELS_DIR, allowRemoteModels: config.ALLOW_REMOTE_MODELS, modelMirror: config.MODEL_MIRROR, vocabulary, onProgress, onNotice });
     if (report.failures.length > 0) onNotice(`${report.failures.length} corpus file(s) could not be read: ${report.failures.map((failure) => failure.file).join(', ')}`);
     const stored = await loadIndex({ directory: indexDir });
     let embedder: TransformersEmbeddings | undefined;
@@ -79,7 +81,7 @@ export async function openInProcessTarget({
         denseNote = `dense retrieval off: ${error.reason}`;
       }
     }
-    const index = new PolicyIndex(stored, embedder);
+    const index = new PolicyIndex(stored, embedder, { vocabulary });
     const service: RagService = { index, config, denseOffReason: denseNote };
     const corpus: CorpusView = {
       documents: new Map(index.documents.map((document) => [document.id, { id: document.id, title: document.title, region: document.region, text: document.text, sections: document.sections }])),

@@ -33,6 +33,10 @@ const configSchema = z.object({
     .transform((value) => value.trim().toLowerCase())
     .pipe(z.union([z.enum(['', 'false', 'true']), z.string().regex(/^\d{1,2}$/, 'expected false, true or a number of proxies')]))
     .transform((value) => (value === 'true' ? 1 : value === 'false' || value === '' ? 0 : Number(value))),
+  /** Vocabulary files (synonyms, jieba user dictionary, stop words); unset = the shipped files, empty = none. */
+  SYNONYMS_FILE: z.string().optional(),
+  USER_DICT_FILE: z.string().optional(),
+  STOPWORDS_FILE: z.string().optional(),
   LOG_LEVEL: z.enum(['silent', 'error', 'info']).default('info'),
 });
 

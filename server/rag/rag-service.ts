@@ -8,6 +8,12 @@ import { listCorpus } from '../ingest/load-corpus.js';
 import { EmbeddingUnavailableError, TransformersEmbeddings } from './embedder.js';
 import { indexFormatVersion, loadIndex, readManifest, recoverIndexFolder, type StoredIndex } from './index-store.js';
 import { PolicyIndex, type QueryEmbedder } from './policy-index.js';
+import { loadVocabulary, vocabularyHash, type VocabularyData } from './vocabulary.js';
+
+/** The vocabulary files the configuration names (the shipped ones by default). */
+export function configuredVocabulary(config: Config): VocabularyData {
+  return loadVocabulary({ synonymsFile: config.SYNONYMS_FILE, userDictionaryFile: config.USER_DICT_FILE, stopWordsFile: config.STOPWORDS_FILE });
+}
 
 export interface RagService {
   index: PolicyIndex;
@@ -20,9 +26,11 @@ export interface RagService {
  * Whether the index in `indexDir` is missing or was built from different files than `corpusDir`
  * now holds (added, removed or edited documents, or manifest changes).
  */
-export async function indexIsStale({ corpusDir, indexDir }: { corpusDir: string; indexDir: string }): Promise<boolean> {
+export async function indexIsStale({ corpusDir, indexDir, vocabulary }: { corpusDir: string; indexDir: string; vocabulary?: VocabularyData }): Promise<boolean> {
   const manifest = await readManifest(indexDir);
   if (!manifest) return true;
+  // Segmentation depends on the vocabulary files: other files, other tokens.
+  if (vocabulary && manifest.vocabulary && manifest.vocabulary.hash !== vocabularyHash(vocabulary)) return true;
   let entries;
   try {
     entries = await listCorpus(corpusDir);
@@ -72,15 +80,16 @@ export async function openRagService({
     }
   }
   let ingested: IngestReport | undefined;
-  if (ingestIfStale && (await indexIsStale({ corpusDir, indexDir }))) {
+  const vocabulary = configuredVocabulary(config);
+  if (ingestIfStale && (await indexIsStale({ corpusDir, indexDir, vocabulary }))) {
     onNotice(`index in ${indexDir} is missing or older than ${corpusDir}: ingesting`);
-    ingested = await ingestCorpus({ corpusDir, indexDir, ...embeddingSettings(config), onProgress, onNotice });
+    ingested = await ingestCorpus({ corpusDir, indexDir, ...embeddingSettings(config), vocabulary, onProgress, onNotice });
   }
   const stored = await loadIndex({ directory: indexDir });
   const served = { ...config, CORPUS_DIR: corpusDir };
   const { embedder, denseOffReason } = await embedderFor({ stored, config: served, onNotice });
   // The folder actually served (re-indexing, e.g. POST /api/admin/reindex, rebuilds from it).
-  return { index: new PolicyIndex(stored, embedder), config: served, denseOffReason: whyDenseIsOff({ embedder, denseOffReason, ingested, config }) };
+  return { index: new PolicyIndex(stored, embedder, { vocabulary }), config: served, denseOffReason: whyDenseIsOff({ embedder, denseOffReason, ingested, config }) };
 }
 
 /** The ingest options that come from the configuration: the embedding model and where to find it. */
@@ -139,10 +148,11 @@ function whyDenseIsOff({ embedder, denseOffReason, ingested, config }: { embedde
  */
 export async function reindexService(service: RagService, { onNotice = () => {} }: { onNotice?: (message: string) => void } = {}): Promise<IngestReport> {
   const { config } = service;
-  const report = await ingestCorpus({ corpusDir: config.CORPUS_DIR, indexDir: config.INDEX_DIR, ...embeddingSettings(config), onNotice });
+  const vocabulary = configuredVocabulary(config);
+  const report = await ingestCorpus({ corpusDir: config.CORPUS_DIR, indexDir: config.INDEX_DIR, ...embeddingSettings(config), vocabulary, onNotice });
   const stored = await loadIndex({ directory: config.INDEX_DIR });
   const { embedder, denseOffReason } = await embedderFor({ stored, config, current: service.index.embedder, onNotice });
-  service.index = new PolicyIndex(stored, embedder);
+  service.index = new PolicyIndex(stored, embedder, { vocabulary });
   service.denseOffReason = whyDenseIsOff({ embedder, denseOffReason, ingested: report, config });
   return report;
 }
