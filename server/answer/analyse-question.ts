@@ -67,7 +67,7 @@ export const comparisonWords = /对比|比较|异同|区别|差异|不同之处|
 /** Words that ask for a summary. */
 const summaryWords = /总结|概述|概括|梳理|归纳|汇总|综述|摘要|主要内容|要点|简要介绍|整体介绍/;
 /** "在X方面有哪些安排", "X有什么举措": the measures a text takes on a subject. */
-const topicWords = /(?:有哪些|有什么|有何|做了哪些|作了哪些|提出了哪些|提出哪些|怎么|如何)(?:具体)?(?:安排|举措|措施|任务|部署|重点|规划|政策|要求|工作|考虑|打算|设想)|(?:方面|领域)(?:的)?(?:安排|举措|措施|任务|部署|重点|政策|要求)|(?:主要任务|重点任务|重点工作|主要措施|工作重点)/;
+const topicWords = /(?:有哪些|有什么|有何|做了哪些|作了哪些|提出了哪些|提出哪些|怎么|如何)(?:具体|主要|重点)?(?:安排|举措|措施|任务|部署|重点工作|规划|设想)|(?:方面|领域)(?:的|有|都有|有哪些|有什么|做了|作了|提出了)*(?:安排|举措|措施|任务|部署|重点|政策|工作)|(?:主要任务|重点任务|重点工作|主要措施|工作重点)/;
 /** An enumeration: which items, conditions, cases, materials. */
 const listWords = /哪些|哪几|包括|包含|列举|都有|有什么(?!区别|不同)|几种|几类|几个方面|条件|情形|材料|范围|职责|事项/;
 const followUpMarkers = /^(那|那么|其中|此外|另外|还有|并且|而且|它|它们|这|这个|这些|该|上述|以上|同时|对应|相应|关于这|要|还要|需要|还需|应当|应该|能否|可以|是否|会)|呢[？?]?$|[吗么][？?]?$|^(哪些|多少|几|什么时候|何时)/;
@@ -98,7 +98,9 @@ export function analyseQuestion(messages: ChatTurn[], { analyzer, mode = 'answer
     const lead = i === 0 ? '' : topicTokens(all[0], analyzer).filter((token) => !topicTokens(text, analyzer).includes(token) && !places.some((place) => place.includes(token))).join(' ');
     return { text, query: `${isFollowUp ? previousWithoutPlaces : ''} ${lead} ${text}`.trim(), focusTokens: topicTokens(text, analyzer), asks: asksOf(text) };
   });
-  const unknownPlaces = mentions ? places.filter((place) => !mentions(stemOf(place))) : [];
+  // Only a name with its administrative unit ("江岚市") is surely a place; a word the segmenter merely
+  // tags as one ("上山") is not declined for.
+  const unknownPlaces = mentions ? places.filter((place) => unitPattern.test(place) && stemOf(place) !== place && !mentions(stemOf(place))) : [];
   return { question, retrievalQuery, isFollowUp, explicitFollowUp, intent, focusTokens, contextTokens, asks, parts, places, unknownPlaces };
 }
 

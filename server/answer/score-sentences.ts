@@ -1,5 +1,6 @@
 // Stage 3 — score: how much of what a question asks each sentence of the retrieved clauses carries.
 import { splitSentences, type Sentence } from '../ingest/split-sentences.js';
+import { generalRarity } from '../rag/analyzer.js';
 import type { PolicyIndex } from '../rag/policy-index.js';
 import { bigrams, foldWidth } from '../rag/tokenize.js';
 import type { PolicyDocument, SearchResult } from '../rag/types.js';
@@ -71,6 +72,9 @@ const opensListPattern = /(?:下列|以下|如下|下述|这些)[^。；]{0,30}[
 /** A document's preamble or purpose clause: it frames, it does not answer. */
 export const preamble = /(?:通知|公告|通告|通报|说明|事项|意见|办法)如下[:：。]?$|制定本(?:办法|细则|规定|方案|意见|措施|条例|规则|实施细则)[。]?$|特制定|现将.*(?:通知|公告)|现就.*(?:通知|公告|如下)|^为(?:深入|认真|全面|进一步)?(?:贯彻|落实)[^。]*(?:决定|现就|特制定|制定本|经.{0,12}同意)/;
 
+/** A rule stated in the negative: what may not be done, what does not count. */
+const negation = /不得|不予|不能|不属于|不视为|不适用|不应|禁止|严禁|不准|不再|不作为|不计入|不包括|除外/;
+
 /** Weighted question terms: focus terms by idf, follow-up context terms at 0.4 of theirs. */
 export function questionWeights(question: ScoringQuestion, index: PolicyIndex): Map<string, number> {
   const weights = new Map<string, number>();
@@ -97,8 +101,14 @@ function termWeight(token: string, index: PolicyIndex, maxIdf: number): number {
   if (known(token)) return index.bm25.idf(token);
   const synonyms = analyzer.synonymsOf(token).filter(known);
   if (synonyms.length > 0) return Math.max(...synonyms.map((synonym) => index.bm25.idf(synonym)));
-  return /\d|^[a-z]/.test(token) || analyzer.isDictionaryWord(token) ? maxIdf : maxIdf * 0.15;
+  if (/\d|^[a-z]/.test(token)) return maxIdf;
+  // A fragment the segmenter guessed from an odd phrasing says little; a word weighs by its rarity in
+  // Chinese at large (用来 little, 国境线 much).
+  return analyzer.isDictionaryWord(token) ? maxIdf * Math.max(0.1, generalRarity(token)) : maxIdf * 0.15;
 }
+
+/** How rare (in Chinese at large) a word the corpus lacks must be to count as a topic it does not cover. */
+const unknownTopicRarity = 0.45;
 
 /** Everyday topic words the question uses that the corpus never does and that no synonym stands for. */
 export function unknownTopicWords(question: ScoringQuestion, index: PolicyIndex): string[] {
@@ -111,6 +121,7 @@ export function unknownTopicWords(question: ScoringQuestion, index: PolicyIndex)
       !knownHeadVariant(token, question.focusTokens, index) &&
       analyzer.isDictionaryWord(token) &&
       analyzer.isNounLike(token) &&
+      generalRarity(token) >= unknownTopicRarity &&
       !analyzer.synonymsOf(token).some(known),
   );
 }
@@ -144,6 +155,7 @@ export function scoreSentences({ question, results, index }: { question: Scoring
   const placeTokens = new Set([...weights.keys()].filter((token) => question.places.some((place) => place.includes(token) || token.includes(place))));
   const compounds = compoundParts([...weights.keys()]);
   const { asks } = question;
+  const questionNegated = negation.test(question.question);
   const scored: ScoredSentence[] = [];
   const placeNames = question.places.map((place) => [stemOf(place), ...index.analyzer.synonymTerms(stemOf(place))]);
   results.forEach((result, rank) => {
@@ -192,6 +204,8 @@ export function scoreSentences({ question, results, index }: { question: Scoring
       if (asks.quantity) score += quantityUnits[asks.quantity].test(sentence.text) ? 0.1 : -0.06;
       if (asks.who && hasAgency.test(sentence.text)) score += 0.06;
       if (asks.list && (opensList || (sentence.text.match(/[、，,；;]/g)?.length ?? 0) >= 3)) score += 0.05;
+      // "哪些情形应当认定为工伤" is not answered by the clause on what is not (不得认定为工伤).
+      if (negation.test(sentence.text) !== questionNegated) score -= 0.04;
       if (isHeading) score *= 0.6;
       if (isPreamble) score *= 0.5;
       if (sentence.text.length > 140) score -= Math.min(0.12, (sentence.text.length - 140) / 1200);
@@ -259,12 +273,17 @@ function isHeadingSentence(sentence: Sentence, headingTexts: Map<number, string>
   const heading = headingTexts.get(sentence.start);
   const bare = sentence.text.replace(/[。：:；;]$/, '');
   if (heading !== undefined && bare.length <= heading.replace(/…$/, '').length + 2) return true;
-  return headingStart.test(sentence.text) && bare.length <= 34 && !/[，,；;：:]/.test(bare) && !hasNumber.test(bare.replace(headingStart, ''));
+  return isHeadingOnly(sentence.text);
 }
 
-/** Whether a sentence is only a heading line (e.g. "(十)完善区际利益补偿机制。"). */
+/**
+ * Whether a sentence is only a heading line ("(十)完善区际利益补偿机制。"): a short numbered phrase
+ * with no clause inside. An article's sentence ("第五条 下列房产免纳房产税：") and a sentence opening
+ * a list are text, not headings.
+ */
 export function isHeadingOnly(text: string): boolean {
-  const bare = text.replace(/[。：:；;]$/, '');
+  if (/[：:]$/.test(text) || /^\s*第[一二三四五六七八九十百零〇\d]+条/.test(text)) return false;
+  const bare = text.replace(/[。；;]$/, '');
   return headingStart.test(text) && bare.length <= 34 && !/[，,；;：:]/.test(bare) && !hasNumber.test(bare.replace(headingStart, ''));
 }
 

@@ -159,7 +159,8 @@ function withConditions(picked: ScoredSentence[], index: PolicyIndex): ScoredSen
  * start with an item marker — or, when the best sentence is an item itself, its opener and siblings.
  */
 function enumerationOf(sentences: ScoredSentence[], index: PolicyIndex): { lead: ScoredSentence[]; items: Pick[] } | undefined {
-  for (const sentence of sentences) {
+  // The best-scoring opener lists the answer (a clause may hold a list for each of two cases).
+  for (const sentence of [...sentences].sort((a, b) => b.score - a.score)) {
     const document = index.document(sentence.result.documentId);
     if (!document) continue;
     if (sentence.opensList) {
@@ -217,8 +218,8 @@ function itemsAfter(document: PolicyDocument, from: number, index: PolicyIndex):
       result: resultOf(document, chunk),
       section: index.sectionAt(document.id, cut.start),
     });
-    // The list ends at an item closed by a full stop and followed by something that is not an item.
-    if (end < nextStart) break;
+    // The list ends where something other than the next item follows an item.
+    if (document.text.slice(end, nextStart).trim().length > 0) break;
   }
   return items;
 }

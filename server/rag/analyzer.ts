@@ -154,6 +154,39 @@ export class Analyzer {
   }
 }
 
+/** Word frequencies of the segmenter's general dictionary: how common a word is in Chinese at large. */
+let generalFrequencies: { words: Map<string, number>; total: number } | undefined;
+
+function generalDictionary(): { words: Map<string, number>; total: number } {
+  if (!generalFrequencies) {
+    const words = new Map<string, number>();
+    let total = 0;
+    for (const line of Buffer.from(dict).toString('utf8').split('\n')) {
+      const space = line.indexOf(' ');
+      if (space <= 0) continue;
+      const frequency = Number.parseInt(line.slice(space + 1), 10) || 0;
+      words.set(line.slice(0, space), frequency);
+      total += frequency;
+    }
+    generalFrequencies = { words, total };
+  }
+  return generalFrequencies;
+}
+
+/**
+ * A word's rarity in Chinese at large, from the segmenter's dictionary frequencies, scaled to 0–1:
+ * 0 for everyday words (用来, 时间, 发展), 1 for rare ones (国境线) and words the dictionary lacks.
+ * A question's word the corpus never uses weighs by this, not as much as the rarest corpus word.
+ */
+export function generalRarity(word: string): number {
+  const { words, total } = generalDictionary();
+  const idf = Math.log((total + 1) / ((words.get(word) ?? 0) + 1));
+  return Math.min(1, Math.max(0, (idf - commonIdf) / (rareIdf - commonIdf)));
+}
+/** General idf of a word about as common as 发展 / 时间, and of one about as rare as 国境线. */
+const commonIdf = 8;
+const rareIdf = 14;
+
 let shipped: VocabularyData | undefined;
 let fallbackAnalyzer: Analyzer | undefined;
 
