@@ -2,17 +2,23 @@
 import { describe, expect, it } from 'vitest';
 import {
   aggregate,
+  answerLength,
+  answerPrecision,
   answerSentences,
   checkFaithfulness,
   citationScores,
   containedAtK,
+  documentsAtK,
   factScores,
   locateQuote,
+  longestCommonRun,
   matchEvidence,
   ndcgAtK,
   percentile,
   recallAtK,
   reciprocalRank,
+  spansCited,
+  textOverlaps,
   type ItemScores,
 } from './metrics';
 
@@ -61,6 +67,63 @@ describe('retrieval scores', () => {
     expect(containedAtK([span('a', 0, 10), span('a', 10, 20)], evidence, 5)).toBe(0);
     expect(containedAtK([span('a', 0, 10), span('a', 5, 20)], evidence, 5)).toBe(1);
     expect(containedAtK([span('a', 0, 10), span('a', 5, 20)], evidence, 1)).toBe(0);
+  });
+});
+
+describe('Doc@k', () => {
+  const doc = (documentId: string) => ({ documentId });
+
+  it('counts a one-document question right when any of its gold documents is in the top k', () => {
+    // Listed copies a and a2, evidence from a: finding the copy is enough.
+    expect(documentsAtK([doc('x'), doc('a2')], [doc('a')], ['a', 'a2'], 5)).toBe(1);
+    expect(documentsAtK([doc('x'), doc('y')], [doc('a')], ['a'], 5)).toBe(0);
+    // Rank 3 is outside the top 2.
+    expect(documentsAtK([doc('x'), doc('y'), doc('a')], [doc('a')], ['a'], 2)).toBe(0);
+  });
+
+  it('gives a multi-document question the share of its evidence documents present', () => {
+    // Evidence from a, b and c; the top 5 hold a and c: 2 of 3.
+    expect(documentsAtK([doc('a'), doc('a'), doc('x'), doc('c')], [doc('a'), doc('b'), doc('c'), doc('a')], ['a', 'b', 'c'], 5)).toBeCloseTo(2 / 3, 10);
+  });
+});
+
+describe('answer length and precision', () => {
+  it('counts characters without markers, Markdown and whitespace', () => {
+    // "补助1500元。" is 8 characters, "另有" 2.
+    expect(answerLength('**补助** 1500元。[1]\n\n- 另有[2]')).toBe(10);
+    expect(answerLength('### 《文件》\n甲乙。[1]')).toBe(7);
+  });
+
+  it('finds the longest shared run of characters', () => {
+    expect(longestCommonRun('abcdefg', 'xxcdefyy')).toBe(4);
+    expect(longestCommonRun('甲乙', '丙丁')).toBe(0);
+  });
+
+  it('compares uncited sentences with evidence by text', () => {
+    expect(textOverlaps('每人补助1500元', '一次性扩岗补助标准为每人补助1500元。')).toBe(true); // contained
+    expect(textOverlaps('企业每人补助1500元整', '按规定每人补助1500元。')).toBe(true); // shares 每人补助1500元 (10 ≥ 8)
+    expect(textOverlaps('本通知自发布之日起施行', '每人补助1500元')).toBe(false);
+  });
+
+  it('places a citing sentence by its own span inside the cited quote', () => {
+    //            0         1
+    //            0123456789012345678
+    const text = '第一条 补助1500元。其他事项另行通知。';
+    const quote = '补助1500元。其他事项另行通知。'; // at 4..21
+    const citations = [{ n: 1, documentId: 'd', start: 4, end: 21, quote }];
+    // Gold evidence covers only the first sentence (4..12).
+    const evidence = [{ documentId: 'd', start: 4, end: 12, quote: '补助1500元。' }];
+    expect(text.slice(4, 21)).toBe(quote);
+    // No fact given: sentence 1 overlaps the evidence by offsets, sentence 2 (13..21) does not although its citation does.
+    expect(answerPrecision({ answer: '补助1500元。[1]其他事项另行通知。[1]', citations, facts: [], evidence })).toEqual({ precise: 1, sentences: 2 });
+    // A key fact makes a sentence precise wherever it comes from; an uncited sentence is compared by text.
+    expect(answerPrecision({ answer: '补助1500元。另行通知。', citations, facts: ['1500元'], evidence })).toEqual({ precise: 1, sentences: 2 });
+  });
+
+  it('counts the spans a citation overlaps', () => {
+    const citations = [span('a', 0, 10), span('b', 20, 30)];
+    expect(spansCited(citations, [span('a', 5, 8), span('b', 0, 5), span('b', 29, 40), { documentId: 'c', start: -1, end: -1 }])).toBe(0.5);
+    expect(spansCited(citations, [])).toBe(0);
   });
 });
 
@@ -156,5 +219,19 @@ describe('aggregation', () => {
     expect(row.falseRefusalRate).toBe(0.5);
     expect(row.factAccuracy).toBe(0.5);
     expect(row.recall5).toBeUndefined();
+  });
+
+  it('averages answer precision over answered answerable questions and gold-clause recall over multi-quote ones', () => {
+    const base: ItemScores = { type: 't', answerable: true, answered: true, citationsCorrect: 0, citations: 0, sentencesSupported: 0, sentences: 0, latencyMs: 1 };
+    const row = aggregate([
+      { ...base, preciseSentences: 1, scoredSentences: 4, goldClauseRecall: 0.5, answerChars: 100 },
+      { ...base, preciseSentences: 3, scoredSentences: 3, answerChars: 40 },
+      { ...base, answered: false },
+      { ...base, answerable: false, answered: true, preciseSentences: 0, scoredSentences: 5, answerChars: 10 },
+    ]);
+    expect(row.answerPrecision).toBeCloseTo((0.25 + 1) / 2, 10); // the refusal and the unanswerable question do not count
+    expect(row.goldClauseRecall).toBe(0.5); // only the first question has two or more quotes
+    expect(row.answerLengthP50).toBe(40); // answers given: 10, 40, 100
+    expect(row.answerLengthP95).toBe(100);
   });
 });

@@ -89,12 +89,27 @@ export interface RetrievalScores {
   mrr: number;
   ndcg10: number;
   spanInTop5: number;
+  /** Gold documents among the top 5 chunks' documents (see `documentsAtK`). */
+  documentsInTop5: number;
   /** Characters the top 5 chunks hold: what a reader (or an LLM) has to go through. */
   charsInTop5: number;
 }
 
-/** Every retrieval score of one answerable question. */
-export function scoreRetrieval(retrieved: Span[], evidence: Span[]): RetrievalScores {
+/**
+ * Doc@k. A question whose evidence quotes come from two or more documents needs each of them: the
+ * share of those documents among the top k chunks' documents. Otherwise any of its gold documents
+ * (the listed ones and the evidence's) is right: 1 when one of them is there, else 0.
+ */
+export function documentsAtK(retrieved: Pick<Span, 'documentId'>[], evidence: Pick<Span, 'documentId'>[], documents: string[], k: number): number {
+  const top = new Set(retrieved.slice(0, k).map((chunk) => chunk.documentId));
+  const needed = [...new Set(evidence.map((span) => span.documentId))];
+  if (needed.length >= 2) return needed.filter((id) => top.has(id)).length / needed.length;
+  const alternatives = new Set([...documents, ...needed]);
+  return [...alternatives].some((id) => top.has(id)) ? 1 : 0;
+}
+
+/** Every retrieval score of one answerable question (`documents`: its listed gold documents). */
+export function scoreRetrieval(retrieved: Span[], evidence: Span[], documents: string[] = []): RetrievalScores {
   const matches = matchEvidence(retrieved, evidence);
   return {
     recall1: recallAtK(matches, evidence.length, 1),
@@ -103,6 +118,7 @@ export function scoreRetrieval(retrieved: Span[], evidence: Span[]): RetrievalSc
     mrr: reciprocalRank(matches),
     ndcg10: ndcgAtK(matches, evidence.length, 10),
     spanInTop5: containedAtK(retrieved, evidence, 5),
+    documentsInTop5: documentsAtK(retrieved, evidence, documents, 5),
     charsInTop5: retrieved.slice(0, 5).reduce((sum, chunk) => sum + (chunk.end - chunk.start), 0),
   };
 }
@@ -233,6 +249,77 @@ export function checkFaithfulness({
   });
 }
 
+/** Characters of an answer as a reader sees them: `[n]` markers, Markdown marks and whitespace not counted. */
+export function answerLength(answer: string): number {
+  const text = answer
+    .replace(/\[\d+\]/g, '')
+    .replace(/^\s*(?:#{1,6}\s+|[-*+>]\s+|\d+[.)]\s+)/gm, '')
+    .replace(/[*_`]/g, '')
+    .replace(/\s+/g, '');
+  return [...text].length;
+}
+
+/** Shortest run of characters two texts must share for an uncited sentence to count as quoting a gold span. */
+export const sharedRunChars = 8;
+
+/** Length of the longest common substring of two strings (dynamic programming over code units). */
+export function longestCommonRun(a: string, b: string): number {
+  let best = 0;
+  let previous = new Uint16Array(b.length + 1);
+  let current = new Uint16Array(b.length + 1);
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = a[i - 1] === b[j - 1] ? previous[j - 1] + 1 : 0;
+      if (current[j] > best) best = current[j];
+    }
+    [previous, current] = [current, previous];
+    current.fill(0);
+  }
+  return best;
+}
+
+/**
+ * Whether an uncited sentence repeats gold evidence by its text: after normalising, one holds the
+ * other, or they share a run of at least `sharedRunChars` characters.
+ */
+export function textOverlaps(sentence: string, quote: string): boolean {
+  const a = normalizeForMatch(sentence);
+  const b = normalizeForMatch(quote);
+  if (a.length === 0 || b.length === 0) return false;
+  if (a.includes(b) || b.includes(a)) return true;
+  return longestCommonRun(a, b) >= sharedRunChars;
+}
+
+/**
+ * Answer precision of one answer: how many of its sentences carry a key fact or overlap gold
+ * evidence. A sentence that cites is placed by its citations' offsets (its own span inside the cited
+ * quote when it is there, else the whole quote); a sentence that cites nothing is compared by text.
+ */
+export function answerPrecision({ answer, citations, facts, evidence }: { answer: string; citations: CitationSpan[]; facts: string[]; evidence: EvidenceSpan[] }): { precise: number; sentences: number } {
+  const byNumber = new Map(citations.map((citation) => [citation.n, citation]));
+  const normalizedFacts = facts.map(normalizeForMatch).filter(Boolean);
+  const located = evidence.filter((span) => span.start >= 0);
+  const sentences = answerSentences(answer);
+  const precise = sentences.filter(({ text, markers }) => {
+    const normalized = normalizeForMatch(text);
+    if (normalizedFacts.some((fact) => normalized.includes(fact))) return true;
+    const cited = markers.map((n) => byNumber.get(n)).filter((citation): citation is CitationSpan => citation !== undefined);
+    if (cited.length === 0) return evidence.some((span) => textOverlaps(text, span.quote));
+    return cited.some((citation) => {
+      const inside = locateQuote(citation.quote, text);
+      const own = inside ? { documentId: citation.documentId, start: citation.start + inside.start, end: citation.start + inside.end } : citation;
+      return located.some((span) => spansOverlap(own, span));
+    });
+  }).length;
+  return { precise, sentences: sentences.length };
+}
+
+/** Share of the spans (gold evidence, or superseded quotes) that some citation overlaps; unlocated spans count as not cited. */
+export function spansCited(citations: Span[], spans: Span[]): number {
+  if (spans.length === 0) return 0;
+  return spans.filter((span) => span.start >= 0 && citations.some((citation) => spansOverlap(citation, span))).length / spans.length;
+}
+
 /** Nearest-rank percentile (p in 0–100) of a list of numbers; undefined for an empty list. */
 export function percentile(values: number[], p: number): number | undefined {
   if (values.length === 0) return undefined;
@@ -254,9 +341,18 @@ export interface ItemScores {
   answered: boolean;
   allFacts?: boolean;
   factShare?: number;
+  /** Characters of the answer (`answerLength`); absent when the system declined. */
+  answerChars?: number;
+  /** Sentences of the answer that carry a gold fact or overlap gold evidence (answered answerable questions). */
+  preciseSentences?: number;
+  scoredSentences?: number;
   citationsCorrect: number;
   citations: number;
   goldDocumentRecall?: number;
+  /** Share of the evidence quotes a citation overlaps; only for questions with two or more quotes. */
+  goldClauseRecall?: number;
+  /** Share of the superseded quotes a citation overlaps; only for questions that have them. */
+  supersededShown?: number;
   sentencesSupported: number;
   sentences: number;
   latencyMs: number;
@@ -274,12 +370,18 @@ export interface MetricRow {
   mrr?: number;
   ndcg10?: number;
   spanInTop5?: number;
+  documentsInTop5?: number;
   charsInTop5?: number;
   factAccuracy?: number;
   factShare?: number;
+  answerPrecision?: number;
   citationPrecision?: number;
   goldDocumentRecall?: number;
+  goldClauseRecall?: number;
+  supersededShown?: number;
   faithfulness?: number;
+  answerLengthP50?: number;
+  answerLengthP95?: number;
   refusalPrecision?: number;
   refusalRecall?: number;
   falseRefusalRate?: number;
@@ -290,43 +392,91 @@ export interface MetricRow {
   errors: number;
 }
 
-const ratio = (part: number, whole: number) => (whole === 0 ? undefined : part / whole);
+/** Metrics that are a sum over questions divided by a sum over questions (means and pooled shares). */
+export type RatioMetric = Exclude<keyof MetricRow, 'questions' | 'answerable' | 'errors' | 'latencyP50' | 'latencyP95' | 'answerLengthP50' | 'answerLengthP95'>;
+
+/** A question's contribution to a ratio metric: [numerator, denominator], or undefined when it does not count. */
+type Contribution = (score: ItemScores) => readonly [number, number] | undefined;
+
+const overAnswerable = (value: (score: ItemScores) => number): Contribution => (score) => (score.answerable ? [value(score), 1] : undefined);
+const retrievalMean = (key: keyof RetrievalScores): Contribution => (score) => (score.answerable && score.retrieval ? [score.retrieval[key], 1] : undefined);
+const defined = (value: (score: ItemScores) => number | undefined): Contribution => (score) => {
+  const found = value(score);
+  return found === undefined ? undefined : [found, 1];
+};
 
 /**
- * Retrieval, fact and gold-document metrics are means over answerable questions; citation precision
- * pools the citations of answerable questions and faithfulness the sentences of every answer;
- * refusal precision and recall treat "refused" as the positive class, unanswerable questions as its truth.
+ * How every ratio metric is computed. Retrieval, fact and gold-document metrics are means over
+ * answerable questions; answer precision is a mean over answered answerable questions; gold-clause
+ * recall over questions with two or more quotes; citation precision pools the citations of
+ * answerable questions and faithfulness the sentences of every answer; refusal precision and recall
+ * treat "declined" as the positive class, unanswerable questions as its truth.
  */
+export const ratioMetrics: Record<RatioMetric, Contribution> = {
+  recall1: retrievalMean('recall1'),
+  recall5: retrievalMean('recall5'),
+  recall10: retrievalMean('recall10'),
+  mrr: retrievalMean('mrr'),
+  ndcg10: retrievalMean('ndcg10'),
+  spanInTop5: retrievalMean('spanInTop5'),
+  documentsInTop5: retrievalMean('documentsInTop5'),
+  charsInTop5: retrievalMean('charsInTop5'),
+  factAccuracy: overAnswerable((score) => (score.allFacts ? 1 : 0)),
+  factShare: overAnswerable((score) => score.factShare ?? 0),
+  answerPrecision: (score) => (score.answerable && score.answered && score.scoredSentences ? [(score.preciseSentences ?? 0) / score.scoredSentences, 1] : undefined),
+  citationPrecision: (score) => (score.answerable ? [score.citationsCorrect, score.citations] : undefined),
+  goldDocumentRecall: overAnswerable((score) => score.goldDocumentRecall ?? 0),
+  goldClauseRecall: defined((score) => score.goldClauseRecall),
+  supersededShown: defined((score) => score.supersededShown),
+  faithfulness: (score) => [score.sentencesSupported, score.sentences],
+  refusalPrecision: (score) => (score.answered ? undefined : [score.answerable ? 0 : 1, 1]),
+  refusalRecall: (score) => (score.answerable ? undefined : [score.answered ? 0 : 1, 1]),
+  falseRefusalRate: overAnswerable((score) => (score.answered ? 0 : 1)),
+  judgeCorrectness: defined((score) => score.judge?.correctness),
+  judgeGroundedness: defined((score) => score.judge?.groundedness),
+};
+
+export const ratioMetricKeys = Object.keys(ratioMetrics) as RatioMetric[];
+
+/** Numerators and denominators of every ratio metric, one entry per question (for the bootstrap). */
+export function contributions(scores: ItemScores[]): Record<RatioMetric, { numerators: Float64Array; denominators: Float64Array }> {
+  const result = {} as Record<RatioMetric, { numerators: Float64Array; denominators: Float64Array }>;
+  for (const key of ratioMetricKeys) {
+    const numerators = new Float64Array(scores.length);
+    const denominators = new Float64Array(scores.length);
+    scores.forEach((score, i) => {
+      const found = ratioMetrics[key](score);
+      if (!found) return;
+      numerators[i] = found[0];
+      denominators[i] = found[1];
+    });
+    result[key] = { numerators, denominators };
+  }
+  return result;
+}
+
+/** Every metric of one system over a set of questions (see `ratioMetrics` for how each is pooled). */
 export function aggregate(scores: ItemScores[]): MetricRow {
-  const answerable = scores.filter((score) => score.answerable);
-  const retrieval = answerable.map((score) => score.retrieval).filter((value): value is RetrievalScores => value !== undefined);
-  const refused = scores.filter((score) => !score.answered);
-  const unanswerable = scores.filter((score) => !score.answerable);
-  const truePositives = refused.filter((score) => !score.answerable).length;
-  const judged = scores.flatMap((score) => (score.judge ? [score.judge] : []));
-  const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
-  return {
+  const row: MetricRow = {
     questions: scores.length,
-    answerable: answerable.length,
-    recall1: mean(retrieval.map((value) => value.recall1)),
-    recall5: mean(retrieval.map((value) => value.recall5)),
-    recall10: mean(retrieval.map((value) => value.recall10)),
-    mrr: mean(retrieval.map((value) => value.mrr)),
-    ndcg10: mean(retrieval.map((value) => value.ndcg10)),
-    spanInTop5: mean(retrieval.map((value) => value.spanInTop5)),
-    charsInTop5: mean(retrieval.map((value) => value.charsInTop5)),
-    factAccuracy: mean(answerable.map((score) => (score.allFacts ? 1 : 0))),
-    factShare: mean(answerable.map((score) => score.factShare ?? 0)),
-    citationPrecision: ratio(sum(answerable.map((score) => score.citationsCorrect)), sum(answerable.map((score) => score.citations))),
-    goldDocumentRecall: mean(answerable.map((score) => score.goldDocumentRecall ?? 0)),
-    faithfulness: ratio(sum(scores.map((score) => score.sentencesSupported)), sum(scores.map((score) => score.sentences))),
-    refusalPrecision: ratio(truePositives, refused.length),
-    refusalRecall: ratio(truePositives, unanswerable.length),
-    falseRefusalRate: ratio(answerable.filter((score) => !score.answered).length, answerable.length),
-    latencyP50: percentile(scores.map((score) => score.latencyMs), 50),
-    latencyP95: percentile(scores.map((score) => score.latencyMs), 95),
-    judgeCorrectness: mean(judged.map((value) => value.correctness)),
-    judgeGroundedness: mean(judged.map((value) => value.groundedness)),
+    answerable: scores.filter((score) => score.answerable).length,
     errors: scores.filter((score) => score.error !== undefined).length,
   };
+  for (const key of ratioMetricKeys) {
+    let numerator = 0;
+    let denominator = 0;
+    for (const score of scores) {
+      const found = ratioMetrics[key](score);
+      if (!found) continue;
+      numerator += found[0];
+      denominator += found[1];
+    }
+    row[key] = denominator === 0 ? undefined : numerator / denominator;
+  }
+  const lengths = scores.flatMap((score) => (score.answerChars === undefined ? [] : [score.answerChars]));
+  row.answerLengthP50 = percentile(lengths, 50);
+  row.answerLengthP95 = percentile(lengths, 95);
+  row.latencyP50 = percentile(scores.map((score) => score.latencyMs), 50);
+  row.latencyP95 = percentile(scores.map((score) => score.latencyMs), 95);
+  return row;
 }
