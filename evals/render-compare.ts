@@ -43,11 +43,12 @@ const rowName = (lang: Lang, key: string) => {
   return `${name}${say(lang, form === 'simple' ? 'simple' : 'fair')}`;
 };
 
-/** One table per compared row (product first): metric, before (interval), after (interval), difference (interval). */
+/** One table per compared row (product, then the naive reference): metric, before (interval), after (interval), difference (interval). */
 function partTables(lang: Lang, part: ComparedPart, format: 'md' | 'html'): string {
   const zh = lang === 'zh';
   const columns = comparedColumns(part);
-  const ordered = [...part.rows].sort((a, b) => (a.row.key === 'product' ? -1 : b.row.key === 'product' ? 1 : 0)).filter((row) => row.row.form !== 'simple');
+  // The product and the naive reference; the other baselines are in each run's own report.
+  const ordered = ['product', 'naive'].flatMap((key) => part.rows.filter((row) => row.row.key === key));
   const head = [say(lang, 'metric'), zh ? '之前' : 'Before', zh ? '之后' : 'After', zh ? '差值' : 'Difference', zh ? '差值 95% 区间（配对重抽样）' : 'Difference, 95% interval (paired bootstrap)'];
   return ordered
     .map((compared) => {

@@ -12,6 +12,7 @@ import {
   foundByOthers,
   intervalOf,
   legendNotes,
+  legendTerm,
   mainTableParts,
   metricColumns,
   partRows,
@@ -221,7 +222,7 @@ function failureTable(run: EvalRun, lang: Lang): string {
 export function legendHtml(lang: Lang, run: EvalRun): string {
   const definitions = metricColumns
     .filter((entry) => shownColumns(run).includes(entry))
-    .map((entry) => `<dt>${escapeHtml(pick(lang, entry.short))} — ${escapeHtml(pick(lang, entry.label))}</dt><dd>${escapeHtml(pick(lang, entry.definition))}</dd>`)
+    .map((entry) => `<dt>${escapeHtml(legendTerm(lang, entry))}</dt><dd>${escapeHtml(pick(lang, entry.definition))}</dd>`)
     .join('');
   return `<section class="card legend"><h2 style="margin-top:0">${escapeHtml(say(lang, 'legend'))}</h2><ul>${legendNotes(lang, run)
     .map((note) => `<li>${escapeHtml(pick(lang, note))}</li>`)

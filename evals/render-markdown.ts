@@ -10,6 +10,7 @@ import {
   formatValue,
   intervalOf,
   legendNotes,
+  legendTerm,
   mainTableParts,
   metricColumns,
   partRows,
@@ -91,7 +92,7 @@ function typeTables(run: EvalRun, table: MetricTable, lang: Lang): string {
 export function legendMarkdown(lang: Lang, run: EvalRun): string {
   return [
     ...legendNotes(lang, run).map((note) => `- ${pick(lang, note)}`),
-    ...metricColumns.filter((entry) => shownColumns(run).includes(entry)).map((entry) => `- **${pick(lang, entry.short)}** — ${pick(lang, entry.label)}：${pick(lang, entry.definition)}`),
+    ...metricColumns.filter((entry) => shownColumns(run).includes(entry)).map((entry) => `- **${legendTerm(lang, entry)}**：${pick(lang, entry.definition)}`),
   ].join('\n');
 }
 

@@ -311,8 +311,8 @@ export function legendNotes(lang: Lang, run?: Pick<EvalRun, 'fair'>): Localized[
       'The naive baseline (char-bigram BM25, 350-char windows) is the reference row: a product figure worse than it is marked ▼.',
     ),
     l(
-      `基线的“公平形式”：第一条结果的得分低于在开发集上校准的阈值（使“可答题作答、语料外题拒答”的正确率最高的阈值）时拒答，否则回答第一条结果的原文，截到本次运行中产品答案字数的中位数${maxChars ? `（${maxChars} 字）` : ''}，尽量在句末截断。于是比较的是“选得对不对”，而不是“贴得多不多”。`,
-      `A baseline's "fair form" declines when its best score is below a threshold calibrated on the dev items (the one that decides the most dev questions right: answerable answered, out-of-corpus declined), and otherwise answers with its best chunk cut to the product's median answer length in this run${maxChars ? ` (${maxChars} characters)` : ''}, at a sentence end where possible — so the comparison measures selection, not length.`,
+      `基线的“公平形式”：第一条结果的得分低于在开发集上校准的阈值（使“可答题作答、语料外题拒答”的正确率最高的阈值）时拒答，否则回答第一条结果的原文，截到本次运行中产品答案字数的中位数${maxChars ? `（${maxChars} 字）` : ''}：能放下的整句先放，剩下超过三分之一时再截取下一句补足。于是比较的是“选得对不对”，而不是“贴得多不多”。`,
+      `A baseline's "fair form" declines when its best score is below a threshold calibrated on the dev items (the one that decides the most dev questions right: answerable answered, out-of-corpus declined), and otherwise answers with its best chunk cut to the product's median answer length in this run${maxChars ? ` (${maxChars} characters)` : ''}: whole sentences while they fit, then, when over a third of the length is left, the next sentence cut to fill it — so the comparison measures selection, not length.`,
     ),
     l('“简单抽取”：第一条结果的前两句，附引用，从不拒答（旧的答案列，作参考）。', '"Simple extractive": the top chunk’s first two sentences, cited, never declining (the former answer column, kept for reference).'),
     l(
@@ -324,6 +324,13 @@ export function legendNotes(lang: Lang, run?: Pick<EvalRun, 'fair'>): Localized[
       'Questions are split into test and dev (unlabelled ones count as dev). The test split is reported first and only in aggregate; the failure list shows dev items only — test failures are never printed or written.',
     ),
   ];
+}
+
+/** A metric as the legend names it: its column header, and its full name when that says more. */
+export function legendTerm(lang: Lang, entry: MetricColumn): string {
+  const short = pick(lang, entry.short);
+  const label = pick(lang, entry.label);
+  return short === label ? short : `${short} — ${label}`;
 }
 
 /** Heading of a metric table: which split it covers. */

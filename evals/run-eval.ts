@@ -14,7 +14,7 @@ import { renderCompareHtml, renderCompareMarkdown } from './render-compare.js';
 import { renderHtml } from './render-html.js';
 import { renderMarkdown } from './render-markdown.js';
 import { renderSuiteHtml, renderSuiteMarkdown, type SuiteResult } from './render-suite.js';
-import { formatValue, languages, mainTableParts, partRows, pick, rowLabel, say, shownColumns, tableTitle, type Lang } from './report-format.js';
+import { belowReference, formatValue, languages, mainTableParts, partRows, pick, rowLabel, say, shownColumns, tableTitle, type Lang } from './report-format.js';
 import { localized, runEvaluation, systemIds, type EvalRun, type SystemId } from './run-evaluation.js';
 import { entryStatus, loadSuite, type SuiteEntry } from './suite.js';
 
@@ -72,13 +72,13 @@ function textTables(run: EvalRun, lang: Lang): string {
         const rows = partRows(run, part).filter((row) => table.overall[row.key]);
         const labels = rows.map((row) => rowLabel(lang, run, row, part.rows === 'answers'));
         const labelWidth = Math.max(displayWidth(say(lang, part.title)), ...labels.map(displayWidth));
-        const cells = rows.map((row) => columns.map((entry) => formatValue(table.overall[row.key]?.[entry.key], entry.kind)));
+        const cells = rows.map((row) => columns.map((entry) => `${belowReference(table, row, entry) ? '▼ ' : ''}${formatValue(table.overall[row.key]?.[entry.key], entry.kind)}`));
         const widths = columns.map((entry, i) => Math.max(displayWidth(pick(lang, entry.short)), ...cells.map((line) => displayWidth(line[i]))));
         const header = [padEnd(say(lang, part.title), labelWidth), ...columns.map((entry, i) => padStart(pick(lang, entry.short), widths[i]))].join('  ');
         const lines = rows.map((_, r) => [padEnd(labels[r], labelWidth), ...cells[r].map((value, i) => padStart(value, widths[i]))].join('  '));
         return [header, '-'.repeat(displayWidth(header)), ...lines].join('\n');
       });
-      return `== ${tableTitle(lang, table, run.tables.length > 1)}\n\n${parts.join('\n\n')}`;
+      return `== ${tableTitle(lang, table, run.tables.length > 1)}${lang === 'zh' ? '（▼ 低于朴素基线）' : ' (▼ below the naive baseline)'}\n\n${parts.join('\n\n')}`;
     })
     .join('\n\n');
 }

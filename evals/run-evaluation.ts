@@ -619,8 +619,8 @@ function fairNotes(fair: FairSetup, runs: ItemRun[], calibrationItems: EvalItem[
   notes.push(
     fair.source === 'product'
       ? localized(
-          `baselines' fair answers: the best chunk cut to ${fair.maxChars} characters (the product's median answer length in this run), at a sentence end where one fits`,
-          `基线的公平答案：第一条结果截到 ${fair.maxChars} 字（本次运行中产品答案字数的中位数），尽量在句末截断`,
+          `baselines' fair answers: the best chunk cut to ${fair.maxChars} characters (the product's median answer length in this run): whole sentences while they fit, then the next one cut to length`,
+          `基线的公平答案：第一条结果截到 ${fair.maxChars} 字（本次运行中产品答案字数的中位数）：能放下的整句先放，再截取下一句补足`,
         )
       : localized(
           `baselines' fair answers: the product gave no answer in this run, so the best chunk is cut to ${fair.maxChars} characters`,
@@ -631,16 +631,22 @@ function fairNotes(fair: FairSetup, runs: ItemRun[], calibrationItems: EvalItem[
   if (unanswerable === 0) {
     notes.push(
       localized(
-        `the ${devCount} dev question(s) include no out-of-corpus question, so the baselines' refusal threshold cannot be calibrated: their fair form never declines`,
-        `${devCount} 道开发集题目中没有语料外问题，无法校准基线的拒答阈值：公平形式从不拒答`,
+        `the ${devCount} dev question(s) include no out-of-corpus question, so the baselines' refusal threshold cannot be calibrated: their fair form declines only when nothing is retrieved`,
+        `${devCount} 道开发集题目中没有语料外问题，无法校准基线的拒答阈值：公平形式只在没有检索结果时拒答`,
+      ),
+    );
+  } else if (calibrationItems.length > 0) {
+    notes.push(
+      localized(
+        `baselines' refusal thresholds were calibrated on the set's ${devCount} dev question(s) (${unanswerable} out of corpus), retrieved for calibration only`,
+        `基线拒答阈值在本题集的 ${devCount} 道开发集题目（其中 ${unanswerable} 道语料外）上校准，这些题目只为校准而检索`,
       ),
     );
   } else {
-    const testOnly = runs.every((entry) => entry.item.split === 'test');
     notes.push(
       localized(
-        `baselines' refusal thresholds were calibrated on ${devCount} dev question(s) (${unanswerable} out of corpus)${testOnly ? ' retrieved for calibration only' : ''}; where those are also reported, the baselines' refusal figures on dev are optimistic`,
-        `基线拒答阈值在 ${devCount} 道开发集题目（其中 ${unanswerable} 道语料外）上校准${testOnly ? '（仅为校准而检索）' : ''}；开发集上报告的基线拒答数字因此偏乐观`,
+        `baselines' refusal thresholds were calibrated on the ${devCount} dev question(s) of this run (${unanswerable} out of corpus), so the baselines' refusal figures on dev are optimistic`,
+        `基线拒答阈值在本次运行的 ${devCount} 道开发集题目（其中 ${unanswerable} 道语料外）上校准，因此基线在开发集上的拒答数字偏乐观`,
       ),
     );
   }
