@@ -101,6 +101,8 @@ export interface Comparison {
   devFlips: Flip[];
   /** The system whose flips are listed. */
   system: string;
+  /** The systems of the newer run, for row labels. */
+  systems: EvalRun['systems'];
 }
 
 const header = ({ dataset, target, startedAt, answerModel, dense, synonymsFile, k }: EvalRun) => ({ dataset, target, startedAt, answerModel, dense, synonymsFile, k });
@@ -163,5 +165,6 @@ export function compareRuns(before: EvalRun, after: EvalRun): Comparison {
     parts,
     devFlips,
     system,
+    systems: after.systems,
   };
 }

@@ -10,6 +10,7 @@ import {
   intervalOf,
   metricColumns,
   pick,
+  rowLabel,
   say,
   splitName,
   type Lang,
@@ -28,23 +29,8 @@ function partTitle(lang: Lang, part: ComparedPart): string {
   return lang === 'zh' ? `${splitName(lang, part.splits[0])}（${count}）` : `${splitName(lang, part.splits[0])} (${count})`;
 }
 
-const rowName = (lang: Lang, key: string) => {
-  const [system, form] = key.split(':');
-  const names: Record<string, [string, string]> = {
-    product: ['产品', 'Product'],
-    naive: ['朴素基线', 'Naive baseline'],
-    langchain: ['LangChain 默认方案', 'LangChain default recipe'],
-    'char-bm25': ['单字 BM25', 'BM25, single characters'],
-    lexical: ['产品检索（仅词法）', 'Product retriever, lexical only'],
-    dense: ['产品检索（仅向量）', 'Product retriever, dense only'],
-  };
-  const name = names[system]?.[lang === 'zh' ? 0 : 1] ?? system;
-  if (system === 'product') return name;
-  return `${name}${say(lang, form === 'simple' ? 'simple' : 'fair')}`;
-};
-
 /** One table per compared row (product, then the naive reference): metric, before (interval), after (interval), difference (interval). */
-function partTables(lang: Lang, part: ComparedPart, format: 'md' | 'html'): string {
+function partTables(lang: Lang, part: ComparedPart, systems: Comparison['systems'], format: 'md' | 'html'): string {
   const zh = lang === 'zh';
   const columns = comparedColumns(part);
   // The product and the naive reference; the other baselines are in each run's own report.
@@ -70,7 +56,7 @@ function partTables(lang: Lang, part: ComparedPart, format: 'md' | 'html'): stri
           ],
         };
       });
-      const title = rowName(lang, compared.row.key);
+      const title = rowLabel(lang, { systems }, compared.row);
       if (format === 'md') {
         return [`#### ${title}`, '', `| ${head.join(' | ')} |`, `|---|---:|---:|---:|---:|`, ...lines.map(({ cells }) => `| ${cells.map(markdownCell).join(' | ')} |`), ''].join('\n');
       }
@@ -118,7 +104,7 @@ export function renderCompareMarkdown(comparison: Comparison, lang: Lang = 'zh')
   const zh = lang === 'zh';
   const lines = [`# ${say(lang, 'compareTitle')}`, '', ...intro(lang, comparison).map((line) => `- ${markdownCell(line)}`), ''];
   for (const part of comparison.parts) {
-    lines.push(`## ${partTitle(lang, part)}`, '', partTables(lang, part, 'md'));
+    lines.push(`## ${partTitle(lang, part)}`, '', partTables(lang, part, comparison.systems, 'md'));
     lines.push(`#### ${zh ? '结果翻转（按题型）' : 'Flips by type'}`, '', `| ${flipHead(lang).join(' | ')} |`, '|---|---:|---:|---:|', ...flipRows(lang, part).map((cells) => `| ${cells.map(markdownCell).join(' | ')} |`), '');
   }
   lines.push(`## ${zh ? '翻转的开发集题目' : 'Flipped dev questions'} (${comparison.devFlips.length})`, '');
@@ -139,7 +125,7 @@ export function renderCompareHtml(comparison: Comparison, lang: Lang = 'zh'): st
   const table = (head: string[], rows: string[][]) =>
     `<table><tr>${head.map((cell, i) => `<th${i > 0 ? ' class="num"' : ''}>${escapeHtml(cell)}</th>`).join('')}</tr>${rows.map((cells) => `<tr>${cells.map((cell, i) => `<td${i > 0 ? ' class="num"' : ''}>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('')}</table>`;
   const parts = comparison.parts
-    .map((part) => `<h2>${escapeHtml(partTitle(lang, part))}</h2>${partTables(lang, part, 'html')}<h4>${zh ? '结果翻转（按题型）' : 'Flips by type'}</h4>${table(flipHead(lang), flipRows(lang, part))}`)
+    .map((part) => `<h2>${escapeHtml(partTitle(lang, part))}</h2>${partTables(lang, part, comparison.systems, 'html')}<h4>${zh ? '结果翻转（按题型）' : 'Flips by type'}</h4>${table(flipHead(lang), flipRows(lang, part))}`)
     .join('\n');
   const flips = comparison.devFlips
     .map((flip) => {
