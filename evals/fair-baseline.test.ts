@@ -14,6 +14,8 @@ describe('refusal threshold', () => {
 
   it('never declines when nothing unanswerable is there to calibrate on, or when declining only hurts', () => {
     expect(calibrateRefusalThreshold([point(5, true), point(1, true)]).threshold).toBe(Number.NEGATIVE_INFINITY);
+    // Unanswerable questions alone: "always decline" would be perfect there and mean nothing.
+    expect(calibrateRefusalThreshold([point(5, false), point(1, false)]).threshold).toBe(Number.NEGATIVE_INFINITY);
     // The unanswerable question scores highest: any threshold that declines it declines everything.
     expect(calibrateRefusalThreshold([point(5, true), point(6, true), point(7, true), point(9, false)])).toMatchObject({ threshold: Number.NEGATIVE_INFINITY, accuracy: 0.75 });
   });

@@ -27,11 +27,12 @@ export interface RefusalThreshold {
  * The threshold that maximises decision accuracy on the dev questions: answerable ones answered,
  * out-of-corpus ones declined. Candidates are −∞ (never decline), the midpoints between consecutive
  * distinct best scores, and +∞ (always decline); ties go to the lowest threshold (fewest refusals).
- * With no unanswerable dev question there is nothing to calibrate on: never decline.
+ * Without both answerable and unanswerable dev questions there is nothing to calibrate on: never decline.
  */
 export function calibrateRefusalThreshold(points: CalibrationPoint[]): RefusalThreshold {
   const devUnanswerable = points.filter((point) => !point.answerable).length;
-  if (devUnanswerable === 0 || points.length === 0) return { threshold: Number.NEGATIVE_INFINITY, accuracy: undefined, devQuestions: points.length, devUnanswerable };
+  // Both kinds are needed: on unanswerable questions alone "always decline" would be perfect and mean nothing.
+  if (devUnanswerable === 0 || devUnanswerable === points.length) return { threshold: Number.NEGATIVE_INFINITY, accuracy: undefined, devQuestions: points.length, devUnanswerable };
   const scores = [...new Set(points.flatMap((point) => (point.score === undefined ? [] : [point.score])))].sort((a, b) => a - b);
   const candidates = [Number.NEGATIVE_INFINITY, ...scores.slice(1).map((score, i) => (scores[i] + score) / 2), Number.POSITIVE_INFINITY];
   let best = { threshold: Number.NEGATIVE_INFINITY, accuracy: -1 };

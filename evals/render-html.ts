@@ -72,6 +72,7 @@ export const reportStyles = `
   .muted { color: #7b8794; } .ok { color: #1f7a4d; font-weight: 600; } .bad { color: #b42318; font-weight: 600; }
   .quote { background: #fff3c4; } .tag { display: inline-block; background: #fde8e8; color: #9b1c1c; border-radius: 3px; padding: 0 4px; margin: 1px 2px 1px 0; }
   .small { font-size: 11.5px; }
+  .scroll { overflow-x: auto; }
 `;
 
 /** A header cell whose hover title is the metric's definition. */
@@ -219,12 +220,12 @@ function failureTable(run: EvalRun, lang: Lang): string {
 }
 
 /** The legend card: how to read the report, then every metric shown with its definition. */
-export function legendHtml(lang: Lang, run: EvalRun): string {
+export function legendHtml(lang: Lang, run: EvalRun, { oneRun = true }: { oneRun?: boolean } = {}): string {
   const definitions = metricColumns
     .filter((entry) => shownColumns(run).includes(entry))
     .map((entry) => `<dt>${escapeHtml(legendTerm(lang, entry))}</dt><dd>${escapeHtml(pick(lang, entry.definition))}</dd>`)
     .join('');
-  return `<section class="card legend"><h2 style="margin-top:0">${escapeHtml(say(lang, 'legend'))}</h2><ul>${legendNotes(lang, run)
+  return `<section class="card legend"><h2 style="margin-top:0">${escapeHtml(say(lang, 'legend'))}</h2><ul>${legendNotes(lang, oneRun ? run : undefined)
     .map((note) => `<li>${escapeHtml(pick(lang, note))}</li>`)
     .join('')}</ul><dl>${definitions}</dl></section>`;
 }

@@ -89,9 +89,9 @@ function typeTables(run: EvalRun, table: MetricTable, lang: Lang): string {
 }
 
 /** The legend: reading notes, then every metric shown. */
-export function legendMarkdown(lang: Lang, run: EvalRun): string {
+export function legendMarkdown(lang: Lang, run: EvalRun, { oneRun = true }: { oneRun?: boolean } = {}): string {
   return [
-    ...legendNotes(lang, run).map((note) => `- ${pick(lang, note)}`),
+    ...legendNotes(lang, oneRun ? run : undefined).map((note) => `- ${pick(lang, note)}`),
     ...metricColumns.filter((entry) => shownColumns(run).includes(entry)).map((entry) => `- **${legendTerm(lang, entry)}**：${pick(lang, entry.definition)}`),
   ].join('\n');
 }

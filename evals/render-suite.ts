@@ -21,19 +21,27 @@ const overviewMetrics: MetricKey[] = ['spanInTop5', 'documentsInTop5', 'factAccu
 /** The table the overview reads: the test split when the set has one, else the whole run. */
 const headlineTable = (run: EvalRun): MetricTable => run.tables[0];
 
-function overviewCells(lang: Lang, result: SuiteResult): string[] {
+interface OverviewCell {
+  product: string;
+  interval: string;
+  naive: string;
+  worse: boolean;
+}
+
+/** The overview row of a set: its name, what the figures cover, then one cell per overview metric (undefined when it did not run). */
+function overviewRow(lang: Lang, result: SuiteResult): { name: string; scope: string; cells?: OverviewCell[] } {
   const { run } = result;
-  if (!run) return [result.entry.name, result.skipped ?? '', ...overviewMetrics.map(() => '')];
+  if (!run) return { name: result.entry.name, scope: result.skipped ?? '' };
   const table = headlineTable(run);
   const cells = overviewMetrics.map((key) => {
     const entry = column(key);
     const product = table.overall.product?.[key];
     const naive = table.overall.naive?.[key];
-    const interval = formatInterval(intervalOf(table.intervals.product, key), entry.kind);
     const worse = product !== undefined && naive !== undefined && (entry.better === 'higher' ? product < naive : entry.better === 'lower' ? product > naive : false);
-    return `${worse ? '▼ ' : ''}${formatValue(product, entry.kind)}${interval ? ` (${interval})` : ''} / ${formatValue(naive, entry.kind)}`;
+    return { product: formatValue(product, entry.kind), interval: formatInterval(intervalOf(table.intervals.product, key), entry.kind), naive: formatValue(naive, entry.kind), worse };
   });
-  return [result.entry.name, tableTitle(lang, table, run.tables.length > 1), ...cells];
+  const scope = table.splits.length > 1 ? (lang === 'zh' ? '全部' : 'all') : table.splits[0];
+  return { name: result.entry.name, scope: lang === 'zh' ? `${scope}，${table.questions} 题` : `${scope}, ${table.questions} questions`, cells };
 }
 
 function overviewHead(lang: Lang): string[] {
@@ -42,15 +50,19 @@ function overviewHead(lang: Lang): string[] {
 
 const overviewIntro = (lang: Lang) =>
   lang === 'zh'
-    ? '每格为“产品（95% 区间）/ 朴素基线（公平形式）”，取测试集（若有），否则取全部题目；▼ 表示产品差于朴素基线。'
-    : 'Each cell is "product (95% interval) / naive baseline (fair form)", on the test split when the set has one, else on every question; ▼ marks the product worse than the naive baseline.';
+    ? '每格为“产品 / 朴素基线（公平形式）”，产品的 95% 区间在括号内或下方；取测试集（若有），否则取全部题目；▼ 表示产品差于朴素基线。各题集的公平答案长度为该题集运行中产品答案字数的中位数。'
+    : 'Each cell is "product / naive baseline (fair form)" with the product\'s 95% interval in brackets or underneath, on the test split when the set has one, else on every question; ▼ marks the product worse than the naive baseline. Each set\'s fair answers are cut to the product\'s median answer length on that set.';
 
 export function renderSuiteMarkdown({ suite, results, lang = 'zh' }: { suite: string; results: SuiteResult[]; lang?: Lang }): string {
   const first = results.find((result) => result.run)?.run;
   const lines = [`# ${say(lang, 'suiteTitle')} — ${suite}`, ''];
-  if (first) lines.push(`## ${say(lang, 'legend')}`, '', legendMarkdown(lang, first), '');
+  if (first) lines.push(`## ${say(lang, 'legend')}`, '', legendMarkdown(lang, first, { oneRun: false }), '');
   lines.push(`## ${lang === 'zh' ? '总览' : 'Overview'}`, '', overviewIntro(lang), '', `| ${overviewHead(lang).join(' | ')} |`, `|---|---|${overviewMetrics.map(() => '---:').join('|')}|`);
-  for (const result of results) lines.push(`| ${overviewCells(lang, result).map(markdownCell).join(' | ')} |`);
+  for (const result of results) {
+    const { name, scope, cells = [] } = overviewRow(lang, result);
+    const shown = cells.map((cell) => `${cell.worse ? '▼ ' : ''}${cell.product}${cell.interval ? ` (${cell.interval})` : ''} / ${cell.naive}`);
+    lines.push(`| ${[name, scope, ...(shown.length > 0 ? shown : overviewMetrics.map(() => ''))].map(markdownCell).join(' | ')} |`);
+  }
   lines.push('');
   for (const result of results) {
     lines.push(`## ${markdownCell(result.entry.name)}`, '');
@@ -70,9 +82,15 @@ export function renderSuiteMarkdown({ suite, results, lang = 'zh' }: { suite: st
 export function renderSuiteHtml({ suite, results, lang = 'zh' }: { suite: string; results: SuiteResult[]; lang?: Lang }): string {
   const first = results.find((result) => result.run)?.run;
   const head = overviewHead(lang);
-  const overview = `<table><tr>${head.map((cell, i) => `<th${i > 1 ? ' class="num"' : ''}${i > 1 ? ` title="${escapeHtml(pick(lang, column(overviewMetrics[i - 2]).definition))}"` : ''}>${escapeHtml(cell)}</th>`).join('')}</tr>${results
-    .map((result) => `<tr>${overviewCells(lang, result).map((cell, i) => `<td${i > 1 ? ` class="num${cell.startsWith('▼') ? ' below' : ''}"` : ''}>${escapeHtml(cell)}</td>`).join('')}</tr>`)
-    .join('')}</table>`;
+  const overview = `<div class="scroll"><table><tr>${head.map((cell, i) => `<th${i > 1 ? ' class="num"' : ''}${i > 1 ? ` title="${escapeHtml(pick(lang, column(overviewMetrics[i - 2]).definition))}"` : ''}>${escapeHtml(cell)}</th>`).join('')}</tr>${results
+    .map((result) => {
+      const { name, scope, cells } = overviewRow(lang, result);
+      if (!cells) return `<tr><td>${escapeHtml(name)}</td><td colspan="${overviewMetrics.length + 1}" class="muted">${escapeHtml(scope)}</td></tr>`;
+      return `<tr><td>${escapeHtml(name)}</td><td>${escapeHtml(scope)}</td>${cells
+        .map((cell) => `<td class="num${cell.worse ? ' below' : ''}">${cell.worse ? '▼ ' : ''}${escapeHtml(cell.product)} <span class="muted">/ ${escapeHtml(cell.naive)}</span>${cell.interval ? `<span class="ci">${escapeHtml(cell.interval)}</span>` : ''}</td>`)
+        .join('')}</tr>`;
+    })
+    .join('')}</table></div>`;
   const sets = results
     .map((result) => {
       const title = `<h2>${escapeHtml(result.entry.name)}</h2>`;
@@ -87,7 +105,7 @@ export function renderSuiteHtml({ suite, results, lang = 'zh' }: { suite: string
     })
     .join('\n');
   const body = `<h1>${escapeHtml(say(lang, 'suiteTitle'))} — ${escapeHtml(suite)}</h1>
-${first ? legendHtml(lang, first) : ''}
+${first ? legendHtml(lang, first, { oneRun: false }) : ''}
 <h2>${lang === 'zh' ? '总览' : 'Overview'}</h2>
 <p class="meta">${escapeHtml(overviewIntro(lang))}</p>
 ${overview}

@@ -9,6 +9,7 @@ import { answerLength } from './metrics';
 import { renderCompareMarkdown } from './render-compare';
 import { renderHtml } from './render-html';
 import { renderMarkdown } from './render-markdown';
+import { renderSuiteHtml, renderSuiteMarkdown } from './render-suite';
 import { runEvaluation, type EvalRun } from './run-evaluation';
 
 const texts: Record<string, string> = {
@@ -136,4 +137,20 @@ describe('a run with dev and test items', () => {
     expect(markdown).toContain('高校毕业生求职补贴多少钱');
     expect(markdown).not.toContain('企业吸纳就业补贴每人多少');
   });
+
+  it('writes a suite report: an overview of product against naive per set, skipped sets noted', async () => {
+    const result = await run(firstAnswers);
+    const results = [
+      { entry: { name: 'tiny', dataset: 'tiny.jsonl', corpus: 'tiny', optional: false }, run: result, report: 'x-tiny' },
+      { entry: { name: 'later', dataset: 'later.jsonl', corpus: 'tiny', optional: true }, skipped: 'later.jsonl does not exist yet (optional set)' },
+    ];
+    const markdown = renderSuiteMarkdown({ suite: 'suite.json', results, lang: 'en' });
+    expect(markdown).toMatch(/\| tiny \| test, 2 questions \| /);
+    expect(markdown).toContain('| later | later.jsonl does not exist yet (optional set) |');
+    expect(markdown.indexOf('### Test split')).toBeLessThan(markdown.indexOf('### Dev split'));
+    const html = renderSuiteHtml({ suite: 'suite.json', results });
+    expect(html).toContain('多题集评测');
+    expect(html).not.toContain('企业吸纳就业补贴每人多少');
+  });
 });
+

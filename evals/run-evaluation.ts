@@ -628,11 +628,11 @@ function fairNotes(fair: FairSetup, runs: ItemRun[], calibrationItems: EvalItem[
         ),
   );
   const unanswerable = Object.values(fair.thresholds)[0]?.devUnanswerable ?? 0;
-  if (unanswerable === 0) {
+  if (unanswerable === 0 || unanswerable === devCount) {
     notes.push(
       localized(
-        `the ${devCount} dev question(s) include no out-of-corpus question, so the baselines' refusal threshold cannot be calibrated: their fair form declines only when nothing is retrieved`,
-        `${devCount} 道开发集题目中没有语料外问题，无法校准基线的拒答阈值：公平形式只在没有检索结果时拒答`,
+        `the ${devCount} dev question(s) are not a mix of answerable and out-of-corpus questions, so the baselines' refusal threshold cannot be calibrated: their fair form declines only when nothing is retrieved`,
+        `${devCount} 道开发集题目不是可回答题与语料外题的混合，无法校准基线的拒答阈值：公平形式只在没有检索结果时拒答`,
       ),
     );
   } else if (calibrationItems.length > 0) {
