@@ -33,6 +33,7 @@ function storedTestItem(entry: ItemRun): ItemRun {
   return {
     item: { id: storedTestId(item.id), type: item.type, split: 'test', mode: item.mode, question: '', history: [], answerable: item.answerable, documents: [], evidence: [], superseded: [], facts: [] },
     evidence: [],
+    groups: [],
     superseded: [],
     results,
   };

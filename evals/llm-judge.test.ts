@@ -47,8 +47,8 @@ function oneQuestionRun(): EvalRun {
     rows: answerRows([{ id: 'product' }]),
     fair: { maxChars: 200, source: 'default' as const, thresholds: {} },
     items: [
-      { item, evidence: [{ documentId: 'n', quote: '每人补助1500元', start: 0, end: 8, title: '《通知》', section: [] }], superseded: [], results: { product: result } },
-      { item: { ...item, id: 'q2' }, evidence: [], superseded: [], results: { product: structuredClone(result) } },
+      { item, evidence: [{ documentId: 'n', quote: '每人补助1500元', start: 0, end: 8, title: '《通知》', section: [] }], groups: [0], superseded: [], results: { product: result } },
+      { item: { ...item, id: 'q2' }, evidence: [], groups: [], superseded: [], results: { product: structuredClone(result) } },
     ],
   };
   return { ...run, ...aggregateRun(run) };

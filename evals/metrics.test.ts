@@ -8,7 +8,9 @@ import {
   checkFaithfulness,
   citationScores,
   containedAtK,
+  documentCopies,
   documentsAtK,
+  evidenceGroups,
   factScores,
   locateQuote,
   longestCommonRun,
@@ -17,6 +19,7 @@ import {
   percentile,
   recallAtK,
   reciprocalRank,
+  scoreRetrieval,
   spansCited,
   textOverlaps,
   type ItemScores,
@@ -147,7 +150,45 @@ describe('answer scores', () => {
       { n: 2, documentId: 'a', start: 50, end: 60, quote: '其他内容' },
       { n: 3, documentId: 'b', start: 0, end: 10, quote: '另一份文件' },
     ];
-    expect(citationScores(citations, ['1500元'], [span('b', 5, 8), span('c', 0, 4)])).toEqual({ correct: 2, total: 3, goldDocumentRecall: 0.5 });
+    expect(citationScores(citations, ['1500元'], [{ ...span('b', 5, 8), quote: '第一段原文' }, { ...span('c', 0, 4), quote: '完全不同的话' }])).toEqual({ correct: 2, total: 3, goldDocumentRecall: 0.5 });
+    // b and c hold copies of one quote (one group): citing either copy cites the document needed.
+    expect(citationScores(citations, [], [{ ...span('b', 5, 8), quote: '可免费入住最长14天' }, { ...span('c', 0, 4), quote: '可免费入住，最长14天' }], [0, 0]).goldDocumentRecall).toBe(1);
+  });
+});
+
+describe('copies of one quote', () => {
+  const quote = (documentId: string, text: string, start = 0) => ({ documentId, quote: text, start, end: start + text.length });
+  const story = '沣川市出台青年人才新政十六条，毕业生来沣川求职可在市青年驿站免费入住最长14天，并可申领一次性求职补贴。新政还提出，对新引进的博士、硕士分别给予每月3000元、2000元生活补贴，连续发放三年；对在沣川首次购房的青年人才给予购房补贴，最高10万元。市人社局表示，新政自发布之日起施行，具体申领流程将另行公布。';
+  const copies = documentCopies(
+    new Map([
+      ['a', `沣川日报讯 ${story} 责任编辑：李明`],
+      ['b', `【转载】${story.replace('免费入住最长14天', '免费入住，最长14天')}来源：沣川发布`],
+      ['c', '梧岭市高温津贴标准调整，室外作业每人每月300元。'],
+    ]),
+  );
+
+  it('finds copies of one document by shared 5-character shingles', () => {
+    expect(copies('a', 'b')).toBe(true);
+    expect(copies('a', 'c')).toBe(false);
+    expect(copies('a', 'unknown')).toBe(false);
+  });
+
+  it('groups the same quote in copies of one document, never two clauses of one document or documents that only share wording', () => {
+    expect(evidenceGroups([quote('a', '可在市青年驿站免费入住最长14天'), quote('b', '可在市青年驿站免费入住，最长14天'), quote('c', '室外作业每人每月300元')], copies)).toEqual([0, 0, 1]);
+    expect(evidenceGroups([quote('a', '免费入住最长14天'), quote('a', '免费入住最长14天。')], copies)).toEqual([0, 1]);
+    // The same clause in two documents that are not copies (two regulations compared): both are needed.
+    expect(evidenceGroups([quote('a', '可在市青年驿站免费入住最长14天'), quote('c', '可在市青年驿站免费入住最长14天')], copies)).toEqual([0, 1]);
+    // Nearly the same wording (bigram Dice 20/25 = 0.8) with other figures: another fact even in copies.
+    expect(evidenceGroups([quote('a', '供暖期为11月15日至3月15日'), quote('b', '供暖期为11月1日至3月31日')], () => true)).toEqual([0, 1]);
+  });
+
+  it('counts a copy found as the quote found, in recall, Span@5, Doc@5 and citations', () => {
+    const evidence = [quote('a', '可在市青年驿站免费入住最长14天', 10), quote('b', '可在市青年驿站免费入住，最长14天', 10), quote('c', '室外作业每人每月300元', 10)];
+    const groups = [0, 0, 1];
+    const scores = scoreRetrieval([span('x', 0, 50), span('b', 0, 100), span('c', 0, 100)], evidence, ['a', 'b', 'c'], groups);
+    expect(scores).toMatchObject({ recall1: 0, recall5: 1, mrr: 0.5, spanInTop5: 1, documentsInTop5: 1 });
+    expect(scoreRetrieval([span('b', 0, 100)], evidence, ['a', 'b', 'c'], groups)).toMatchObject({ recall5: 0.5, documentsInTop5: 0.5 });
+    expect(spansCited([span('a', 0, 30)], evidence, groups)).toBe(0.5);
   });
 });
 

@@ -74,12 +74,95 @@ export function ndcgAtK(matches: number[][], evidenceCount: number, k: number): 
   return dcg / ideal;
 }
 
-/** Share of the evidence items lying wholly inside one of the top `k` chunks (the held-out criterion). */
-export function containedAtK(retrieved: Span[], evidence: Span[], k: number): number {
+/** Share of the shorter text's 5-character shingles (letters and digits only) the other holds, at which two documents are copies. */
+export const copyContainment = 0.85;
+
+function shingles(text: string): Set<string> {
+  const key = foldWidth(text).replace(/[^\p{Script=Han}\p{L}\p{N}]/gu, '');
+  const found = new Set<string>();
+  for (let i = 0; i + 5 <= key.length; i++) found.add(key.slice(i, i + 5));
+  return found;
+}
+
+/**
+ * Whether two documents are copies of one text (the same story reposted by several sites with other
+ * headers and small edits): most of the shorter one's 5-character shingles occur in the other.
+ * Memoised per pair; documents it does not know are not copies.
+ */
+export function documentCopies(texts: Map<string, string>): (a: string, b: string) => boolean {
+  const cache = new Map<string, Set<string>>();
+  const shinglesOf = (id: string) => {
+    if (!cache.has(id)) cache.set(id, shingles(texts.get(id) ?? ''));
+    return cache.get(id)!;
+  };
+  const answers = new Map<string, boolean>();
+  return (a, b) => {
+    if (a === b || !texts.has(a) || !texts.has(b)) return false;
+    const key = a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
+    if (!answers.has(key)) {
+      const [small, large] = [shinglesOf(a), shinglesOf(b)].sort((x, y) => x.size - y.size);
+      let shared = 0;
+      for (const gram of small) if (large.has(gram)) shared++;
+      answers.set(key, small.size > 0 && shared / small.size >= copyContainment);
+    }
+    return answers.get(key)!;
+  };
+}
+
+/**
+ * Evidence quotes that stand in for one another: the same quote in copies of one document (a story
+ * reposted by several sites) — the documents are copies (`copies`), the quotes carry the same figures
+ * and are equal once punctuation, whitespace and widths are ignored or share at least 80% of their
+ * character bigrams (Dice). Any one of them is then enough. Quotes from one document, or from documents
+ * that merely share a clause's wording (two regulations compared), stay separate. Returns a group
+ * number per quote.
+ */
+export function evidenceGroups(evidence: Pick<EvidenceSpan, 'documentId' | 'quote'>[], copies: (a: string, b: string) => boolean = () => false): number[] {
+  const group = evidence.map((_, i) => i);
+  const root = (i: number): number => (group[i] === i ? i : (group[i] = root(group[i])));
+  const keys = evidence.map(({ quote }) => foldWidth(quote).replace(/[^\p{Script=Han}\p{L}\p{N}]/gu, ''));
+  // Figures decide: the same sentence with other figures (another city's rule, a later report) is another fact.
+  const numbers = keys.map((key) => (key.match(/\d+(?:\.\d+)?/g) ?? []).join(' '));
+  const grams = keys.map((key) => new Set(Array.from({ length: Math.max(0, key.length - 1) }, (_, i) => key.slice(i, i + 2))));
+  for (let i = 0; i < evidence.length; i++) {
+    for (let j = i + 1; j < evidence.length; j++) {
+      if (evidence[i].documentId === evidence[j].documentId || numbers[i] !== numbers[j]) continue;
+      const shared = [...grams[i]].filter((gram) => grams[j].has(gram)).length;
+      const dice = grams[i].size + grams[j].size === 0 ? 0 : (2 * shared) / (grams[i].size + grams[j].size);
+      if ((keys[i] === keys[j] || dice >= 0.8) && copies(evidence[i].documentId, evidence[j].documentId)) group[root(j)] = root(i);
+    }
+  }
+  const ordinals = new Map<number, number>();
+  return evidence.map((_, i) => {
+    const r = root(i);
+    if (!ordinals.has(r)) ordinals.set(r, ordinals.size);
+    return ordinals.get(r)!;
+  });
+}
+
+/** Evidence matches per chunk as group numbers (each group once). */
+export function groupMatches(matches: number[][], groups: number[]): number[][] {
+  return matches.map((found) => [...new Set(found.map((i) => groups[i]))]);
+}
+
+/** Share of the evidence groups with a quote lying wholly inside one of the top `k` chunks (the held-out criterion). */
+export function containedAtK(retrieved: Span[], evidence: Span[], k: number, groups: number[] = evidence.map((_, i) => i)): number {
   if (evidence.length === 0) return 0;
   const top = retrieved.slice(0, k);
-  const inside = evidence.filter((span) => span.start >= 0 && top.some((chunk) => chunk.documentId === span.documentId && chunk.start <= span.start && span.end <= chunk.end));
-  return inside.length / evidence.length;
+  const inside = new Set(evidence.flatMap((span, i) => (span.start >= 0 && top.some((chunk) => chunk.documentId === span.documentId && chunk.start <= span.start && span.end <= chunk.end) ? [groups[i]] : [])));
+  return inside.size / new Set(groups).size;
+}
+
+/** The documents a question needs, as sets of alternatives: one set per evidence group (copies of one story form one set). */
+export function neededDocuments(evidence: Pick<Span, 'documentId'>[], groups: number[] = evidence.map((_, i) => i)): string[][] {
+  const byGroup = new Map<number, Set<string>>();
+  evidence.forEach((span, i) => byGroup.set(groups[i], (byGroup.get(groups[i]) ?? new Set()).add(span.documentId)));
+  const unique = new Map<string, string[]>();
+  for (const set of byGroup.values()) {
+    const ids = [...set].sort();
+    unique.set(ids.join('\u0000'), ids);
+  }
+  return [...unique.values()];
 }
 
 export interface RetrievalScores {
@@ -96,29 +179,33 @@ export interface RetrievalScores {
 }
 
 /**
- * Doc@k. A question whose evidence quotes come from two or more documents needs each of them: the
- * share of those documents among the top k chunks' documents. Otherwise any of its gold documents
- * (the listed ones and the evidence's) is right: 1 when one of them is there, else 0.
+ * Doc@k. A question that needs two or more documents (evidence from several documents that are not
+ * copies of one another) scores the share of them among the top k chunks' documents. Otherwise any of
+ * its gold documents (the listed ones, the evidence's, copies) is right: 1 when one is there, else 0.
  */
-export function documentsAtK(retrieved: Pick<Span, 'documentId'>[], evidence: Pick<Span, 'documentId'>[], documents: string[], k: number): number {
+export function documentsAtK(retrieved: Pick<Span, 'documentId'>[], evidence: Pick<Span, 'documentId'>[], documents: string[], k: number, groups?: number[]): number {
   const top = new Set(retrieved.slice(0, k).map((chunk) => chunk.documentId));
-  const needed = [...new Set(evidence.map((span) => span.documentId))];
-  if (needed.length >= 2) return needed.filter((id) => top.has(id)).length / needed.length;
-  const alternatives = new Set([...documents, ...needed]);
+  const needed = neededDocuments(evidence, groups);
+  if (needed.length >= 2) return needed.filter((ids) => ids.some((id) => top.has(id))).length / needed.length;
+  const alternatives = new Set([...documents, ...needed.flat()]);
   return [...alternatives].some((id) => top.has(id)) ? 1 : 0;
 }
 
-/** Every retrieval score of one answerable question (`documents`: its listed gold documents). */
-export function scoreRetrieval(retrieved: Span[], evidence: Span[], documents: string[] = []): RetrievalScores {
-  const matches = matchEvidence(retrieved, evidence);
+/**
+ * Every retrieval score of one answerable question (`documents`: its listed gold documents). Quotes
+ * of one group (copies, see `evidenceGroups`) count once: finding any of them is enough.
+ */
+export function scoreRetrieval(retrieved: Span[], evidence: EvidenceSpan[], documents: string[] = [], groups: number[] = evidenceGroups(evidence)): RetrievalScores {
+  const groupCount = new Set(groups).size;
+  const matches = groupMatches(matchEvidence(retrieved, evidence), groups);
   return {
-    recall1: recallAtK(matches, evidence.length, 1),
-    recall5: recallAtK(matches, evidence.length, 5),
-    recall10: recallAtK(matches, evidence.length, 10),
+    recall1: recallAtK(matches, groupCount, 1),
+    recall5: recallAtK(matches, groupCount, 5),
+    recall10: recallAtK(matches, groupCount, 10),
     mrr: reciprocalRank(matches),
-    ndcg10: ndcgAtK(matches, evidence.length, 10),
-    spanInTop5: containedAtK(retrieved, evidence, 5),
-    documentsInTop5: documentsAtK(retrieved, evidence, documents, 5),
+    ndcg10: ndcgAtK(matches, groupCount, 10),
+    spanInTop5: containedAtK(retrieved, evidence, 5, groups),
+    documentsInTop5: documentsAtK(retrieved, evidence, documents, 5, groups),
     charsInTop5: retrieved.slice(0, 5).reduce((sum, chunk) => sum + (chunk.end - chunk.start), 0),
   };
 }
@@ -146,16 +233,19 @@ export interface CitationSpan extends Span {
   clause?: string;
 }
 
-/** Citations that quote a key fact or overlap gold evidence, out of all citations. */
-export function citationScores(citations: CitationSpan[], facts: string[], evidence: Span[]): { correct: number; total: number; goldDocumentRecall: number } {
+/**
+ * Citations that quote a key fact or overlap gold evidence, out of all citations; and the share of
+ * the documents the question needs (copies standing in for one another) that the answer cites.
+ */
+export function citationScores(citations: CitationSpan[], facts: string[], evidence: EvidenceSpan[], groups: number[] = evidenceGroups(evidence)): { correct: number; total: number; goldDocumentRecall: number } {
   const normalizedFacts = facts.map(normalizeForMatch).filter(Boolean);
   const correct = citations.filter((citation) => {
     const quote = normalizeForMatch(citation.quote);
     return normalizedFacts.some((fact) => quote.includes(fact)) || evidence.some((span) => span.start >= 0 && spansOverlap(citation, span));
   }).length;
-  const goldDocuments = [...new Set(evidence.map((span) => span.documentId))];
+  const needed = neededDocuments(evidence, groups);
   const cited = new Set(citations.map((citation) => citation.documentId));
-  const goldDocumentRecall = goldDocuments.length === 0 ? 0 : goldDocuments.filter((id) => cited.has(id)).length / goldDocuments.length;
+  const goldDocumentRecall = needed.length === 0 ? 0 : needed.filter((ids) => ids.some((id) => cited.has(id))).length / needed.length;
   return { correct, total: citations.length, goldDocumentRecall };
 }
 
@@ -314,10 +404,14 @@ export function answerPrecision({ answer, citations, facts, evidence }: { answer
   return { precise, sentences: sentences.length };
 }
 
-/** Share of the spans (gold evidence, or superseded quotes) that some citation overlaps; unlocated spans count as not cited. */
-export function spansCited(citations: Span[], spans: Span[]): number {
+/**
+ * Share of the spans (gold evidence, or superseded quotes) that some citation overlaps, copies of one
+ * quote counting once (`groups`); unlocated spans count as not cited.
+ */
+export function spansCited(citations: Span[], spans: Span[], groups: number[] = spans.map((_, i) => i)): number {
   if (spans.length === 0) return 0;
-  return spans.filter((span) => span.start >= 0 && citations.some((citation) => spansOverlap(citation, span))).length / spans.length;
+  const cited = new Set(spans.flatMap((span, i) => (span.start >= 0 && citations.some((citation) => spansOverlap(citation, span)) ? [groups[i]] : [])));
+  return cited.size / new Set(groups).size;
 }
 
 /** Nearest-rank percentile (p in 0–100) of a list of numbers; undefined for an empty list. */

@@ -108,13 +108,14 @@ function failureSection(run: EvalRun, lang: Lang): string {
   if (!focus) return intro.replace('__N__', '0');
   const failures = dev.filter((entry) => failureReasons(entry, focus, lang).length > 0);
   const header = zh ? '| 编号 | 题型 | 问题 | 标准证据 | 检索结果（前3） | 原因 |' : '| Id | Type | Question | Expected evidence | Top retrieved | Why |';
-  const lines = failures.map(({ item, evidence, results, superseded }) => {
+  const lines = failures.map((entry) => {
+    const { item, evidence, results } = entry;
     const result = results[focus];
     const expected = evidence.map((span) => markdownCell(`${span.documentId}: “${span.quote}”`)).join('<br>');
     const top = (result?.retrieved ?? []).slice(0, 3).map((chunk, i) => markdownCell(`${i + 1}. ${chunk.relevant ? '✓ ' : ''}${chunk.documentId} › ${sectionLabel(chunk.section, lang)}`)).join('<br>');
     const earlier = zh ? '（前文）' : '(earlier) ';
     const question = [...item.history.filter((turn) => turn.role === 'user').map((turn) => `${earlier}${turn.content}`), item.question].join(' → ');
-    return `| ${markdownCell(item.id)} | ${markdownCell(item.type)} | ${markdownCell(question)} | ${expected} | ${top} | ${markdownCell(failureReasons({ item, evidence, superseded, results }, focus, lang).join('; '))} |`;
+    return `| ${markdownCell(item.id)} | ${markdownCell(item.type)} | ${markdownCell(question)} | ${expected} | ${top} | ${markdownCell(failureReasons(entry, focus, lang).join('; '))} |`;
   });
   return [intro.replace('__N__', String(failures.length)), '', ...(failures.length > 0 ? [header, '|---|---|---|---|---|---|', ...lines] : [])].join('\n');
 }

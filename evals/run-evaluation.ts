@@ -24,6 +24,8 @@ import {
   answerPrecision,
   checkFaithfulness,
   citationScores,
+  documentCopies,
+  evidenceGroups,
   factScores,
   locateQuote,
   matchEvidence,
@@ -110,6 +112,8 @@ export interface EvidenceRecord extends EvidenceSpan {
 export interface ItemRun {
   item: EvalItem;
   evidence: EvidenceRecord[];
+  /** Per evidence quote, its group: copies of one quote in copies of one document share one. */
+  groups: number[];
   superseded: EvidenceRecord[];
   results: Partial<Record<SystemId, SystemItemResult>>;
 }
@@ -298,6 +302,7 @@ export function locateEvidence(quotes: EvidenceQuote[], corpus: CorpusView): Evi
 export function scoreResponse({
   item,
   evidence,
+  groups = evidence.map((_, i) => i),
   superseded = [],
   retrieved,
   answer,
@@ -308,6 +313,8 @@ export function scoreResponse({
 }: {
   item: EvalItem;
   evidence: EvidenceSpan[];
+  /** Copies of one quote share a group number (`evidenceGroups`); by default every quote is its own. */
+  groups?: number[];
   superseded?: EvidenceSpan[];
   retrieved: RetrievedChunk[];
   answer: CitedAnswer;
@@ -319,7 +326,7 @@ export function scoreResponse({
   const citations: CitationSpan[] = answer.citations.map((citation) => ({ ...citation, clause: clauseText(citation.chunkId) }));
   const text = answer.answered ? answer.answer : '';
   const facts = item.answerable ? factScores(text, item.facts) : undefined;
-  const cited = citationScores(citations, item.facts, evidence);
+  const cited = citationScores(citations, item.facts, evidence, groups);
   const support = checkFaithfulness({ answer: text, citations, documentText: (id) => corpus.documents.get(id)?.text, kind });
   const precision = item.answerable && answer.answered ? answerPrecision({ answer: text, citations, facts: item.facts, evidence }) : undefined;
   return {
@@ -327,7 +334,7 @@ export function scoreResponse({
     scores: {
       type: item.type,
       answerable: item.answerable,
-      retrieval: item.answerable ? scoreRetrieval(retrieved, evidence, item.documents) : undefined,
+      retrieval: item.answerable ? scoreRetrieval(retrieved, evidence, item.documents, groups) : undefined,
       answered: answer.answered,
       allFacts: facts?.allFacts,
       factShare: facts?.factShare,
@@ -337,7 +344,7 @@ export function scoreResponse({
       citationsCorrect: cited.correct,
       citations: citations.length,
       goldDocumentRecall: item.answerable ? cited.goldDocumentRecall : undefined,
-      goldClauseRecall: item.answerable && evidence.length >= 2 ? spansCited(citations, evidence) : undefined,
+      goldClauseRecall: item.answerable && new Set(groups).size >= 2 ? spansCited(citations, evidence, groups) : undefined,
       supersededShown: superseded.length > 0 ? spansCited(citations, superseded) : undefined,
       sentencesSupported: support.filter((sentence) => sentence.supported).length,
       sentences: support.length,
@@ -459,6 +466,7 @@ export async function runEvaluation({
   if (k < 10) notes.push(localized(`retrieval depth k=${k}: recall@10 and nDCG@10 are computed over the top ${k} only`, `检索深度 k=${k}：前10召回与排序质量@10只按前 ${k} 条计算`));
   const chunkById = new Map(target.corpus.chunks.map((chunk) => [chunk.id, chunk.text]));
   const clauseText = (chunkId: string) => chunkById.get(chunkId);
+  const copies = documentCopies(new Map([...target.corpus.documents].map(([id, document]) => [id, document.text])));
   const baselines = systems.filter((system) => system.id !== 'product');
   const tops = new Map<SystemId, Map<string, TopHit>>(baselines.map((system) => [system.id, new Map()]));
 
@@ -468,6 +476,7 @@ export async function runEvaluation({
   for (const [i, item] of items.entries()) {
     onProgress(i, items.length, item.id);
     const evidence = locateEvidence(item.evidence, target.corpus);
+    const groups = evidenceGroups(evidence, copies);
     const superseded = locateEvidence(item.superseded, target.corpus);
     unlocated += [...evidence, ...superseded].filter((span) => span.start < 0).length;
     const productQuery = analyseQuestion(itemMessages(item), { analyzer: defaultAnalyzer() }).retrievalQuery;
@@ -475,7 +484,7 @@ export async function runEvaluation({
     for (const system of systems) {
       try {
         const response = await system.respond(item, productQuery);
-        const scored = scoreResponse({ item, evidence, superseded, ...response, corpus: target.corpus, clauseText });
+        const scored = scoreResponse({ item, evidence, groups, superseded, ...response, corpus: target.corpus, clauseText });
         const matches = matchEvidence(response.retrieved, evidence);
         tops.get(system.id)?.set(item.id, topHit(response.retrieved));
         results[system.id] = {
@@ -500,12 +509,12 @@ export async function runEvaluation({
         const message = error instanceof Error ? error.message : String(error);
         if (errors <= 5) onNotice(`${system.id} failed on ${item.id}: ${message}`);
         const answer: CitedAnswer = { answer: '', answered: false, citations: [] };
-        const scored = scoreResponse({ item, evidence, superseded, retrieved: [], answer, kind: 'extractive', latencyMs: 0, corpus: target.corpus, clauseText });
+        const scored = scoreResponse({ item, evidence, groups, superseded, retrieved: [], answer, kind: 'extractive', latencyMs: 0, corpus: target.corpus, clauseText });
         const failed = { ...scored, scores: { ...scored.scores, error: message } };
         results[system.id] = { retrievalQuery: '', retrieved: [], ...failed, simple: system.id === 'product' ? undefined : failed };
       }
     }
-    runs.push({ item, evidence, superseded, results });
+    runs.push({ item, evidence, groups, superseded, results });
   }
   onProgress(items.length, items.length, 'done');
 
@@ -597,6 +606,7 @@ function composeFairAnswers({
       const scored = scoreResponse({
         item: entry.item,
         evidence: entry.evidence,
+        groups: entry.groups,
         superseded: entry.superseded,
         retrieved: hit.top ? [hit.top] : [],
         answer,
