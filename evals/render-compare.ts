@@ -56,7 +56,7 @@ function partTables(lang: Lang, part: ComparedPart, systems: Comparison['systems
           ],
         };
       });
-      const title = rowLabel(lang, { systems }, compared.row);
+      const title = rowLabel({ lang, run: { systems }, row: compared.row });
       if (format === 'md') {
         return [`#### ${title}`, '', `| ${head.join(' | ')} |`, `|---|---:|---:|---:|---:|`, ...lines.map(({ cells }) => `| ${cells.map(markdownCell).join(' | ')} |`), ''].join('\n');
       }

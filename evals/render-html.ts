@@ -79,7 +79,7 @@ export const reportStyles = `
 const headerCell = (lang: Lang, entry: MetricColumn) => `<th class="num" title="${escapeHtml(`${pick(lang, entry.label)}：${pick(lang, entry.definition)}`)}">${escapeHtml(pick(lang, entry.short))}</th>`;
 
 /** A value with its interval underneath; worse than the naive reference is shaded and titled. */
-function valueCell(lang: Lang, table: Pick<MetricTable, 'overall'>, intervals: MetricTable['intervals'], row: AnswerRow, entry: MetricColumn): string {
+function valueCell({ lang, table, intervals, row, entry }: { lang: Lang; table: Pick<MetricTable, 'overall'>; intervals: MetricTable['intervals']; row: AnswerRow; entry: MetricColumn }): string {
   const value = formatValue(table.overall[row.key]?.[entry.key], entry.kind);
   const interval = formatInterval(intervalOf(intervals[row.key], entry.key), entry.kind);
   const below = belowReference(table, row, entry);
@@ -100,8 +100,8 @@ export function mainTablesHtml(run: EvalRun, table: MetricTable, lang: Lang): st
         .filter((row) => table.overall[row.key])
         .map(
           (row) =>
-            `<tr class="${rowClass(row)}"><td><span class="swatch" style="background:${systemColors[row.system]}"></span>${escapeHtml(rowLabel(lang, run, row, part.rows === 'answers'))}</td>${columns
-              .map((entry) => valueCell(lang, table, table.intervals, row, entry))
+            `<tr class="${rowClass(row)}"><td><span class="swatch" style="background:${systemColors[row.system]}"></span>${escapeHtml(rowLabel({ lang, run, row, withForm: part.rows === 'answers' }))}</td>${columns
+              .map((entry) => valueCell({ lang, table, intervals: table.intervals, row, entry }))
               .join('')}</tr>`,
         );
       return `<table>${head}${rows.join('')}</table>`;
@@ -118,8 +118,8 @@ function typeTable(run: EvalRun, table: MetricTable, key: MetricKey, lang: Lang)
   const head = `<tr><th>${escapeHtml(say(lang, 'system'))}</th>${types.map((type) => `<th class="num">${escapeHtml(type)} <span class="muted">(${count(type)})</span></th>`).join('')}</tr>`;
   const body = rows.map(
     (row) =>
-      `<tr class="${rowClass(row)}"><td>${escapeHtml(rowLabel(lang, run, row))}</td>${types
-        .map((type) => valueCell(lang, { overall: table.byType[type] ?? {} }, table.intervalsByType[type] ?? {}, row, entry))
+      `<tr class="${rowClass(row)}"><td>${escapeHtml(rowLabel({ lang, run, row }))}</td>${types
+        .map((type) => valueCell({ lang, table: { overall: table.byType[type] ?? {} }, intervals: table.intervalsByType[type] ?? {}, row, entry }))
         .join('')}</tr>`,
   );
   return `<h4 title="${escapeHtml(pick(lang, entry.definition))}">${escapeHtml(pick(lang, entry.label))}</h4><table>${head}${body.join('')}</table>`;
@@ -127,7 +127,7 @@ function typeTable(run: EvalRun, table: MetricTable, key: MetricKey, lang: Lang)
 
 function charts(run: EvalRun, table: MetricTable, lang: Lang): string {
   const rows = run.rows.filter((row) => row.form !== 'simple');
-  const series = (values: (row: AnswerRow) => (number | undefined)[]) => rows.map((row) => ({ name: rowLabel(lang, run, row), color: systemColors[row.system], values: values(row) }));
+  const series = (values: (row: AnswerRow) => (number | undefined)[]) => rows.map((row) => ({ name: rowLabel({ lang, run, row }), color: systemColors[row.system], values: values(row) }));
   const metrics = chartedMetrics.filter((key) => rows.some((row) => table.overall[row.key]?.[key] !== undefined));
   const zh = lang === 'zh';
   const where = tableTitle(lang, table, run.tables.length > 1);

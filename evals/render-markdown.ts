@@ -56,7 +56,7 @@ export function mainTables(run: EvalRun, table: MetricTable, lang: Lang): string
       const rule = `|---|${columns.map(() => '---:').join('|')}|`;
       const rows = partRows(run, part)
         .filter((row) => table.overall[row.key])
-        .map((row) => `| ${markdownCell(rowLabel(lang, run, row, part.rows === 'answers'))} | ${columns.map((entry) => cell(table, row, entry)).join(' | ')} |`);
+        .map((row) => `| ${markdownCell(rowLabel({ lang, run, row, withForm: part.rows === 'answers' }))} | ${columns.map((entry) => cell(table, row, entry)).join(' | ')} |`);
       return [header, rule, ...rows].join('\n');
     })
     .filter(Boolean)
@@ -81,7 +81,7 @@ function typeTables(run: EvalRun, table: MetricTable, lang: Lang): string {
         const flag = belowReference({ overall: table.byType[type] ?? {} }, row, entry) ? '▼ ' : '';
         return `${flag}${value}${interval ? ` (${interval})` : ''}`;
       });
-      parts.push(`| ${markdownCell(rowLabel(lang, run, row))} | ${cells.join(' | ')} |`);
+      parts.push(`| ${markdownCell(rowLabel({ lang, run, row }))} | ${cells.join(' | ')} |`);
     }
     parts.push('');
   }

@@ -348,7 +348,7 @@ export function splitName(lang: Lang, split: Split): string {
 }
 
 /** A row's label: the system's, with the answer form for baselines. */
-export function rowLabel(lang: Lang, run: Pick<EvalRun, 'systems'>, row: AnswerRow, withForm = true): string {
+export function rowLabel({ lang, run, row, withForm = true }: { lang: Lang; run: Pick<EvalRun, 'systems'>; row: AnswerRow; withForm?: boolean }): string {
   const system = run.systems.find((entry) => entry.id === row.system);
   const name = system ? pick(lang, system.label) : row.system;
   if (!withForm || row.form === 'product') return name;

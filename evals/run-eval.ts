@@ -70,7 +70,7 @@ function textTables(run: EvalRun, lang: Lang): string {
       const parts = mainTableParts.map((part) => {
         const columns = shownColumns(run, part.groups);
         const rows = partRows(run, part).filter((row) => table.overall[row.key]);
-        const labels = rows.map((row) => rowLabel(lang, run, row, part.rows === 'answers'));
+        const labels = rows.map((row) => rowLabel({ lang, run, row, withForm: part.rows === 'answers' }));
         const labelWidth = Math.max(displayWidth(say(lang, part.title)), ...labels.map(displayWidth));
         const cells = rows.map((row) => columns.map((entry) => `${belowReference(table, row, entry) ? '▼ ' : ''}${formatValue(table.overall[row.key]?.[entry.key], entry.kind)}`));
         const widths = columns.map((entry, i) => Math.max(displayWidth(pick(lang, entry.short)), ...cells.map((line) => displayWidth(line[i]))));
