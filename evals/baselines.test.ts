@@ -1,6 +1,6 @@
 // Baseline retrievers: LangChain chunks keep exact offsets, the character BM25 needs no segmentation.
 import { describe, expect, it } from 'vitest';
-import { characterTokens, createCharacterBm25, simpleExtractiveAnswer, splitLikeLangchain, type CorpusView } from './baselines';
+import { characterTokens, cjkBigramTokens, createCharacterBm25, createNaiveBaseline, fixedWindows, simpleExtractiveAnswer, splitLikeLangchain, type CorpusView } from './baselines';
 
 const paragraph = (n: number) => `（${n}）第${n}段讲的是区域协调发展的第${n}项具体措施，内容较长需要被切分。`.repeat(6);
 const text = Array.from({ length: 12 }, (_, i) => paragraph(i + 1)).join('\n\n');
@@ -40,5 +40,31 @@ describe('baselines', () => {
       citations: [{ n: 1, chunkId: 'd:0', documentId: 'd', title: 't', section: [], quote: '甲。乙；', start: 10, end: 14 }],
     });
     expect(simpleExtractiveAnswer([]).answered).toBe(false);
+  });
+
+  it('tokenises like a CJK bigram analyzer: Han bigrams, lone Han characters, Latin and digit runs whole', () => {
+    expect(cjkBigramTokens('补助１５００元，每人GDP增长')).toEqual(['补助', '1500', '元', '每人', 'gdp', '增长']);
+    expect(cjkBigramTokens('一次性补助')).toEqual(['一次', '次性', '性补', '补助']);
+  });
+
+  it('cuts fixed 350-character windows overlapping by 50, the last ending at the text end', () => {
+    expect(fixedWindows(800)).toEqual([
+      { start: 0, end: 350 },
+      { start: 300, end: 650 },
+      { start: 600, end: 800 },
+    ]);
+    expect(fixedWindows(350)).toEqual([{ start: 0, end: 350 }]);
+    expect(fixedWindows(0)).toEqual([]);
+  });
+
+  it('retrieves the window that shares the most bigrams, with its score and offsets', async () => {
+    const filler = '其他工作按照有关规定执行。'.repeat(40);
+    const body = `${filler}对符合条件的高校毕业生给予一次性求职补贴。${filler}`;
+    const naive = createNaiveBaseline({ documents: new Map([['n', { id: 'n', title: '《通知》', text: body, sections: [] }]]), chunks: [] });
+    const [top] = await naive.retrieve('一次性求职补贴', 3);
+    expect(top.text).toContain('一次性求职补贴');
+    expect(body.slice(top.start, top.end)).toBe(top.text);
+    expect(top.end - top.start).toBeLessThanOrEqual(350);
+    expect(top.score).toBeGreaterThan(0);
   });
 });

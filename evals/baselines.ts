@@ -31,6 +31,8 @@ export interface RetrievedChunk {
   text: string;
   start: number;
   end: number;
+  /** The system's own ranking score (BM25, cosine, fused), when it gives one: what a fair baseline refuses on. */
+  score?: number;
 }
 
 export interface Retriever {
@@ -90,8 +92,8 @@ export async function createLangchainRecipe({ corpus, embeddings }: { corpus: Co
       method: 'MemoryVectorStore + embeddings',
       chunkCount: chunks.length,
       async retrieve(query, k) {
-        const found = await store.similaritySearch(query, k);
-        return found.map((document) => chunks[document.metadata.position as number]);
+        const found = await store.similaritySearchWithScore(query, k);
+        return found.map(([document, score]) => ({ ...chunks[document.metadata.position as number], score }));
       },
     };
   }
@@ -105,7 +107,7 @@ export async function createLangchainRecipe({ corpus, embeddings }: { corpus: Co
     chunkCount: chunks.length,
     async retrieve(query, k) {
       const tokens = queryTokens(query);
-      return bm25.search({ tokens, bigrams: bigrams(query), context: tokens }, { k }).map(({ doc }) => chunks[doc]);
+      return bm25.search({ tokens, bigrams: bigrams(query), context: tokens }, { k }).map(({ doc, score }) => ({ ...chunks[doc], score }));
     },
   };
 }
@@ -129,7 +131,68 @@ export function createCharacterBm25(corpus: CorpusView): Retriever {
   const bm25 = new Bm25Index(chunks.map((chunk) => ({ tokens: characterTokens(chunk.text), bigrams: [], context: [] })));
   return {
     async retrieve(query, k) {
-      return bm25.search({ tokens: characterTokens(query), bigrams: [], context: [] }, { k }).map(({ doc }) => chunks[doc]);
+      return bm25.search({ tokens: characterTokens(query), bigrams: [], context: [] }, { k }).map(({ doc, score }) => ({ ...chunks[doc], score }));
+    },
+  };
+}
+
+/** Plain BM25 with the textbook parameters and one field: what the naive baseline ranks with. */
+const plainBm25 = { k1: 1.2, b: 0.75, bigramWeight: 0, contextWeight: 0 };
+
+/** The naive baseline's windows: fixed length, overlapping, cut anywhere (no sentence or heading awareness). */
+export const naiveWindow = { chars: 350, overlap: 50 };
+
+/**
+ * Tokens as Elasticsearch's `cjk` analyzer makes them: overlapping bigrams of each run of Han
+ * characters (a lone character stays a unigram), Latin and digit runs whole; widths folded, lower case.
+ */
+export function cjkBigramTokens(text: string): string[] {
+  const tokens: string[] = [];
+  for (const run of foldWidth(text).match(/\p{Script=Han}+|[a-z0-9]+(?:\.[0-9]+)?%?/gu) ?? []) {
+    if (!/\p{Script=Han}/u.test(run[0]) || run.length === 1) tokens.push(run);
+    else for (let i = 0; i + 1 < run.length; i++) tokens.push(run.slice(i, i + 2));
+  }
+  return tokens;
+}
+
+/** [start, end) windows of `chars` characters every `chars - overlap` characters; the last one ends at the text's end. */
+export function fixedWindows(length: number, { chars, overlap }: { chars: number; overlap: number } = naiveWindow): { start: number; end: number }[] {
+  const windows: { start: number; end: number }[] = [];
+  if (length === 0) return windows;
+  for (let start = 0; ; start += chars - overlap) {
+    const end = Math.min(start + chars, length);
+    windows.push({ start, end });
+    if (end >= length) return windows;
+  }
+}
+
+/**
+ * The naive baseline, the reference row of every report: BM25 (k1 1.2, b 0.75) over character
+ * bigrams of fixed 350-character windows (50 overlapping) of each document's cleaned text.
+ */
+export function createNaiveBaseline(corpus: CorpusView): Retriever & { windowCount: number } {
+  const windows: RetrievedChunk[] = [];
+  for (const document of corpus.documents.values()) {
+    fixedWindows(document.text.length).forEach(({ start, end }, i) => {
+      windows.push({
+        chunkId: `${document.id}:w${String(i).padStart(4, '0')}`,
+        documentId: document.id,
+        title: document.title,
+        section: sectionAt(document, start),
+        text: document.text.slice(start, end),
+        start,
+        end,
+      });
+    });
+  }
+  const bm25 = new Bm25Index(
+    windows.map((window) => ({ tokens: cjkBigramTokens(window.text), bigrams: [], context: [] })),
+    plainBm25,
+  );
+  return {
+    windowCount: windows.length,
+    async retrieve(query, k) {
+      return bm25.search({ tokens: cjkBigramTokens(query), bigrams: [], context: [] }, { k }).map(({ doc, score }) => ({ ...windows[doc], score }));
     },
   };
 }

@@ -1,5 +1,5 @@
 // What an eval runs against: the product in-process (fresh index of a corpus) or a running server over HTTP.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
@@ -42,9 +42,17 @@ export interface EvalTarget {
   close(): Promise<void>;
 }
 
-/** The answer mode the product is asked in: summary questions use the summary mode the UI offers for them. */
+/** The answer mode the product is asked in: the item's own (by default summary questions use summary mode). */
 export function answerModeFor(item: EvalItem): 'answer' | 'summary' {
-  return item.type === 'summary' ? 'summary' : 'answer';
+  return item.mode;
+}
+
+/**
+ * The configuration the in-process product runs with: the process's, plus `SYNONYMS_FILE` when the
+ * eval names a synonym file (`--synonyms`; an empty file measures the product without its vocabulary).
+ */
+export function targetConfig(config: Config, synonymsFile?: string): Config {
+  return synonymsFile === undefined ? config : Object.freeze({ ...config, SYNONYMS_FILE: synonymsFile });
 }
 
 /**
@@ -53,8 +61,9 @@ export function answerModeFor(item: EvalItem): 'answer' | 'summary' {
  */
 export async function openInProcessTarget({
   corpusDir,
-  config,
-  embeddingModel = config.EMBEDDING_MODEL || null,
+  config: processConfig,
+  embeddingModel = processConfig.EMBEDDING_MODEL || null,
+  synonymsFile,
   onProgress,
   onNotice = () => {},
 }: {
@@ -62,9 +71,13 @@ export async function openInProcessTarget({
   config: Config;
   /** Overrides the configured model; `null` builds a lexical-only index. */
   embeddingModel?: string | null;
+  /** A synonym file the product reads instead of its configured one (as `SYNONYMS_FILE`). */
+  synonymsFile?: string;
   onProgress?: (progress: IngestProgress) => void;
   onNotice?: (message: string) => void;
 }): Promise<EvalTarget> {
+  if (synonymsFile !== undefined) await access(synonymsFile).catch(() => Promise.reject(new Error(`--synonyms: cannot read ${synonymsFile}`)));
+  const config = targetConfig(processConfig, synonymsFile);
   const indexDir = await mkdtemp(join(tmpdir(), 'policy-eval-index-'));
   try {
     const vocabulary = configuredVocabulary(config);
@@ -88,7 +101,7 @@ export async function openInProcessTarget({
       chunks: index.chunks,
     };
     const toRetrieved = (results: Awaited<ReturnType<PolicyIndex['search']>>): RetrievedChunk[] =>
-      results.map(({ chunkId, documentId, title, section, text, start, end }) => ({ chunkId, documentId, title, section, text, start, end }));
+      results.map(({ chunkId, documentId, title, section, text, start, end, score }) => ({ chunkId, documentId, title, section, text, start, end, score }));
     return {
       description: `in-process, corpus ${corpusDir}`,
       corpus,
@@ -203,7 +216,7 @@ export async function openHttpTarget({ url, onNotice = () => {} }: { url: string
     async search(query, { k, mode }) {
       if (mode !== 'hybrid') throw new Error(`the HTTP API only offers hybrid search, not ${mode}`);
       const { results } = await requestJson<{ results: RetrievedChunk[] }>(`${base}/api/search`, { body: { query: query.slice(0, 1000), k: Math.min(50, k) }, onNotice });
-      return results.map(({ chunkId, documentId, title, section, text, start, end }) => ({ chunkId, documentId, title, section, text, start, end }));
+      return results.map(({ chunkId, documentId, title, section, text, start, end, score }) => ({ chunkId, documentId, title, section, text, start, end, score }));
     },
     async answer(item) {
       const { data, ms } = await timedRequest<CitedAnswer & { retrievalQuery?: string }>(`${base}/api/chat`, { body: { messages: itemMessages(item), mode: answerModeFor(item) }, onNotice });

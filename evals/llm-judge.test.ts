@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../server/config';
 import { judgeRun, parseJudgement } from './llm-judge';
 import type { ItemScores } from './metrics';
-import { aggregateRun, type EvalRun } from './run-evaluation';
+import type { EvalItem } from './load-dataset';
+import { aggregateRun, answerRows, localized, reportFormat, type EvalRun } from './run-evaluation';
 
 let server: Server;
 let baseUrl: string;
@@ -39,13 +40,15 @@ function oneQuestionRun(): EvalRun {
     missingFacts: [],
     unsupported: [],
   };
-  const item = { id: 'q1', type: 'factual', question: '补助多少？', history: [], answerable: true, documents: ['n'], evidence: [{ document: 'n', quote: '每人补助1500元' }], facts: ['1500元'] };
+  const item: EvalItem = { id: 'q1', type: 'factual', split: 'dev', mode: 'answer', question: '补助多少？', history: [], answerable: true, documents: ['n'], evidence: [{ document: 'n', quote: '每人补助1500元' }], superseded: [], facts: ['1500元'] };
   const run = {
-    dataset: 'test', target: 'test', k: 10, startedAt: '', durationMs: 0, dense: false, answerModel: 'extractive', skipped: [], notes: [], types: ['factual'],
-    systems: [{ id: 'product' as const, label: 'Product', retrieval: '', answers: '' }],
+    format: reportFormat, split: 'all' as const, dataset: 'test', target: 'test', k: 10, startedAt: '', durationMs: 0, dense: false, answerModel: 'extractive', skipped: [], notes: [], types: ['factual'],
+    systems: [{ id: 'product' as const, label: localized('Product'), retrieval: localized(''), answers: localized('') }],
+    rows: answerRows([{ id: 'product' }]),
+    fair: { maxChars: 200, source: 'default' as const, thresholds: {} },
     items: [
-      { item, evidence: [{ documentId: 'n', quote: '每人补助1500元', start: 0, end: 8, title: '《通知》', section: [] }], results: { product: result } },
-      { item: { ...item, id: 'q2' }, evidence: [], results: { product: structuredClone(result) } },
+      { item, evidence: [{ documentId: 'n', quote: '每人补助1500元', start: 0, end: 8, title: '《通知》', section: [] }], groups: [0], superseded: [], results: { product: result } },
+      { item: { ...item, id: 'q2' }, evidence: [], groups: [], superseded: [], results: { product: structuredClone(result) } },
     ],
   };
   return { ...run, ...aggregateRun(run) };

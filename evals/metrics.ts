@@ -74,12 +74,95 @@ export function ndcgAtK(matches: number[][], evidenceCount: number, k: number): 
   return dcg / ideal;
 }
 
-/** Share of the evidence items lying wholly inside one of the top `k` chunks (the held-out criterion). */
-export function containedAtK(retrieved: Span[], evidence: Span[], k: number): number {
+/** Share of the shorter text's 5-character shingles (letters and digits only) the other holds, at which two documents are copies. */
+export const copyContainment = 0.85;
+
+function shingles(text: string): Set<string> {
+  const key = foldWidth(text).replace(/[^\p{Script=Han}\p{L}\p{N}]/gu, '');
+  const found = new Set<string>();
+  for (let i = 0; i + 5 <= key.length; i++) found.add(key.slice(i, i + 5));
+  return found;
+}
+
+/**
+ * Whether two documents are copies of one text (the same story reposted by several sites with other
+ * headers and small edits): most of the shorter one's 5-character shingles occur in the other.
+ * Memoised per pair; documents it does not know are not copies.
+ */
+export function documentCopies(texts: Map<string, string>): (a: string, b: string) => boolean {
+  const cache = new Map<string, Set<string>>();
+  const shinglesOf = (id: string) => {
+    if (!cache.has(id)) cache.set(id, shingles(texts.get(id) ?? ''));
+    return cache.get(id)!;
+  };
+  const answers = new Map<string, boolean>();
+  return (a, b) => {
+    if (a === b || !texts.has(a) || !texts.has(b)) return false;
+    const key = a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
+    if (!answers.has(key)) {
+      const [small, large] = [shinglesOf(a), shinglesOf(b)].sort((x, y) => x.size - y.size);
+      let shared = 0;
+      for (const gram of small) if (large.has(gram)) shared++;
+      answers.set(key, small.size > 0 && shared / small.size >= copyContainment);
+    }
+    return answers.get(key)!;
+  };
+}
+
+/**
+ * Evidence quotes that stand in for one another: the same quote in copies of one document (a story
+ * reposted by several sites) — the documents are copies (`copies`), the quotes carry the same figures
+ * and are equal once punctuation, whitespace and widths are ignored or share at least 80% of their
+ * character bigrams (Dice). Any one of them is then enough. Quotes from one document, or from documents
+ * that merely share a clause's wording (two regulations compared), stay separate. Returns a group
+ * number per quote.
+ */
+export function evidenceGroups(evidence: Pick<EvidenceSpan, 'documentId' | 'quote'>[], copies: (a: string, b: string) => boolean = () => false): number[] {
+  const group = evidence.map((_, i) => i);
+  const root = (i: number): number => (group[i] === i ? i : (group[i] = root(group[i])));
+  const keys = evidence.map(({ quote }) => foldWidth(quote).replace(/[^\p{Script=Han}\p{L}\p{N}]/gu, ''));
+  // Figures decide: the same sentence with other figures (another city's rule, a later report) is another fact.
+  const numbers = keys.map((key) => (key.match(/\d+(?:\.\d+)?/g) ?? []).join(' '));
+  const grams = keys.map((key) => new Set(Array.from({ length: Math.max(0, key.length - 1) }, (_, i) => key.slice(i, i + 2))));
+  for (let i = 0; i < evidence.length; i++) {
+    for (let j = i + 1; j < evidence.length; j++) {
+      if (evidence[i].documentId === evidence[j].documentId || numbers[i] !== numbers[j]) continue;
+      const shared = [...grams[i]].filter((gram) => grams[j].has(gram)).length;
+      const dice = grams[i].size + grams[j].size === 0 ? 0 : (2 * shared) / (grams[i].size + grams[j].size);
+      if ((keys[i] === keys[j] || dice >= 0.8) && copies(evidence[i].documentId, evidence[j].documentId)) group[root(j)] = root(i);
+    }
+  }
+  const ordinals = new Map<number, number>();
+  return evidence.map((_, i) => {
+    const r = root(i);
+    if (!ordinals.has(r)) ordinals.set(r, ordinals.size);
+    return ordinals.get(r)!;
+  });
+}
+
+/** Evidence matches per chunk as group numbers (each group once). */
+export function groupMatches(matches: number[][], groups: number[]): number[][] {
+  return matches.map((found) => [...new Set(found.map((i) => groups[i]))]);
+}
+
+/** Share of the evidence groups with a quote lying wholly inside one of the top `k` chunks (the held-out criterion). */
+export function containedAtK(retrieved: Span[], evidence: Span[], k: number, groups: number[] = evidence.map((_, i) => i)): number {
   if (evidence.length === 0) return 0;
   const top = retrieved.slice(0, k);
-  const inside = evidence.filter((span) => span.start >= 0 && top.some((chunk) => chunk.documentId === span.documentId && chunk.start <= span.start && span.end <= chunk.end));
-  return inside.length / evidence.length;
+  const inside = new Set(evidence.flatMap((span, i) => (span.start >= 0 && top.some((chunk) => chunk.documentId === span.documentId && chunk.start <= span.start && span.end <= chunk.end) ? [groups[i]] : [])));
+  return inside.size / new Set(groups).size;
+}
+
+/** The documents a question needs, as sets of alternatives: one set per evidence group (copies of one story form one set). */
+export function neededDocuments(evidence: Pick<Span, 'documentId'>[], groups: number[] = evidence.map((_, i) => i)): string[][] {
+  const byGroup = new Map<number, Set<string>>();
+  evidence.forEach((span, i) => byGroup.set(groups[i], (byGroup.get(groups[i]) ?? new Set()).add(span.documentId)));
+  const unique = new Map<string, string[]>();
+  for (const set of byGroup.values()) {
+    const ids = [...set].sort();
+    unique.set(ids.join('\u0000'), ids);
+  }
+  return [...unique.values()];
 }
 
 export interface RetrievalScores {
@@ -89,20 +172,40 @@ export interface RetrievalScores {
   mrr: number;
   ndcg10: number;
   spanInTop5: number;
+  /** Gold documents among the top 5 chunks' documents (see `documentsAtK`). */
+  documentsInTop5: number;
   /** Characters the top 5 chunks hold: what a reader (or an LLM) has to go through. */
   charsInTop5: number;
 }
 
-/** Every retrieval score of one answerable question. */
-export function scoreRetrieval(retrieved: Span[], evidence: Span[]): RetrievalScores {
-  const matches = matchEvidence(retrieved, evidence);
+/**
+ * Doc@k. A question that needs two or more documents (evidence from several documents that are not
+ * copies of one another) scores the share of them among the top k chunks' documents. Otherwise any of
+ * its gold documents (the listed ones, the evidence's, copies) is right: 1 when one is there, else 0.
+ */
+export function documentsAtK(retrieved: Pick<Span, 'documentId'>[], evidence: Pick<Span, 'documentId'>[], documents: string[], k: number, groups?: number[]): number {
+  const top = new Set(retrieved.slice(0, k).map((chunk) => chunk.documentId));
+  const needed = neededDocuments(evidence, groups);
+  if (needed.length >= 2) return needed.filter((ids) => ids.some((id) => top.has(id))).length / needed.length;
+  const alternatives = new Set([...documents, ...needed.flat()]);
+  return [...alternatives].some((id) => top.has(id)) ? 1 : 0;
+}
+
+/**
+ * Every retrieval score of one answerable question (`documents`: its listed gold documents). Quotes
+ * of one group (copies, see `evidenceGroups`) count once: finding any of them is enough.
+ */
+export function scoreRetrieval(retrieved: Span[], evidence: EvidenceSpan[], documents: string[] = [], groups: number[] = evidenceGroups(evidence)): RetrievalScores {
+  const groupCount = new Set(groups).size;
+  const matches = groupMatches(matchEvidence(retrieved, evidence), groups);
   return {
-    recall1: recallAtK(matches, evidence.length, 1),
-    recall5: recallAtK(matches, evidence.length, 5),
-    recall10: recallAtK(matches, evidence.length, 10),
+    recall1: recallAtK(matches, groupCount, 1),
+    recall5: recallAtK(matches, groupCount, 5),
+    recall10: recallAtK(matches, groupCount, 10),
     mrr: reciprocalRank(matches),
-    ndcg10: ndcgAtK(matches, evidence.length, 10),
-    spanInTop5: containedAtK(retrieved, evidence, 5),
+    ndcg10: ndcgAtK(matches, groupCount, 10),
+    spanInTop5: containedAtK(retrieved, evidence, 5, groups),
+    documentsInTop5: documentsAtK(retrieved, evidence, documents, 5, groups),
     charsInTop5: retrieved.slice(0, 5).reduce((sum, chunk) => sum + (chunk.end - chunk.start), 0),
   };
 }
@@ -130,16 +233,19 @@ export interface CitationSpan extends Span {
   clause?: string;
 }
 
-/** Citations that quote a key fact or overlap gold evidence, out of all citations. */
-export function citationScores(citations: CitationSpan[], facts: string[], evidence: Span[]): { correct: number; total: number; goldDocumentRecall: number } {
+/**
+ * Citations that quote a key fact or overlap gold evidence, out of all citations; and the share of
+ * the documents the question needs (copies standing in for one another) that the answer cites.
+ */
+export function citationScores(citations: CitationSpan[], facts: string[], evidence: EvidenceSpan[], groups: number[] = evidenceGroups(evidence)): { correct: number; total: number; goldDocumentRecall: number } {
   const normalizedFacts = facts.map(normalizeForMatch).filter(Boolean);
   const correct = citations.filter((citation) => {
     const quote = normalizeForMatch(citation.quote);
     return normalizedFacts.some((fact) => quote.includes(fact)) || evidence.some((span) => span.start >= 0 && spansOverlap(citation, span));
   }).length;
-  const goldDocuments = [...new Set(evidence.map((span) => span.documentId))];
+  const needed = neededDocuments(evidence, groups);
   const cited = new Set(citations.map((citation) => citation.documentId));
-  const goldDocumentRecall = goldDocuments.length === 0 ? 0 : goldDocuments.filter((id) => cited.has(id)).length / goldDocuments.length;
+  const goldDocumentRecall = needed.length === 0 ? 0 : needed.filter((ids) => ids.some((id) => cited.has(id))).length / needed.length;
   return { correct, total: citations.length, goldDocumentRecall };
 }
 
@@ -233,6 +339,81 @@ export function checkFaithfulness({
   });
 }
 
+/** Characters of an answer as a reader sees them: `[n]` markers, Markdown marks and whitespace not counted. */
+export function answerLength(answer: string): number {
+  const text = answer
+    .replace(/\[\d+\]/g, '')
+    .replace(/^\s*(?:#{1,6}\s+|[-*+>]\s+|\d+[.)]\s+)/gm, '')
+    .replace(/[*_`]/g, '')
+    .replace(/\s+/g, '');
+  return [...text].length;
+}
+
+/** Shortest run of characters two texts must share for an uncited sentence to count as quoting a gold span. */
+export const sharedRunChars = 8;
+
+/** Length of the longest common substring of two strings (dynamic programming over code units). */
+export function longestCommonRun(a: string, b: string): number {
+  let best = 0;
+  let previous = new Uint16Array(b.length + 1);
+  let current = new Uint16Array(b.length + 1);
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = a[i - 1] === b[j - 1] ? previous[j - 1] + 1 : 0;
+      if (current[j] > best) best = current[j];
+    }
+    [previous, current] = [current, previous];
+    current.fill(0);
+  }
+  return best;
+}
+
+/**
+ * Whether an uncited sentence repeats gold evidence by its text: after normalising, one holds the
+ * other, or they share a run of at least `sharedRunChars` characters.
+ */
+export function textOverlaps(sentence: string, quote: string): boolean {
+  const a = normalizeForMatch(sentence);
+  const b = normalizeForMatch(quote);
+  if (a.length === 0 || b.length === 0) return false;
+  if (a.includes(b) || b.includes(a)) return true;
+  return longestCommonRun(a, b) >= sharedRunChars;
+}
+
+/**
+ * Answer precision of one answer: how many of its sentences carry a key fact or overlap gold
+ * evidence. A sentence that cites is placed by its citations' offsets (its own span inside the cited
+ * quote when it is there, else the whole quote); a sentence that cites nothing is compared by text.
+ */
+export function answerPrecision({ answer, citations, facts, evidence }: { answer: string; citations: CitationSpan[]; facts: string[]; evidence: EvidenceSpan[] }): { precise: number; sentences: number } {
+  const byNumber = new Map(citations.map((citation) => [citation.n, citation]));
+  const normalizedFacts = facts.map(normalizeForMatch).filter(Boolean);
+  const located = evidence.filter((span) => span.start >= 0);
+  const sentences = answerSentences(answer);
+  const precise = sentences.filter(({ text, markers }) => {
+    const normalized = normalizeForMatch(text);
+    if (normalizedFacts.some((fact) => normalized.includes(fact))) return true;
+    const cited = markers.map((n) => byNumber.get(n)).filter((citation): citation is CitationSpan => citation !== undefined);
+    if (cited.length === 0) return evidence.some((span) => textOverlaps(text, span.quote));
+    return cited.some((citation) => {
+      const inside = locateQuote(citation.quote, text);
+      const own = inside ? { documentId: citation.documentId, start: citation.start + inside.start, end: citation.start + inside.end } : citation;
+      return located.some((span) => spansOverlap(own, span));
+    });
+  }).length;
+  return { precise, sentences: sentences.length };
+}
+
+/**
+ * Share of the spans (gold evidence, or superseded quotes) that some citation overlaps, copies of one
+ * quote counting once (`groups`); unlocated spans count as not cited.
+ */
+export function spansCited(citations: Span[], spans: Span[], groups: number[] = spans.map((_, i) => i)): number {
+  if (spans.length === 0) return 0;
+  const cited = new Set(spans.flatMap((span, i) => (span.start >= 0 && citations.some((citation) => spansOverlap(citation, span)) ? [groups[i]] : [])));
+  return cited.size / new Set(groups).size;
+}
+
 /** Nearest-rank percentile (p in 0–100) of a list of numbers; undefined for an empty list. */
 export function percentile(values: number[], p: number): number | undefined {
   if (values.length === 0) return undefined;
@@ -254,9 +435,18 @@ export interface ItemScores {
   answered: boolean;
   allFacts?: boolean;
   factShare?: number;
+  /** Characters of the answer (`answerLength`); absent when the system declined. */
+  answerChars?: number;
+  /** Sentences of the answer that carry a gold fact or overlap gold evidence (answered answerable questions). */
+  preciseSentences?: number;
+  scoredSentences?: number;
   citationsCorrect: number;
   citations: number;
   goldDocumentRecall?: number;
+  /** Share of the evidence quotes a citation overlaps; only for questions with two or more quotes. */
+  goldClauseRecall?: number;
+  /** Share of the superseded quotes a citation overlaps; only for questions that have them. */
+  supersededShown?: number;
   sentencesSupported: number;
   sentences: number;
   latencyMs: number;
@@ -274,12 +464,18 @@ export interface MetricRow {
   mrr?: number;
   ndcg10?: number;
   spanInTop5?: number;
+  documentsInTop5?: number;
   charsInTop5?: number;
   factAccuracy?: number;
   factShare?: number;
+  answerPrecision?: number;
   citationPrecision?: number;
   goldDocumentRecall?: number;
+  goldClauseRecall?: number;
+  supersededShown?: number;
   faithfulness?: number;
+  answerLengthP50?: number;
+  answerLengthP95?: number;
   refusalPrecision?: number;
   refusalRecall?: number;
   falseRefusalRate?: number;
@@ -290,43 +486,91 @@ export interface MetricRow {
   errors: number;
 }
 
-const ratio = (part: number, whole: number) => (whole === 0 ? undefined : part / whole);
+/** Metrics that are a sum over questions divided by a sum over questions (means and pooled shares). */
+export type RatioMetric = Exclude<keyof MetricRow, 'questions' | 'answerable' | 'errors' | 'latencyP50' | 'latencyP95' | 'answerLengthP50' | 'answerLengthP95'>;
+
+/** A question's contribution to a ratio metric: [numerator, denominator], or undefined when it does not count. */
+type Contribution = (score: ItemScores) => readonly [number, number] | undefined;
+
+const overAnswerable = (value: (score: ItemScores) => number): Contribution => (score) => (score.answerable ? [value(score), 1] : undefined);
+const retrievalMean = (key: keyof RetrievalScores): Contribution => (score) => (score.answerable && score.retrieval ? [score.retrieval[key], 1] : undefined);
+const defined = (value: (score: ItemScores) => number | undefined): Contribution => (score) => {
+  const found = value(score);
+  return found === undefined ? undefined : [found, 1];
+};
 
 /**
- * Retrieval, fact and gold-document metrics are means over answerable questions; citation precision
- * pools the citations of answerable questions and faithfulness the sentences of every answer;
- * refusal precision and recall treat "refused" as the positive class, unanswerable questions as its truth.
+ * How every ratio metric is computed. Retrieval, fact and gold-document metrics are means over
+ * answerable questions; answer precision is a mean over answered answerable questions; gold-clause
+ * recall over questions with two or more quotes; citation precision pools the citations of
+ * answerable questions and faithfulness the sentences of every answer; refusal precision and recall
+ * treat "declined" as the positive class, unanswerable questions as its truth.
  */
+export const ratioMetrics: Record<RatioMetric, Contribution> = {
+  recall1: retrievalMean('recall1'),
+  recall5: retrievalMean('recall5'),
+  recall10: retrievalMean('recall10'),
+  mrr: retrievalMean('mrr'),
+  ndcg10: retrievalMean('ndcg10'),
+  spanInTop5: retrievalMean('spanInTop5'),
+  documentsInTop5: retrievalMean('documentsInTop5'),
+  charsInTop5: retrievalMean('charsInTop5'),
+  factAccuracy: overAnswerable((score) => (score.allFacts ? 1 : 0)),
+  factShare: overAnswerable((score) => score.factShare ?? 0),
+  answerPrecision: (score) => (score.answerable && score.answered && score.scoredSentences ? [(score.preciseSentences ?? 0) / score.scoredSentences, 1] : undefined),
+  citationPrecision: (score) => (score.answerable ? [score.citationsCorrect, score.citations] : undefined),
+  goldDocumentRecall: overAnswerable((score) => score.goldDocumentRecall ?? 0),
+  goldClauseRecall: defined((score) => score.goldClauseRecall),
+  supersededShown: defined((score) => score.supersededShown),
+  faithfulness: (score) => [score.sentencesSupported, score.sentences],
+  refusalPrecision: (score) => (score.answered ? undefined : [score.answerable ? 0 : 1, 1]),
+  refusalRecall: (score) => (score.answerable ? undefined : [score.answered ? 0 : 1, 1]),
+  falseRefusalRate: overAnswerable((score) => (score.answered ? 0 : 1)),
+  judgeCorrectness: defined((score) => score.judge?.correctness),
+  judgeGroundedness: defined((score) => score.judge?.groundedness),
+};
+
+export const ratioMetricKeys = Object.keys(ratioMetrics) as RatioMetric[];
+
+/** Numerators and denominators of every ratio metric, one entry per question (for the bootstrap). */
+export function contributions(scores: ItemScores[]): Record<RatioMetric, { numerators: Float64Array; denominators: Float64Array }> {
+  const result = {} as Record<RatioMetric, { numerators: Float64Array; denominators: Float64Array }>;
+  for (const key of ratioMetricKeys) {
+    const numerators = new Float64Array(scores.length);
+    const denominators = new Float64Array(scores.length);
+    scores.forEach((score, i) => {
+      const found = ratioMetrics[key](score);
+      if (!found) return;
+      numerators[i] = found[0];
+      denominators[i] = found[1];
+    });
+    result[key] = { numerators, denominators };
+  }
+  return result;
+}
+
+/** Every metric of one system over a set of questions (see `ratioMetrics` for how each is pooled). */
 export function aggregate(scores: ItemScores[]): MetricRow {
-  const answerable = scores.filter((score) => score.answerable);
-  const retrieval = answerable.map((score) => score.retrieval).filter((value): value is RetrievalScores => value !== undefined);
-  const refused = scores.filter((score) => !score.answered);
-  const unanswerable = scores.filter((score) => !score.answerable);
-  const truePositives = refused.filter((score) => !score.answerable).length;
-  const judged = scores.flatMap((score) => (score.judge ? [score.judge] : []));
-  const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
-  return {
+  const row: MetricRow = {
     questions: scores.length,
-    answerable: answerable.length,
-    recall1: mean(retrieval.map((value) => value.recall1)),
-    recall5: mean(retrieval.map((value) => value.recall5)),
-    recall10: mean(retrieval.map((value) => value.recall10)),
-    mrr: mean(retrieval.map((value) => value.mrr)),
-    ndcg10: mean(retrieval.map((value) => value.ndcg10)),
-    spanInTop5: mean(retrieval.map((value) => value.spanInTop5)),
-    charsInTop5: mean(retrieval.map((value) => value.charsInTop5)),
-    factAccuracy: mean(answerable.map((score) => (score.allFacts ? 1 : 0))),
-    factShare: mean(answerable.map((score) => score.factShare ?? 0)),
-    citationPrecision: ratio(sum(answerable.map((score) => score.citationsCorrect)), sum(answerable.map((score) => score.citations))),
-    goldDocumentRecall: mean(answerable.map((score) => score.goldDocumentRecall ?? 0)),
-    faithfulness: ratio(sum(scores.map((score) => score.sentencesSupported)), sum(scores.map((score) => score.sentences))),
-    refusalPrecision: ratio(truePositives, refused.length),
-    refusalRecall: ratio(truePositives, unanswerable.length),
-    falseRefusalRate: ratio(answerable.filter((score) => !score.answered).length, answerable.length),
-    latencyP50: percentile(scores.map((score) => score.latencyMs), 50),
-    latencyP95: percentile(scores.map((score) => score.latencyMs), 95),
-    judgeCorrectness: mean(judged.map((value) => value.correctness)),
-    judgeGroundedness: mean(judged.map((value) => value.groundedness)),
+    answerable: scores.filter((score) => score.answerable).length,
     errors: scores.filter((score) => score.error !== undefined).length,
   };
+  for (const key of ratioMetricKeys) {
+    let numerator = 0;
+    let denominator = 0;
+    for (const score of scores) {
+      const found = ratioMetrics[key](score);
+      if (!found) continue;
+      numerator += found[0];
+      denominator += found[1];
+    }
+    row[key] = denominator === 0 ? undefined : numerator / denominator;
+  }
+  const lengths = scores.flatMap((score) => (score.answerChars === undefined ? [] : [score.answerChars]));
+  row.answerLengthP50 = percentile(lengths, 50);
+  row.answerLengthP95 = percentile(lengths, 95);
+  row.latencyP50 = percentile(scores.map((score) => score.latencyMs), 50);
+  row.latencyP95 = percentile(scores.map((score) => score.latencyMs), 95);
+  return row;
 }

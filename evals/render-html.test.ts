@@ -28,8 +28,8 @@ const target: EvalTarget = {
 };
 
 const items: EvalItem[] = [
-  { id: 'q1', type: `factual${hostile}`, question: `问题${hostile}`, history: [{ role: 'user', content: hostile }, { role: 'assistant', content: hostile }], answerable: true, documents: ['d'], evidence: [{ document: 'd', quote: '补助标准为每人1500元' }], facts: ['2000元'] },
-  { id: 'q2', type: 'out_of_corpus', question: hostile, history: [], answerable: false, documents: [], evidence: [], facts: [] },
+  { id: 'q1', type: `factual${hostile}`, split: 'dev', mode: 'answer', question: `问题${hostile}`, history: [{ role: 'user', content: hostile }, { role: 'assistant', content: hostile }], answerable: true, documents: ['d'], evidence: [{ document: 'd', quote: '补助标准为每人1500元' }], superseded: [], facts: ['2000元'] },
+  { id: 'q2', type: 'out_of_corpus', split: 'dev', mode: 'answer', question: hostile, history: [], answerable: false, documents: [], evidence: [], superseded: [], facts: [] },
 ];
 
 describe('reports', () => {
@@ -48,7 +48,7 @@ describe('reports', () => {
 
   it('list the product failures with what was expected and what came back', async () => {
     const run = await runEvaluation({ items, target, dataset: 'd' });
-    const html = renderHtml(run);
+    const html = renderHtml(run, 'en');
     expect(html).toContain('missing fact: 2000元');
     expect(html).toContain('answered an out-of-corpus question');
     expect(html).toContain('补助标准为每人1500元');

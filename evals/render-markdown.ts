@@ -1,6 +1,32 @@
-// The Markdown report: run settings, the main table, per-type tables, definitions and the failure list.
-import { column, failureReasons, focusSystem, formatValue, mainTableParts, metricColumns, perTypeMetrics, sectionLabel, shownColumns } from './report-format.js';
-import type { EvalRun } from './run-evaluation.js';
+// The Markdown report: legend and settings, the main tables (test, dev, all), per-type tables and the
+// failures of dev items.
+import {
+  belowReference,
+  column,
+  devItems,
+  failureReasons,
+  focusSystem,
+  formatInterval,
+  formatValue,
+  intervalOf,
+  legendNotes,
+  legendTerm,
+  mainTableParts,
+  metricColumns,
+  partRows,
+  perTypeMetrics,
+  pick,
+  rowLabel,
+  say,
+  sectionLabel,
+  settingsLines,
+  shownColumns,
+  splitName,
+  tableTitle,
+  type Lang,
+  type MetricColumn,
+} from './report-format.js';
+import type { AnswerRow, EvalRun, MetricTable } from './run-evaluation.js';
 
 /** Escapes text from the data for Markdown: HTML, table pipes, emphasis and code marks, line breaks. */
 export function markdownCell(text: string): string {
@@ -12,76 +38,127 @@ export function markdownCell(text: string): string {
     .replace(/\r?\n/g, ' ');
 }
 
-/** The main table (retrieval, then answers): one row per system, every metric with a value. */
-export function mainTable(run: EvalRun): string {
+/** A value with its interval, "▼" first when the product is worse than the naive reference. */
+function cell(table: MetricTable, row: AnswerRow, entry: MetricColumn): string {
+  const value = formatValue(table.overall[row.key]?.[entry.key], entry.kind);
+  const interval = formatInterval(intervalOf(table.intervals[row.key], entry.key), entry.kind);
+  const flag = belowReference(table, row, entry) ? '▼ ' : '';
+  return `${flag}${value}${interval ? ` (${interval})` : ''}`;
+}
+
+/** The three parts of the main table for one split. */
+export function mainTables(run: EvalRun, table: MetricTable, lang: Lang): string {
   return mainTableParts
-    .map(({ title, groups }) => {
-      const columns = shownColumns(run, groups);
-      const header = `| ${title} | ${columns.map((entry) => entry.short).join(' | ')} |`;
+    .map((part) => {
+      const columns = shownColumns(run, part.groups);
+      if (columns.length === 0) return '';
+      const header = `| ${say(lang, part.title)} | ${columns.map((entry) => pick(lang, entry.short)).join(' | ')} |`;
       const rule = `|---|${columns.map(() => '---:').join('|')}|`;
-      const rows = run.systems.map((system) => `| ${markdownCell(system.label)} | ${columns.map((entry) => formatValue(run.overall[system.id]?.[entry.key], entry.kind)).join(' | ')} |`);
+      const rows = partRows(run, part)
+        .filter((row) => table.overall[row.key])
+        .map((row) => `| ${markdownCell(rowLabel({ lang, run, row, withForm: part.rows === 'answers' }))} | ${columns.map((entry) => cell(table, row, entry)).join(' | ')} |`);
       return [header, rule, ...rows].join('\n');
     })
+    .filter(Boolean)
     .join('\n\n');
 }
 
-/** One table per metric: systems down, question types across. */
-function typeTables(run: EvalRun): string {
-  const counts = new Map(run.types.map((type) => [type, run.items.filter((item) => item.item.type === type).length]));
+/** One table per metric: rows down, question types across, for one split. */
+function typeTables(run: EvalRun, table: MetricTable, lang: Lang): string {
   const parts: string[] = [];
+  const rows = run.rows.filter((row) => row.form !== 'simple');
   for (const key of perTypeMetrics) {
     const entry = column(key);
-    const types = run.types.filter((type) => run.systems.some((system) => run.byType[type]?.[system.id]?.[key] !== undefined));
+    const types = table.types.filter((type) => rows.some((row) => table.byType[type]?.[row.key]?.[key] !== undefined));
     if (types.length === 0) continue;
-    parts.push(`### ${entry.label} by question type\n`);
-    parts.push(`| System | ${types.map((type) => `${markdownCell(type)} (${counts.get(type)})`).join(' | ')} |`);
+    parts.push(`#### ${pick(lang, entry.label)}\n`);
+    parts.push(`| ${say(lang, 'system')} | ${types.map((type) => `${markdownCell(type)} (${table.byType[type]?.[rows[0].key]?.questions ?? 0})`).join(' | ')} |`);
     parts.push(`|---|${types.map(() => '---:').join('|')}|`);
-    for (const system of run.systems) parts.push(`| ${markdownCell(system.label)} | ${types.map((type) => formatValue(run.byType[type]?.[system.id]?.[key], entry.kind)).join(' | ')} |`);
+    for (const row of rows) {
+      const cells = types.map((type) => {
+        const value = formatValue(table.byType[type]?.[row.key]?.[key], entry.kind);
+        const interval = formatInterval(intervalOf(table.intervalsByType[type]?.[row.key], key), entry.kind);
+        const flag = belowReference({ overall: table.byType[type] ?? {} }, row, entry) ? '▼ ' : '';
+        return `${flag}${value}${interval ? ` (${interval})` : ''}`;
+      });
+      parts.push(`| ${markdownCell(rowLabel({ lang, run, row }))} | ${cells.join(' | ')} |`);
+    }
     parts.push('');
   }
   return parts.join('\n');
 }
 
-export function renderMarkdown(run: EvalRun): string {
+/** The legend: reading notes, then every metric shown. */
+export function legendMarkdown(lang: Lang, run: EvalRun, { oneRun = true }: { oneRun?: boolean } = {}): string {
+  return [
+    ...legendNotes(lang, oneRun ? run : undefined).map((note) => `- ${pick(lang, note)}`),
+    ...metricColumns.filter((entry) => shownColumns(run).includes(entry)).map((entry) => `- **${legendTerm(lang, entry)}**：${pick(lang, entry.definition)}`),
+  ].join('\n');
+}
+
+/** Failures of the focus system on dev items only. */
+function failureSection(run: EvalRun, lang: Lang): string {
   const focus = focusSystem(run);
-  const failures = focus ? run.items.filter((item) => failureReasons(item, focus).length > 0) : [];
+  const dev = devItems(run);
+  const testCount = run.items.length - dev.length;
+  const zh = lang === 'zh';
+  const intro = zh
+    ? `只列开发集（dev）题目的失败：${dev.length} 道开发集题目中有 __N__ 道失败。${testCount > 0 ? `${testCount} 道测试集题目的失败不打印、不写出，只报告汇总数字。` : ''}`
+    : `Failures of dev items only: __N__ of ${dev.length} dev questions.${testCount > 0 ? ` The ${testCount} test questions' failures are never printed or written, only aggregates.` : ''}`;
+  if (!focus) return intro.replace('__N__', '0');
+  const failures = dev.filter((entry) => failureReasons(entry, focus, lang).length > 0);
+  const header = zh ? '| 编号 | 题型 | 问题 | 标准证据 | 检索结果（前3） | 原因 |' : '| Id | Type | Question | Expected evidence | Top retrieved | Why |';
+  const lines = failures.map((entry) => {
+    const { item, evidence, results } = entry;
+    const result = results[focus];
+    const expected = evidence.map((span) => markdownCell(`${span.documentId}: “${span.quote}”`)).join('<br>');
+    const top = (result?.retrieved ?? []).slice(0, 3).map((chunk, i) => markdownCell(`${i + 1}. ${chunk.relevant ? '✓ ' : ''}${chunk.documentId} › ${sectionLabel(chunk.section, lang)}`)).join('<br>');
+    const earlier = zh ? '（前文）' : '(earlier) ';
+    const question = [...item.history.filter((turn) => turn.role === 'user').map((turn) => `${earlier}${turn.content}`), item.question].join(' → ');
+    return `| ${markdownCell(item.id)} | ${markdownCell(item.type)} | ${markdownCell(question)} | ${expected} | ${top} | ${markdownCell(failureReasons(entry, focus, lang).join('; '))} |`;
+  });
+  return [intro.replace('__N__', String(failures.length)), '', ...(failures.length > 0 ? [header, '|---|---|---|---|---|---|', ...lines] : [])].join('\n');
+}
+
+export function renderMarkdown(run: EvalRun, lang: Lang = 'zh'): string {
+  const both = run.tables.length > 1;
+  const perType = run.tables.filter((table) => table.splits.length === 1);
   const heldout = run.types.includes('heldout');
   const lines = [
-    `# Answer-quality eval — ${run.startedAt}`,
+    `# ${say(lang, 'title')} — ${run.startedAt}`,
     '',
-    `- Dataset: ${markdownCell(run.dataset)} (${run.items.length} questions, ${run.items.filter((item) => item.item.answerable).length} answerable)`,
-    `- Target: ${markdownCell(run.target)}; retrieval depth k = ${run.k}; dense retrieval: ${run.dense ? 'on' : 'off'}; product answers: ${markdownCell(run.answerModel)}`,
-    `- Runtime: ${(run.durationMs / 1000).toFixed(1)} s`,
-    ...run.notes.map((note) => `- Note: ${markdownCell(note)}`),
-    ...run.skipped.map((skip) => `- Skipped system \`${skip.id}\`: ${markdownCell(skip.reason)}`),
+    `## ${say(lang, 'legend')}`,
     '',
-    '## Systems',
+    legendMarkdown(lang, run),
     '',
-    ...run.systems.map((system) => `- **${markdownCell(system.label)}** (\`${system.id}\`): retrieval — ${markdownCell(system.retrieval)}; answers — ${markdownCell(system.answers)}.`),
+    `## ${say(lang, 'settings')}`,
     '',
-    '## Results',
+    ...settingsLines(lang, run).map(([label, value]) => `- ${label}: ${markdownCell(value)}`),
+    ...run.notes.map((note) => `- ${say(lang, 'notes')}: ${markdownCell(pick(lang, note))}`),
+    ...run.skipped.map((skip) => `- ${lang === 'zh' ? '未运行' : 'Skipped'} \`${skip.id}\`: ${markdownCell(pick(lang, skip.reason))}`),
     '',
-    heldout ? '> Held-out set: the key retrieval metric is **Span@5** (the answering sentence lies inside one of the top 5 chunks); R@k is the overlap-based recall.\n' : '',
-    mainTable(run),
+    `## ${say(lang, 'results')}`,
     '',
-    '## By question type',
+    heldout
+      ? lang === 'zh'
+        ? '> 留出集：最关键的检索指标是**前5含证据句**（答案句完整落在前5条中某一条内）；召回率按重叠计算。\n'
+        : '> Held-out set: the key retrieval metric is **Span@5** (the answering sentence lies inside one of the top 5 chunks); recall is overlap-based.\n'
+      : '',
+    ...run.tables.flatMap((table) => [`### ${tableTitle(lang, table, both)}`, '', mainTables(run, table, lang), '']),
+    `## ${say(lang, 'systems')}`,
     '',
-    run.types.length < 2 ? `All questions are of type ${markdownCell(run.types[0] ?? '')}: see the tables above.\n` : typeTables(run),
-    '## Definitions',
+    ...run.systems.map((system) => `- **${markdownCell(pick(lang, system.label))}** (\`${system.id}\`): ${lang === 'zh' ? '检索' : 'retrieval'} — ${markdownCell(pick(lang, system.retrieval))}; ${lang === 'zh' ? '答案' : 'answers'} — ${markdownCell(pick(lang, system.answers))}.`),
     '',
-    ...metricColumns.filter((entry) => shownColumns(run).includes(entry)).map((entry) => `- **${entry.label}** (${entry.short}): ${entry.definition}`),
+    `## ${say(lang, 'byType')}`,
     '',
-    `## Failures of ${markdownCell(run.systems.find((system) => system.id === focus)?.label ?? 'the focus system')} (${failures.length})`,
+    ...perType.flatMap((table) =>
+      table.types.length < 2
+        ? [lang === 'zh' ? `${splitName(lang, table.splits[0])}：全部为 ${markdownCell(table.types[0] ?? '')} 题型，见上表。\n` : `${splitName(lang, table.splits[0])}: all questions are of type ${markdownCell(table.types[0] ?? '')}; see the tables above.\n`]
+        : [`### ${splitName(lang, table.splits[0])}`, '', typeTables(run, table, lang)],
+    ),
+    `## ${say(lang, 'failures')}`,
     '',
-    '| Id | Type | Question | Expected evidence | Top retrieved | Why |',
-    '|---|---|---|---|---|---|',
-    ...failures.map(({ item, evidence, results }) => {
-      const result = results[focus!];
-      const expected = evidence.map((span) => markdownCell(`${span.documentId}: “${span.quote}”`)).join('<br>');
-      const top = (result?.retrieved ?? []).slice(0, 3).map((chunk, i) => markdownCell(`${i + 1}. ${chunk.relevant ? '✓ ' : ''}${chunk.documentId} › ${sectionLabel(chunk.section)}`)).join('<br>');
-      const question = [...item.history.filter((turn) => turn.role === 'user').map((turn) => `(earlier) ${turn.content}`), item.question].join(' → ');
-      return `| ${markdownCell(item.id)} | ${markdownCell(item.type)} | ${markdownCell(question)} | ${expected} | ${top} | ${markdownCell(failureReasons({ item, evidence, results }, focus!).join('; '))} |`;
-    }),
+    failureSection(run, lang),
     '',
   ];
   return lines.join('\n');
