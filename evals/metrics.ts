@@ -214,6 +214,7 @@ export function scoreRetrieval(retrieved: Span[], evidence: EvidenceSpan[], docu
 export function normalizeForMatch(text: string): string {
   return foldWidth(text)
     .replace(/\[\d+\]/g, '')
+    .replace(/\\(.)/g, '$1')
     .replace(/[*_`#]/g, '')
     .replace(/\s+/g, '');
 }
@@ -279,7 +280,8 @@ export function answerSentences(answer: string): AnswerSentence[] {
     }
     pieces.push({ text: line.slice(from), markers: [] });
     for (const piece of pieces) {
-      for (const sentence of splitSentences(piece.text.replace(/\*\*/g, ''))) {
+      // "**" is formatting; a backslash escapes a character the document itself holds ("\\*", "\\[").
+      for (const sentence of splitSentences(piece.text.replace(/(?<!\\)\*\*/g, '').replace(/\\(.)/g, '$1'))) {
         const previous = sentences[sentences.length - 1];
         // A closing quote or bracket cut off after a terminator belongs to the sentence before it.
         if (!hasSubstance.test(sentence.text)) {
@@ -344,6 +346,7 @@ export function answerLength(answer: string): number {
   const text = answer
     .replace(/\[\d+\]/g, '')
     .replace(/^\s*(?:#{1,6}\s+|[-*+>]\s+|\d+[.)]\s+)/gm, '')
+    .replace(/\\(.)/g, '$1')
     .replace(/[*_`]/g, '')
     .replace(/\s+/g, '');
   return [...text].length;

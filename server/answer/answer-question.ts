@@ -5,13 +5,13 @@ import type { PolicyIndex } from '../rag/policy-index.js';
 import type { SearchResult } from '../rag/types.js';
 import { analyseQuestion, stemOf, type ChatTurn, type QuestionAnalysis } from './analyse-question.js';
 import type { ChatResponse, Citation, Comparison } from './answer-types.js';
-import { buildComparison, sharedLines } from './compare-documents.js';
+import { buildComparison, sharedLine } from './compare-documents.js';
 import { condenseWithLlm, generateLlmAnswer } from './llm-answer.js';
 import { CitationBook, renderAnswer, type AnswerBlock } from './render-answer.js';
 import { retrieveClauses } from './retrieve-clauses.js';
 import { scoreSentences, scoringQuestion } from './score-sentences.js';
 import { selectFactAnswer, type PartScores } from './select-answer.js';
-import { selectSections, topicTermsOf, type SectionAnswer } from './select-sections.js';
+import { selectSections, topicQuestion, topicTermsOf, type SectionAnswer } from './select-sections.js';
 
 export type { ChatResponse } from './answer-types.js';
 
@@ -87,9 +87,10 @@ export async function answerQuestion(service: RagService, { messages, mode = 'an
 /** Stages 3–6 for the extractive answer. */
 export function composeExtractive(analysis: QuestionAnalysis, retrieved: { results: SearchResult[]; perPart: SearchResult[][] }, index: PolicyIndex): Draft {
   const notes = unknownPlaceNotes(analysis);
-  if (analysis.intent === 'list' && analysis.parts.length === 1) {
-    // "…确定了哪几条基本原则？": the section the question names lists the answer.
-    const scored = scoreSentences({ question: scoringQuestion(analysis), results: retrieved.results, index });
+  const { asks } = analysis;
+  if ((analysis.intent === 'list' || (analysis.intent === 'fact' && !asks.number && !asks.time && !asks.who)) && analysis.parts.length === 1) {
+    // "…确定了哪几条基本原则？", "贵州怎样融入国家重大区域战略？": the section the question names answers.
+    const scored = scoreSentences({ question: scoringQuestion(topicQuestion(analysis)), results: retrieved.results, index });
     const named = selectSections({ analysis, results: retrieved.results, scored, index, documentLimit: 1, strictHeadings: true });
     if (named.length > 0 && named[0].section && named[0].items.length >= 2 && scored[0]?.result.documentId === named[0].documentId) {
       return finish(renderAnswer(sectionBlocks(named, index, analysis.intent), index), notes);
@@ -106,7 +107,7 @@ export function composeExtractive(analysis: QuestionAnalysis, retrieved: { resul
   }
 
   // Topics, comparisons, summaries: sections about the topic, grouped by document.
-  const question = scoringQuestion(analysis);
+  const question = scoringQuestion(topicQuestion(analysis));
   const scored = scoreSentences({ question, results: retrieved.results, index });
   const named = documentsNamed(analysis, index);
   const answers = selectSections({
@@ -125,16 +126,18 @@ export function composeExtractive(analysis: QuestionAnalysis, retrieved: { resul
     }
     return refusal([]);
   }
+  // The answer numbers its citations in reading order; the comparison table reuses them.
   const book = new CitationBook(index);
+  const rendered = renderAnswer(sectionBlocks(answers, index, analysis.intent), index, book);
   let comparison: Comparison | undefined;
-  const lead: string[] = [];
+  let lead = '';
   if (analysis.intent === 'comparison' && answers.length >= 2) {
     const topic = [...topicTermsOf(analysis, index).weights.keys()].sort((a, b) => b.length - a.length)[0] ?? analysis.question;
     comparison = buildComparison({ answers, topic, index, book, exclude: [...topicTermsOf(analysis, index).weights.keys()] });
-    lead.push(...sharedLines(comparison));
+    const shared = sharedLine(comparison);
+    if (shared) lead = `#### ${shared}`;
   }
-  const rendered = renderAnswer(sectionBlocks(answers, index, analysis.intent), index, book);
-  const answer = [...lead, rendered.answer].filter(Boolean).join('\n\n');
+  const answer = [lead, rendered.answer].filter(Boolean).join('\n\n');
   return finish({ answer, citations: book.citations }, notes, comparison);
 }
 
@@ -165,8 +168,8 @@ function sectionBlocks(answers: SectionAnswer[], index: PolicyIndex, intent: Que
   const blocks: AnswerBlock[] = [];
   for (const answer of answers) {
     const title = index.document(answer.documentId)?.title ?? answer.documentId;
-    const heading = answer.section ? `${title} › ${answer.section.path.join(' › ')}` : title;
-    blocks.push({ heading, headingLevel: 'document', items: answer.items });
+    blocks.push({ heading: title, headingLevel: 'document' });
+    blocks.push(answer.section ? { heading: answer.section.path.join(' › '), headingLevel: 'section', items: answer.items } : { items: answer.items });
     if (answer.more.length > 0 && intent !== 'comparison') {
       blocks.push({ heading: `更多内容见${title}：${answer.more.map((path) => path[path.length - 1]).join('；')}`, headingLevel: 'section' });
     }

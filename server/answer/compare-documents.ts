@@ -8,14 +8,16 @@ import type { CitationBook, Pick } from './render-answer.js';
 import type { SectionAnswer } from './select-sections.js';
 
 const aspectTags = /^(n|nz|vn|l|j|an|nt)$/;
-const maxAspects = 5;
+const maxAspects = 3;
+/** An aspect term's idf must reach this share of the rarest term's. */
+const aspectMinRarity = 0.55;
 
 /** Aspects: the key terms two or more documents' clauses share, most shared and rarest first. */
 export function sharedAspects(answers: SectionAnswer[], index: PolicyIndex, exclude: string[]): string[] {
   const titles = answers.map((answer) => foldWidth(index.document(answer.documentId)?.title ?? ''));
   const documentsWith = new Map<string, Set<string>>();
   for (const answer of answers) {
-    for (const item of answer.items) {
+    for (const item of answer.items.flat()) {
       for (const { word, tag } of index.analyzer.tag(item.text)) {
         if (word.length < 2 || !aspectTags.test(tag) || index.analyzer.isStopWord(word)) continue;
         if (exclude.some((term) => term.includes(word) || word.includes(term)) || titles.some((title) => title.includes(word))) continue;
@@ -25,8 +27,10 @@ export function sharedAspects(answers: SectionAnswer[], index: PolicyIndex, excl
       }
     }
   }
+  // Specific terms only: a word most clauses use ("发展", "服务") tells nothing about what documents share.
+  const maxIdf = index.bm25.idf('\u0000never-seen\u0000');
   const ranked = [...documentsWith]
-    .filter(([, documents]) => documents.size >= 2)
+    .filter(([word, documents]) => documents.size >= 2 && index.bm25.idf(word) >= aspectMinRarity * maxIdf)
     .map(([word, documents]) => ({ word, score: documents.size * index.bm25.idf(word) }))
     .sort((a, b) => b.score - a.score || (a.word < b.word ? -1 : 1));
   const aspects: string[] = [];
@@ -49,7 +53,8 @@ export function buildComparison({ answers, topic, index, book, exclude }: { answ
   const cells: ComparisonCell[] = [];
   aspects.forEach((aspect, a) => {
     answers.forEach((answer, d) => {
-      const item: Pick | undefined = a === 0 ? answer.items[0] : answer.items.find((candidate) => foldWidth(candidate.text).includes(aspect));
+      const spans = answer.items.flat();
+      const item: Pick | undefined = a === 0 ? spans[0] : spans.find((candidate) => foldWidth(candidate.text).includes(aspect));
       cells.push(item ? { aspect: a, document: d, text: item.text, citation: book.cite(item) } : { aspect: a, document: d, text: null });
     });
   });
@@ -57,13 +62,13 @@ export function buildComparison({ answers, topic, index, book, exclude }: { answ
   return { aspects, documents, cells, shared };
 }
 
-/** "三份文件都提到「生态补偿」[1][4][7]": what every compared document says, with each one's citation. */
-export function sharedLines(comparison: Comparison): string[] {
+/**
+ * "共同点：三份文件都提到「生态补偿」「流域」": a label over the comparison naming the aspects every
+ * document has a cited sentence for (the sentences are in the table and the answer below it).
+ */
+export function sharedLine(comparison: Comparison): string | undefined {
+  if (comparison.shared.length === 0) return undefined;
   const count = comparison.documents.length;
   const counted = count === 2 ? '两份' : count === 3 ? '三份' : `${count}份`;
-  return comparison.shared.map((aspect) => {
-    const a = comparison.aspects.indexOf(aspect);
-    const markers = comparison.cells.filter((cell) => cell.aspect === a && cell.citation !== undefined).map((cell) => `[${cell.citation}]`);
-    return `${counted}文件都提到「${aspect}」${[...new Set(markers)].join('')}。`;
-  });
+  return `共同点：${counted}文件都提到${comparison.shared.map((aspect) => `「${aspect}」`).join('')}`;
 }

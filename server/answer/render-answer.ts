@@ -21,8 +21,8 @@ export interface AnswerBlock {
   headingLevel?: 'document' | 'section';
   /** Sentences read as one paragraph; neighbouring spans of one clause share a citation. */
   sentences?: Pick[];
-  /** One bullet each, each with its own citation. */
-  items?: Pick[];
+  /** One bullet each, each with its own citation; a bullet of several spans (a clause's lead and its sentence on the topic) cites each. */
+  items?: (Pick | Pick[])[];
 }
 
 export interface RenderedAnswer {
@@ -73,14 +73,25 @@ function versionOf(index: PolicyIndex, documentId: string): { version?: Citation
   return { version: { label: documentId === group.newest ? `${label}（现行）` : label, superseded: documentId !== group.newest } };
 }
 
+/**
+ * Document text as answer Markdown: characters Markdown or the citation markers would read ("**", "[3]",
+ * a leading "#" or "-") are escaped with a backslash, so a document cannot forge a marker or format
+ * the answer. Readers unescape (`\\x` → `x`) to get the exact quoted text back.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_[\]<>#|]/g, (char) => `\\${char}`).replace(/^([-+]|\d+[.)])(\s)/, '\\$1$2');
+}
+
 /** Renders blocks of chosen sentences as Markdown; every sentence ends with its [n] marker. */
 export function renderAnswer(blocks: AnswerBlock[], index: PolicyIndex, book = new CitationBook(index)): RenderedAnswer {
   const lines: string[] = [];
   for (const block of blocks) {
     const parts: string[] = [];
-    if (block.heading) parts.push(block.headingLevel === 'section' ? `**${block.heading}**` : `### ${block.heading}`);
+    if (block.heading) parts.push(block.headingLevel === 'section' ? `#### ${escapeMarkdown(block.heading)}` : `### ${escapeMarkdown(block.heading)}`);
     if (block.sentences && block.sentences.length > 0) parts.push(renderParagraph(block.sentences, index, book));
-    if (block.items && block.items.length > 0) parts.push(block.items.map((item) => `- ${item.label ?? ''}${item.text}[${book.cite(item)}]`).join('\n'));
+    if (block.items && block.items.length > 0) {
+      parts.push(block.items.map((item) => `- ${(Array.isArray(item) ? item : [item]).map((span) => `${span.label ?? ''}${escapeMarkdown(span.text)}[${book.cite(span)}]`).join('')}`).join('\n'));
+    }
     if (parts.length > 0) lines.push(parts.join('\n\n'));
   }
   return { answer: lines.join('\n\n'), citations: book.citations };
@@ -97,12 +108,12 @@ function renderParagraph(sentences: Pick[], index: PolicyIndex, book: CitationBo
       book.extend(open.n, sentence);
       // The marker moves to the end of the joined span.
       parts[parts.length - 1] = parts[parts.length - 1].replace(/\[\d+\]$/, '');
-      parts.push(`${sentence.text}[${open.n}]`);
+      parts.push(`${escapeMarkdown(sentence.text)}[${open.n}]`);
       open.end = sentence.end;
       continue;
     }
     const n = book.cite(sentence);
-    parts.push(`${sentence.label ?? ''}${sentence.text}[${n}]`);
+    parts.push(`${sentence.label ?? ''}${escapeMarkdown(sentence.text)}[${n}]`);
     open = { n, end: sentence.end, chunkId: sentence.result.chunkId };
   }
   return parts.join('');

@@ -52,7 +52,7 @@ export function scoringQuestion(analysis: QuestionAnalysis, part?: QuestionAnaly
 /** A quantity, not just a date: "1500元", "65%", "3:7", "7天", "3年" (not "2025年"), "千亿立方米", "十项". */
 const hasNumber =
   /\d+(?:\.\d+)?\s*(?:%|‰|万|亿|千|百|元|人|个|项|家|户|亩|公里|千米|米|平方|岁|周岁|天|日内|日起|小时|分钟|倍|次|年以上|年以内|年内|年的|个月|吨|千瓦|兆瓦|床|张|辆|所|份|分|名|位|条|批|层|座|级|公顷|立方|套|班|期|元\/)|(?<![\d.])\d{1,2}\s*年(?![\d月])|\d+[:：]\d+|\d+\s*[—–~～-]\s*\d+|[一二三四五六七八九十百千万亿两]+(?:个|项|条|家|座|所|批|万|亿|成|倍|日|天|年|个月|元|人|次|分)/;
-const hasTime = /\d{4}年|\d{1,2}月|年底|年末|年内|以前|之前|期间|\d+年|[一二三四五六七八九十]+日内|之日起/;
+const hasTime = /\d{4}年|\d{1,2}月|年底|年末|年内|以前|之前|期间|\d+年|[一二三四五六七八九十]+日内|之日起|\d+\s*(?:个)?(?:月|日|天|年|小时|工作日)(?:内|前|后|以内|以前)|(?:届满|期满|到期|截止)前|次月|当月|当日|即日/;
 /** A date or deadline: "2023年12月31日", "5月底", "每季度第一个月25日前", "截至…", "之日起30日内". */
 const hasDate = /\d{4}年|\d{1,2}月\d{1,2}日|\d{1,2}月(?:底|末|份|前)|(?<![\d个])\d{1,2}日前|(?:每月|每季度|每年)[^，。；]{0,8}\d{1,2}日|截至|截止|年底|年末|之日起|日内|以前|之前/;
 /** Figures of each kind: money, a length of time (not a date: "30日内", not "12月31日"), a share… */
@@ -203,6 +203,8 @@ export function scoreSentences({ question, results, index }: { question: Scoring
       if (asks.time) score += hasTime.test(sentence.text) ? 0.1 : -0.05;
       if (asks.quantity) score += quantityUnits[asks.quantity].test(sentence.text) ? 0.1 : -0.06;
       if (asks.who && hasAgency.test(sentence.text)) score += 0.06;
+      // "期限为2年", "税率为12%", "标准为每人1500元": the attribute asked about, stated with its figure.
+      if ((asks.number || asks.time || asks.quantity) && statesAttribute(folded, question.focusTokens)) score += 0.08;
       if (asks.list && (opensList || (sentence.text.match(/[、，,；;]/g)?.length ?? 0) >= 3)) score += 0.05;
       // "哪些情形应当认定为工伤" is not answered by the clause on what is not (不得认定为工伤).
       if (negation.test(sentence.text) !== questionNegated) score -= 0.04;
@@ -272,7 +274,10 @@ function analyseClause(result: SearchResult, document: PolicyDocument | undefine
 function isHeadingSentence(sentence: Sentence, headingTexts: Map<number, string>): boolean {
   const heading = headingTexts.get(sentence.start);
   const bare = sentence.text.replace(/[。：:；;]$/, '');
-  if (heading !== undefined && bare.length <= heading.replace(/…$/, '').length + 2) return true;
+  // A clause whose first sentence is short enough to be named by it ("（二）补贴标准为每人1000元，…")
+  // still says something: only a phrase with no clause or figure in it is a heading.
+  const phrase = !/[，,；;：:]/.test(bare) && !hasNumber.test(bare.replace(headingStart, ''));
+  if (heading !== undefined && bare.length <= heading.replace(/…$/, '').length + 2 && phrase) return true;
   return isHeadingOnly(sentence.text);
 }
 
@@ -297,6 +302,17 @@ export function carriesAskedKind(asks: Asks, text: string): boolean | undefined 
 /** A sentence holds a figure (digits, or counted Chinese numerals such as 千亿, 十项). */
 export function holdsNumber(text: string): boolean {
   return hasNumber.test(text);
+}
+
+/** Whether a question word is followed closely by a figure ("期限为2年", "比例均不得低于…5%"). */
+function statesAttribute(folded: string, focusTokens: string[]): boolean {
+  for (const token of focusTokens) {
+    if (token.length < 2 || /\d/.test(token)) continue;
+    for (let at = folded.indexOf(token); at >= 0; at = folded.indexOf(token, at + 1)) {
+      if (/^[^，。；,;]{0,10}?\d/.test(folded.slice(at + token.length, at + token.length + 12))) return true;
+    }
+  }
+  return false;
 }
 
 function windowCoverage(found: { weight: number; at: number }[], window: number): number {

@@ -12,9 +12,15 @@ import { questionWeights, type ScoredSentence } from './score-sentences.js';
 import { nearDuplicate, overlaps, toPick } from './select-answer.js';
 
 /** Words analysts ask with that name no topic ("有哪些安排", "请总结", "注明出处"). */
-const askingWords = new Set(
-  '安排 举措 措施 任务 部署 重点 要求 政策 规定 工作 主要 总结 概述 概括 梳理 归纳 介绍 简要 情况 内容 方面 领域 共同 异同 区别 差异 比较 对比 各地 各省 分别 各自 注明 出处 有关 相关 哪些 什么 提出 做法 方案 文件 条例 办法 意见 都 有 对 怎么 如何 具体 要点 说明 列出'.split(' '),
+export const askingWords = new Set(
+  '安排 举措 措施 任务 部署 重点 要求 政策 规定 工作 主要 总结 概述 概括 梳理 归纳 汇总 介绍 简要 情况 内容 方面 领域 共同 异同 区别 差异 比较 对比 各地 各省 分别 各自 注明 出处 有关 相关 哪些 什么 提出 做法 方案 文件 条例 办法 意见 都 有 对 怎么 怎样 如何 具体 要点 说明 列出 几份 几部 抓手 途径 方式 提法 表述 强调 建立 推动 推进'.split(' '),
 );
+
+/** The question as sentence scoring should read an analyst's question: its topic words only. */
+export function topicQuestion(analysis: QuestionAnalysis): QuestionAnalysis {
+  const topic = (tokens: string[]) => tokens.filter((token) => !askingWords.has(token));
+  return { ...analysis, focusTokens: topic(analysis.focusTokens), contextTokens: topic(analysis.contextTokens) };
+}
 
 export const sectionSettings = {
   /** A section is about the topic when its headings carry this share of the topic's weight. */
@@ -39,7 +45,8 @@ export interface SectionAnswer {
   documentId: string;
   /** The section the items come from; undefined when they are the document's best sentences instead. */
   section?: Section;
-  items: Pick[];
+  /** One per clause: its lead, and the clause's sentence on the topic when that is another. */
+  items: Pick[][];
   /** Further sections of the document about the topic, not listed ("更多内容见…"). */
   more: string[][];
   score: number;
@@ -50,10 +57,16 @@ interface TopicTerms {
   total: number;
 }
 
-/** The topic of an analyst question: its weighted words without the asking words and place names. */
-export function topicTermsOf(analysis: QuestionAnalysis, index: PolicyIndex): TopicTerms {
+/**
+ * The topic of an analyst question: its weighted words without place names and, for matching text
+ * (`content`), without the asking words. Headings are matched with the asking words kept: a section
+ * named "主要任务" is what "主要任务有哪些" asks for.
+ */
+export function topicTermsOf(analysis: QuestionAnalysis, index: PolicyIndex, { keepAskingWords = false } = {}): TopicTerms {
   const all = questionWeights(analysis, index);
-  const weights = new Map([...all].filter(([token]) => !askingWords.has(token) && !analysis.places.some((place) => place.includes(token) || token.includes(place))));
+  const weights = new Map(
+    [...all].filter(([token]) => (keepAskingWords || !askingWords.has(token)) && !analysis.places.some((place) => place.includes(token) || token.includes(place))),
+  );
   const total = [...weights.values()].reduce((sum, weight) => sum + weight, 0);
   return { weights, total };
 }
@@ -83,7 +96,8 @@ export function selectSections({
   onlyDocuments?: string[];
 }): SectionAnswer[] {
   const topic = topicTermsOf(analysis, index);
-  if (topic.total === 0) return [];
+  const headingTopic = topicTermsOf(analysis, index, { keepAskingWords: true });
+  if (headingTopic.total === 0) return [];
   const byDocument = new Map<string, { document: PolicyDocument; ranks: { result: SearchResult; rank: number }[] }>();
   results.forEach((result, rank) => {
     const document = index.document(result.documentId);
@@ -105,8 +119,8 @@ export function selectSections({
           existing.score += 0.3 / (1 + rank);
           continue;
         }
-        const headingMatch = matchShare(topic, section.path.map((heading, i) => ({ text: foldWidth(heading), weight: i === section.path.length - 1 ? 1 : strictHeadings ? 0 : 0.6 })), about);
-        const contentMatch = matchShare(topic, [{ text: foldWidth(document.text.slice(section.start, section.end)), weight: 1 }], about);
+        const headingMatch = matchShare(headingTopic, section.path.map((heading, i) => ({ text: foldWidth(heading), weight: i === section.path.length - 1 ? 1 : strictHeadings ? 0 : 0.6 })), about);
+        const contentMatch = topic.total > 0 ? matchShare(topic, [{ text: foldWidth(document.text.slice(section.start, section.end)), weight: 1 }], about) : 0;
         // Deep, narrow sections win ties; a whole part only when its own heading names the topic.
         const score = 2 * headingMatch + contentMatch + 0.3 / (1 + rank) - 0.02 * Math.max(0, (section.end - section.start) / 2000);
         candidates.set(key, { section, score, headingMatch, contentMatch });
@@ -118,7 +132,7 @@ export function selectSections({
       .sort((a, b) => b.score - a.score || b.section.path.length - a.section.path.length);
     const best = ranked[0];
     if (best) {
-      const items = clausesOf(document, best.section, index);
+      const items = clausesOf(document, best.section, index, topic);
       if (items.length > 0) {
         const more = ranked
           .slice(1)
@@ -141,15 +155,15 @@ export function selectSections({
     }
     if (picked.length > 0) {
       picked.sort((a, b) => a.start - b.start);
-      answers.push({ documentId: document.id, items: picked.map(toPick), more: [], score: Math.max(...picked.map((sentence) => sentence.coverage)) });
+      answers.push({ documentId: document.id, items: picked.map((sentence) => [toPick(sentence)]), more: [], score: Math.max(...picked.map((sentence) => sentence.coverage)) });
     }
   }
   return answers.sort((a, b) => b.score - a.score).slice(0, documentLimit);
 }
 
-/** Sections of the document that hold the result's chunk, from the outermost to the innermost. */
+/** Sections of the document that hold the result's chunk or lie inside it (a chunk may be a whole clause with its items). */
 function enclosingSections(document: PolicyDocument, result: SearchResult): Section[] {
-  return document.sections.filter((section) => section.start <= result.start && result.end <= section.end + 1 && section.path.length > 0);
+  return document.sections.filter((section) => section.start < result.end && result.start < section.end && section.path.length > 0);
 }
 
 function isWithin(inner: Section, outer: Section): boolean {
@@ -172,28 +186,57 @@ function matchShare(topic: TopicTerms, texts: { text: string; weight: number }[]
 
 /**
  * The clauses a section lists: each sub-section as its heading line with its lead sentence (cited as
- * one span), or, without sub-sections, the section's sentences.
+ * one span) and, when another of its sentences says more about the topic, that sentence too; without
+ * sub-sections, the section's sentences.
  */
-export function clausesOf(document: PolicyDocument, section: Section, index: PolicyIndex): Pick[] {
+export function clausesOf(document: PolicyDocument, section: Section, index: PolicyIndex, topic?: TopicTerms): Pick[][] {
   const children = document.sections.filter(
     (other) => other.path.length === section.path.length + 1 && other.start >= section.start && other.end <= section.end && section.path.every((part, i) => other.path[i] === part),
   );
-  const spans = children.length >= 2 ? children.map((child) => leadOf(document, child.start, child.end)) : sentencesOf(document, section);
-  const picks: Pick[] = [];
-  for (const span of spans.slice(0, sectionSettings.maxItemsPerSection)) {
-    if (!span) continue;
+  const pickOf = (span: { start: number; end: number } | undefined): Pick | undefined => {
+    if (!span) return undefined;
     const chunk = index.chunkContaining(document.id, span.start, span.start + 1);
-    if (!chunk) continue;
+    if (!chunk) return undefined;
     const end = Math.min(span.end, chunk.end);
-    picks.push({
+    return {
       text: document.text.slice(span.start, end),
       start: span.start,
       end,
       result: { chunkId: chunk.id, documentId: document.id, title: document.title, section: chunk.section, text: chunk.text, score: 0, start: chunk.start, end: chunk.end },
       section: index.sectionAt(document.id, span.start),
-    });
+    };
+  };
+  if (children.length < 2) {
+    return sentencesOf(document, section)
+      .slice(0, sectionSettings.maxItemsPerSection)
+      .map(pickOf)
+      .filter((pick): pick is Pick => pick !== undefined)
+      .map((pick) => [pick]);
   }
-  return picks;
+  const items: Pick[][] = [];
+  for (const child of children.slice(0, sectionSettings.maxItemsPerSection)) {
+    const lead = pickOf(leadOf(document, child.start, child.end));
+    if (!lead) continue;
+    const item = [lead];
+    const more = topic ? topicSentence(document, lead.end, child.end, topic) : undefined;
+    const extra = pickOf(more);
+    if (extra && extra.start >= lead.end) item.push(extra);
+    items.push(item);
+  }
+  return items;
+}
+
+/** The sentence of a clause (after its lead) that carries most of the topic's weight, if any carries some. */
+function topicSentence(document: PolicyDocument, from: number, to: number, topic: TopicTerms): { start: number; end: number } | undefined {
+  let best: { start: number; end: number; weight: number } | undefined;
+  for (const sentence of splitSentences(document.text.slice(from, to), from)) {
+    if (sentence.text.length < 8 || sentence.text.length > sectionSettings.maxItemChars) continue;
+    const folded = foldWidth(sentence.text);
+    let weight = 0;
+    for (const [token, value] of topic.weights) if (folded.includes(token)) weight += value;
+    if (weight > 0 && (!best || weight > best.weight)) best = { start: sentence.start, end: sentence.end, weight };
+  }
+  return best && best.weight >= 0.3 * topic.total ? best : undefined;
 }
 
 /** A clause's heading line and its first sentence of substance, as one span of at most ~200 characters. */

@@ -33,9 +33,9 @@ describe('ingestCorpus on the seed corpus', () => {
     for (const document of stored.documents) expect(stored.chunks.some((chunk) => chunk.documentId === document.id)).toBe(true);
   });
 
-  it('reports progress through scan, load, split, index and write, ending with write done', () => {
+  it('reports progress through scan, load, split, tokenize, index and write, ending with write done', () => {
     const stages = [...new Set(progress.map((event) => event.stage))];
-    expect(stages).toEqual(['scan', 'load', 'split', 'index', 'write']);
+    expect(stages).toEqual(['scan', 'load', 'split', 'tokenize', 'index', 'write']);
     expect(progress.filter((event) => event.stage === 'load').map((event) => event.detail)).toEqual([
       '000_4bcd560a825d6a61.txt',
       '001_58f006bc1ad22d16.txt',

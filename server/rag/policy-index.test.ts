@@ -68,7 +68,7 @@ describe('PolicyIndex.search on the seed corpus', () => {
   });
 
   it('finds nothing for a query sharing no words with the corpus', async () => {
-    expect(await index.search('宠物狗疫苗接种')).toEqual([]);
+    expect(await index.search('火星探测器着陆')).toEqual([]);
     expect(await index.search('')).toEqual([]);
   });
 });
