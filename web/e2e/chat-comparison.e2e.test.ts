@@ -158,6 +158,15 @@ describe('comparison answers against the mock API', () => {
     expect(copied).toContain('[^3]: 《贵州省区域协调发展实施意见》（2019年版，已修订）› 一、总体要求：“由省\\*府统筹');
   });
 
+  it('keeps the table, notes and marks across a reload', async () => {
+    await page.reload();
+    const reloaded = page.getByTestId('assistant-message').last();
+    await reloaded.getByTestId('comparison-table').waitFor();
+    await expect(reloaded.getByTestId('comparison-table').locator('tbody tr').count()).resolves.toBe(3);
+    await expect(reloaded.getByTestId('answer-notes').getByRole('listitem').count()).resolves.toBe(3);
+    await expect(reloaded.getByTestId('comparison-table').getByTestId('revised-badge').count()).resolves.toBe(2);
+  });
+
   it('fits 375 px: the table scrolls sideways inside itself, not the page, and its citations still open', async () => {
     const phone = await askInNewTab({ width: 375, height: 740 });
     const scroller = phone.answer.getByTestId('comparison-scroll');

@@ -49,6 +49,8 @@ export function AssistantMessage({ message, question, isLast, onOpenCitation, on
         {message.mode === 'summary' ? '摘要' : '回答'}
       </div>
 
+      {status !== 'error' && notes.length > 0 && <AnswerNotes notes={notes} citations={message.citations} onOpenCitation={onOpenCitation} />}
+
       {status === 'streaming' && !content && (
         <p className="answer-pending" role="status">
           <span className="pending-dots" aria-hidden="true">
@@ -71,8 +73,6 @@ export function AssistantMessage({ message, question, isLast, onOpenCitation, on
           </div>
         </div>
       )}
-
-      {status !== 'error' && notes.length > 0 && <AnswerNotes notes={notes} citations={message.citations} onOpenCitation={onOpenCitation} />}
 
       {content && !unanswered && (
         <AnswerBody markdown={content} citations={message.citations} verification={message.verification} onOpenCitation={onOpenCitation} />
