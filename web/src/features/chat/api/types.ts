@@ -1,5 +1,5 @@
 // Wire types of POST /api/chat. They are the server's own definitions (its zod schemas), so server,
-// web and evals share one Citation, one ChatResponse; nothing is declared here.
+// web and evals share one Citation, one ChatResponse; nothing here redefines them.
 import type { z } from 'zod';
 import type { chatMessage, chatRequest } from '../../../../../server/routes/schemas';
 
