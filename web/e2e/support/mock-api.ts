@@ -7,6 +7,7 @@ import { streamSSE } from 'hono/streaming';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { ChatResponse, Citation } from '../../../server/answer/answer-types';
 
 export type ChatBehavior =
   | 'answer'
@@ -15,7 +16,8 @@ export type ChatBehavior =
   | 'server-error'
   | 'rate-limited'
   | 'stream-error'
-  | 'json';
+  | 'json'
+  | 'comparison';
 
 interface MockDocument {
   id: string;
@@ -38,6 +40,9 @@ const yunnanText = [
   '健全多元化生态补偿机制，推进流域上下游横向生态保护补偿。',
 ].join('\n');
 
+// A web copy: "*" stands where the source website masked a character.
+const guizhouText = '一、总体要求\n加快建立生态补偿机制。\n由省*府统筹推进流域横向生态保护补偿，落实财*事权。\n二、保障措施\n加强组织领导。';
+
 export const mockDocuments: MockDocument[] = [
   {
     id: 'yunnan-plan',
@@ -51,7 +56,7 @@ export const mockDocuments: MockDocument[] = [
     id: 'guizhou-plan',
     title: '贵州省区域协调发展实施意见',
     region: '贵州',
-    text: '一、总体要求\n加快建立生态补偿机制。\n二、保障措施\n加强组织领导。',
+    text: guizhouText,
   },
 ];
 
@@ -77,7 +82,7 @@ const quoteStart = yunnanText.indexOf(quote);
 const quote2 = '健全多元化生态补偿机制，推进流域上下游横向生态保护补偿。';
 const quote2Start = yunnanText.indexOf(quote2);
 
-export const cannedCitations = [
+export const cannedCitations: Citation[] = [
   {
     n: 1,
     chunkId: 'yunnan-plan#1',
@@ -108,7 +113,7 @@ export const cannedAnswer =
 
 export const unsupportedSentence = '这一目标将使全省提前实现现代化。';
 
-const cannedResponse = {
+const cannedResponse: ChatResponse = {
   answer: cannedAnswer,
   answered: true,
   citations: cannedCitations,
@@ -118,15 +123,74 @@ const cannedResponse = {
       { text: '云南将健全多元化生态补偿机制。', supported: true, citations: [2] },
       { text: unsupportedSentence, supported: false, citations: [1] },
     ],
+    supported: 2,
+    unsupported: 1,
+    droppedMarkers: [],
   },
-  timings: { totalMs: 12 },
+  mode: 'answer',
+  retrievalQuery: '滇中城市群常住人口城镇化率到2025年要达到多少？',
+  timings: { retrieveMs: 4, answerMs: 8, totalMs: 12 },
 };
 
-const unansweredResponse = {
+const unansweredResponse: ChatResponse = {
   answer: '文件库中没有找到与“火星移民”相关的规定。',
   answered: false,
   citations: [],
-  timings: { totalMs: 3 },
+  mode: 'answer',
+  retrievalQuery: '火星移民有什么政策？',
+  timings: { retrieveMs: 1, answerMs: 2, totalMs: 3 },
+};
+
+function citeSpan({ n, documentId, title, text, quote, section, version }: { n: number; documentId: string; title: string; text: string; quote: string; section: string[]; version?: Citation['version'] }): Citation {
+  const start = text.indexOf(quote);
+  if (start < 0) throw new Error(`mock quote not in ${documentId}: ${quote}`);
+  return { n, chunkId: `${documentId}#${n}`, documentId, title, section, quote, start, end: start + quote.length, ...(version ? { version } : {}) };
+}
+
+const guizhouTitle = '贵州省区域协调发展实施意见';
+const superseded = { label: '2019年版', superseded: true };
+/** A quote with masked characters, from a superseded version: the cell the e2e test opens. */
+export const maskedQuote = '由省*府统筹推进流域横向生态保护补偿，落实财*事权。';
+
+export const comparisonCitations: Citation[] = [
+  citeSpan({ n: 1, documentId: 'yunnan-plan', title: mockDocuments[0].title, text: yunnanText, quote: quote2, section: [heading3] }),
+  citeSpan({ n: 2, documentId: 'guizhou-plan', title: guizhouTitle, text: guizhouText, quote: '加快建立生态补偿机制。', section: ['一、总体要求'], version: superseded }),
+  citeSpan({ n: 3, documentId: 'guizhou-plan', title: guizhouTitle, text: guizhouText, quote: maskedQuote, section: ['一、总体要求'], version: superseded }),
+  citeSpan({ n: 4, documentId: 'yunnan-plan', title: mockDocuments[0].title, text: yunnanText, quote, section: [heading1, heading2] }),
+];
+
+/** Shaped like the server's comparison answers: shared lines, then one heading per document with its items. */
+export const comparisonResponse: ChatResponse = {
+  answer:
+    '两份文件都提到「生态补偿」[1][2]。\n两份文件都提到「横向补偿」[1][3]。\n\n' +
+    `### ${mockDocuments[0].title} › ${heading3}\n\n- ${quote2}[1]\n- ${quote}[4]\n\n` +
+    `### 《${guizhouTitle}》 › 一、总体要求\n\n- 加快建立生态补偿机制。[2]\n- ${maskedQuote}[3]`,
+  answered: true,
+  citations: comparisonCitations,
+  comparison: {
+    aspects: ['生态补偿', '横向补偿', '城镇化率'],
+    documents: [
+      { id: 'yunnan-plan', title: mockDocuments[0].title },
+      { id: 'guizhou-plan', title: `《${guizhouTitle}》` },
+    ],
+    cells: [
+      { aspect: 0, document: 0, text: quote2, citation: 1 },
+      { aspect: 0, document: 1, text: '加快建立生态补偿机制。', citation: 2 },
+      { aspect: 1, document: 0, text: quote2, citation: 1 },
+      { aspect: 1, document: 1, text: maskedQuote, citation: 3 },
+      { aspect: 2, document: 0, text: quote, citation: 4 },
+      { aspect: 2, document: 1, text: null },
+    ],
+    shared: ['生态补偿', '横向补偿'],
+  },
+  notes: [
+    `[2] 引自《${guizhouTitle}》的2019年版，该版本已被修订。`,
+    `[3] 引自《${guizhouTitle}》的2019年版，该版本已被修订。`,
+    '引文中的“*”是原网页版本中的屏蔽字，按原文照录。',
+  ],
+  mode: 'answer',
+  retrievalQuery: '云南和贵州在生态补偿方面的政策有何异同？',
+  timings: { retrieveMs: 5, answerMs: 9, totalMs: 14 },
 };
 
 export interface MockApi {
@@ -174,7 +238,7 @@ export async function startMockApi({ distDir }: { distDir: string }): Promise<Mo
       return c.json({ error: { code: 'rate_limited', message: 'slow down' } }, 429);
     }
     if (behavior === 'json') return c.json(cannedResponse);
-    const response = behavior === 'unanswered' ? unansweredResponse : cannedResponse;
+    const response = behavior === 'unanswered' ? unansweredResponse : behavior === 'comparison' ? comparisonResponse : cannedResponse;
     return streamSSE(c, async (stream) => {
       stream.onAbort(() => cancelled());
       await stream.writeSSE({ event: 'citations', data: JSON.stringify({ citations: response.citations }) });

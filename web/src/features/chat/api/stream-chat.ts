@@ -1,5 +1,6 @@
 // POST /api/chat with stream: true, reading the SSE events `citations`, `delta`, `done` and `error`.
 import { ApiError, readErrorResponse } from '../../../lib/api-error';
+import { chatResponseSchema, citationSchema } from '../../../../../server/answer/answer-types';
 import { parseSse } from './parse-sse';
 import type { ChatRequest, ChatResponse, Citation } from './types';
 
@@ -56,7 +57,7 @@ export async function streamChat({ request, signal, onCitations, onDelta, connec
     const contentType = response.headers.get('content-type') ?? '';
     if (!contentType.includes('text/event-stream') || !response.body) {
       // A server that ignored `stream: true` still answers with the same JSON.
-      const body = normalizeResponse(await response.json().catch(() => null));
+      const body = readChatResponse(await response.json().catch(() => null));
       if (!body) throw new ApiError({ code: 'bad_response', status: response.status });
       onCitations(body.citations);
       onDelta(body.answer);
@@ -69,13 +70,14 @@ export async function streamChat({ request, signal, onCitations, onDelta, connec
         armTimer(idleTimeoutMs);
         const data = parseJson(event.data);
         if (event.event === 'citations') {
-          const citations = (data as { citations?: unknown })?.citations;
-          if (Array.isArray(citations)) onCitations(citations.map(normalizeCitation).filter(isCitation));
+          // Early citations only let markers render while text streams; `done` carries them again.
+          const citations = citationList.safeParse((data as { citations?: unknown })?.citations);
+          if (citations.success) onCitations(citations.data);
         } else if (event.event === 'delta') {
           const text = (data as { text?: unknown })?.text;
           if (typeof text === 'string') onDelta(text);
         } else if (event.event === 'done') {
-          const body = normalizeResponse(data);
+          const body = readChatResponse(data);
           if (!body) throw new ApiError({ code: 'bad_response' });
           return body;
         } else if (event.event === 'error') {
@@ -104,43 +106,18 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Accepts a `section` sent as a string too, so a slightly different server still renders. */
-export function normalizeCitation(raw: unknown): Citation | null {
-  if (!raw || typeof raw !== 'object') return null;
-  const value = raw as Record<string, unknown>;
-  const n = Number(value.n);
-  if (!Number.isFinite(n) || typeof value.documentId !== 'string') return null;
-  const section = Array.isArray(value.section)
-    ? value.section.map(String).filter(Boolean)
-    : typeof value.section === 'string' && value.section
-      ? value.section.split(/\s*[›>]\s*/)
-      : [];
-  return {
-    n,
-    chunkId: String(value.chunkId ?? ''),
-    documentId: value.documentId,
-    title: String(value.title ?? value.documentId),
-    section,
-    quote: String(value.quote ?? value.text ?? ''),
-    start: Number(value.start) || 0,
-    end: Number(value.end) || 0,
-  };
-}
+const citationList = citationSchema.array();
 
-function isCitation(value: Citation | null): value is Citation {
-  return value !== null;
-}
-
-function normalizeResponse(raw: unknown): ChatResponse | null {
+/**
+ * The final answer, checked against the server's own schema; null when it does not match. A malformed
+ * extra (the table, notes, verification marks) is dropped rather than costing the reader the answer.
+ */
+export function readChatResponse(raw: unknown): ChatResponse | null {
+  const parsed = chatResponseSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  // For whoever debugs a server and UI that drifted apart; the reader sees a plain message or the bare answer.
+  console.warn('POST /api/chat: the answer does not match the ChatResponse schema', parsed.error.issues.slice(0, 5));
   if (!raw || typeof raw !== 'object') return null;
-  const value = raw as Record<string, unknown>;
-  if (typeof value.answer !== 'string') return null;
-  const verification = value.verification as ChatResponse['verification'];
-  return {
-    answer: value.answer,
-    answered: value.answered !== false,
-    citations: Array.isArray(value.citations) ? value.citations.map(normalizeCitation).filter(isCitation) : [],
-    verification: Array.isArray(verification?.sentences) ? verification : undefined,
-    timings: value.timings as ChatResponse['timings'],
-  };
+  const core = chatResponseSchema.safeParse({ ...raw, comparison: undefined, notes: undefined, verification: undefined });
+  return core.success ? core.data : null;
 }

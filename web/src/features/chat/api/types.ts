@@ -1,42 +1,11 @@
-// Wire types of POST /api/chat, as DESIGN.md states them.
+// Wire types of POST /api/chat. They are the server's own definitions (its zod schemas), so server,
+// web and evals share one Citation, one ChatResponse; nothing here redefines them.
+import type { z } from 'zod';
+import type { chatMessage, chatRequest } from '../../../../../server/routes/schemas';
 
-export type ChatMode = 'answer' | 'summary';
+export type { ChatResponse, Citation, Comparison, ComparisonCell, Verification } from '../../../../../server/answer/answer-types';
 
-export interface ChatTurn {
-  role: 'user' | 'assistant';
-  content: string;
-}
-
-export interface ChatRequest {
-  messages: ChatTurn[];
-  mode: ChatMode;
-  documents?: string[];
-  stream: true;
-}
-
-export interface Citation {
-  n: number;
-  chunkId: string;
-  documentId: string;
-  title: string;
-  /** Heading path from the document root down to the cited clause. */
-  section: string[];
-  quote: string;
-  /** Character offsets into the document's cleaned `text`. */
-  start: number;
-  end: number;
-}
-
-export interface VerifiedSentence {
-  text: string;
-  supported: boolean;
-  citations: number[];
-}
-
-export interface ChatResponse {
-  answer: string;
-  answered: boolean;
-  citations: Citation[];
-  verification?: { sentences: VerifiedSentence[] };
-  timings?: Record<string, number>;
-}
+/** What the client sends: the request schema's input side (defaults such as `mode` may be left out). */
+export type ChatRequest = z.input<typeof chatRequest>;
+export type ChatTurn = z.infer<typeof chatMessage>;
+export type ChatMode = z.infer<typeof chatRequest>['mode'];

@@ -1,13 +1,14 @@
 // Renders parsed answer Markdown as React elements: no HTML strings, citations as buttons.
 import { Fragment, type ReactNode, useMemo } from 'react';
-import type { Citation, VerifiedSentence } from '../api/types';
+import type { Citation, Verification } from '../api/types';
 import { type Inline, parseAnswer } from '../utils/parse-answer';
 import { CitationButton } from './citation-button';
+import { MaskedText } from './masked-text';
 
 interface AnswerBodyProps {
   markdown: string;
   citations: readonly Citation[];
-  verification?: { sentences: VerifiedSentence[] };
+  verification?: Pick<Verification, 'sentences'>;
   onOpenCitation: (citation: Citation) => void;
 }
 
@@ -24,34 +25,7 @@ export function AnswerBody({ markdown, citations, verification, onOpenCitation }
     [markdown, byNumber, verification],
   );
 
-  const renderInline = (nodes: Inline[]): ReactNode =>
-    nodes.map((node, index) => {
-      switch (node.type) {
-        case 'text':
-          return <Fragment key={index}>{node.text}</Fragment>;
-        case 'strong':
-          return <strong key={index}>{renderInline(node.children)}</strong>;
-        case 'link':
-          return (
-            <a key={index} href={node.href} target="_blank" rel="noopener noreferrer nofollow">
-              {renderInline(node.children)}
-            </a>
-          );
-        case 'citation': {
-          const citation = byNumber.get(node.n);
-          return citation ? <CitationButton key={index} citation={citation} onOpen={onOpenCitation} /> : <Fragment key={index}>[{node.n}]</Fragment>;
-        }
-        case 'unsupported':
-          return (
-            <span key={index} className="unsupported" data-testid="unsupported-sentence">
-              {renderInline(node.children)}
-              <span className="unsupported-badge" title={unsupportedExplanation} aria-label={`未核实。${unsupportedExplanation}`} role="note" tabIndex={0}>
-                未核实
-              </span>
-            </span>
-          );
-      }
-    });
+  const renderInline = (nodes: Inline[]) => <InlineContent nodes={nodes} byNumber={byNumber} onOpenCitation={onOpenCitation} />;
 
   return (
     <div className="answer-body">
@@ -83,4 +57,45 @@ export function AnswerBody({ markdown, citations, verification, onOpenCitation }
       })}
     </div>
   );
+}
+
+interface InlineContentProps {
+  nodes: Inline[];
+  byNumber: ReadonlyMap<number, Citation>;
+  onOpenCitation: (citation: Citation) => void;
+  /** False in notes, which say in words that a version is superseded. */
+  revisedBadges?: boolean;
+}
+
+/** One line of parsed answer text: text, bold, http(s) links, citation buttons, flagged sentences. */
+export function InlineContent({ nodes, byNumber, onOpenCitation, revisedBadges = true }: InlineContentProps): ReactNode {
+  const render = (children: Inline[]): ReactNode =>
+    children.map((node, index) => {
+      switch (node.type) {
+        case 'text':
+          return <MaskedText key={index} text={node.text} />;
+        case 'strong':
+          return <strong key={index}>{render(node.children)}</strong>;
+        case 'link':
+          return (
+            <a key={index} href={node.href} target="_blank" rel="noopener noreferrer nofollow">
+              {render(node.children)}
+            </a>
+          );
+        case 'citation': {
+          const citation = byNumber.get(node.n);
+          return citation ? <CitationButton key={index} citation={citation} onOpen={onOpenCitation} revisedBadge={revisedBadges} /> : <Fragment key={index}>[{node.n}]</Fragment>;
+        }
+        case 'unsupported':
+          return (
+            <span key={index} className="unsupported" data-testid="unsupported-sentence">
+              {render(node.children)}
+              <span className="unsupported-badge" title={unsupportedExplanation} aria-label={`未核实。${unsupportedExplanation}`} role="note" tabIndex={0}>
+                未核实
+              </span>
+            </span>
+          );
+      }
+    });
+  return render(nodes);
 }

@@ -1,32 +1,40 @@
-// One reply: streaming text, the not-found notice, verification marks, sources, copy, or an error with 重试.
+// One reply: notes, streaming text, the not-found notice, verification marks, a comparison table,
+// sources, copy as Markdown, or an error with 重试.
 import { describeError } from '../../../lib/api-error';
 import type { Citation } from '../api/types';
 import type { AssistantMessage as AssistantMessageData } from '../hooks/chat-storage';
+import { answerToMarkdown } from '../utils/answer-to-markdown';
+import { citationsInUse } from '../utils/cited-numbers';
 import { AnswerBody } from './answer-body';
+import { AnswerNotes } from './answer-notes';
+import { ComparisonTable } from './comparison-table';
 import { CopyAnswerButton } from './copy-answer-button';
 import { SourceList } from './source-list';
+import './answer-parts.css';
 
 interface AssistantMessageProps {
   message: AssistantMessageData;
+  /** The question this reply answers, for the copied Markdown. */
+  question?: string;
   isLast: boolean;
   onOpenCitation: (citation: Citation) => void;
   onRetry: () => void;
 }
 
-const markerPattern = /\[(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\]/g;
-
-/** The citations the text refers to, in number order; a finished answer without markers lists them all. */
-function citedInText(content: string, citations: readonly Citation[], finished: boolean): Citation[] {
-  const used = new Set<number>();
-  for (const match of content.matchAll(markerPattern)) match[1].split(/\s*[,，、]\s*/).forEach((n) => used.add(Number(n)));
-  const cited = citations.filter((citation) => used.has(citation.n));
-  return (cited.length > 0 || !finished ? cited : [...citations]).sort((a, b) => a.n - b.n);
-}
-
-export function AssistantMessage({ message, isLast, onOpenCitation, onRetry }: AssistantMessageProps) {
-  const { status, content, answered } = message;
+export function AssistantMessage({ message, question, isLast, onOpenCitation, onRetry }: AssistantMessageProps) {
+  const { status, content, answered, comparison, notes = [] } = message;
   const unanswered = !answered && status !== 'error';
   const unsupportedCount = message.verification?.sentences.filter((sentence) => sentence.supported === false).length ?? 0;
+  const inUse = (finished: boolean) => citationsInUse({ answer: content, citations: message.citations, notes, comparison, finished });
+  const toMarkdown = () =>
+    answerToMarkdown({
+      question,
+      date: message.answeredAt ? new Date(message.answeredAt) : new Date(),
+      answer: content,
+      citations: inUse(true),
+      comparison,
+      notes,
+    });
 
   return (
     <article
@@ -40,6 +48,8 @@ export function AssistantMessage({ message, isLast, onOpenCitation, onRetry }: A
       <div className="message-label" aria-hidden="true">
         {message.mode === 'summary' ? '摘要' : '回答'}
       </div>
+
+      {status !== 'error' && notes.length > 0 && <AnswerNotes notes={notes} citations={message.citations} onOpenCitation={onOpenCitation} />}
 
       {status === 'streaming' && !content && (
         <p className="answer-pending" role="status">
@@ -68,6 +78,10 @@ export function AssistantMessage({ message, isLast, onOpenCitation, onRetry }: A
         <AnswerBody markdown={content} citations={message.citations} verification={message.verification} onOpenCitation={onOpenCitation} />
       )}
 
+      {content && !unanswered && status !== 'error' && comparison && (
+        <ComparisonTable comparison={comparison} citations={message.citations} onOpenCitation={onOpenCitation} />
+      )}
+
       {status === 'stopped' && <p className="answer-stopped">已停止生成{content ? '，以上为部分内容' : ''}。</p>}
 
       {status === 'error' && message.error && (
@@ -89,13 +103,13 @@ export function AssistantMessage({ message, isLast, onOpenCitation, onRetry }: A
               有 {unsupportedCount} 句未能在所引条款中核实，已用虚线标出，请以原文为准。
             </p>
           )}
-          <SourceList citations={citedInText(content, message.citations, status === 'done')} onOpen={onOpenCitation} />
+          <SourceList citations={inUse(status === 'done')} onOpen={onOpenCitation} />
         </>
       )}
 
       {status === 'done' && content && !unanswered && (
         <div className="message-actions">
-          <CopyAnswerButton answer={content} citations={citedInText(content, message.citations, true)} />
+          <CopyAnswerButton getMarkdown={toMarkdown} />
         </div>
       )}
     </article>

@@ -1,20 +1,27 @@
 // An inline [n] marker: hover or focus shows the quoted clause, click opens it in the source panel.
+// A quote from a superseded version of a regulation carries a small 已修订 badge.
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { formatSectionPath, formatTitle } from '../../../lib/format';
 import type { Citation } from '../api/types';
+import { hasMaskedCharacters, maskedCharacterHint } from '../utils/masked-characters';
+import { MaskedText } from './masked-text';
 
 interface CitationButtonProps {
   citation: Citation;
   onOpen: (citation: Citation) => void;
+  /** Shows 已修订 after a quote from a superseded version; off where the text around says so already. */
+  revisedBadge?: boolean;
 }
 
-export function CitationButton({ citation, onOpen }: CitationButtonProps) {
+export function CitationButton({ citation, onOpen, revisedBadge = true }: CitationButtonProps) {
   const [open, setOpen] = useState(false);
   const [position, setPosition] = useState<{ left: number; top: number; below: boolean } | null>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const tooltipRef = useRef<HTMLSpanElement>(null);
   const tooltipId = useId();
   const path = formatSectionPath(citation.section);
+  const version = citation.version;
+  const versionText = version ? `${version.label}${version.superseded ? '，已被修订' : ''}` : '';
 
   useLayoutEffect(() => {
     if (!open || !buttonRef.current || !tooltipRef.current) return;
@@ -51,7 +58,7 @@ export function CitationButton({ citation, onOpen }: CitationButtonProps) {
         className="citation-button"
         data-testid="citation"
         data-citation={citation.n}
-        aria-label={`出处 ${citation.n}：${formatTitle(citation.title)}${path ? ` › ${path}` : ''}，点击查看原文`}
+        aria-label={`出处 ${citation.n}：${formatTitle(citation.title)}${versionText ? `（${versionText}）` : ''}${path ? ` › ${path}` : ''}，点击查看原文`}
         aria-describedby={open ? tooltipId : undefined}
         onMouseEnter={() => setOpen(true)}
         onMouseLeave={hide}
@@ -70,6 +77,11 @@ export function CitationButton({ citation, onOpen }: CitationButtonProps) {
       >
         {citation.n}
       </button>
+      {revisedBadge && version?.superseded && (
+        <span className="revised-badge" data-testid="revised-badge" title={`引自${version.label}，该版本已被修订`} aria-hidden="true">
+          已修订
+        </span>
+      )}
       {open && (
         <span
           ref={tooltipRef}
@@ -83,7 +95,16 @@ export function CitationButton({ citation, onOpen }: CitationButtonProps) {
             {formatTitle(citation.title)}
             {path && <span className="citation-tooltip-path"> › {path}</span>}
           </span>
-          <span className="citation-tooltip-quote">“{citation.quote.trim()}”</span>
+          {version && (
+            <span className={`citation-tooltip-version${version.superseded ? ' is-superseded' : ''}`} data-testid="citation-tooltip-version">
+              {version.label}
+              {version.superseded && '（已修订，此处为旧版原文）'}
+            </span>
+          )}
+          <span className="citation-tooltip-quote">
+            “<MaskedText text={citation.quote.trim()} />”
+          </span>
+          {hasMaskedCharacters(citation.quote) && <span className="citation-tooltip-hint">“*”为{maskedCharacterHint}，按原文照录。</span>}
           <span className="citation-tooltip-hint">点击查看原文</span>
         </span>
       )}

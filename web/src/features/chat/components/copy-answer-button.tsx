@@ -1,15 +1,13 @@
-// Copies an answer as Markdown with its sources as footnotes, confirming briefly.
+// Copies an answer as Markdown (question, date, answer, table, sources as footnotes), confirming briefly.
 import { useEffect, useState } from 'react';
-import type { Citation } from '../api/types';
-import { answerToMarkdown } from '../utils/answer-to-markdown';
 import { copyText } from '../utils/copy-text';
 
 interface CopyAnswerButtonProps {
-  answer: string;
-  citations: readonly Citation[];
+  /** Builds the Markdown when the button is pressed. */
+  getMarkdown: () => string;
 }
 
-export function CopyAnswerButton({ answer, citations }: CopyAnswerButtonProps) {
+export function CopyAnswerButton({ getMarkdown }: CopyAnswerButtonProps) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
 
   useEffect(() => {
@@ -23,11 +21,11 @@ export function CopyAnswerButton({ answer, citations }: CopyAnswerButtonProps) {
       type="button"
       className="text-button"
       data-testid="copy-answer"
-      aria-label="复制回答（Markdown 格式，含出处脚注）"
-      onClick={async () => setState((await copyText(answerToMarkdown(answer, citations))) ? 'copied' : 'failed')}
+      aria-label="复制为 Markdown（含问题、日期和出处脚注）"
+      onClick={async () => setState((await copyText(getMarkdown())) ? 'copied' : 'failed')}
     >
       {state === 'copied' ? <CheckIcon /> : <CopyIcon />}
-      <span aria-live="polite">{state === 'copied' ? '已复制' : state === 'failed' ? '复制失败，请手动选择文字' : '复制'}</span>
+      <span aria-live="polite">{state === 'copied' ? '已复制' : state === 'failed' ? '复制失败，请手动选择文字' : '复制为 Markdown'}</span>
     </button>
   );
 }

@@ -42,7 +42,14 @@ export function MessageList({ messages, onOpenCitation, onRetry }: MessageListPr
             <div className="user-bubble">{message.content}</div>
           </div>
         ) : (
-          <AssistantMessage key={message.id} message={message} isLast={index === messages.length - 1} onOpenCitation={onOpenCitation} onRetry={onRetry} />
+          <AssistantMessage
+            key={message.id}
+            message={message}
+            question={questionBefore(messages, index)}
+            isLast={index === messages.length - 1}
+            onOpenCitation={onOpenCitation}
+            onRetry={onRetry}
+          />
         ),
       )}
       <div ref={endRef} className="message-list-end" />
@@ -54,4 +61,13 @@ export function MessageList({ messages, onOpenCitation, onRetry }: MessageListPr
 function scrollToEnd(end: HTMLElement | null) {
   const scroller = end?.closest('.chat-scroll');
   if (scroller) scroller.scrollTop = scroller.scrollHeight;
+}
+
+/** The user's question a reply answers: the nearest user message before it. */
+function questionBefore(messages: readonly ChatMessage[], index: number): string | undefined {
+  for (let i = index - 1; i >= 0; i--) {
+    const message = messages[i];
+    if (message.role === 'user') return message.content;
+  }
+  return undefined;
 }

@@ -1,4 +1,4 @@
-// The sources under an answer: one line per citation, each opening its clause.
+// The sources under an answer: one line per citation (with its version when there are several), each opening its clause.
 import { formatSectionPath, formatTitle } from '../../../lib/format';
 import type { Citation } from '../api/types';
 
@@ -23,6 +23,13 @@ export function SourceList({ citations, onOpen }: SourceListProps) {
                 </span>
                 <span className="source-text">
                   <span className="source-title">{formatTitle(citation.title)}</span>
+                  {citation.version && (
+                    <span className={`source-version${citation.version.superseded ? ' is-superseded' : ''}`}>
+                      {' '}
+                      {citation.version.label}
+                      {citation.version.superseded && <span className="revised-badge">已修订</span>}
+                    </span>
+                  )}
                   {path && <span className="source-path"> › {path}</span>}
                 </span>
               </button>

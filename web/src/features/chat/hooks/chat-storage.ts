@@ -1,6 +1,6 @@
 // Keeps the conversation, mode and unsent draft in localStorage so a reload loses nothing.
 import type { ErrorInfo } from '../../../lib/api-error';
-import type { ChatMode, Citation, VerifiedSentence } from '../api/types';
+import type { ChatMode, Citation, Comparison, Verification } from '../api/types';
 
 export interface UserMessage {
   id: string;
@@ -16,7 +16,13 @@ export interface AssistantMessage {
   status: 'streaming' | 'done' | 'stopped' | 'error';
   answered: boolean;
   citations: Citation[];
-  verification?: { sentences: VerifiedSentence[] };
+  verification?: Verification;
+  /** Comparison questions: the table shown under the answer. */
+  comparison?: Comparison;
+  /** Remarks that are not claims of the documents (which version answered, masked characters). */
+  notes?: string[];
+  /** When the answer finished (ISO 8601); the copied Markdown is dated with it. */
+  answeredAt?: string;
   error?: ErrorInfo;
 }
 

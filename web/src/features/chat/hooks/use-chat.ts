@@ -46,6 +46,9 @@ export function useChat({ documents }: UseChatOptions) {
           answered: response.answered,
           citations: response.citations,
           verification: response.verification,
+          comparison: response.comparison,
+          notes: response.notes,
+          answeredAt: new Date().toISOString(),
         }));
       } catch (error) {
         if (controller.signal.aborted) {
@@ -87,7 +90,7 @@ export function useChat({ documents }: UseChatOptions) {
     const question = messages[messages.length - 2];
     if (isStreaming || last?.role !== 'assistant' || last.status !== 'error' || question?.role !== 'user') return;
     const history = messages.slice(0, -1);
-    setMessages([...history, { ...last, status: 'streaming', error: undefined, content: '', citations: [] }]);
+    setMessages([...history, { ...last, status: 'streaming', error: undefined, content: '', citations: [], comparison: undefined, notes: undefined }]);
     setDraft((current) => (current.trim() === question.content ? '' : current));
     void run({ history, assistantId: last.id, question: question.content, requestMode: last.mode });
   }, [isStreaming, messages, run]);

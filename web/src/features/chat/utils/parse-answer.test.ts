@@ -28,6 +28,34 @@ describe('parseAnswer', () => {
     expect(blocks[3]).toMatchObject({ type: 'paragraph', lines: [[{ text: '第一行' }], [{ text: '第二行' }]] });
   });
 
+  it('reads an answer grouped by document: a heading per document or section, then one bullet per clause', () => {
+    const markdown = [
+      '两份文件都提到「生态补偿」[1][2]。',
+      '',
+      '### 《云南省促进区域协调发展实施方案》 › 二、完善生态补偿机制',
+      '',
+      '- (九)健全多元化生态补偿机制。[1]',
+      '- 旧版（2019年）：推进横向生态保护补偿;[3]',
+      '',
+      '### 贵州实施意见 ###',
+      '- 由省*府统筹。[2]',
+    ].join('\n');
+    const blocks = parseAnswer(markdown, { citationNumbers: cited });
+    expect(blocks.map((block) => block.type)).toEqual(['paragraph', 'heading', 'list', 'heading', 'list']);
+    expect(blocks[1]).toEqual({ type: 'heading', level: 3, children: [{ type: 'text', text: '《云南省促进区域协调发展实施方案》 › 二、完善生态补偿机制' }] });
+    expect(blocks[2]).toEqual({
+      type: 'list',
+      ordered: false,
+      items: [
+        [{ type: 'text', text: '(九)健全多元化生态补偿机制。' }, { type: 'citation', n: 1 }],
+        [{ type: 'text', text: '旧版（2019年）：推进横向生态保护补偿;' }, { type: 'citation', n: 3 }],
+      ],
+    });
+    // A closing run of # is not part of the heading; a masked "*" stays text.
+    expect(blocks[3]).toMatchObject({ children: [{ type: 'text', text: '贵州实施意见' }] });
+    expect(blocks[4]).toMatchObject({ items: [[{ type: 'text', text: '由省*府统筹。' }, { type: 'citation', n: 2 }]] });
+  });
+
   it('makes only http(s) links clickable and keeps the others as plain text', () => {
     expect(parseInline('[官网](https://example.gov.cn/a) [坏](javascript:alert(1))', cited)).toEqual([
       { type: 'link', href: 'https://example.gov.cn/a', children: [{ type: 'text', text: '官网' }] },

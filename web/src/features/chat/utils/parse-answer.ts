@@ -21,7 +21,7 @@ export interface ParseAnswerOptions {
 
 const bulletLine = /^\s*[-*•]\s+(.*)$/;
 const orderedLine = /^\s*(\d{1,3})[.)、]\s+(.*)$/;
-const headingLine = /^\s*(#{1,6})\s+(.*)$/;
+const headingLine = /^\s*(#{1,6})\s+(.*?)(?:\s+#+)?$/;
 
 /** Parses answer Markdown into blocks; never produces HTML, so rendering it cannot inject markup. */
 export function parseAnswer(markdown: string, options: ParseAnswerOptions): Block[] {
