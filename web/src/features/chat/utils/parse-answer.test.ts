@@ -101,3 +101,13 @@ describe('normalizeSentence', () => {
     expect(normalizeSentence('- **到2025年**，达到 65%。[1]')).toBe('到2025年达到65');
   });
 });
+
+describe('parseInline with escaped document text', () => {
+  it('shows escaped characters as text and never reads them as markers or bold', () => {
+    const nodes = parseInline('依照\\[2020\\]6号文件，\\*\\*重点\\*\\*项目[1]', new Set([1, 2020]));
+    expect(nodes).toEqual([
+      { type: 'text', text: '依照[2020]6号文件，**重点**项目' },
+      { type: 'citation', n: 1 },
+    ]);
+  });
+});

@@ -78,7 +78,8 @@ export function parseAnswer(markdown: string, options: ParseAnswerOptions): Bloc
   return blocks;
 }
 
-const inlinePattern = /\*\*(.+?)\*\*|\[(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\]|\[([^\]\n]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)/g;
+/** A backslash escape (the server escapes document text: "\\*\\*", "\\[3\\]"), bold, a marker, a link. */
+const inlinePattern = /\\([\\`*_[\]<>#|+\-.)])|\*\*(.+?)\*\*|\[(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\]|\[([^\]\n]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)/g;
 
 /** Splits one line into text, bold, citation and link nodes. */
 export function parseInline(text: string, citationNumbers: ReadonlySet<number>, allowBold = true): Inline[] {
@@ -94,8 +95,10 @@ export function parseInline(text: string, citationNumbers: ReadonlySet<number>, 
     const index = match.index ?? 0;
     pushText(text.slice(cursor, index));
     cursor = index + match[0].length;
-    const [whole, bold, numbers, label, href] = match;
-    if (bold !== undefined) {
+    const [whole, escaped, bold, numbers, label, href] = match;
+    if (escaped !== undefined) {
+      pushText(escaped);
+    } else if (bold !== undefined) {
       if (allowBold) nodes.push({ type: 'strong', children: parseInline(bold, citationNumbers, false) });
       else pushText(whole);
     } else if (numbers !== undefined) {
@@ -188,6 +191,7 @@ function plainText(nodes: Inline[]): string {
 export function normalizeSentence(text: string): string {
   return text
     .replace(/\[\d{1,3}(?:\s*[,，、]\s*\d{1,3})*\]/g, '')
+    .replace(/\\(.)/g, '$1')
     .replace(/\*\*/g, '')
     .replace(/^\s*(?:[-*•]|\d{1,3}[.)、])\s+/, '')
     .replace(/[\s\p{P}]/gu, '');
