@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../..');
-const regulationsDir = process.env.REGULATIONS_DIR ?? resolve(repoRoot, '../shared/corpora/regulations');
+const regulationsDir = process.env.REGULATIONS_DIR ?? resolve(repoRoot, 'evals/corpora/regulations');
 
 const TYPES = ['topic', 'comparison', 'summary', 'out_of_corpus'];
 const SPLITS = ['dev', 'test'];

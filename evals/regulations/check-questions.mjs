@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 // Checks evals/regulations/questions.jsonl against the regulations corpus.
 // Usage: node evals/regulations/check-questions.mjs [--corpus DIR] [--questions FILE]
-// Default corpus: ../shared/corpora/regulations relative to the repository root
-// (that is /work/shared/corpora/regulations on the shared machine).
+// Default corpus: evals/corpora/regulations (a copy of the shared real-regulations corpus).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +14,7 @@ function argValue(name) {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-const corpusDir = path.resolve(argValue('--corpus') ?? path.join(repoRoot, '..', 'shared', 'corpora', 'regulations'));
+const corpusDir = path.resolve(argValue('--corpus') ?? path.join(repoRoot, 'evals', 'corpora', 'regulations'));
 const questionsFile = path.resolve(argValue('--questions') ?? path.join(here, 'questions.jsonl'));
 
 const TYPES = ['factual', 'who', 'list', 'multipart', 'everyday', 'version', 'followup', 'out_of_corpus'];

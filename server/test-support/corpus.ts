@@ -10,11 +10,8 @@ import { openRagService, type RagService } from '../rag/rag-service.js';
 /** The repository's seed corpus (5 messy web copies + manifest.json). */
 export const seedCorpusDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../corpus');
 
-/**
- * The shared real-regulations corpus (712 Markdown files, see ../shared/corpora/README.md); absent on
- * machines that only have the repository, where tests that read it are skipped.
- */
-export const regulationsCorpusDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/corpora/regulations');
+/** The real-regulations corpus (712 Markdown files, see evals/corpora/README.md). */
+export const regulationsCorpusDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../evals/corpora/regulations');
 
 /** A fresh folder under the system temp dir; `remove()` deletes it. */
 export async function temporaryFolder(prefix: string): Promise<{ path: string; remove: () => Promise<void> }> {
