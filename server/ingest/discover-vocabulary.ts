@@ -28,7 +28,7 @@ const idSpace = 2 ** 21;
  * Returns them best first.
  */
 export function discoverVocabulary(texts: readonly string[], analyzer: Analyzer, options: DiscoveryOptions = {}): string[] {
-  const { minCount = 4, minScore = 8, minEntropy = 0.6, maxTerms = 3000, maxChars = 2_000_000 } = options;
+  const { minCount = 4, minScore = 8, minEntropy = 0.6, maxTerms = 3000, maxChars = 1_200_000 } = options;
   // Words as ids (-1 for punctuation, digits and Latin, which end a run).
   const ids = new Map<string, number>();
   const vocabulary: string[] = [];

@@ -98,7 +98,8 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
       const raw = await time('load', () => loadDocument(entry.path));
       const text = await time('clean', () => cleanText(raw));
       if (text.length === 0) throw new Error('no text left after cleaning');
-      const sections = await time('structure', () => structureDocument(text).sections);
+      const structure = await time('structure', () => structureDocument(text));
+      const { sections } = structure;
       const document: PolicyDocument = {
         ...entry.meta,
         title: entry.meta.title ?? inferTitle(text, entry.meta.file),
@@ -106,7 +107,7 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
         contentHash,
         sections,
       };
-      const pieces = await time('split', () => splitDocument(document));
+      const pieces = await time('split', () => splitDocument(document, { structure }));
       documents.push(document);
       chunks.push(...pieces.map((chunk) => ({ ...chunk, tokens: [], contextTokens: [] })));
     } catch (error) {
@@ -123,10 +124,15 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
   const analyzer = new Analyzer({ vocabulary, corpusWords });
   const documentsById = new Map(documents.map((document) => [document.id, document]));
   await time('tokenize', () => {
+    // Chunks under one heading share their context (title, region, heading path): tokenized once.
+    const contexts = new Map<string, string[]>();
     chunks.forEach((chunk, i) => {
       const document = documentsById.get(chunk.documentId)!;
       chunk.tokens = analyzer.tokenize(chunk.text);
-      chunk.contextTokens = analyzer.tokenize([document.title, document.region ?? '', ...chunk.section].join(' '));
+      const context = [document.title, document.region ?? '', ...chunk.section].join(' ');
+      let tokens = contexts.get(context);
+      if (!tokens) contexts.set(context, (tokens = analyzer.tokenize(context)));
+      chunk.contextTokens = tokens;
       if (i % 2000 === 0) onProgress({ stage: 'tokenize', done: i, total: chunks.length });
     });
   });

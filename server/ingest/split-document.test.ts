@@ -25,7 +25,7 @@ describe('splitDocument', () => {
   });
 
   it('keeps the heading path on every chunk and starts a clause chunk with its own heading', () => {
-    const text = `一、总体要求\n\n${longClause('(一)指导思想。', 6)}\n\n${longClause('(二)基本原则。', 6)}\n\n二、重点任务\n\n${longClause('(三)加强基础设施。', 6)}`;
+    const text = `一、总体要求\n\n${longClause('(一)指导思想。', 8)}\n\n${longClause('(二)基本原则。', 8)}\n\n二、重点任务\n\n${longClause('(三)加强基础设施。', 8)}`;
     const chunks = splitDocument({ id: 'doc', text });
     expect(chunks.map((chunk) => [chunk.section, chunk.text.slice(0, 7)])).toEqual([
       [['一、总体要求', '（一）指导思想'], '一、总体要求\n'],
@@ -34,14 +34,14 @@ describe('splitDocument', () => {
     ]);
   });
 
-  it('cuts a long clause at sentence ends into pieces of at most 450 characters, all under its heading', () => {
+  it('cuts a long clause at sentence ends into pieces of at most 600 characters, all under its heading', () => {
     const clause = longClause('(五)推进区域协同发展。', 32);
     const text = `三、重点任务\n\n${clause}`;
     const chunks = splitDocument({ id: 'doc', text });
     expect(clause.length).toBeGreaterThan(1400);
-    expect(chunks.length).toBeGreaterThanOrEqual(4);
+    expect(chunks.length).toBeGreaterThanOrEqual(3);
     for (const chunk of chunks) {
-      expect(chunk.text.length).toBeLessThanOrEqual(450);
+      expect(chunk.text.length).toBeLessThanOrEqual(600);
       expect(chunk.text).toMatch(/。$/);
       expect(chunk.section).toEqual(['三、重点任务', '（五）推进区域协同发展']);
     }
@@ -54,7 +54,7 @@ describe('splitDocument', () => {
     const chunks = splitDocument({ id: 'doc', text: sentence });
     expect(sentence.length).toBeGreaterThan(500);
     for (const chunk of chunks) {
-      expect(chunk.text.length).toBeLessThanOrEqual(450);
+      expect(chunk.text.length).toBeLessThanOrEqual(600);
       expect(sentence.slice(chunk.start, chunk.end)).toBe(chunk.text);
     }
     expect(chunks.slice(0, -1).every((chunk) => chunk.text.endsWith('，'))).toBe(true);

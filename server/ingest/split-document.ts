@@ -1,11 +1,13 @@
 // Split: clause-level chunks with heading paths and exact offsets into the cleaned text.
 import type { Chunk } from '../rag/types.js';
 import { splitSentences } from './split-sentences.js';
-import { structureDocument, type Block } from './structure-document.js';
+import { structureDocument, type Block, type DocumentStructure } from './structure-document.js';
 
 export interface SplitOptions {
   /** A clause (with everything under it) that fits in this many characters is one chunk. */
   maxChars?: number;
+  /** The document's structure, when the caller has it already. */
+  structure?: DocumentStructure;
 }
 
 /**
@@ -16,9 +18,9 @@ export interface SplitOptions {
  * never across their parent's end. A heading line travels with what it introduces, and what is
  * still too long is cut at sentence ends. Every chunk satisfies `text.slice(start, end) === chunk.text`.
  */
-export function splitDocument(document: { id: string; text: string }, { maxChars = 450 }: SplitOptions = {}): Chunk[] {
+export function splitDocument(document: { id: string; text: string }, { maxChars = 600, structure }: SplitOptions = {}): Chunk[] {
   const { text } = document;
-  const tree = buildTree(structureDocument(text).blocks, text.length);
+  const tree = buildTree((structure ?? structureDocument(text)).blocks, text.length);
   const spans = unitsOf(tree, maxChars).flatMap((unit) => cutLongUnit(text, unit, maxChars));
   return spans.map((span, index) => ({
     id: `${document.id}:${String(index).padStart(4, '0')}`,
@@ -116,7 +118,7 @@ function unitsOf(node: Node, maxChars: number): Unit[] {
       continue;
     }
     if (pendingHeading !== undefined) {
-      pack = { start: pendingHeading, end: child.end, path: child.path };
+      pack = { start: pendingHeading, end: child.end, path: wholePath(child) };
       pendingHeading = undefined;
       continue;
     }
@@ -125,7 +127,7 @@ function unitsOf(node: Node, maxChars: number): Unit[] {
       pack = { start: pack.start, end: child.end, path: node.path };
     } else {
       flush();
-      pack = { start: child.start, end: child.end, path: child.path };
+      pack = { start: child.start, end: child.end, path: wholePath(child) };
     }
   }
   flush();

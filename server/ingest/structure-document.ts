@@ -19,8 +19,8 @@ export interface Block {
   kind?: 'numbered' | 'title' | 'lead-in';
   /**
    * The heading is a division that always stands alone (a part, chapter, section, article, a title
-   * line, or the outermost numbering of a text without articles), rather than a clause that may share
-   * a chunk with its siblings.
+   * line, or a numbering a document uses above its articles), rather than a clause that may share a
+   * chunk with its siblings.
    */
   hard?: boolean;
 }
@@ -83,7 +83,9 @@ export function structureDocument(text: string): DocumentStructure {
   const raw = classify(splitBlocks(text), text);
   const used = nestingOrder(raw);
   // Divisions down to the article (or, in a text without articles, its outermost numbering) stand alone.
-  const lastHard = used.includes('article') ? used.indexOf('article') : used.findIndex((style) => !structuralStyles.has(style));
+  // Parts, chapters, sections and articles stand alone; smaller clauses (一、 （一） 1.) pack with their
+  // siblings, so a notice of short clauses does not fall apart into fragments.
+  const lastHard = used.indexOf('article');
   const isHard = (style: NumberingStyle) => structuralStyles.has(style) || used.indexOf(style) <= lastHard;
   const levelOf = (style: NumberingStyle) => 2 + used.indexOf(style);
   for (const block of raw) if (block.style) block.level = levelOf(block.style);

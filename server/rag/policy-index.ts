@@ -27,6 +27,8 @@ export interface SearchOptions {
 export const maxK = 50;
 const rrfK = 60;
 const duplicateThreshold = 0.85;
+/** Distinct character bigrams a clause needs before containment in a longer one makes it a copy. */
+const minContainedGrams = 40;
 /** How much the document's own relevance adds to a chunk's score (share of the best chunk score). */
 export const documentPrior = { weight: 0.25 };
 /** How much naming a document's city or county adds to its chunks (share of the best chunk score). */
@@ -75,7 +77,7 @@ export class PolicyIndex {
   private readonly characterIdfs = new Map<string, number>();
   private readonly chunkIndexById = new Map<string, number>();
   private readonly bigramCodes: (Uint32Array | undefined)[];
-  private readonly figures: (string | undefined)[] = [];
+  private readonly figures: (string[] | undefined)[] = [];
   private readonly documentNumber: Map<string, number>;
   private readonly documentBm25: Bm25Index;
   /** Place stem → the chunk positions of the documents issued for that place. */
@@ -305,17 +307,29 @@ export class PolicyIndex {
     const taken: { doc: number; score: number }[] = [];
     for (const candidate of ranked) {
       if (taken.length >= limit) break;
-      const grams = this.gramsOf(candidate.doc);
-      const figures = this.figuresOf(candidate.doc);
-      // The same wording with other figures (another city's 1500元 for 2000元) is another rule, not a copy.
-      if (taken.some((other) => this.figuresOf(other.doc) === figures && jaccardAtLeast(grams, this.gramsOf(other.doc), duplicateThreshold))) continue;
+      // A chunk that (nearly) repeats one already taken, or is contained in it (a repost of one of its
+      // clauses), is a copy — unless its figures differ: another city's 1500元 for 2000元 is another rule.
+      if (taken.some((other) => this.copies(candidate.doc, other.doc))) continue;
       taken.push(candidate);
     }
     return taken;
   }
 
-  private figuresOf(doc: number): string {
-    return (this.figures[doc] ??= (foldWidth(this.chunks[doc].text).match(/\d+(?:\.\d+)?/g) ?? []).join(' '));
+  private copies(a: number, b: number): boolean {
+    const [small, large] = this.gramsOf(a).length <= this.gramsOf(b).length ? [a, b] : [b, a];
+    // Containment only for a clause long enough to be itself (a one-line "本办法自公布之日起施行" sits
+    // inside many texts); shorter ones must match nearly whole.
+    const similar =
+      this.gramsOf(small).length >= minContainedGrams
+        ? containmentAtLeast(this.gramsOf(small), this.gramsOf(large), duplicateThreshold)
+        : jaccardAtLeast(this.gramsOf(small), this.gramsOf(large), duplicateThreshold);
+    if (!similar) return false;
+    const figures = this.figuresOf(large);
+    return this.figuresOf(small).every((figure) => figures.includes(figure));
+  }
+
+  private figuresOf(doc: number): string[] {
+    return (this.figures[doc] ??= foldWidth(this.chunks[doc].text).match(/\d+(?:\.\d+)?/g) ?? []);
   }
 
   private gramsOf(doc: number): Uint32Array {
@@ -368,6 +382,29 @@ export function bigramCodes(text: string): Uint32Array {
   let size = 0;
   for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[size++] = sorted[i];
   return sorted.slice(0, size);
+}
+
+/**
+ * Whether the smaller of two sorted code sets lies at least `threshold` inside the larger one
+ * (|a ∩ b| / min(|a|, |b|)): a clause reposted on its own inside the document it came from.
+ */
+export function containmentAtLeast(a: Uint32Array, b: Uint32Array, threshold: number): boolean {
+  if (a.length === 0 || b.length === 0) return false;
+  const [small, large] = a.length <= b.length ? [a, b] : [b, a];
+  const needed = threshold * small.length - 1e-9;
+  let shared = 0;
+  let i = 0;
+  let j = 0;
+  while (i < small.length && j < large.length) {
+    if (small[i] === large[j]) {
+      shared++;
+      i++;
+      j++;
+    } else if (small[i] < large[j]) i++;
+    else j++;
+    if (shared + (small.length - i) < needed) return false;
+  }
+  return shared >= needed;
 }
 
 /**
