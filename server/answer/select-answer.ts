@@ -172,8 +172,9 @@ function enumerationOf(sentences: ScoredSentence[], index: PolicyIndex): { lead:
       if (opener) {
         const items = itemsAfter(document, opener.end, index);
         if (items.length >= 2 && items.some((item) => item.start <= sentence.start && sentence.start < item.end)) {
-          const lead = [{ ...sentence, ...opener }, ...sentences.filter((other) => other !== sentence && !items.some((item) => other.start < item.end && item.start < other.end))];
-          return { lead, items };
+          const openerSentence = { ...sentence, ...opener, section: index.sectionAt(document.id, opener.start) };
+          const rest = sentences.filter((other) => other !== sentence && !overlaps(other, openerSentence) && !items.some((item) => other.start < item.end && item.start < other.end));
+          return { lead: [openerSentence, ...rest], items };
         }
       }
     }
