@@ -31,6 +31,8 @@ const duplicateThreshold = 0.85;
 const minContainedGrams = 40;
 /** How much the document's own relevance adds to a chunk's score (share of the best chunk score). */
 export const documentPrior = { weight: 0.25 };
+/** Pseudo-relevance feedback: expansion terms from the top clauses, and how much their search counts. */
+export const relevanceFeedback = { weight: 0, documents: 5, terms: 10 };
 /** How much naming a document's city or county adds to its chunks (share of the best chunk score). */
 export const placePrior = { weight: 0.5 };
 
@@ -253,6 +255,7 @@ export class PolicyIndex {
     const fields = this.queryFields(query);
     const candidates = this.bm25.search(fields, { k: pool * 4, allowed });
     if (candidates.length === 0) return candidates;
+    if (relevanceFeedback.weight > 0) this.expandWithFeedback(fields, candidates, pool, allowed);
     // A question naming a city or county ("在兰陵市买了房…") also searches that place's notices, which
     // then rank ahead of the same rule in other places' notices.
     const named = this.namedPlaceChunks(query, allowed);
@@ -271,6 +274,36 @@ export class PolicyIndex {
       }))
       .sort((a, b) => b.score - a.score || a.doc - b.doc)
       .slice(0, pool);
+  }
+
+  /**
+   * Pseudo-relevance feedback (RM3-style): the words that weigh most in the top clauses, and that the
+   * query lacks, search again at a lower weight; their scores join the candidates'. It bridges the
+   * words an asker uses and the words the documents use when the top clauses already found some.
+   */
+  private expandWithFeedback(fields: Bm25Fields, candidates: { doc: number; score: number }[], pool: number, allowed?: Set<number>): void {
+    const top = candidates.slice(0, relevanceFeedback.documents);
+    const topScore = top[0].score;
+    const inQuery = new Set(fields.tokens);
+    const weights = new Map<string, number>();
+    for (const { doc, score } of top) {
+      const tokens = this.analyzer.tokenize(this.chunks[doc].text).filter((token) => token.length >= 2 && !/^\d/.test(token) && !inQuery.has(token));
+      const counts = new Map<string, number>();
+      for (const token of tokens) counts.set(token, (counts.get(token) ?? 0) + 1);
+      for (const [token, count] of counts) weights.set(token, (weights.get(token) ?? 0) + (score / topScore) * (count / tokens.length) * this.bm25.idf(token));
+    }
+    const expansion = [...weights].sort((a, b) => b[1] - a[1]).slice(0, relevanceFeedback.terms).map(([token]) => token);
+    if (expansion.length === 0) return;
+    const expanded = this.bm25.search({ tokens: expansion, bigrams: [], context: [] }, { k: pool * 4, allowed });
+    if (expanded.length === 0) return;
+    const scale = (relevanceFeedback.weight * topScore) / expanded[0].score;
+    const byDoc = new Map(candidates.map((candidate, i) => [candidate.doc, i]));
+    for (const { doc, score } of expanded) {
+      const i = byDoc.get(doc);
+      if (i !== undefined) candidates[i] = { doc, score: candidates[i].score + scale * score };
+      else candidates.push({ doc, score: scale * score });
+    }
+    candidates.sort((a, b) => b.score - a.score || a.doc - b.doc);
   }
 
   /** Chunks of the documents issued for the places a query names (within `allowed`); undefined when it names none. */
