@@ -17,7 +17,7 @@ export interface Retrieved {
 export async function retrieveClauses({ analysis, index, documents }: { analysis: QuestionAnalysis; index: PolicyIndex; documents?: string[] }): Promise<Retrieved> {
   if (analysis.intent === 'fact' || analysis.intent === 'list') {
     if (analysis.parts.length < 2) {
-      const results = await index.search(analysis.retrievalQuery, { k: retrievalDepth.fact, documents });
+      const results = await withOtherVersions(await index.search(analysis.retrievalQuery, { k: retrievalDepth.fact, documents }), analysis.retrievalQuery, index);
       return { results, perPart: [results] };
     }
     const perPart = await Promise.all(analysis.parts.map((part) => index.search(part.query, { k: retrievalDepth.fact, documents })));
@@ -29,6 +29,22 @@ export async function retrieveClauses({ analysis, index, documents }: { analysis
   const own = await Promise.all(leading.map((id) => index.search(analysis.retrievalQuery, { k: retrievalDepth.perDocument, documents: [id] })));
   const merged = interleave([results, ...own]);
   return { results: merged, perPart: [merged] };
+}
+
+/**
+ * When the leading clauses come from a regulation the library holds in several versions, each other
+ * version's best clauses for the question join the results, so the answer can come from the newest and
+ * show what an older one said.
+ */
+async function withOtherVersions(results: SearchResult[], query: string, index: PolicyIndex): Promise<SearchResult[]> {
+  const groups = new Map<string, string[]>();
+  for (const result of results.slice(0, 3)) {
+    const group = index.document(result.documentId)?.versionGroup;
+    if (group && group.versions.length > 1) groups.set(group.newest, group.versions.map((version) => version.id));
+  }
+  if (groups.size === 0) return results;
+  const others = await Promise.all([...groups.values()].map((ids) => index.search(query, { k: 3, documents: ids })));
+  return interleave([results, ...others]);
 }
 
 /** Rankings merged rank by rank, each clause once. */

@@ -36,6 +36,8 @@ export const answerSettings = {
   maxItems: 15,
   maxItemChars: 220,
   maxAnswerChars: 900,
+  /** Another version's sentence stands in for (or beside) the best one at this share of its score. */
+  versionRatio: 0.6,
 };
 
 export type FactSelection =
@@ -52,7 +54,10 @@ export function selectFactAnswer({ analysis, parts, index }: { analysis: Questio
   const [first] = parts;
   const decision = judge(first, index);
   if (!decision.answers) return { kind: 'refusal', closest: closestTitles(first.scored, index) };
-  const { best, covering, candidates } = decision;
+  const { covering, candidates } = decision;
+  // A regulation the library holds in several versions is answered from the newest; the older
+  // wording on the same point is shown too, labelled, when it says something else.
+  const { current: best, superseded } = newestWording(decision.best, candidates, index);
   const listing = analysis.intent === 'list' || first.question.asks.list;
   const picked: ScoredSentence[] = [best];
   const ratio = listing ? answerSettings.listCompanionRatio : answerSettings.companionRatio;
@@ -86,7 +91,40 @@ export function selectFactAnswer({ analysis, parts, index }: { analysis: Questio
     const items = enumerationOf(ordered, index);
     if (items) blocks.splice(0, 1, { sentences: items.lead.map(toPick) }, { items: items.items });
   }
+  if (superseded) blocks.push({ heading: `已被修订的${versionLabel(superseded, index)}规定`, headingLevel: 'section', sentences: [toPick(superseded)] });
   return { kind: 'answer', blocks, documentId: best.result.documentId };
+}
+
+/**
+ * The sentence answering from the newest version of the best sentence's regulation, and the older
+ * versions' sentence on the same point when its wording differs (a figure, a deadline, a body).
+ */
+function newestWording(best: ScoredSentence, candidates: ScoredSentence[], index: PolicyIndex): { current: ScoredSentence; superseded?: ScoredSentence } {
+  const group = index.document(best.result.documentId)?.versionGroup;
+  if (!group || group.versions.length < 2) return { current: best };
+  const inGroup = (sentence: ScoredSentence) => group.versions.some((version) => version.id === sentence.result.documentId);
+  const close = (sentence: ScoredSentence) => sentence.score >= answerSettings.versionRatio * best.score && sentence.coverage >= best.coverage - 0.2;
+  const current = best.result.documentId === group.newest ? best : candidates.find((sentence) => sentence.result.documentId === group.newest && close(sentence)) ?? best;
+  const older = candidates.find(
+    (sentence) => inGroup(sentence) && sentence.result.documentId !== group.newest && close(sentence) && !nearDuplicate(sentence.text, current.text) && carriesSamePoint(sentence, current),
+  );
+  return { current, superseded: current.result.documentId === group.newest ? older : undefined };
+}
+
+/** Two versions' sentences speak to the same point when they share most of their words. */
+function carriesSamePoint(a: ScoredSentence, b: ScoredSentence): boolean {
+  const grams = (text: string) => new Set(Array.from({ length: Math.max(0, text.length - 1) }, (_, i) => text.slice(i, i + 2)));
+  const x = grams(a.text);
+  const y = grams(b.text);
+  let shared = 0;
+  for (const gram of x) if (y.has(gram)) shared++;
+  return shared / Math.max(1, Math.min(x.size, y.size)) >= 0.4;
+}
+
+function versionLabel(sentence: ScoredSentence, index: PolicyIndex): string {
+  const group = index.document(sentence.result.documentId)?.versionGroup;
+  const date = group?.versions.find((version) => version.id === sentence.result.documentId)?.date;
+  return date ? `${date.slice(0, 4)}年版` : '旧版';
 }
 
 type Judgement = { answers: false } | { answers: true; best: ScoredSentence; covering?: ScoredSentence; candidates: ScoredSentence[] };

@@ -247,7 +247,7 @@ export class PolicyIndex {
     } else {
       ranked = lexical;
     }
-    return this.collapse(ranked, limit).map(({ doc, score }) => this.result(doc, score));
+    return this.collapse(this.newestFirst(ranked), limit).map(({ doc, score }) => this.result(doc, score));
   }
 
   /** Chunk BM25 plus a share of its document's BM25, re-ranked over a wide candidate pool. */
@@ -333,6 +333,19 @@ export class PolicyIndex {
       start: chunk.start,
       end: chunk.end,
     };
+  }
+
+  /**
+   * The same clause in several versions of a regulation: the newest version's copy ranks first, so it
+   * is the one kept when the copies collapse.
+   */
+  private newestFirst(ranked: { doc: number; score: number }[]): { doc: number; score: number }[] {
+    const superseded = (doc: number) => {
+      const group = this.documentsById.get(this.chunks[doc].documentId)?.versionGroup;
+      return group !== undefined && group.versions.length > 1 && group.newest !== this.chunks[doc].documentId;
+    };
+    if (!ranked.some(({ doc }) => superseded(doc))) return ranked;
+    return ranked.map(({ doc, score }) => ({ doc, score: superseded(doc) ? score * 0.97 : score })).sort((a, b) => b.score - a.score || a.doc - b.doc);
   }
 
   /** Drops a candidate whose text nearly repeats one already taken (reposted clauses, copies). */
