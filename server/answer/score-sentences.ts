@@ -163,7 +163,7 @@ export function scoreSentences({ question, results, index }: { question: Scoring
     // Terms naming the document (its title, its region) say where, not what: they are neutral.
     const about = foldWidth(`${document?.title ?? ''} ${document?.region ?? ''}`);
     const aboutPlace = `${document?.title ?? ''} ${document?.region ?? ''} ${document?.issuer ?? ''}`;
-    const placeFits = placeNames.length === 0 || placeNames.some((names) => names.some((name) => aboutPlace.includes(name) || result.text.includes(name)));
+    const documentFits = placeNames.length === 0 || placeNames.some((names) => names.some((name) => aboutPlace.includes(name)));
     const heading = foldWidth(result.section.join(' '));
     for (const { sentence, folded, gramSet, isHeading } of index.cache('clause-sentences', result.chunkId, () => analyseClause(result, document))) {
       const found: { weight: number; at: number }[] = [];
@@ -223,7 +223,8 @@ export function scoreSentences({ question, results, index }: { question: Scoring
         heading: isHeading,
         opensList,
         preamble: isPreamble,
-        placeFits,
+        // The document is about the place, or the sentence or its clause's headings name it.
+        placeFits: documentFits || placeNames.some((names) => names.some((name) => sentence.text.includes(name) || section.join(' ').includes(name))),
         score,
       });
     }
