@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seedCorpusDir } from '../test-support/corpus';
-import { cleanText } from './clean-text';
+import { cleanText, cleanTextWithReport } from './clean-text';
 
 const raw = (file: string) => readFileSync(join(seedCorpusDir, file), 'utf8');
 const rawLines = (text: string) => text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
@@ -132,7 +132,57 @@ describe('cleanText on constructed texts', () => {
     expect(cleanText(text)).toBe(text);
   });
 
-  it('returns an empty text when nothing but boilerplate is left', () => {
-    expect(cleanText('分享\n投诉\n首页\nCopyright © 某某网\nE-mail: a@b.c')).toBe('');
+  it('keeps a text that would come out empty, and says so', () => {
+    const report = cleanTextWithReport('分享\n投诉\n首页\nCopyright © 某某网\nE-mail: a@b.c');
+    expect(report).toEqual({ text: '分享\n\n投诉\n\n首页\n\nCopyright © 某某网\n\nE-mail: a@b.c', removedChars: 0, removed: [], keptUncleaned: true });
+    expect(cleanTextWithReport('  \n\n ')).toMatchObject({ text: '', keptUncleaned: false });
+  });
+});
+
+describe('cleanText never removes policy text around boilerplate', () => {
+  const ending = '第二十条 本办法自发布之日起施行。';
+
+  it('cuts only the site span out of a one-line copy', () => {
+    const line = `第十九条 申请材料不齐全的，受理机关应当一次性告知申请人需要补正的全部内容。 ${ending} 版权所有©2023 江州市人民政府 联系邮箱：webmaster@jiangzhou.gov.cn 网站标识码：3301000001`;
+    const report = cleanTextWithReport(line);
+    expect(report.text).toBe(`第十九条 申请材料不齐全的，受理机关应当一次性告知申请人需要补正的全部内容。 ${ending}`);
+    expect(report.removed).toEqual(['版权所有©2023', '江州市人民政府', '联系邮箱：webmaster@jiangzhou.gov.cn', '网站标识码：3301000001']);
+    expect(report.removedChars).toBe(report.removed.join('').replace(/\s/g, '').length);
+  });
+
+  it('cuts site spans glued to the text, and those inserted between clauses', () => {
+    expect(cleanText(`特此通告。北江市消防救援支队2024年5月8日分享到：微信　微博　QQ空间`)).toBe('特此通告。北江市消防救援支队2024年5月8日');
+    expect(cleanText(`第一条 为了规范管理，制定本办法。 【打印】 扫一扫在手机打开当前页 第二条 本办法适用于全市。`)).toBe('第一条 为了规范管理，制定本办法。 第二条 本办法适用于全市。');
+  });
+
+  it('keeps clauses that mention an e-mail box, a portal site or copyright', () => {
+    const clauses = [
+      '申请人可通过电子邮箱：apply@jiangzhou.gov.cn提交材料。',
+      '不动产登记机构应当在办公场所和门户网站公开申请登记所需材料目录和示范文本等信息。',
+      '对于版权所有，一方转让或准许另一方使用的出版发行权和其他权利，均应在合同中逐项加以规定。',
+      '（一）企业通信地址、邮政编码、联系电话、电子邮箱等信息；',
+      '第三条 本基金来源：',
+    ];
+    for (const clause of clauses) expect(cleanText(`${clause}\n打印本页 关闭窗口`)).toBe(clause);
+    expect(cleanText(clauses.join(' '))).toBe(clauses.join(' '));
+  });
+
+  it("keeps a notice's own contact lines, even right before the site's share line", () => {
+    const text = '七、咨询方式\n联系电话：松溪区人才发展服务中心 6670 3180\n联系邮箱：rencai@songxi.gov.cn\n分享到：\n版权所有©2024 松溪区人民政府';
+    expect(cleanText(text)).toBe('七、咨询方式\n\n联系电话：松溪区人才发展服务中心 6670 3180\n\n联系邮箱：rencai@songxi.gov.cn');
+  });
+
+  it('keeps the title between the breadcrumb and the source line, and the signature before the footer', () => {
+    const text = ['江州市人民政府门户网站', '首页 > 政务公开 > 正文', '关于做好防汛工作的通知', '来源：江州市水利局 发布时间：2023-06-15 10:24', ending, '江州市人民政府', '2023年6月15日', '版权所有©2023 江州市人民政府', '网站标识码：3301000001'].join('\n');
+    expect(paragraphs(cleanText(text))).toEqual(['关于做好防汛工作的通知', ending, '江州市人民政府', '2023年6月15日']);
+  });
+
+  it('joins a sentence a PDF page number cut, and a wrapped line\'s lone closing punctuation', () => {
+    expect(cleanText('坚持区域差异化协同发展，实现高\n— 3 —\n质量发展，形成全省经济发展的重要支撑\n。')).toBe('坚持区域差异化协同发展，实现高质量发展，形成全省经济发展的重要支撑。');
+  });
+
+  it('reports what it removed', () => {
+    const report = cleanTextWithReport(`首页 > 政务公开 > 正文\n${ending}\n【打印本页】【关闭窗口】`);
+    expect(report).toEqual({ text: ending, removed: ['首页 > 政务公开 > 正文', '【打印本页】【关闭窗口】'], removedChars: 22, keptUncleaned: false });
   });
 });
