@@ -18,7 +18,8 @@ export interface CleaningReport {
  * - `weak`: it is furniture only next to a `site` piece (a site name, a counter "0", "微信");
  * - `after-site`: like `weak`, but only right after a `site` piece, since the same words end a notice's
  *   own text ("联系电话：…", "主办单位：…") and must stay there.
- * Anything else is kept, except short `filler` pieces caught between two removed pieces.
+ * Anything else is kept, except short `filler` pieces that follow a label ("来源：" + the name) or sit
+ * inside a footer between a copyright or site-number piece and the next removed piece.
  */
 type Strength = 'site' | 'weak' | 'after-site' | 'filler' | 'text';
 
@@ -304,25 +305,27 @@ function isMarkupOrSymbols(line: string): boolean {
   return !/[\p{L}\p{N}]/u.test(line) || /^<!--.*-->$|^<\/?[a-z][^>]*>$/i.test(line);
 }
 
-const plainChar = `(?:(?!${inlineFurniture})[^\\s。！？；!?;])`;
-const tokenPattern = new RegExp(
-  [
-    inlineFurniture,
-    '【[^【】]{1,30}】',
-    '(?:[^\\s>＞»›。；，]{1,20}\\s*[>＞»›]\\s*){2,}[^\\s>＞»›。；，]{1,20}',
-    '\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}\\s+\\d{1,2}:\\d{2}(?::\\d{2})?',
-    `${plainChar}*[。！？；!?;]+[”’」』）)"]*`,
-    `${plainChar}+`,
-  ].join('|'),
-  'giu',
-);
+const inlineFurnitureAnywhere = new RegExp(inlineFurniture, 'giu');
+const plainToken = /【[^【】]{1,30}】|(?:[^\s>＞»›。；，]{1,20}\s*[>＞»›]\s*){2,}[^\s>＞»›。；，]{1,20}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?|[^\s。！？；!?;]*[。！？；!?;]+[”’」』）)"]*|[^\s。！？；!?;]+/gu;
 
 /**
- * Splits a line into pieces: whitespace-separated runs, cut after sentence ends, with a few spans
- * kept whole (a "【字体：大 中 小】" group, a "首页 > 政务公开 > 正文" breadcrumb, a date with its time).
+ * Splits a line into pieces: the self-delimiting site spans first, then whitespace-separated runs cut
+ * after sentence ends, with a few spans kept whole (a "【…】" group, a "首页 > 政务公开 > 正文"
+ * breadcrumb, a date with its time).
  */
 function tokenize(line: string): { start: number; end: number }[] {
-  return [...line.matchAll(tokenPattern)].map((match) => ({ start: match.index!, end: match.index! + match[0].length }));
+  const tokens: { start: number; end: number }[] = [];
+  const plain = (from: number, to: number) => {
+    for (const match of line.slice(from, to).matchAll(plainToken)) tokens.push({ start: from + match.index!, end: from + match.index! + match[0].length });
+  };
+  let from = 0;
+  for (const match of line.matchAll(inlineFurnitureAnywhere)) {
+    plain(from, match.index!);
+    tokens.push({ start: match.index!, end: match.index! + match[0].length });
+    from = match.index! + match[0].length;
+  }
+  plain(from, line.length);
+  return tokens;
 }
 
 /**
