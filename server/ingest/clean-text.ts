@@ -410,7 +410,8 @@ function joinPageBreaks(lines: string[], remove: (piece: string) => void): strin
     }
     remove(line.match(marker)![0]);
     const rest = line.replace(marker, '');
-    if (result.length > 0 && !paragraphEnd.test(result[result.length - 1])) {
+    // The first page follows a title or a heading, which it does not continue.
+    if (result.length > 0 && cutsSentence(i)) {
       result[result.length - 1] += rest;
     } else {
       result.push(rest);

@@ -114,18 +114,18 @@ describe('inferTitle', () => {
     expect(inferTitle('云南省促进区域协调发展实施方案（2021年）\n\n正文。', 'a.txt')).toBe('《云南省促进区域协调发展实施方案》');
   });
 
-  it('takes a 《…》 title near the top when the first line is a news headline', () => {
+  it('keeps a news report\'s own headline, never a 《…》 title it quotes', () => {
     const text = '最新方案出炉!显然,云南区域协调发展的重点是...\n\n近日,云南省委、省政府印发了《云南省促进区域协调发展实施方案》,并发出通知。';
-    expect(inferTitle(text, 'a.txt')).toBe('《云南省促进区域协调发展实施方案》');
+    expect(inferTitle(text, 'a.txt')).toBe('最新方案出炉!显然,云南区域协调发展的重点是...');
   });
 
   it('takes a short first heading line when there is no policy title', () => {
     expect(inferTitle('区域协调发展工作简报\n\n本期内容如下。', 'a.txt')).toBe('区域协调发展工作简报');
   });
 
-  it('falls back to the file name', () => {
+  it('falls back to the first sentence cut short, never to the file name', () => {
     const text = '这是一段很长的正文，没有任何标题，也没有书名号，只是在说明有关的情况，因此无法从中推断出标题。';
-    expect(inferTitle(text, '政策/简报-2021.txt')).toBe('简报-2021');
+    expect(inferTitle(text, '政策/4bcd560a825d6a61.txt')).toBe('这是一段很长的正文，没有任何标题，也没有书名号，只是在说明有关的情况，因此无法从…');
   });
 });
 

@@ -1,10 +1,11 @@
 // Corpus: lists a folder's documents and their metadata (from manifest.json, or inferred from the text).
 import { createHash } from 'node:crypto';
 import { readdir, readFile, realpath } from 'node:fs/promises';
-import { basename, extname, join, relative, sep } from 'node:path';
+import { extname, join, relative, sep } from 'node:path';
 import { z } from 'zod';
 import type { DocumentMeta } from '../rag/types.js';
 import { supportedExtensions } from './load-document.js';
+import { documentTitle, readMetadata } from './read-metadata.js';
 
 const manifestSchema = z.object({
   documents: z.array(
@@ -103,22 +104,7 @@ export function idFromFileName(file: string): string {
   return stem.replace(/[^\p{L}\p{N}_.-]+/gu, '-').replace(/^-+|-+$/g, '') || 'document';
 }
 
-const policyTitleEnd = '(方案|意见|通知|办法|细则|规定|规划|决定|公告|条例|纲要|措施|计划|通告|批复|指引|指南|要点|公报|报告|函)';
-
-/**
- * Title of a document without a manifest title: a policy-style first line, else a 《…》 title near
- * the top, else a short first line, else the file name.
- */
+/** Title of a document without a manifest title: see `readMetadata` (an official title line comes in 《》). */
 export function inferTitle(text: string, file: string): string {
-  const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
-  // An issuer line over a "关于…的通知" line is one title set on two lines.
-  const policyLine = new RegExp(`^关于.{2,80}${policyTitleEnd}$`);
-  if (lines.length >= 2 && lines[0].length <= 40 && !/[。；，,]/.test(lines[0]) && policyLine.test(lines[1])) return `《${lines[0]}${lines[1]}》`;
-  const first = lines[0] ?? '';
-  const firstPolicy = first.match(new RegExp(`^(.{4,60}?${policyTitleEnd})(?=$|[(（\\s])`));
-  if (firstPolicy) return `《${firstPolicy[1]}》`;
-  const quoted = text.slice(0, 400).match(new RegExp(`《([^《》]{4,80}${policyTitleEnd})》`));
-  if (quoted) return `《${quoted[1]}》`;
-  if (first.length > 0 && first.length <= 50 && !/[。；]/.test(first)) return first;
-  return basename(file, extname(file));
+  return documentTitle(readMetadata(text, file));
 }

@@ -8,6 +8,8 @@ export interface DocumentMeta {
   region?: string;
   issuer?: string;
   date?: string;
+  /** The issuer's document number as the text states it ("国发〔2020〕6号", "国务院令第656号"). */
+  docNumber?: string;
   source?: string;
 }
 
@@ -24,6 +26,8 @@ export interface PolicyDocument extends DocumentMeta {
   /** sha256 of the raw file bytes: decides whether re-ingestion can reuse chunks and vectors. */
   contentHash: string;
   sections: Section[];
+  /** What cleaning removed from the raw text (whitespace not counted); `keptUncleaned` when it would have emptied it. */
+  cleaning?: { removedChars: number; keptUncleaned?: boolean };
   /** The canonical copy when this document repeats another one (the same notice from another site). */
   duplicateOf?: string;
   /** On the canonical copy: the ids of the other copies. */
