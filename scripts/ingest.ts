@@ -43,6 +43,9 @@ try {
     `indexed ${report.documents} documents, ${report.chunks} chunks into ${indexDir} in ${seconds}s ` +
       `(reused ${report.reusedDocuments} unchanged documents; dense: ${report.dense ? `${report.manifest.embedding?.modelId}, ${report.embeddedChunks} embedded, ${report.reusedVectors} reused` : 'off'})`,
   );
+  if (report.duplicateGroups > 0 || report.versionGroups > 0) {
+    console.log(`found ${report.duplicateGroups} group(s) of copies of one text and ${report.versionGroups} document(s) issued in several versions`);
+  }
   if (report.failures.length > 0) console.error(`${report.failures.length} file(s) skipped: ${report.failures.map((failure) => failure.file).join(', ')}`);
 } catch (error) {
   bar.end();

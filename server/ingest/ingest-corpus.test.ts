@@ -165,14 +165,57 @@ describe('ingestCorpus when things go wrong', () => {
     await writeCorpus(folder.path, {
       'good.txt': '关于推进区域协调发展的通知\n\n一、总体要求。坚持新发展理念。',
       'broken.docx': 'this is not a zip file',
-      'empty.txt': '分享\n投诉\n首页',
+      'furniture.txt': '分享\n投诉\n首页',
+      'blank.txt': '  \n\n ',
     });
     const notices: string[] = [];
     const report = await ingestCorpus({ corpusDir: folder.path, indexDir: join(folder.path, '.index'), embeddingModel: null, onNotice: (message) => notices.push(message) });
-    expect(report.documents).toBe(1);
-    expect(report.failures.map((failure) => failure.file).sort()).toEqual(['broken.docx', 'empty.txt']);
-    expect(report.failures.find((failure) => failure.file === 'empty.txt')!.error).toBe('no text left after cleaning');
-    expect(notices.map((notice) => notice.split(':')[0]).sort()).toEqual(['skipped broken.docx', 'skipped empty.txt']);
+    // A text that is nothing but site furniture is kept as it is, with a warning, never dropped.
+    expect(report.documents).toBe(2);
+    expect(report.failures.map((failure) => failure.file).sort()).toEqual(['blank.txt', 'broken.docx']);
+    expect(report.failures.find((failure) => failure.file === 'blank.txt')!.error).toBe('the file has no text');
+    expect(report.cleaningWarnings).toEqual(['furniture.txt: cleaning would have left no text, so the text is kept as it was']);
+    expect(notices.map((notice) => notice.split(':')[0]).sort()).toEqual(['furniture.txt', 'skipped blank.txt', 'skipped broken.docx']);
+    const kept = (await loadIndex({ directory: join(folder.path, '.index') })).documents.find((document) => document.file === 'furniture.txt')!;
+    expect(kept).toMatchObject({ text: '分享\n\n投诉\n\n首页', cleaning: { removedChars: 0, keptUncleaned: true } });
+  });
+
+  it('records what cleaning removed, the metadata the text states, and links copies and versions', async () => {
+    const folder = await temporaryFolder('links');
+    cleanups.push(folder.remove);
+    const rule = (amount: number) =>
+      [
+        '临江市公共租赁住房管理办法',
+        '第一条 为规范公共租赁住房管理，改善城镇中低收入住房困难家庭居住条件，根据国家和省有关规定，制定本办法。',
+        '第二条 本办法适用于临江市行政区域内公共租赁住房的分配、使用、退出和监督管理。',
+        `第三条 申请人应当在本市连续缴纳社会保险满12个月，家庭人均月收入低于${amount}元。`,
+        '第四条 公共租赁住房租金标准按照同地段市场租金的60%确定，每两年调整一次。',
+        '第五条 市住房和城乡建设局负责全市公共租赁住房的统筹管理，区县住房保障部门负责具体实施。',
+      ].join('\n\n');
+    await writeCorpus(folder.path, {
+      '公共租赁住房管理办法(2021-03-01).txt': rule(2500),
+      '公共租赁住房管理办法(2024-03-01).txt': `首页 > 政务公开 > 正文\n\n${rule(2800)}\n\n打印本页 关闭窗口\n\n版权所有©2024 临江市人民政府`,
+      'repost.txt': `临江市人民政府门户网站\n\n${rule(2800)}\n\n【打印本页】【关闭窗口】`,
+      'notice.txt': '临江市财政局关于调整公务用车补贴标准的通知\n\n临财发〔2021〕8号\n\n各县区财政局：现将补贴标准调整如下。\n\n临江市财政局\n\n2021年3月2日',
+    });
+    const report = await ingestCorpus({ corpusDir: folder.path, indexDir: join(folder.path, '.index'), embeddingModel: null });
+    expect(report).toMatchObject({ documents: 4, failures: [], duplicateGroups: 1, versionGroups: 1 });
+    const documents = new Map((await loadIndex({ directory: join(folder.path, '.index') })).documents.map((document) => [document.file, document]));
+    const newest = documents.get('公共租赁住房管理办法(2024-03-01).txt')!;
+    const oldest = documents.get('公共租赁住房管理办法(2021-03-01).txt')!;
+    expect(newest.cleaning).toEqual({ removedChars: '首页>政务公开>正文打印本页关闭窗口版权所有©2024临江市人民政府'.length });
+    expect(oldest.cleaning).toEqual({ removedChars: 0 });
+    expect(documents.get('repost.txt')).toMatchObject({ duplicateOf: newest.id, title: '《临江市公共租赁住房管理办法》' });
+    expect(newest.duplicates).toEqual(['repost']);
+    const versionGroup = { title: '《临江市公共租赁住房管理办法》', versions: [{ id: newest.id, date: '2024-03-01' }, { id: oldest.id, date: '2021-03-01' }], newest: newest.id };
+    expect(newest.versionGroup).toEqual(versionGroup);
+    expect(oldest.versionGroup).toEqual(versionGroup);
+    expect(documents.get('notice.txt')).toMatchObject({
+      title: '《临江市财政局关于调整公务用车补贴标准的通知》',
+      issuer: '临江市财政局',
+      docNumber: '临财发〔2021〕8号',
+      date: '2021-03-02',
+    });
   });
 
   it('never indexes or serves a file outside the corpus reached through a symbolic link', async () => {

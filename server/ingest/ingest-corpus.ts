@@ -9,9 +9,11 @@ import { vocabularyHash, type VocabularyData } from '../rag/vocabulary.js';
 import { discoverVocabulary } from './discover-vocabulary.js';
 import type { IndexedChunk, PolicyDocument } from '../rag/types.js';
 import { VectorIndex } from '../rag/vector-index.js';
-import { cleanText } from './clean-text.js';
-import { inferTitle, listCorpus } from './load-corpus.js';
+import { cleaningWarning, cleanTextWithReport } from './clean-text.js';
+import { linkDocuments } from './link-documents.js';
+import { listCorpus } from './load-corpus.js';
 import { loadDocument } from './load-document.js';
+import { documentTitle, readMetadata } from './read-metadata.js';
 import { splitDocument } from './split-document.js';
 import { structureDocument } from './structure-document.js';
 
@@ -50,6 +52,11 @@ export interface IngestReport {
   dense: boolean;
   denseOffReason?: string;
   failures: { file: string; error: string }[];
+  /** Documents that cleaning removed more than a small share of, or had to keep uncleaned (one warning line each). */
+  cleaningWarnings: string[];
+  /** Groups of copies of one text, and documents issued in several versions, found across the corpus. */
+  duplicateGroups: number;
+  versionGroups: number;
   timings: Record<string, number>;
 }
 
@@ -82,6 +89,7 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
   const documents: PolicyDocument[] = [];
   const chunks: IndexedChunk[] = [];
   const failures: IngestReport['failures'] = [];
+  const cleaningWarnings: string[] = [];
   let reusedDocuments = 0;
   for (const [i, entry] of entries.entries()) {
     onProgress({ stage: 'load', done: i, total: entries.length, detail: entry.meta.file });
@@ -96,16 +104,27 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
     }
     try {
       const raw = await time('load', () => loadDocument(entry.path));
-      const text = await time('clean', () => cleanText(raw));
-      if (text.length === 0) throw new Error('no text left after cleaning');
+      const cleaned = await time('clean', () => cleanTextWithReport(raw));
+      const { text } = cleaned;
+      if (text.length === 0) throw new Error('the file has no text');
+      const warning = cleaningWarning(entry.meta.file, cleaned);
+      if (warning) {
+        cleaningWarnings.push(warning);
+        onNotice(warning);
+      }
+      const metadata = await time('metadata', () => readMetadata(text, entry.meta.file));
       const structure = await time('structure', () => structureDocument(text));
       const { sections } = structure;
       const document: PolicyDocument = {
+        issuer: metadata.issuer,
+        docNumber: metadata.docNumber,
+        date: metadata.date,
         ...entry.meta,
-        title: entry.meta.title ?? inferTitle(text, entry.meta.file),
+        title: entry.meta.title ?? documentTitle(metadata),
         text,
         contentHash,
         sections,
+        cleaning: { removedChars: cleaned.removedChars, ...(cleaned.keptUncleaned ? { keptUncleaned: true } : {}) },
       };
       const pieces = await time('split', () => splitDocument(document, { structure }));
       documents.push(document);
@@ -117,6 +136,7 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
   }
   onProgress({ stage: 'split', done: entries.length, total: entries.length, detail: `${chunks.length} chunks` });
   if (documents.length === 0) throw new Error(`none of the ${entries.length} files in ${corpusDir} could be read`);
+  const links = await time('link', () => linkDocuments(documents));
 
   // The corpus's own terms join the segmenter's dictionary, so every chunk is tokenized with them.
   const vocabulary = options.vocabulary ?? defaultVocabulary();
@@ -182,6 +202,9 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
     dense: Boolean(dense.vectors),
     denseOffReason: dense.reason,
     failures,
+    cleaningWarnings,
+    duplicateGroups: links.duplicateGroups,
+    versionGroups: links.versionGroups,
     timings,
   };
 }
