@@ -122,13 +122,13 @@ function withoutForeignNames(title: string): string {
     return lastOrganisation >= 0 && lastOrganisation < parts.length - 1 ? parts.slice(lastOrganisation + 1).join(' ') : title;
   }
   const issuers = parts.slice(0, -1);
-  if (about === 0) return `${issuers.join(' ')}${last}`;
-  const ownPlace = placeOf(last.slice(0, about));
+  // The issuer next to "关于" is the title's own; others of another place are a site's leftovers.
+  const ownPlace = placeOf(about > 0 ? last.slice(0, about) : (issuers.at(-1) ?? ''));
   const kept = issuers.filter((issuer) => {
     const place = placeOf(issuer);
     return place === undefined || place === ownPlace;
   });
-  return [...kept, last].join(' ');
+  return about === 0 ? `${kept.join(' ')}${last}` : [...kept, last].join(' ');
 }
 
 /** The place an organisation's name starts from: 西岭市 in "中共西岭市委办公室". */
