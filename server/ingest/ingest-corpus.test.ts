@@ -210,6 +210,7 @@ describe('ingestCorpus when things go wrong', () => {
     const versionGroup = { title: '《临江市公共租赁住房管理办法》', versions: [{ id: newest.id, date: '2024-03-01' }, { id: oldest.id, date: '2021-03-01' }], newest: newest.id };
     expect(newest.versionGroup).toEqual(versionGroup);
     expect(oldest.versionGroup).toEqual(versionGroup);
+    expect(documents.get('repost.txt')!.versionGroup).toEqual(versionGroup);
     expect(documents.get('notice.txt')).toMatchObject({
       title: '《临江市财政局关于调整公务用车补贴标准的通知》',
       issuer: '临江市财政局',

@@ -76,6 +76,11 @@ describe('readMetadata', () => {
 
   it('skips a site name above a title that is not a "关于…" title, or of another place than the issuers', () => {
     expect(readMetadata('某省司法厅\n\n河道采砂管理条例\n\n第一条 为了加强河道采砂管理，制定本条例。', 'x.txt').title).toBe('河道采砂管理条例');
+    // With nothing better (no signature, no order), a name standing above such a title is its issuer.
+    expect(readMetadata('临江市住房公积金管理中心\n\n住房公积金贷款办事指南（2025年版）\n\n一、申请条件\n\n连续缴存满6个月。', 'x.txt')).toMatchObject({
+      title: '住房公积金贷款办事指南（2025年版）',
+      issuer: '临江市住房公积金管理中心',
+    });
     const flat = '河湾县人民政府 临江市教育局 临江市财政局 关于做好学生资助工作的通知 各县（区）教育局：为做好学生资助工作，现通知如下。';
     expect(readMetadata(flat, 'x.txt')).toMatchObject({ title: '临江市教育局 临江市财政局关于做好学生资助工作的通知', issuer: '临江市教育局、临江市财政局' });
   });

@@ -29,7 +29,7 @@ const wholeTitle = new RegExp(`^.{2,100}${documentType}${titleNote}$`, 'u');
 /** A line that is only an organisation's name ("江州市人力资源和社会保障局 江州市财政局"). */
 const organisationPattern = /^(?:[\p{Script=Han}（）()]{2,30}(?:人民政府|政府|委员会|委|局|厅|部|办公室|办公厅|中心|院|会|署|行|所|支队|大队|处|办|站|社|馆|公司|集团|小组|党委|省委|市委|县委|区委)[\s、，,]*)+$/u;
 
-const organisationOnly = { test: (line: string) => line.length <= 60 && organisationPattern.test(line) };
+const organisationOnly = { test: (line: string) => line.length <= 60 && organisationPattern.test(line) && !/网站$/.test(line) };
 
 /** Lines where the body begins: a heading or item marker, the first clause. */
 const bodyStart = /^(第[一二三四五六七八九十百零〇\d]+[章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[．.、])|^(为|根据|按照|近日|日前|现将)/;
@@ -59,7 +59,7 @@ export function readMetadata(text: string, file: string): DocumentMetadata {
   const head = headOf(lines);
   const found = findTitle(lines) ?? findHeading(lines);
   const title = found ?? { title: firstSentence(text) || basename(file, extname(file)), titleSource: 'first-sentence' as const };
-  const issuer = title.issuer ?? issuerFromSignature(lines) ?? issuerFromHistory(head);
+  const issuer = title.issuer ?? issuerFromSignature(lines) ?? issuerFromHistory(head) ?? found?.headerIssuer;
   const metadata: DocumentMetadata = { title: title.title, titleSource: title.titleSource };
   if (issuer) metadata.issuer = issuer;
   const docNumber = documentNumber(head);
@@ -81,6 +81,8 @@ interface FoundTitle {
   title: string;
   titleSource: DocumentMetadata['titleSource'];
   issuer?: string;
+  /** A name standing alone above a title that does not name its issuer ("槐川市住房公积金管理中心" over "…办事指南"). */
+  headerIssuer?: string;
 }
 
 /** The first official title line among the lines before the body, or the title prefix of a one-line document. */
@@ -98,10 +100,12 @@ function findTitle(lines: string[]): FoundTitle | undefined {
     if (whole && i === 0) return withIssuer(whole[1], 'title-line');
     let title = !/^《/.test(line) && !bodyStart.test(line) ? titlePrefixOf(line) : undefined;
     if (title) {
-      title = withoutForeignNames(title);
+      const named = withoutForeignNames(title);
+      title = named.title;
       // An issuer line over a "关于…的通知" line is one title set on two lines.
       if (title.startsWith('关于') && previous && organisationOnly.test(previous)) return withIssuer(`${previous}${title}`, 'title-line', previous);
-      return withIssuer(title, 'title-line');
+      const headerIssuer = named.header ?? (!title.includes('关于') && previous && organisationOnly.test(previous) ? previous : undefined);
+      return { ...withIssuer(title, 'title-line'), ...(headerIssuer ? { headerIssuer } : {}) };
     }
     if (bodyStart.test(line) || /[。；！？]/.test(line) || line.length > 100) return undefined;
   }
@@ -113,13 +117,14 @@ function findTitle(lines: string[]): FoundTitle | undefined {
  * 暂行条例"), or a name of another place than the issuer of the "…关于" part ("云溪县人民政府 东陵市
  * 财政局关于…"). Joint issuers stay ("嘉临市民政局 嘉临市财政局关于…"), joined to "关于" without a space.
  */
-function withoutForeignNames(title: string): string {
+function withoutForeignNames(title: string): { title: string; header?: string } {
   const parts = title.split(/\s+/);
   const last = parts.at(-1)!;
   const about = last.indexOf('关于');
   if (about < 0) {
     const lastOrganisation = parts.findLastIndex((part) => organisationOnly.test(part));
-    return lastOrganisation >= 0 && lastOrganisation < parts.length - 1 ? parts.slice(lastOrganisation + 1).join(' ') : title;
+    if (lastOrganisation < 0 || lastOrganisation === parts.length - 1) return { title };
+    return { title: parts.slice(lastOrganisation + 1).join(' '), header: parts[lastOrganisation] };
   }
   const issuers = parts.slice(0, -1);
   // The issuer next to "关于" is the title's own; others of another place are a site's leftovers.
@@ -128,7 +133,7 @@ function withoutForeignNames(title: string): string {
     const place = placeOf(issuer);
     return place === undefined || place === ownPlace;
   });
-  return about === 0 ? `${kept.join(' ')}${last}` : [...kept, last].join(' ');
+  return { title: about === 0 ? `${kept.join(' ')}${last}` : [...kept, last].join(' ') };
 }
 
 /** The place an organisation's name starts from: 西岭市 in "中共西岭市委办公室". */
