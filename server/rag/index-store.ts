@@ -6,7 +6,7 @@ import type { IndexedChunk, PolicyDocument } from './types.js';
 import { VectorIndex } from './vector-index.js';
 
 /** Bumped whenever cleaning, splitting or tokenising changes what an index holds. */
-export const indexFormatVersion = 8;
+export const indexFormatVersion = 9;
 
 export interface IndexManifest {
   formatVersion: number;
