@@ -54,10 +54,12 @@ export function selectFactAnswer({ analysis, parts, index }: { analysis: Questio
   const [first] = parts;
   const decision = judge(first, index);
   if (!decision.answers) return { kind: 'refusal', closest: closestTitles(first.scored, index) };
-  const { covering, candidates } = decision;
   // A regulation the library holds in several versions is answered from the newest; the older
   // wording on the same point is shown too, labelled, when it says something else.
-  const { current: best, superseded } = newestWording(decision.best, candidates, index);
+  const { current: best, superseded } = newestWording(decision.best, decision.candidates, index);
+  const current = (sentence: ScoredSentence) => !isSupersededVersion(sentence, index);
+  const candidates = decision.candidates.filter(current);
+  const covering = decision.covering && current(decision.covering) ? decision.covering : undefined;
   const listing = analysis.intent === 'list' || first.question.asks.list;
   const picked: ScoredSentence[] = [best];
   const ratio = listing ? answerSettings.listCompanionRatio : answerSettings.companionRatio;
@@ -106,19 +108,37 @@ function newestWording(best: ScoredSentence, candidates: ScoredSentence[], index
   const close = (sentence: ScoredSentence) => sentence.score >= answerSettings.versionRatio * best.score && sentence.coverage >= best.coverage - 0.2;
   const current = best.result.documentId === group.newest ? best : candidates.find((sentence) => sentence.result.documentId === group.newest && close(sentence)) ?? best;
   const older = candidates.find(
-    (sentence) => inGroup(sentence) && sentence.result.documentId !== group.newest && close(sentence) && !nearDuplicate(sentence.text, current.text) && carriesSamePoint(sentence, current),
+    (sentence) => inGroup(sentence) && sentence.result.documentId !== group.newest && close(sentence) && saysOtherwise(sentence.text, current.text) && carriesSamePoint(sentence, current),
   );
   return { current, superseded: current.result.documentId === group.newest ? older : undefined };
 }
 
-/** Two versions' sentences speak to the same point when they share most of their words. */
+/** Two versions' sentences speak to the same point when they share most of their words (the longer one's too). */
 function carriesSamePoint(a: ScoredSentence, b: ScoredSentence): boolean {
   const grams = (text: string) => new Set(Array.from({ length: Math.max(0, text.length - 1) }, (_, i) => text.slice(i, i + 2)));
   const x = grams(a.text);
   const y = grams(b.text);
   let shared = 0;
   for (const gram of x) if (y.has(gram)) shared++;
-  return shared / Math.max(1, Math.min(x.size, y.size)) >= 0.4;
+  return shared / Math.max(1, x.size, y.size) >= 0.5;
+}
+
+/** Two wordings of a rule differ: other figures, or more than a few words changed. */
+function saysOtherwise(a: string, b: string): boolean {
+  const figures = (text: string) => (foldWidth(text).match(/\d+(?:\.\d+)?/g) ?? []).join(' ');
+  if (figures(a) !== figures(b)) return true;
+  const grams = (text: string) => new Set(Array.from({ length: Math.max(0, text.length - 1) }, (_, i) => text.slice(i, i + 2)));
+  const x = grams(a);
+  const y = grams(b);
+  let shared = 0;
+  for (const gram of x) if (y.has(gram)) shared++;
+  return shared / Math.max(1, x.size + y.size - shared) < 0.9;
+}
+
+/** A sentence from an older version of a regulation the library also holds in a newer one. */
+function isSupersededVersion(sentence: ScoredSentence, index: PolicyIndex): boolean {
+  const group = index.document(sentence.result.documentId)?.versionGroup;
+  return group !== undefined && group.versions.length > 1 && group.newest !== sentence.result.documentId;
 }
 
 function versionLabel(sentence: ScoredSentence, index: PolicyIndex): string {

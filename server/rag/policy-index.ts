@@ -247,7 +247,7 @@ export class PolicyIndex {
     } else {
       ranked = lexical;
     }
-    return this.collapse(this.newestFirst(ranked), limit).map(({ doc, score }) => this.result(doc, score));
+    return this.collapse(this.canonicalFirst(ranked), limit).map(({ doc, score }) => this.result(doc, score));
   }
 
   /** Chunk BM25 plus a share of its document's BM25, re-ranked over a wide candidate pool. */
@@ -336,16 +336,17 @@ export class PolicyIndex {
   }
 
   /**
-   * The same clause in several versions of a regulation: the newest version's copy ranks first, so it
-   * is the one kept when the copies collapse.
+   * The same clause in several copies of a notice or versions of a regulation: the canonical copy's
+   * and the newest version's rank first, so they are the ones kept when the copies collapse.
    */
-  private newestFirst(ranked: { doc: number; score: number }[]): { doc: number; score: number }[] {
-    const superseded = (doc: number) => {
-      const group = this.documentsById.get(this.chunks[doc].documentId)?.versionGroup;
-      return group !== undefined && group.versions.length > 1 && group.newest !== this.chunks[doc].documentId;
+  private canonicalFirst(ranked: { doc: number; score: number }[]): { doc: number; score: number }[] {
+    const secondary = (doc: number) => {
+      const document = this.documentsById.get(this.chunks[doc].documentId);
+      const group = document?.versionGroup;
+      return Boolean(document?.duplicateOf) || (group !== undefined && group.versions.length > 1 && group.newest !== document?.id);
     };
-    if (!ranked.some(({ doc }) => superseded(doc))) return ranked;
-    return ranked.map(({ doc, score }) => ({ doc, score: superseded(doc) ? score * 0.97 : score })).sort((a, b) => b.score - a.score || a.doc - b.doc);
+    if (!ranked.some(({ doc }) => secondary(doc))) return ranked;
+    return ranked.map(({ doc, score }) => ({ doc, score: secondary(doc) ? score * 0.97 : score })).sort((a, b) => b.score - a.score || a.doc - b.doc);
   }
 
   /** Drops a candidate whose text nearly repeats one already taken (reposted clauses, copies). */

@@ -1,0 +1,51 @@
+// Versions: a regulation held in two versions is answered from the newest, which the answer names,
+// and the older wording on the point asked is shown too, labelled as superseded.
+import { copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RagService } from '../rag/rag-service';
+import { ingestToTemporaryIndex, openTestService, regulationsCorpusDir, temporaryFolder } from '../test-support/corpus';
+import { answerQuestion } from './answer-question';
+
+const older = '长江河道采砂管理条例(2001-10-25).md';
+const newer = '长江河道采砂管理条例(2023-07-20).md';
+let service: RagService;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  const folder = await temporaryFolder('versions');
+  cleanups.push(folder.remove);
+  for (const file of [older, newer]) await copyFile(join(regulationsCorpusDir, file), join(folder.path, file));
+  const index = await ingestToTemporaryIndex(folder.path);
+  cleanups.push(index.remove);
+  service = await openTestService({ corpusDir: folder.path, indexDir: index.indexDir });
+});
+
+afterAll(async () => {
+  for (const cleanup of cleanups) await cleanup();
+});
+
+describe('answers from a regulation held in two versions', () => {
+  it('groups the two files as versions of one regulation, the 2023 one newest', () => {
+    const group = service.index.documents[0].versionGroup!;
+    expect(group.versions.map((version) => version.date?.slice(0, 4))).toEqual(['2023', '2001']);
+    expect(service.index.document(group.newest)!.file).toBe(newer);
+  });
+
+  it('answers from the newest version, names it, and shows the older fine as superseded', async () => {
+    const response = await answerQuestion(service, { messages: [{ role: 'user', content: '未办理河道采砂许可证擅自在长江采砂的，罚款多少？' }] });
+    expect(response.answered).toBe(true);
+    const [first] = response.citations;
+    expect(service.index.document(first.documentId)!.file).toBe(newer);
+    expect(first.version).toEqual({ label: '2023年版（现行）', superseded: false });
+    expect(response.notes?.join(' ')).toContain('2023年版（现行）');
+    const superseded = response.citations.filter((citation) => citation.version?.superseded);
+    expect(superseded.length).toBeGreaterThanOrEqual(1);
+    expect(service.index.document(superseded[0].documentId)!.file).toBe(older);
+    expect(response.answer).toMatch(/已被修订的2001年版规定/);
+    expect(response.answer).toContain('10万元以上30万元以下');
+    for (const citation of response.citations) {
+      expect(service.index.document(citation.documentId)!.text.slice(citation.start, citation.end)).toBe(citation.quote);
+    }
+  });
+});
