@@ -36,7 +36,7 @@ export interface IngestOptions {
   /** Synonyms, user dictionary and stop words (the shipped files unless given). */
   vocabulary?: VocabularyData;
   onProgress?: (progress: IngestProgress) => void;
-  /** One human line, e.g. why dense retrieval is off. */
+  /** One human line, e.g. a file skipped (dense retrieval being off is in the report, for the caller to say). */
   onNotice?: (message: string) => void;
 }
 
@@ -69,6 +69,7 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
   onProgress({ stage: 'scan', done: 0, total: 1 });
   const entries = await listCorpus(corpusDir, { onNotice });
   if (entries.length === 0) throw new Error(`no documents (.txt .md .html .docx .pdf) found in ${corpusDir}`);
+  onProgress({ stage: 'scan', done: 1, total: 1, detail: `${entries.length} files in ${corpusDir}` });
   for (const action of await recoverIndexFolder(indexDir)) onNotice(action);
   const previous = await loadIndex({ directory: indexDir }).catch(() => undefined);
   const previousDocs = new Map(previous?.documents.map((document) => [document.id, document]));
@@ -115,7 +116,9 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
       onNotice(`skipped ${entry.meta.file}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  onProgress({ stage: 'split', done: entries.length, total: entries.length, detail: `${chunks.length} chunks` });
+  const skipped = failures.length > 0 ? `, ${failures.length} skipped` : '';
+  onProgress({ stage: 'load', done: entries.length, total: entries.length, detail: `${documents.length} documents (${reusedDocuments} unchanged${skipped})` });
+  onProgress({ stage: 'split', done: 1, total: 1, detail: `${chunks.length} chunks` });
   if (documents.length === 0) throw new Error(`none of the ${entries.length} files in ${corpusDir} could be read`);
 
   // The corpus's own terms join the segmenter's dictionary, so every chunk is tokenized with them.
@@ -136,12 +139,16 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
       if (i % 2000 === 0) onProgress({ stage: 'tokenize', done: i, total: chunks.length });
     });
   });
-  onProgress({ stage: 'tokenize', done: chunks.length, total: chunks.length, detail: `${corpusWords.length} corpus terms` });
+  onProgress({ stage: 'tokenize', done: chunks.length, total: chunks.length, detail: `${chunks.length} chunks, ${corpusWords.length} corpus terms` });
 
-  const dense = await time('embed', () => embedChunks({ ...options, chunks, previous, onProgress, onNotice }));
+  const dense = await time('embed', () => embedChunks({ ...options, chunks, previous, onProgress }));
 
-  onProgress({ stage: 'index', done: 0, total: 1 });
-  const vectorIndex = dense.vectors ? await time('index', () => VectorIndex.build(dense.vectors!, dense.dimensions!)) : undefined;
+  let vectorIndex: VectorIndex | undefined;
+  if (dense.vectors) {
+    onProgress({ stage: 'index', done: 0, total: 1 });
+    vectorIndex = await time('index', () => VectorIndex.build(dense.vectors!, dense.dimensions!));
+    onProgress({ stage: 'index', done: 1, total: 1, detail: `${dense.vectors.length} vectors (hnswlib)` });
+  }
   onProgress({ stage: 'write', done: 0, total: 1 });
   const chunkCounts = new Map<string, number>();
   for (const chunk of chunks) chunkCounts.set(chunk.documentId, (chunkCounts.get(chunk.documentId) ?? 0) + 1);
@@ -171,7 +178,7 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
       },
     }),
   );
-  onProgress({ stage: 'write', done: 1, total: 1 });
+  onProgress({ stage: 'write', done: 1, total: 1, detail: `saved to ${indexDir}` });
   return {
     manifest,
     documents: documents.length,
@@ -204,16 +211,15 @@ async function embedChunks({
   allowRemoteModels,
   modelMirror,
   onProgress,
-  onNotice,
-}: IngestOptions & { chunks: IndexedChunk[]; previous?: StoredIndex; onProgress: (progress: IngestProgress) => void; onNotice: (message: string) => void }): Promise<DenseResult> {
+}: IngestOptions & { chunks: IndexedChunk[]; previous?: StoredIndex; onProgress: (progress: IngestProgress) => void }): Promise<DenseResult> {
   if (!embeddingModel) return { embedded: 0, reused: 0, reason: 'no embedding model configured' };
   let embedder: TransformersEmbeddings;
   try {
     embedder = await TransformersEmbeddings.load({ modelId: embeddingModel, modelsDir, allowRemoteModels, remoteHost: modelMirror });
   } catch (error) {
+    // The caller says so in one short line; the full reason (paths, the download error) is in the report.
     const reason = error instanceof EmbeddingUnavailableError ? error.reason : error instanceof Error ? error.message : String(error);
-    onNotice(`dense retrieval off: embedding model ${embeddingModel} could not be loaded (${reason}); building the lexical index only`);
-    return { embedded: 0, reused: 0, reason };
+    return { embedded: 0, reused: 0, reason: `embedding model ${embeddingModel} could not be loaded (${reason})` };
   }
   const reusable = new Map<string, Float32Array>();
   if (previous?.vectors && previous.manifest.embedding?.modelId === embedder.modelId && previous.manifest.embedding.dimensions === embedder.dimensions) {
@@ -229,6 +235,7 @@ async function embedChunks({
     );
     missing.forEach((chunkIndex, j) => (vectors[chunkIndex] = Float32Array.from(embedded[j])));
   }
+  onProgress({ stage: 'embed', done: missing.length, total: missing.length, detail: `${missing.length} chunks embedded, ${chunks.length - missing.length} reused (${embedder.modelId})` });
   return {
     vectors: vectors as Float32Array[],
     modelId: embedder.modelId,
