@@ -1,7 +1,7 @@
 // Ingest: composes load → clean → structure → split → tokenize → embed → index, reusing unchanged work.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { EmbeddingUnavailableError, TransformersEmbeddings } from '../rag/embedder.js';
 import { indexFormatVersion, loadIndex, recoverIndexFolder, saveIndex, type IndexManifest, type StoredIndex } from '../rag/index-store.js';
 import { Analyzer, defaultVocabulary } from '../rag/analyzer.js';
@@ -10,8 +10,8 @@ import { discoverVocabulary } from './discover-vocabulary.js';
 import type { IndexedChunk, PolicyDocument } from '../rag/types.js';
 import { VectorIndex } from '../rag/vector-index.js';
 import { cleanText } from './clean-text.js';
-import { inferTitle, listCorpus } from './load-corpus.js';
-import { loadDocument } from './load-document.js';
+import { inferTitle, listCorpus, type CorpusEntry } from './load-corpus.js';
+import { parseDocument } from './load-document.js';
 import { splitDocument } from './split-document.js';
 import { structureDocument } from './structure-document.js';
 
@@ -53,11 +53,62 @@ export interface IngestReport {
   timings: Record<string, number>;
 }
 
+/** sha256 of a file's bytes and its manifest metadata: what decides whether a document's chunks and vectors can be reused. */
+export function documentHash(bytes: Uint8Array, meta: CorpusEntry['meta']): string {
+  return createHash('sha256').update(bytes).update(JSON.stringify(meta)).digest('hex');
+}
+
+type Timer = <T>(stage: string, work: () => Promise<T> | T) => Promise<T>;
+
+/**
+ * Load → clean → structure → split for one corpus file's bytes; its chunks are not tokenized yet
+ * (`tokenizeChunk`). Throws when the file cannot be parsed or no text is left after cleaning.
+ */
+export async function readCorpusDocument({
+  meta,
+  bytes,
+  raw: parsed,
+  time = async (_stage, work) => work(),
+}: {
+  meta: CorpusEntry['meta'];
+  bytes: Uint8Array;
+  /** The text `parseDocument` already read from these bytes (an upload is parsed once, when it is checked). */
+  raw?: string;
+  time?: Timer;
+}): Promise<{ document: PolicyDocument; chunks: IndexedChunk[] }> {
+  const raw = parsed ?? (await time('load', () => parseDocument(bytes, extname(meta.file))));
+  const text = await time('clean', () => cleanText(raw));
+  if (text.length === 0) throw new Error('no text left after cleaning');
+  const structure = await time('structure', () => structureDocument(text));
+  const document: PolicyDocument = {
+    ...meta,
+    title: meta.title ?? inferTitle(text, meta.file),
+    text,
+    contentHash: documentHash(bytes, meta),
+    sections: structure.sections,
+  };
+  const pieces = await time('split', () => splitDocument(document, { structure }));
+  return { document, chunks: pieces.map((chunk) => ({ ...chunk, tokens: [], contextTokens: [] })) };
+}
+
+/**
+ * Sets a chunk's search tokens: its text, and (lighter field) its document's title, region and heading
+ * path. Chunks under one heading share that context: `contexts` keeps it tokenized once.
+ */
+export function tokenizeChunk(chunk: IndexedChunk, document: Pick<PolicyDocument, 'title' | 'region'>, analyzer: Analyzer, contexts = new Map<string, string[]>()): IndexedChunk {
+  chunk.tokens = analyzer.tokenize(chunk.text);
+  const context = [document.title, document.region ?? '', ...chunk.section].join(' ');
+  let tokens = contexts.get(context);
+  if (!tokens) contexts.set(context, (tokens = analyzer.tokenize(context)));
+  chunk.contextTokens = tokens;
+  return chunk;
+}
+
 /** Builds (or refreshes) the index for a corpus folder and writes it atomically to `indexDir`. */
 export async function ingestCorpus(options: IngestOptions): Promise<IngestReport> {
   const { corpusDir, indexDir, onProgress = () => {}, onNotice = () => {} } = options;
   const timings: Record<string, number> = {};
-  const time = async <T>(stage: string, work: () => Promise<T> | T): Promise<T> => {
+  const time: Timer = async (stage, work) => {
     const started = performance.now();
     try {
       return await work();
@@ -87,7 +138,7 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
   for (const [i, entry] of entries.entries()) {
     onProgress({ stage: 'load', done: i, total: entries.length, detail: entry.meta.file });
     const bytes = await readFile(entry.path);
-    const contentHash = createHash('sha256').update(bytes).update(JSON.stringify(entry.meta)).digest('hex');
+    const contentHash = documentHash(bytes, entry.meta);
     const old = previousDocs.get(entry.meta.id);
     if (old && old.contentHash === contentHash && previous) {
       documents.push(old);
@@ -96,21 +147,9 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
       continue;
     }
     try {
-      const raw = await time('load', () => loadDocument(entry.path));
-      const text = await time('clean', () => cleanText(raw));
-      if (text.length === 0) throw new Error('no text left after cleaning');
-      const structure = await time('structure', () => structureDocument(text));
-      const { sections } = structure;
-      const document: PolicyDocument = {
-        ...entry.meta,
-        title: entry.meta.title ?? inferTitle(text, entry.meta.file),
-        text,
-        contentHash,
-        sections,
-      };
-      const pieces = await time('split', () => splitDocument(document, { structure }));
-      documents.push(document);
-      chunks.push(...pieces.map((chunk) => ({ ...chunk, tokens: [], contextTokens: [] })));
+      const read = await readCorpusDocument({ meta: entry.meta, bytes, time });
+      documents.push(read.document);
+      chunks.push(...read.chunks);
     } catch (error) {
       failures.push({ file: entry.meta.file, error: error instanceof Error ? error.message : String(error) });
       onNotice(`skipped ${entry.meta.file}: ${error instanceof Error ? error.message : String(error)}`);
@@ -127,15 +166,9 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
   const analyzer = new Analyzer({ vocabulary, corpusWords });
   const documentsById = new Map(documents.map((document) => [document.id, document]));
   await time('tokenize', () => {
-    // Chunks under one heading share their context (title, region, heading path): tokenized once.
     const contexts = new Map<string, string[]>();
     chunks.forEach((chunk, i) => {
-      const document = documentsById.get(chunk.documentId)!;
-      chunk.tokens = analyzer.tokenize(chunk.text);
-      const context = [document.title, document.region ?? '', ...chunk.section].join(' ');
-      let tokens = contexts.get(context);
-      if (!tokens) contexts.set(context, (tokens = analyzer.tokenize(context)));
-      chunk.contextTokens = tokens;
+      tokenizeChunk(chunk, documentsById.get(chunk.documentId)!, analyzer, contexts);
       if (i % 2000 === 0) onProgress({ stage: 'tokenize', done: i, total: chunks.length });
     });
   });
