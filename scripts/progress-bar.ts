@@ -68,7 +68,7 @@ function terminalBar(stream: NodeJS.WriteStream): ProgressBar {
   let lastDraw = 0;
   const width = () => Math.min(100, (stream.columns ?? 100) - 1);
   const draw = (state: StageState) => {
-    const cells = 28;
+    const cells = 20;
     const filled = state.total > 0 ? Math.round((Math.min(state.done, state.total) / state.total) * cells) : cells;
     const bar = '█'.repeat(filled) + '░'.repeat(cells - filled);
     stream.write(`\r${`${state.stage.padEnd(9)} ${bar} ${state.done}/${state.total} ${state.detail}`.slice(0, width()).padEnd(width())}`);
