@@ -92,10 +92,7 @@ function parseSystems(list: string | undefined): SystemId[] {
 }
 
 const bar = createProgressBar();
-const notice = (message: string) => {
-  bar.end();
-  console.error(message);
-};
+const notice = (message: string) => bar.log(message);
 const stampOf = (iso: string) => iso.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
 
 interface Settings {

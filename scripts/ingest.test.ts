@@ -44,15 +44,29 @@ describe('npm run ingest', () => {
     expect(second.stdout).toContain('(reused 5 unchanged documents; dense: off)');
   });
 
-  it('says in one line that dense retrieval is off when the model cannot be loaded, and still builds', async () => {
+  it('says in one short line that dense retrieval is off when the model cannot be loaded, and still builds', async () => {
     const index = join(folder.path, 'lexical');
     const run = await ingest(['--corpus', seedCorpusDir, '--index', index], { EMBEDDING_MODEL: 'missing/bge-none-zh' });
     expect(run.code).toBe(0);
-    const notices = run.stderr.split('\n').filter((line) => line.startsWith('dense retrieval off:'));
-    expect(notices).toEqual([
-      `dense retrieval off: embedding model missing/bge-none-zh could not be loaded (model missing/bge-none-zh not found in MODELS_DIR=${join(folder.path, 'no-models')} and remote download is disabled); building the lexical index only`,
-    ]);
+    expect(run.stderr.split('\n').filter((line) => line.includes('dense retrieval'))).toEqual(['dense retrieval off: no embedding model (see README › Models)']);
+    expect(run.stderr).not.toContain('MODELS_DIR');
     expect((await loadIndex({ directory: index })).manifest.embedding).toBeNull();
+
+    // The whole reason only when asked for.
+    const debug = await ingest(['--corpus', seedCorpusDir, '--index', index], { EMBEDDING_MODEL: 'missing/bge-none-zh', LOG_LEVEL: 'debug' });
+    expect(debug.stderr).toContain(
+      `dense retrieval off: no embedding model (see README › Models)\n  reason: embedding model missing/bge-none-zh could not be loaded (model missing/bge-none-zh not found in MODELS_DIR=${join(folder.path, 'no-models')} and remote download is disabled)`,
+    );
+  });
+
+  it('ends every progress stage with its result when the output is not a terminal', async () => {
+    const run = await ingest(['--corpus', seedCorpusDir, '--index', join(folder.path, 'piped'), '--no-embeddings']);
+    expect(run.code).toBe(0);
+    const stages = run.stderr.split('\n').filter((line) => /^\w+: /.test(line));
+    expect(stages.map((line) => line.split(':')[0])).toEqual(['scan', 'load', 'split', 'tokenize', 'write']);
+    expect(run.stderr).not.toMatch(/\b0\/1\b/);
+    expect(stages[0]).toBe(`scan: 5 files in ${seedCorpusDir}`);
+    expect(stages[2]).toMatch(/^split: \d+ chunks$/);
   });
 
   it('fails with exit code 1 and a plain message for a folder without documents', async () => {

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { config } from '../server/config.js';
 import { ingestCorpus } from '../server/ingest/ingest-corpus.js';
+import { denseOffLine } from '../server/rag/rag-service.js';
 import { createProgressBar } from './progress-bar.js';
 
 const { values } = parseArgs({
@@ -32,12 +33,13 @@ try {
     allowRemoteModels: settings.ALLOW_REMOTE_MODELS,
     modelMirror: settings.MODEL_MIRROR,
     onProgress: ({ stage, done, total, detail }) => bar.update(stage, done, total, detail),
-    onNotice: (message) => {
-      bar.end();
-      console.error(message);
-    },
+    onNotice: (message) => bar.log(message),
   });
   bar.end();
+  if (!report.dense && !values['no-embeddings']) {
+    console.error(denseOffLine(settings));
+    if (settings.LOG_LEVEL === 'debug' && report.denseOffReason) console.error(`  reason: ${report.denseOffReason}`);
+  }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(
     `indexed ${report.documents} documents, ${report.chunks} chunks into ${indexDir} in ${seconds}s ` +

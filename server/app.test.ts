@@ -98,6 +98,7 @@ describe('documents', () => {
       region: '重庆、四川',
       issuer: '中共重庆市委、中共四川省委、重庆市人民政府、四川省人民政府',
       date: '2021-12-31',
+      file: '004_94f624e435746e0d.txt',
       chunks: service.index.chunkCount('chengyu-joint-plan'),
       chars: service.index.document('chengyu-joint-plan')!.text.length,
     });

@@ -51,7 +51,9 @@ export function createApp(service: RagService, { log = defaultLog(service), webD
     await next();
     if (requestIsHttps(c, service.config.TRUST_PROXY)) c.header('Strict-Transport-Security', 'max-age=15552000; includeSubDomains');
   });
-  app.use('/api/*', bodyLimit({ maxSize: limits.bodyBytes, onError: () => { throw new AppError('payload_too_large'); } }));
+  const jsonBodyLimit = bodyLimit({ maxSize: limits.bodyBytes, onError: () => { throw new AppError('payload_too_large'); } });
+  // File uploads have their own, larger limit (server/routes/documents.ts); every other body is JSON.
+  app.use('/api/*', (c, next) => (c.req.method === 'POST' && c.req.path === '/api/documents' ? next() : jsonBodyLimit(c, next)));
   app.use('/v1/*', bodyLimit({ maxSize: limits.bodyBytes, onError: () => { throw new AppError('payload_too_large'); } }));
   const limiter = rateLimit({ perMinute: service.config.RATE_LIMIT_PER_MINUTE, trustProxy: service.config.TRUST_PROXY });
   app.use('/api/chat', limiter);

@@ -47,7 +47,7 @@ describe('parseConfig', () => {
   });
 
   it('fails once, naming every bad variable', () => {
-    expect(() => parseConfig({ PORT: 'abc', LLM_BASE_URL: 'not a url', LLM_TIMEOUT_MS: '10', ALLOW_REMOTE_MODELS: 'yes', LOG_LEVEL: 'debug' })).toThrow(
+    expect(() => parseConfig({ PORT: 'abc', LLM_BASE_URL: 'not a url', LLM_TIMEOUT_MS: '10', ALLOW_REMOTE_MODELS: 'yes', LOG_LEVEL: 'verbose' })).toThrow(
       /^invalid configuration: PORT: .*; ALLOW_REMOTE_MODELS: .*; LLM_BASE_URL: .*; LLM_TIMEOUT_MS: .*; LOG_LEVEL: /,
     );
   });

@@ -37,7 +37,7 @@ const configSchema = z.object({
   SYNONYMS_FILE: z.string().optional(),
   USER_DICT_FILE: z.string().optional(),
   STOPWORDS_FILE: z.string().optional(),
-  LOG_LEVEL: z.enum(['silent', 'error', 'info']).default('info'),
+  LOG_LEVEL: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;

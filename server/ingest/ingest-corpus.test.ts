@@ -33,17 +33,23 @@ describe('ingestCorpus on the seed corpus', () => {
     for (const document of stored.documents) expect(stored.chunks.some((chunk) => chunk.documentId === document.id)).toBe(true);
   });
 
-  it('reports progress through scan, load, split, tokenize, index and write, ending with write done', () => {
+  it('reports progress through scan, load, split, tokenize and write, each stage ending with its result', () => {
     const stages = [...new Set(progress.map((event) => event.stage))];
-    expect(stages).toEqual(['scan', 'load', 'split', 'tokenize', 'index', 'write']);
-    expect(progress.filter((event) => event.stage === 'load').map((event) => event.detail)).toEqual([
+    // No vectors without a model, so no hnswlib 'index' stage.
+    expect(stages).toEqual(['scan', 'load', 'split', 'tokenize', 'write']);
+    expect(progress.filter((event) => event.stage === 'load' && event.done < event.total).map((event) => event.detail)).toEqual([
       '000_4bcd560a825d6a61.txt',
       '001_58f006bc1ad22d16.txt',
       '002_811b25c4de862b70.txt',
       '003_a9fca6c13887d7f9.txt',
       '004_94f624e435746e0d.txt',
     ]);
-    expect(progress[progress.length - 1]).toEqual({ stage: 'write', done: 1, total: 1 });
+    for (const stage of stages) {
+      const last = progress.filter((event) => event.stage === stage).at(-1)!;
+      expect(last.done, stage).toBe(last.total);
+      expect(last.detail, stage).toBeTruthy();
+    }
+    expect(progress.find((event) => event.stage === 'load' && event.done === event.total)?.detail).toBe('5 documents (0 unchanged)');
   });
 
   it('gives every chunk of the corpus offsets that slice its text out of the cleaned document', () => {
@@ -138,7 +144,7 @@ describe('ingestCorpus incrementally with the tiny embedding model', () => {
 });
 
 describe('ingestCorpus when things go wrong', () => {
-  it('builds the lexical index alone, with one notice line, when the embedding model cannot be loaded', async () => {
+  it('builds the lexical index alone when the embedding model cannot be loaded, the reason in its report', async () => {
     const folder = await temporaryFolder('no-model');
     cleanups.push(folder.remove);
     const notices: string[] = [];
@@ -150,9 +156,9 @@ describe('ingestCorpus when things go wrong', () => {
       allowRemoteModels: false,
       onNotice: (message) => notices.push(message),
     });
-    expect(notices).toHaveLength(1);
-    expect(notices[0]).toMatch(/^dense retrieval off: embedding model Xenova\/bge-small-zh-v1\.5 could not be loaded \(.*remote download is disabled\); building the lexical index only$/);
-    expect(notices[0]).not.toContain('\n');
+    // The caller prints one short line (denseOffLine); the download error and paths stay in the report.
+    expect(notices).toEqual([]);
+    expect(report.denseOffReason).toMatch(/^embedding model Xenova\/bge-small-zh-v1\.5 could not be loaded \(.*remote download is disabled\)$/);
     expect(report).toMatchObject({ dense: false, documents: 5, embeddedChunks: 0 });
     const index = await loadIndex({ directory: join(folder.path, 'index') });
     expect(index.manifest.embedding).toBeNull();

@@ -1,7 +1,7 @@
 // Ingest: composes load → clean → structure → split → tokenize → embed → index, reusing unchanged work.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { EmbeddingUnavailableError, TransformersEmbeddings } from '../rag/embedder.js';
 import { indexFormatVersion, loadIndex, recoverIndexFolder, saveIndex, type IndexManifest, type StoredIndex } from '../rag/index-store.js';
 import { Analyzer, defaultVocabulary } from '../rag/analyzer.js';
@@ -11,8 +11,8 @@ import type { IndexedChunk, PolicyDocument } from '../rag/types.js';
 import { VectorIndex } from '../rag/vector-index.js';
 import { cleaningWarning, cleanTextWithReport } from './clean-text.js';
 import { linkDocuments } from './link-documents.js';
-import { listCorpus } from './load-corpus.js';
-import { loadDocument } from './load-document.js';
+import { listCorpus, type CorpusEntry } from './load-corpus.js';
+import { parseDocument } from './load-document.js';
 import { documentTitle, readMetadata } from './read-metadata.js';
 import { splitDocument } from './split-document.js';
 import { structureDocument } from './structure-document.js';
@@ -38,7 +38,7 @@ export interface IngestOptions {
   /** Synonyms, user dictionary and stop words (the shipped files unless given). */
   vocabulary?: VocabularyData;
   onProgress?: (progress: IngestProgress) => void;
-  /** One human line, e.g. why dense retrieval is off. */
+  /** One human line, e.g. a file skipped (dense retrieval being off is in the report, for the caller to say). */
   onNotice?: (message: string) => void;
 }
 
@@ -60,11 +60,68 @@ export interface IngestReport {
   timings: Record<string, number>;
 }
 
+/** sha256 of a file's bytes and its manifest metadata: what decides whether a document's chunks and vectors can be reused. */
+export function documentHash(bytes: Uint8Array, meta: CorpusEntry['meta']): string {
+  return createHash('sha256').update(bytes).update(JSON.stringify(meta)).digest('hex');
+}
+
+type Timer = <T>(stage: string, work: () => Promise<T> | T) => Promise<T>;
+
+/**
+ * Load → clean → structure → split for one corpus file's bytes; its chunks are not tokenized yet
+ * (`tokenizeChunk`). Throws when the file cannot be parsed or no text is left after cleaning.
+ */
+export async function readCorpusDocument({
+  meta,
+  bytes,
+  raw: parsed,
+  time = async (_stage, work) => work(),
+}: {
+  meta: CorpusEntry['meta'];
+  bytes: Uint8Array;
+  /** The text `parseDocument` already read from these bytes (an upload is parsed once, when it is checked). */
+  raw?: string;
+  time?: Timer;
+}): Promise<{ document: PolicyDocument; chunks: IndexedChunk[]; warning?: string }> {
+  const raw = parsed ?? (await time('load', () => parseDocument(bytes, extname(meta.file))));
+  const cleaned = await time('clean', () => cleanTextWithReport(raw));
+  const { text } = cleaned;
+  if (text.length === 0) throw new Error('the file has no text');
+  const metadata = await time('metadata', () => readMetadata(text, meta.file));
+  const structure = await time('structure', () => structureDocument(text));
+  const document: PolicyDocument = {
+    issuer: metadata.issuer,
+    docNumber: metadata.docNumber,
+    date: metadata.date,
+    ...meta,
+    title: meta.title ?? documentTitle(metadata),
+    text,
+    contentHash: documentHash(bytes, meta),
+    sections: structure.sections,
+    cleaning: { removedChars: cleaned.removedChars, ...(cleaned.keptUncleaned ? { keptUncleaned: true } : {}) },
+  };
+  const pieces = await time('split', () => splitDocument(document, { structure }));
+  return { document, chunks: pieces.map((chunk) => ({ ...chunk, tokens: [], contextTokens: [] })), warning: cleaningWarning(meta.file, cleaned) };
+}
+
+/**
+ * Sets a chunk's search tokens: its text, and (lighter field) its document's title, region and heading
+ * path. Chunks under one heading share that context: `contexts` keeps it tokenized once.
+ */
+export function tokenizeChunk(chunk: IndexedChunk, document: Pick<PolicyDocument, 'title' | 'region'>, analyzer: Analyzer, contexts = new Map<string, string[]>()): IndexedChunk {
+  chunk.tokens = analyzer.tokenize(chunk.text);
+  const context = [document.title, document.region ?? '', ...chunk.section].join(' ');
+  let tokens = contexts.get(context);
+  if (!tokens) contexts.set(context, (tokens = analyzer.tokenize(context)));
+  chunk.contextTokens = tokens;
+  return chunk;
+}
+
 /** Builds (or refreshes) the index for a corpus folder and writes it atomically to `indexDir`. */
 export async function ingestCorpus(options: IngestOptions): Promise<IngestReport> {
   const { corpusDir, indexDir, onProgress = () => {}, onNotice = () => {} } = options;
   const timings: Record<string, number> = {};
-  const time = async <T>(stage: string, work: () => Promise<T> | T): Promise<T> => {
+  const time: Timer = async (stage, work) => {
     const started = performance.now();
     try {
       return await work();
@@ -76,6 +133,7 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
   onProgress({ stage: 'scan', done: 0, total: 1 });
   const entries = await listCorpus(corpusDir, { onNotice });
   if (entries.length === 0) throw new Error(`no documents (.txt .md .html .docx .pdf) found in ${corpusDir}`);
+  onProgress({ stage: 'scan', done: 1, total: 1, detail: `${entries.length} files in ${corpusDir}` });
   for (const action of await recoverIndexFolder(indexDir)) onNotice(action);
   const previous = await loadIndex({ directory: indexDir }).catch(() => undefined);
   const previousDocs = new Map(previous?.documents.map((document) => [document.id, document]));
@@ -94,7 +152,7 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
   for (const [i, entry] of entries.entries()) {
     onProgress({ stage: 'load', done: i, total: entries.length, detail: entry.meta.file });
     const bytes = await readFile(entry.path);
-    const contentHash = createHash('sha256').update(bytes).update(JSON.stringify(entry.meta)).digest('hex');
+    const contentHash = documentHash(bytes, entry.meta);
     const old = previousDocs.get(entry.meta.id);
     if (old && old.contentHash === contentHash && previous) {
       documents.push(old);
@@ -103,38 +161,21 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
       continue;
     }
     try {
-      const raw = await time('load', () => loadDocument(entry.path));
-      const cleaned = await time('clean', () => cleanTextWithReport(raw));
-      const { text } = cleaned;
-      if (text.length === 0) throw new Error('the file has no text');
-      const warning = cleaningWarning(entry.meta.file, cleaned);
-      if (warning) {
-        cleaningWarnings.push(warning);
-        onNotice(warning);
+      const read = await readCorpusDocument({ meta: entry.meta, bytes, time });
+      if (read.warning) {
+        cleaningWarnings.push(read.warning);
+        onNotice(read.warning);
       }
-      const metadata = await time('metadata', () => readMetadata(text, entry.meta.file));
-      const structure = await time('structure', () => structureDocument(text));
-      const { sections } = structure;
-      const document: PolicyDocument = {
-        issuer: metadata.issuer,
-        docNumber: metadata.docNumber,
-        date: metadata.date,
-        ...entry.meta,
-        title: entry.meta.title ?? documentTitle(metadata),
-        text,
-        contentHash,
-        sections,
-        cleaning: { removedChars: cleaned.removedChars, ...(cleaned.keptUncleaned ? { keptUncleaned: true } : {}) },
-      };
-      const pieces = await time('split', () => splitDocument(document, { structure }));
-      documents.push(document);
-      chunks.push(...pieces.map((chunk) => ({ ...chunk, tokens: [], contextTokens: [] })));
+      documents.push(read.document);
+      chunks.push(...read.chunks);
     } catch (error) {
       failures.push({ file: entry.meta.file, error: error instanceof Error ? error.message : String(error) });
       onNotice(`skipped ${entry.meta.file}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  onProgress({ stage: 'split', done: entries.length, total: entries.length, detail: `${chunks.length} chunks` });
+  const skipped = failures.length > 0 ? `, ${failures.length} skipped` : '';
+  onProgress({ stage: 'load', done: entries.length, total: entries.length, detail: `${documents.length} documents (${reusedDocuments} unchanged${skipped})` });
+  onProgress({ stage: 'split', done: 1, total: 1, detail: `${chunks.length} chunks` });
   if (documents.length === 0) throw new Error(`none of the ${entries.length} files in ${corpusDir} could be read`);
   const links = await time('link', () => linkDocuments(documents));
 
@@ -144,24 +185,22 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
   const analyzer = new Analyzer({ vocabulary, corpusWords });
   const documentsById = new Map(documents.map((document) => [document.id, document]));
   await time('tokenize', () => {
-    // Chunks under one heading share their context (title, region, heading path): tokenized once.
     const contexts = new Map<string, string[]>();
     chunks.forEach((chunk, i) => {
-      const document = documentsById.get(chunk.documentId)!;
-      chunk.tokens = analyzer.tokenize(chunk.text);
-      const context = [document.title, document.region ?? '', ...chunk.section].join(' ');
-      let tokens = contexts.get(context);
-      if (!tokens) contexts.set(context, (tokens = analyzer.tokenize(context)));
-      chunk.contextTokens = tokens;
+      tokenizeChunk(chunk, documentsById.get(chunk.documentId)!, analyzer, contexts);
       if (i % 2000 === 0) onProgress({ stage: 'tokenize', done: i, total: chunks.length });
     });
   });
-  onProgress({ stage: 'tokenize', done: chunks.length, total: chunks.length, detail: `${corpusWords.length} corpus terms` });
+  onProgress({ stage: 'tokenize', done: chunks.length, total: chunks.length, detail: `${chunks.length} chunks, ${corpusWords.length} corpus terms` });
 
-  const dense = await time('embed', () => embedChunks({ ...options, chunks, previous, onProgress, onNotice }));
+  const dense = await time('embed', () => embedChunks({ ...options, chunks, previous, onProgress }));
 
-  onProgress({ stage: 'index', done: 0, total: 1 });
-  const vectorIndex = dense.vectors ? await time('index', () => VectorIndex.build(dense.vectors!, dense.dimensions!)) : undefined;
+  let vectorIndex: VectorIndex | undefined;
+  if (dense.vectors) {
+    onProgress({ stage: 'index', done: 0, total: 1 });
+    vectorIndex = await time('index', () => VectorIndex.build(dense.vectors!, dense.dimensions!));
+    onProgress({ stage: 'index', done: 1, total: 1, detail: `${dense.vectors.length} vectors (hnswlib)` });
+  }
   onProgress({ stage: 'write', done: 0, total: 1 });
   const chunkCounts = new Map<string, number>();
   for (const chunk of chunks) chunkCounts.set(chunk.documentId, (chunkCounts.get(chunk.documentId) ?? 0) + 1);
@@ -191,7 +230,7 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
       },
     }),
   );
-  onProgress({ stage: 'write', done: 1, total: 1 });
+  onProgress({ stage: 'write', done: 1, total: 1, detail: `saved to ${indexDir}` });
   return {
     manifest,
     documents: documents.length,
@@ -227,16 +266,15 @@ async function embedChunks({
   allowRemoteModels,
   modelMirror,
   onProgress,
-  onNotice,
-}: IngestOptions & { chunks: IndexedChunk[]; previous?: StoredIndex; onProgress: (progress: IngestProgress) => void; onNotice: (message: string) => void }): Promise<DenseResult> {
+}: IngestOptions & { chunks: IndexedChunk[]; previous?: StoredIndex; onProgress: (progress: IngestProgress) => void }): Promise<DenseResult> {
   if (!embeddingModel) return { embedded: 0, reused: 0, reason: 'no embedding model configured' };
   let embedder: TransformersEmbeddings;
   try {
     embedder = await TransformersEmbeddings.load({ modelId: embeddingModel, modelsDir, allowRemoteModels, remoteHost: modelMirror });
   } catch (error) {
+    // The caller says so in one short line; the full reason (paths, the download error) is in the report.
     const reason = error instanceof EmbeddingUnavailableError ? error.reason : error instanceof Error ? error.message : String(error);
-    onNotice(`dense retrieval off: embedding model ${embeddingModel} could not be loaded (${reason}); building the lexical index only`);
-    return { embedded: 0, reused: 0, reason };
+    return { embedded: 0, reused: 0, reason: `embedding model ${embeddingModel} could not be loaded (${reason})` };
   }
   const reusable = new Map<string, Float32Array>();
   if (previous?.vectors && previous.manifest.embedding?.modelId === embedder.modelId && previous.manifest.embedding.dimensions === embedder.dimensions) {
@@ -252,6 +290,7 @@ async function embedChunks({
     );
     missing.forEach((chunkIndex, j) => (vectors[chunkIndex] = Float32Array.from(embedded[j])));
   }
+  onProgress({ stage: 'embed', done: missing.length, total: missing.length, detail: `${missing.length} chunks embedded, ${chunks.length - missing.length} reused (${embedder.modelId})` });
   return {
     vectors: vectors as Float32Array[],
     modelId: embedder.modelId,

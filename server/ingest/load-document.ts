@@ -11,9 +11,12 @@ export class UnsupportedFormatError extends Error {}
 
 /** Reads one file into raw text; the format is chosen by its extension. */
 export async function loadDocument(path: string): Promise<string> {
-  const extension = extname(path).toLowerCase();
-  const bytes = await readFile(path);
-  switch (extension) {
+  return parseDocument(await readFile(path), extname(path), path);
+}
+
+/** A file's bytes as raw text, parsed as the format its extension (".pdf") names; `name` is for messages. */
+export async function parseDocument(bytes: Uint8Array, extension: string, name = `a ${extension} file`): Promise<string> {
+  switch (extension.toLowerCase()) {
     case '.txt':
       return decodeText(bytes);
     case '.md':
@@ -23,11 +26,11 @@ export async function loadDocument(path: string): Promise<string> {
     case '.htm':
       return htmlToText(decodeText(bytes));
     case '.docx':
-      return (await mammoth.extractRawText({ buffer: bytes })).value;
+      return (await mammoth.extractRawText({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) })).value;
     case '.pdf':
       return pdfToText(bytes);
     default:
-      throw new UnsupportedFormatError(`unsupported file type ${extension || '(none)'}: ${path}`);
+      throw new UnsupportedFormatError(`unsupported file type ${extension || '(none)'}: ${name}`);
   }
 }
 
@@ -94,7 +97,8 @@ function decodeEntities(text: string): string {
 
 /** PDF text, page by page; lines inside a page are kept, pages become paragraphs. */
 async function pdfToText(bytes: Uint8Array): Promise<string> {
-  const pdf = await getDocumentProxy(new Uint8Array(bytes));
+  // verbosity 0: errors only; pdf.js's warnings about damaged files ("Indexing all PDF objects") are not for the console.
+  const pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
   const { text } = await extractText(pdf, { mergePages: false });
   return (Array.isArray(text) ? text : [text]).join('\n\n');
 }

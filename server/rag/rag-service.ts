@@ -131,9 +131,17 @@ async function embedderFor({
     return { embedder };
   } catch (error) {
     if (!(error instanceof EmbeddingUnavailableError)) throw error;
-    onNotice(`dense retrieval off: ${error.reason}`);
+    // Said in one short line by the caller (denseOffLine); the reason, with its paths, is kept for debug output and health.
     return { denseOffReason: error.reason };
   }
+}
+
+/**
+ * The one line a start or an ingest prints when dense retrieval is off (the full reason is for
+ * LOG_LEVEL=debug and /api/health): turned off on purpose, or no model to embed with.
+ */
+export function denseOffLine(config: Pick<Config, 'EMBEDDING_MODEL'>): string {
+  return config.EMBEDDING_MODEL ? 'dense retrieval off: no embedding model (see README › Models)' : 'dense retrieval off: EMBEDDING_MODEL=none';
 }
 
 /** An ingest that could not load the configured model knows better why than "built without a model". */

@@ -124,6 +124,18 @@ describe('/v1 with the official openai client', () => {
     expect(body).toMatchObject({ code: 'bad_request', message: expect.any(String) });
   });
 
+  it('refuses a model it does not have with 404, naming the ones it has', async () => {
+    const error = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: yunnanQuestion }] }).then(
+      () => expect.fail('expected a 404'),
+      (failure: unknown) => failure,
+    );
+    expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+    const { status, error: body } = error as InstanceType<typeof OpenAI.NotFoundError>;
+    expect(status).toBe(404);
+    expect(body).toMatchObject({ code: 'not_found:model', details: { model: 'gpt-4o', available: 'policy-cite, policy-cite-summary' } });
+    expect((body as { message: string }).message).toContain('policy-cite or policy-cite-summary');
+  });
+
   it('stays healthy after bad requests', async () => {
     const health = await (await fetch(`${server.url}/api/health`)).json();
     expect(health).toMatchObject({ status: 'ok', documents: 5 });

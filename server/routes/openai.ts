@@ -52,6 +52,13 @@ export function openAiRoutes(service: RagService, log: (error: unknown) => void)
     )
     .post('/chat/completions', validateJson(completionRequest), async (c) => {
       const request = c.req.valid('json');
+      const known: readonly string[] = Object.values(modelIds);
+      if (request.model !== undefined && !known.includes(request.model)) {
+        // As OpenAI answers an unknown model: 404, naming the ones there are.
+        throw new AppError('not_found:model', `The model "${request.model.slice(0, 100)}" does not exist here; use ${known.join(' or ')} (GET /v1/models lists them).`, {
+          details: { model: request.model.slice(0, 100), available: known.join(', ') },
+        });
+      }
       const model = request.model === modelIds.summary ? modelIds.summary : modelIds.answer;
       const messages = request.messages
         .filter((message) => message.role === 'user' || message.role === 'assistant')

@@ -65,7 +65,7 @@ export function App() {
             政策问答<span className="brand-sub"> · 条款引证</span>
           </h1>
         </div>
-        <HealthStatus />
+        <HealthStatus refreshKey={library.version} />
         <nav className="header-actions" aria-label="页面操作">
           <button
             type="button"
@@ -104,11 +104,12 @@ export function App() {
                 <span aria-hidden="true">✕</span>
               </button>
             </div>
-            <div className="side-panel-body" key={panelKey}>
+            <div className={`side-panel-body${panel.view === 'document' ? ' is-document' : ''}`} key={panelKey}>
               {panel.view === 'library' ? (
                 <LibraryView
                   state={library.state}
                   onReload={library.reload}
+                  onChanged={library.refresh}
                   onOpen={(documentId) => openPanel({ view: 'document', documentId, fromLibrary: true })}
                 />
               ) : (

@@ -15,18 +15,23 @@ export type ApiErrorCode =
   | 'bad_response'
   | (string & {});
 
+/** Facts the server gives beside the message (`{file, reason}` for a refused upload). */
+export type ErrorDetails = Record<string, string | number>;
+
 /** An API failure with the server's code, the HTTP status when there was one, and Retry-After seconds. */
 export class ApiError extends Error {
   readonly code: ApiErrorCode;
   readonly status?: number;
   readonly retryAfterSeconds?: number;
+  readonly details?: ErrorDetails;
 
-  constructor({ code, message, status, retryAfterSeconds }: { code: ApiErrorCode; message?: string; status?: number; retryAfterSeconds?: number }) {
+  constructor({ code, message, status, retryAfterSeconds, details }: { code: ApiErrorCode; message?: string; status?: number; retryAfterSeconds?: number; details?: ErrorDetails }) {
     super(message ?? code);
     this.name = 'ApiError';
     this.code = code;
     this.status = status;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.details = details;
   }
 }
 
@@ -35,11 +40,12 @@ export interface ErrorInfo {
   code: string;
   status?: number;
   retryAfterSeconds?: number;
+  details?: ErrorDetails;
 }
 
 export function toErrorInfo(error: unknown): ErrorInfo {
   if (error instanceof ApiError) {
-    return { code: error.code, status: error.status, retryAfterSeconds: error.retryAfterSeconds };
+    return { code: error.code, status: error.status, retryAfterSeconds: error.retryAfterSeconds, ...(error.details ? { details: error.details } : {}) };
   }
   return { code: 'network' };
 }
@@ -48,10 +54,12 @@ export function toErrorInfo(error: unknown): ErrorInfo {
 export async function readErrorResponse(response: Response): Promise<ApiError> {
   let code: string | undefined;
   let message: string | undefined;
+  let details: ErrorDetails | undefined;
   try {
-    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown } };
+    const body = (await response.json()) as { error?: { code?: unknown; message?: unknown; details?: unknown } };
     if (typeof body?.error?.code === 'string') code = body.error.code;
     if (typeof body?.error?.message === 'string') message = body.error.message;
+    if (body?.error?.details && typeof body.error.details === 'object') details = body.error.details as ErrorDetails;
   } catch {
     // A proxy's HTML error page or an empty body: the status alone decides the code.
   }
@@ -61,6 +69,7 @@ export async function readErrorResponse(response: Response): Promise<ApiError> {
     message,
     status: response.status,
     retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+    details,
   });
 }
 
@@ -86,6 +95,10 @@ export function describeError(info: ErrorInfo): string {
   if (code === 'payload_too_large') return '这次提问连同之前的对话内容太长了，请精简问题，或点“新对话”重新开始。';
   if (code.startsWith('bad_request') || code === 'unsupported_media_type') return '这次提问没能被受理，请调整问题的表述后再试。';
   if (code === 'unauthorized') return '没有访问权限，请联系系统管理员。';
+  if (code.startsWith('forbidden')) return '只能在运行本服务的电脑上更改文件库，请联系系统管理员。';
+  if (code === 'conflict:reindex_running') return '文件库正在更新，请稍后再试。';
+  if (code === 'conflict:last_document') return '文件库至少要保留一份文件。';
+  if (code === 'reindex_failed') return '索引没有更新成功，文件库保持原样。请联系系统管理员查看服务器日志。';
   if (code === 'index_unavailable') return '文件索引暂时不可用，可能正在更新，请稍后再试。';
   if (code === 'llm_unavailable') return '生成回答的语言模型暂时没有响应，请稍后再试。';
   if (code === 'llm_timeout') return '语言模型响应超时，请稍后再试。';

@@ -15,6 +15,11 @@ export function getDocument(id: string): Promise<DocumentDetail> {
   return pending;
 }
 
+/** Drops a removed document from the cache, so opening its id again asks the server. */
+export function forgetDocument(id: string): void {
+  cache.delete(id);
+}
+
 function normalizeDocument(raw: DocumentDetail): DocumentDetail {
   return {
     ...raw,

@@ -1,5 +1,7 @@
-// A document's full text with section anchors, styled heading lines and the cited span in <mark>.
-import { Fragment, type Ref, useMemo } from 'react';
+// A document's full text with section anchors, styled heading lines, the cited span in <mark>, and
+// masked characters (省*府) as the source has them, explained on hover.
+import { type Ref, useMemo } from 'react';
+import { MaskedText } from '../../chat/components/masked-text';
 import type { DocumentSection } from '../api/types';
 import { splitDocumentText, type TextPiece, type TextRange } from '../utils/split-document-text';
 
@@ -30,11 +32,11 @@ export function DocumentText({ text, sections, highlight, markRef }: DocumentTex
       if (piece.heading) {
         return (
           <strong key={key} className={`doc-heading depth-${Math.min(piece.heading.depth, 4)}`}>
-            {piece.text}
+            <MaskedText text={piece.text} />
           </strong>
         );
       }
-      return <Fragment key={key}>{piece.text}</Fragment>;
+      return <MaskedText key={key} text={piece.text} />;
     });
 
   return (

@@ -1,5 +1,5 @@
 // The source panel: one document with its outline, the cited clause highlighted and scrolled into view.
-import { useEffect, useMemo, useRef } from 'react';
+import { type ReactNode, useEffect, useMemo, useRef } from 'react';
 import { describeError } from '../../../lib/api-error';
 import { formatSectionPath, formatTitle } from '../../../lib/format';
 import type { DocumentDetail } from '../api/types';
@@ -27,32 +27,38 @@ interface SourcePanelProps {
 
 export function SourcePanel({ documentId, highlight, onBack }: SourcePanelProps) {
   const { state, reload } = useDocument(documentId);
+  const backButton = onBack && (
+    <button type="button" className="text-button back-button" onClick={onBack}>
+      <span aria-hidden="true">‹</span> 返回文件库
+    </button>
+  );
   return (
     <div className="source-panel" data-testid="source-panel" data-document-id={documentId}>
-      {onBack && (
-        <button type="button" className="text-button back-button" onClick={onBack}>
-          <span aria-hidden="true">‹</span> 返回文件库
-        </button>
-      )}
-      {state.status === 'loading' && (
-        <p className="panel-status" role="status">
-          正在打开文件…
-        </p>
-      )}
-      {state.status === 'error' && (
-        <div className="panel-error" role="alert">
-          <p>{describeError(state.error)}</p>
-          <button type="button" className="button button-secondary" onClick={reload}>
-            重试
-          </button>
+      {state.status === 'ready' ? (
+        <LoadedDocument document={state.document} highlight={highlight} outlineOpen={!highlight} backButton={backButton} />
+      ) : (
+        <div className="source-scroll">
+          {backButton}
+          {state.status === 'loading' && (
+            <p className="panel-status" role="status">
+              正在打开文件…
+            </p>
+          )}
+          {state.status === 'error' && (
+            <div className="panel-error" role="alert">
+              <p>{describeError(state.error)}</p>
+              <button type="button" className="button button-secondary" onClick={reload}>
+                重试
+              </button>
+            </div>
+          )}
         </div>
       )}
-      {state.status === 'ready' && <LoadedDocument document={state.document} highlight={highlight} outlineOpen={!highlight} />}
     </div>
   );
 }
 
-function LoadedDocument({ document, highlight, outlineOpen }: { document: DocumentDetail; highlight?: SourceHighlight; outlineOpen: boolean }) {
+function LoadedDocument({ document, highlight, outlineOpen, backButton }: { document: DocumentDetail; highlight?: SourceHighlight; outlineOpen: boolean; backButton?: ReactNode }) {
   const markRef = useRef<HTMLElement>(null);
   const textRef = useRef<HTMLDivElement>(null);
   const range = useMemo(() => (highlight ? resolveHighlight(document.text, highlight) : null), [document.text, highlight]);
@@ -73,7 +79,7 @@ function LoadedDocument({ document, highlight, outlineOpen }: { document: Docume
       const frame = requestAnimationFrame(() => scrollToMark('auto'));
       return () => cancelAnimationFrame(frame);
     }
-    textRef.current?.closest('.side-panel-body')?.scrollTo({ top: 0 });
+    textRef.current?.closest('.source-scroll')?.scrollTo({ top: 0 });
   }, [range, document.id]);
 
   const scrollToSection = (index: number) => {
@@ -85,13 +91,7 @@ function LoadedDocument({ document, highlight, outlineOpen }: { document: Docume
 
   return (
     <>
-      <header className="document-header">
-        <h2 className="document-title" tabIndex={-1} data-panel-focus>
-          {formatTitle(document.title)}
-        </h2>
-        <MetaLine parts={[document.region, document.issuer, document.date]} className="document-meta" as="p" />
-      </header>
-
+      {/* Above the scrolling text, not over it: the banner never hides a line of the document. */}
       {highlight && (
         <div className="cited-callout" data-testid="cited-callout">
           <p className="cited-label">
@@ -111,30 +111,40 @@ function LoadedDocument({ document, highlight, outlineOpen }: { document: Docume
         </div>
       )}
 
-      {document.sections.length > 0 && (
-        <details className="outline" open={outlineOpen}>
-          <summary>目录（{document.sections.length} 节）</summary>
-          <nav aria-label="文件目录">
-            <ol>
-              {document.sections.map((section, index) => (
-                <li key={index} style={{ paddingInlineStart: `${(Math.min(section.path.length, 4) - 1) * 1.1}em` }}>
-                  <button
-                    type="button"
-                    className="outline-item"
-                    aria-current={index === currentSection ? 'location' : undefined}
-                    onClick={() => scrollToSection(index)}
-                  >
-                    {section.path[section.path.length - 1] ?? '（无标题）'}
-                  </button>
-                </li>
-              ))}
-            </ol>
-          </nav>
-        </details>
-      )}
+      <div className="source-scroll">
+        {backButton}
+        <header className="document-header">
+          <h2 className="document-title" tabIndex={-1} data-panel-focus>
+            {formatTitle(document.title)}
+          </h2>
+          <MetaLine parts={[document.region, document.issuer, document.date]} className="document-meta" as="p" />
+        </header>
 
-      <div ref={textRef}>
-        <DocumentText text={document.text} sections={document.sections} highlight={range} markRef={markRef} />
+        {document.sections.length > 0 && (
+          <details className="outline" open={outlineOpen}>
+            <summary>目录（{document.sections.length} 节）</summary>
+            <nav aria-label="文件目录">
+              <ol>
+                {document.sections.map((section, index) => (
+                  <li key={index} style={{ paddingInlineStart: `${(Math.min(section.path.length, 4) - 1) * 1.1}em` }}>
+                    <button
+                      type="button"
+                      className="outline-item"
+                      aria-current={index === currentSection ? 'location' : undefined}
+                      onClick={() => scrollToSection(index)}
+                    >
+                      {section.path[section.path.length - 1] ?? '（无标题）'}
+                    </button>
+                  </li>
+                ))}
+              </ol>
+            </nav>
+          </details>
+        )}
+
+        <div ref={textRef}>
+          <DocumentText text={document.text} sections={document.sections} highlight={range} markRef={markRef} />
+        </div>
       </div>
     </>
   );

@@ -18,7 +18,8 @@ function describeHealth(health: Health): { short: string; detail: string } {
   return { short: parts.join(' · ') || '服务正常', detail };
 }
 
-export function HealthStatus() {
+/** `refreshKey` changes when the library did (a file added or removed): the counts are asked for again. */
+export function HealthStatus({ refreshKey = 0 }: { refreshKey?: number }) {
   const [state, setState] = useState<HealthState>({ status: 'loading' });
 
   useEffect(() => {
@@ -43,7 +44,7 @@ export function HealthStatus() {
       controller.abort();
       clearTimeout(timer);
     };
-  }, []);
+  }, [refreshKey]);
 
   if (state.status === 'loading') return <p className="health" data-testid="health" aria-live="polite" />;
   if (state.status === 'down') {
