@@ -243,7 +243,7 @@ export class PolicyIndex {
     if (useDense) {
       const vector = queryVector ?? (await this.embedder!.embedQuery(query));
       const dense = this.dense!.search(vector, { k: pool, allowed });
-      ranked = useLexical ? fuse([lexical, dense]) : dense;
+      ranked = useLexical ? fuseHybrid(lexical, dense) : dense;
     } else {
       ranked = lexical;
     }
@@ -408,6 +408,36 @@ function withoutTitleEcho(chunk: IndexedChunk, title: string | undefined, analyz
 function compactTitle(title: string): string | undefined {
   const compact = foldWidth(title.replace(/^《|》$/g, '')).replace(/\s+/g, '');
   return compact.length >= 6 ? compact : undefined;
+}
+
+/**
+ * How lexical and dense rankings combine: a convex mix of min-max-normalised scores (`'scores'`), or
+ * reciprocal-rank fusion with the dense ranking weighted `denseWeight` (`'rrf'`; 1 = plain RRF).
+ * Measured with bge-small-zh-v1.5 on the dev splits (seeds, notices, regulations; evals/README.md):
+ * plain RRF fell below lexical-only (policy set Span@5 97.8→94.4%, R@1 82→76%); a 0.3 score mix
+ * raised it (98.9%, 84%) and the 230 notices' (94.2→96.5%).
+ */
+export const fusionSettings: { method: 'rrf' | 'scores'; denseWeight: number } = { method: 'scores', denseWeight: 0.3 };
+
+/** The hybrid ranking of a lexical and a dense candidate list. */
+export function fuseHybrid(lexical: { doc: number; score: number }[], dense: { doc: number; score: number }[]): { doc: number; score: number }[] {
+  const { method, denseWeight } = fusionSettings;
+  const scores = new Map<number, number>();
+  if (method === 'rrf') {
+    lexical.forEach(({ doc }, rank) => scores.set(doc, (scores.get(doc) ?? 0) + 1 / (rrfK + rank + 1)));
+    dense.forEach(({ doc }, rank) => scores.set(doc, (scores.get(doc) ?? 0) + denseWeight / (rrfK + rank + 1)));
+  } else {
+    const normalise = (list: { doc: number; score: number }[]) => {
+      const max = Math.max(...list.map(({ score }) => score));
+      const min = Math.min(...list.map(({ score }) => score));
+      return (score: number) => (max > min ? (score - min) / (max - min) : 1);
+    };
+    const lexicalScale = normalise(lexical);
+    const denseScale = normalise(dense);
+    lexical.forEach(({ doc, score }) => scores.set(doc, (1 - denseWeight) * lexicalScale(score)));
+    dense.forEach(({ doc, score }) => scores.set(doc, (scores.get(doc) ?? 0) + denseWeight * denseScale(score)));
+  }
+  return [...scores].map(([doc, score]) => ({ doc, score })).sort((a, b) => b.score - a.score || a.doc - b.doc);
 }
 
 /** Reciprocal-rank fusion of several rankings. */
