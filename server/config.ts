@@ -24,6 +24,8 @@ const configSchema = z.object({
   LLM_TIMEOUT_MS: envNumber(z.coerce.number().int().min(1000).max(600_000).default(60_000)),
   LLM_MAX_TOKENS: envNumber(z.coerce.number().int().min(16).max(32_768).default(1024)),
   LLM_MAX_RETRIES: envNumber(z.coerce.number().int().min(0).max(10).default(2)),
+  /** With an LLM: also search with the question rewritten in the documents' own wording. */
+  LLM_REWRITE_QUERIES: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   ADMIN_TOKEN: optionalText,
   RATE_LIMIT_PER_MINUTE: envNumber(z.coerce.number().int().min(0).default(120)),
   /** Reverse proxies in front of the server whose Forwarded / X-Forwarded-* headers are believed: `false` (0), `true` (1) or a count. */

@@ -6,7 +6,7 @@ import type { SearchResult } from '../rag/types.js';
 import { analyseQuestion, stemOf, type ChatTurn, type QuestionAnalysis } from './analyse-question.js';
 import type { ChatResponse, Citation, Comparison } from './answer-types.js';
 import { buildComparison, sharedLine } from './compare-documents.js';
-import { condenseWithLlm, generateLlmAnswer } from './llm-answer.js';
+import { condenseWithLlm, generateLlmAnswer, rewriteQueryWithLlm } from './llm-answer.js';
 import { CitationBook, renderAnswer, type AnswerBlock } from './render-answer.js';
 import { retrieveClauses } from './retrieve-clauses.js';
 import { scoreSentences, scoringQuestion } from './score-sentences.js';
@@ -55,10 +55,13 @@ export async function answerQuestion(service: RagService, { messages, mode = 'an
     const best = scoreSentences({ question: scoringQuestion(standalone), results: probe, index })[0];
     if (best && best.coverage >= standaloneCoverage) analysis = standalone;
   }
-  if (service.config.LLM_BASE_URL && analysis.isFollowUp) {
-    analysis.retrievalQuery = await condenseWithLlm({ config: service.config, messages, signal }).catch(() => analysis.retrievalQuery);
+  let rewrittenQuery: string | undefined;
+  if (service.config.LLM_BASE_URL) {
+    if (analysis.isFollowUp) analysis.retrievalQuery = await condenseWithLlm({ config: service.config, messages, signal }).catch(() => analysis.retrievalQuery);
+    // The question in the documents' own wording is searched too; answers still cite only retrieved text.
+    if (service.config.LLM_REWRITE_QUERIES) rewrittenQuery = await rewriteQueryWithLlm({ config: service.config, question: analysis.retrievalQuery, signal }).catch(() => undefined);
   }
-  const retrieved = await retrieveClauses({ analysis, index, documents });
+  const retrieved = await retrieveClauses({ analysis, index, documents, rewrittenQuery });
   const retrievedAt = performance.now();
 
   let response: Draft & { verification?: ChatResponse['verification'] };
@@ -67,8 +70,7 @@ export async function answerQuestion(service: RagService, { messages, mode = 'an
     response = declined;
     emit(response, onEvent);
   } else if (service.config.LLM_BASE_URL) {
-    const limit = analysis.intent === 'fact' || analysis.intent === 'list' ? 8 : 16;
-    response = await generateLlmAnswer({ service, messages, results: retrieved.results.slice(0, limit), mode, signal, onEvent });
+    response = await answerWithLlm({ service, analysis, retrieved, messages, mode, signal, onEvent });
   } else {
     response = composeExtractive(analysis, retrieved, index);
     emit(response, onEvent);
@@ -82,6 +84,47 @@ export async function answerQuestion(service: RagService, { messages, mode = 'an
   };
   onEvent({ type: 'done', response: full });
   return full;
+}
+
+/**
+ * The LLM writes the answer. For facts and lists it reads the retrieved clauses; for topics,
+ * comparisons and summaries the same section-grouped clauses the extractive answer would list, and
+ * a comparison's table stays extractive, its cells cited after the model's citations.
+ */
+async function answerWithLlm({
+  service,
+  analysis,
+  retrieved,
+  messages,
+  mode,
+  signal,
+  onEvent,
+}: {
+  service: RagService;
+  analysis: QuestionAnalysis;
+  retrieved: { results: SearchResult[]; perPart: SearchResult[][] };
+  messages: ChatTurn[];
+  mode: 'answer' | 'summary';
+  signal?: AbortSignal;
+  onEvent: (event: AnswerEvent) => void;
+}): Promise<Draft & { verification?: ChatResponse['verification'] }> {
+  const { index } = service;
+  if (analysis.intent === 'fact' || analysis.intent === 'list') {
+    return generateLlmAnswer({ service, messages, results: retrieved.results.slice(0, 8), mode, signal, onEvent });
+  }
+  const scored = scoreSentences({ question: scoringQuestion(topicQuestion(analysis)), results: retrieved.results, index });
+  const named = documentsNamed(analysis, index);
+  const answers = selectSections({ analysis, results: retrieved.results, scored, index, onlyDocuments: named.length >= 2 ? named : undefined });
+  const clauses: SearchResult[] = answers.flatMap((answer) =>
+    answer.items.flat().map((item) => ({ ...item.result, text: item.text, start: item.start, end: item.end, section: item.section })),
+  );
+  const layout = analysis.intent === 'summary' ? 'summary' : analysis.intent;
+  const written = await generateLlmAnswer({ service, messages, results: clauses.length > 0 ? clauses.slice(0, 24) : retrieved.results.slice(0, 16), mode, layout, signal, onEvent });
+  if (analysis.intent !== 'comparison' || answers.length < 2 || !written.answered) return written;
+  const book = new CitationBook(index, written.citations);
+  const topic = [...topicTermsOf(analysis, index).weights.keys()].sort((a, b) => b.length - a.length)[0] ?? analysis.question;
+  const comparison = buildComparison({ answers, topic, index, book, exclude: [...topicTermsOf(analysis, index).weights.keys()] });
+  return { ...written, citations: book.citations, comparison };
 }
 
 /** Stages 3–6 for the extractive answer. */

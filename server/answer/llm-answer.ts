@@ -40,6 +40,31 @@ const systemPrompt = `你是政策文件问答助手，回答只能依据用户�
 
 const summaryInstruction = '请按文件分组作摘要：每个文件用“### 《文件名》”作小标题，其下每条要点一行、以“- ”开头并标注 [n]；没有相关条款的文件不要列出；总长度不超过 600 字。';
 
+/** How the model is asked to lay out an analyst's answer (the clauses come grouped by document and section). */
+export const layoutInstructions = {
+  summary: summaryInstruction,
+  topic: '条款按文件和章节分组给出。请按文件分组列出与问题主题有关的安排：每个文件用“### 《文件名》”作小标题，其下每条要点一行、以“- ”开头并标注 [n]；只写条款中有的内容。',
+  comparison:
+    '条款按文件分组给出。请比较各文件在问题所问方面的规定：先用一到两句话说明各文件的共同点（每句标注所依据的每个文件的条款编号），再按文件分别写出各自的不同之处，每句标注 [n]；某个文件没有相关条款时写明“未提及”。',
+} as const;
+
+export type AnswerLayout = keyof typeof layoutInstructions;
+
+/**
+ * Rewrites a question in the wording policy documents use ("老板不给加班费怎么办" → "用人单位未支付加班
+ * 工资的处理"), keeping its places and figures, for retrieval alongside the question as asked.
+ */
+export async function rewriteQueryWithLlm({ config, question, signal }: { config: Config; question: string; signal?: AbortSignal }): Promise<string | undefined> {
+  const model = createChatModel(config, { maxTokens: 120, streaming: false });
+  const prompt = [
+    new SystemMessage('把用户的问题改写成政策文件、法规条文中会使用的正式表述，用于检索。保留问题中的地名、机构名和数字，不要回答问题，不要添加问题没有的内容。只输出改写后的一句话。'),
+    new HumanMessage(question.slice(0, 1000)),
+  ];
+  const reply = await callUpstream({ config, signal, call: (attemptSignal) => model.invoke(prompt, { signal: attemptSignal }) });
+  const text = stripThinking(typeof reply.content === 'string' ? reply.content : '').trim();
+  return text.length > 0 && text.length <= 300 && text !== question ? text : undefined;
+}
+
 /**
  * ChatOpenAI that estimates token counts locally: LangChain otherwise downloads a tiktoken table to
  * count them, which fails (noisily, and slowly) on machines without internet access.
@@ -134,6 +159,7 @@ export async function generateLlmAnswer({
   messages,
   results,
   mode,
+  layout,
   signal,
   onEvent,
 }: {
@@ -141,6 +167,8 @@ export async function generateLlmAnswer({
   messages: ChatTurn[];
   results: SearchResult[];
   mode: 'answer' | 'summary';
+  /** An analyst's answer: the clauses are a topic's sections, grouped by document, laid out this way. */
+  layout?: AnswerLayout;
   signal?: AbortSignal;
   onEvent: (event: AnswerEvent) => void;
 }): Promise<{ answer: string; answered: boolean; citations: Citation[]; verification: Verification }> {
@@ -160,7 +188,8 @@ export async function generateLlmAnswer({
       const content = withoutMarkers(message.content).slice(0, 2000);
       return message.role === 'user' ? new HumanMessage(content) : new AIMessage(content);
     });
-  const prompt = `${fenceClauses(results)}\n\n${mode === 'summary' ? summaryInstruction + '\n\n' : ''}问题：${question}`;
+  const instruction = layout ? layoutInstructions[layout] : mode === 'summary' ? summaryInstruction : undefined;
+  const prompt = `${fenceClauses(results)}\n\n${instruction ? instruction + '\n\n' : ''}问题：${question}`;
   const allowedLinks = documentLinks(service, results);
 
   onEvent({ type: 'citations', citations: results.map((result, i) => wholeClauseCitation(result, i + 1)) });

@@ -32,9 +32,15 @@ export interface RenderedAnswer {
 
 /** Numbers citations in order of appearance; a repeated span reuses its number. */
 export class CitationBook {
-  readonly citations: Citation[] = [];
+  readonly citations: Citation[];
 
-  constructor(private readonly index: PolicyIndex) {}
+  /** `existing`: citations already numbered (an LLM's), which new ones continue after. */
+  constructor(
+    private readonly index: PolicyIndex,
+    existing: Citation[] = [],
+  ) {
+    this.citations = [...existing];
+  }
 
   cite(pick: Pick): number {
     const existing = this.citations.find((citation) => citation.documentId === pick.result.documentId && citation.start === pick.start && citation.end === pick.end);

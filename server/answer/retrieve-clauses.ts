@@ -14,10 +14,23 @@ export interface Retrieved {
   perPart: SearchResult[][];
 }
 
-export async function retrieveClauses({ analysis, index, documents }: { analysis: QuestionAnalysis; index: PolicyIndex; documents?: string[] }): Promise<Retrieved> {
+export async function retrieveClauses({
+  analysis,
+  index,
+  documents,
+  rewrittenQuery,
+}: {
+  analysis: QuestionAnalysis;
+  index: PolicyIndex;
+  documents?: string[];
+  /** The question in the documents' own wording (an LLM's rewrite), searched alongside it. */
+  rewrittenQuery?: string;
+}): Promise<Retrieved> {
   if (analysis.intent === 'fact' || analysis.intent === 'list') {
     if (analysis.parts.length < 2) {
-      const results = await withOtherVersions(await index.search(analysis.retrievalQuery, { k: retrievalDepth.fact, documents }), analysis.retrievalQuery, index);
+      const asked = await index.search(analysis.retrievalQuery, { k: retrievalDepth.fact, documents });
+      const rewritten = rewrittenQuery ? await index.search(rewrittenQuery, { k: retrievalDepth.fact, documents }) : [];
+      const results = await withOtherVersions(interleave([asked, rewritten]).slice(0, retrievalDepth.fact + (rewrittenQuery ? 4 : 0)), analysis.retrievalQuery, index);
       return { results, perPart: [results] };
     }
     const perPart = await Promise.all(analysis.parts.map((part) => index.search(part.query, { k: retrievalDepth.fact, documents })));
