@@ -53,6 +53,8 @@ const configSchema = z.object({
   SOLR_CONFIGSET: z.string().min(1).default('policy-cite'),
   SOLR_SHARDS: envNumber(z.coerce.number().int().min(1).max(64).default(2)),
   SOLR_REPLICAS: envNumber(z.coerce.number().int().min(1).max(8).default(2)),
+  /** Hybrid fusion: the product's reciprocal-rank fusion of two candidate lists, or one Solr query summing BM25 and kNN scores. */
+  SOLR_FUSION: z.enum(['product', 'engine']).default('product'),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;

@@ -1,13 +1,15 @@
 // Scale-out: the product's index with its lexical (BM25) and dense candidates served by a SolrCloud
 // collection. Documents, sections, offsets, term statistics, the ranking rules on top of the candidates
 // (document and place priors, fusion, duplicate collapse) and the answers stay in the product.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { Analyzer, defaultVocabulary } from './analyzer.js';
 import { bm25Defaults, type Bm25Fields } from './bm25-index.js';
 import type { IndexManifest, StoredIndex } from './index-store.js';
-import { compactTitle, PolicyIndex, withoutTitleEcho, type QueryEmbedder } from './policy-index.js';
+import { compactTitle, PolicyIndex, withoutTitleEcho, type QueryEmbedder, type SearchOptions } from './policy-index.js';
+import type { SearchResult } from './types.js';
 import { ClusterUnavailableError, SolrClient } from './solr-client.js';
 import { bigrams } from './tokenize.js';
 import type { VocabularyData } from './vocabulary.js';
@@ -208,6 +210,10 @@ interface SelectResponse {
  */
 export class ClusterIndex extends PolicyIndex {
   readonly collection: string;
+  /** Where hybrid candidates are fused: the product's RRF of two lists, or one Solr query summing BM25 and kNN scores. */
+  readonly fusion: 'product' | 'engine';
+  /** The query vector of an engine-fused search in progress (read by `lexicalCandidates`). */
+  private readonly engineVector = new AsyncLocalStorage<number[]>();
   /** How the collection came to hold this index (created now, or found there). */
   readonly published?: PublishReport;
   /** Hits whose stored document or offsets differ from the local chunk's (never expected; such hits are left out). */
@@ -218,13 +224,30 @@ export class ClusterIndex extends PolicyIndex {
   constructor(
     stored: StoredIndex,
     embedder: QueryEmbedder | undefined,
-    { vocabulary, client, collection, published }: { vocabulary?: VocabularyData; client: SolrClient; collection: string; published?: PublishReport },
+    {
+      vocabulary,
+      client,
+      collection,
+      published,
+      fusion = 'product',
+    }: { vocabulary?: VocabularyData; client: SolrClient; collection: string; published?: PublishReport; fusion?: 'product' | 'engine' },
   ) {
     super(stored, embedder, { vocabulary });
+    this.fusion = fusion;
     this.client = client;
     this.collection = collection;
     this.published = published;
     this.positions = new Map(stored.chunks.map((chunk, i) => [chunk.id, i]));
+  }
+
+  /**
+   * With engine fusion, a hybrid search is one Solr query per candidate list (BM25 clauses and the kNN
+   * clause summed in a boolean query; Solr 9 has no reciprocal-rank fusion), re-ranked by the product's priors.
+   */
+  override async search(query: string, options: SearchOptions = {}): Promise<SearchResult[]> {
+    if (this.fusion !== 'engine' || !this.hasDense || options.mode === 'lexical' || options.mode === 'dense') return super.search(query, options);
+    const vector = options.queryVector ?? (await this.embedder!.embedQuery(query));
+    return this.engineVector.run(vector, () => super.search(query, { ...options, mode: 'lexical' }));
   }
 
   protected override async lexicalCandidates(fields: Bm25Fields, { k, allowed }: { k: number; allowed?: Set<number> }): Promise<{ doc: number; score: number }[]> {
@@ -233,6 +256,11 @@ export class ClusterIndex extends PolicyIndex {
       ...queryClauses('bigrams', fields.bigrams, bm25Defaults.bigramWeight),
       ...queryClauses('headings', fields.context, bm25Defaults.contextWeight),
     ].slice(0, maxQueryClauses);
+    const vector = this.engineVector.getStore();
+    if (vector) {
+      const knn = `{!knn f=vector topK=${Math.max(10, Math.ceil(k / 4))}}[${float32Text(vector).join(',')}]`;
+      return this.select({ q: clauses.length > 0 ? '{!bool should=$lexical should=$knn}' : knn, lexical: clauses.join(' '), knn }, { k, allowed, score: (score) => score });
+    }
     if (clauses.length === 0) return [];
     // Lucene's BM25 leaves out the constant (k1 + 1) factor of the product's: same ranking, scaled back here.
     return this.select({ q: clauses.join(' '), defType: 'lucene', 'q.op': 'OR' }, { k, allowed, score: (score) => score * (bm25Defaults.k1 + 1) });
@@ -312,5 +340,5 @@ export async function openSearchIndex({
   const report = await publishIndex({ stored, vocabulary, settings, alias, onNotice });
   if (report.created) onNotice(`published ${report.chunks} chunks to Solr collection ${report.collection} in ${(report.ms / 1000).toFixed(1)} s`);
   for (const name of report.removed) onNotice(`removed Solr collection ${name} of an earlier index`);
-  return new ClusterIndex(stored, embedder, { vocabulary, client: settings.client, collection: report.collection, published: report });
+  return new ClusterIndex(stored, embedder, { vocabulary, client: settings.client, collection: report.collection, published: report, fusion: config.SOLR_FUSION });
 }
