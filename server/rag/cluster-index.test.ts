@@ -3,6 +3,7 @@
 // the embedded index and of the cluster; midway one node is stopped and its replicas' copies on the
 // other node keep serving. Skipped, with a message, where `java` or `mvn` is missing.
 import { existsSync } from 'node:fs';
+import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyModel } from '../../scripts/make-tiny-model';
@@ -11,13 +12,14 @@ import { openInProcessTarget } from '../../evals/eval-target';
 import { loadDataset, type EvalItem } from '../../evals/load-dataset';
 import { runEvaluation } from '../../evals/run-evaluation';
 import { answerQuestion } from '../answer/answer-question';
+import { createApp } from '../app';
 import { ingestCorpus } from '../ingest/ingest-corpus';
 import { regulationsCorpusDir, seedCorpusDir, temporaryFolder, testConfig } from '../test-support/corpus';
 import { ClusterIndex, openSearchIndex } from './cluster-index';
 import { TransformersEmbeddings } from './embedder';
 import { loadIndex } from './index-store';
 import { PolicyIndex } from './policy-index';
-import { configuredVocabulary, type RagService } from './rag-service';
+import { configuredVocabulary, openRagService, reindexService, type RagService } from './rag-service';
 import { SolrClient } from './solr-client';
 import type { SearchResult } from './types';
 
@@ -176,6 +178,35 @@ describe.skipIf(Boolean(toolsMissing))('SolrCloud search backend (2 nodes, 2 sha
     for (const metric of ['recall5', 'mrr', 'factAccuracy', 'refusalRecall'] as const) {
       expect(Math.abs(figures.solr[metric] - figures.embedded[metric])).toBeLessThanOrEqual(0.05);
     }
+  });
+
+  it('serves the HTTP API from the cluster with SEARCH_BACKEND=solr, and a re-index publishes the new index under the alias', { timeout: 600_000 }, async () => {
+    const folder = await temporaryFolder('cluster-server');
+    cleanups.push(folder.remove);
+    const corpusDir = join(folder.path, 'corpus');
+    await cp(seedCorpusDir, corpusDir, { recursive: true });
+    const config = testConfig({ SEARCH_BACKEND: 'solr', SOLR_URL: cluster.urls.join(','), SOLR_COLLECTION: 'served', CORPUS_DIR: corpusDir, INDEX_DIR: join(folder.path, 'index') });
+    const service = await openRagService({ config, ingestIfStale: true });
+    const first = (service.index as ClusterIndex).collection;
+    expect(first).toMatch(/^served_[0-9a-f]{12}$/);
+    const app = createApp(service, { log: () => undefined, webDir: '/nonexistent' });
+    const post = (path: string, body: unknown) => app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const search = (await (await post('/api/search', { query: corpora[0].questions[0], k: 5 })).json()) as { results: SearchResult[] };
+    expect(search.results).toHaveLength(5);
+    for (const result of search.results) expect(service.index.document(result.documentId)!.text.slice(result.start, result.end)).toBe(result.text);
+    const chat = (await (await post('/api/chat', { messages: [{ role: 'user', content: corpora[0].questions[0] }] })).json()) as { answered: boolean; citations: { documentId: string; start: number; end: number; quote: string }[] };
+    expect(chat.citations.length).toBeGreaterThan(0);
+    for (const citation of chat.citations) expect(service.index.document(citation.documentId)!.text.slice(citation.start, citation.end)).toBe(citation.quote);
+
+    await writeFile(join(corpusDir, 'extra.txt'), '关于加强生态环境保护的通知\n\n一、加强大气污染防治，重点城市细颗粒物浓度下降百分之十。');
+    await reindexService(service);
+    const second = (service.index as ClusterIndex).collection;
+    expect(second).not.toBe(first);
+    const client = new SolrClient({ urls: cluster.urls });
+    const { aliases } = await client.request<{ aliases: Record<string, string> }>({ path: '/admin/collections', params: { action: 'LISTALIASES' } });
+    expect(aliases.served).toBe(second);
+    const found = (await (await post('/api/search', { query: '细颗粒物浓度', k: 3 })).json()) as { results: SearchResult[] };
+    expect(found.results[0].text).toContain('细颗粒物浓度下降百分之十');
   });
 
   it('keeps serving every search from the replicas after a node stops midway', { timeout: 600_000 }, async () => {

@@ -16,6 +16,8 @@ import type { VocabularyData } from './vocabulary.js';
 
 /** Bumped whenever the documents sent to the cluster change shape (the collection name changes with it). */
 export const clusterLayoutVersion = 1;
+/** Vector dimensions the config set has a field for (`vector_<dimensions>` in scripts/cluster/configset/conf/schema.xml). */
+export const vectorFieldDimensions = [32, 256, 384, 512, 768, 1024];
 /** Lucene counts every term of a query against one limit (1024 unless solr.xml raises it). */
 const maxQueryClauses = 1000;
 const batchSize = 500;
@@ -46,7 +48,7 @@ export function collectionFor(alias: string, manifest: IndexManifest): string {
   return `${alias}_${fingerprint.slice(0, 12)}`;
 }
 
-/** One chunk as a Solr document: ids and offsets stored, the product's tokens in the search fields. */
+/** One chunk as a Solr document: ids and offsets stored, the product's tokens in the search fields, its vector in `vector_<dimensions>`. */
 export interface ClusterDocument {
   id: string;
   document_id: string;
@@ -57,7 +59,12 @@ export interface ClusterDocument {
   words: string;
   bigrams: string;
   headings: string;
-  vector?: number[];
+  [vectorField: `vector_${number}`]: number[];
+}
+
+/** The field holding an index's vectors; undefined for a lexical index. */
+export function vectorField(manifest: IndexManifest): `vector_${number}` | undefined {
+  return manifest.embedding ? `vector_${manifest.embedding.dimensions}` : undefined;
 }
 
 /** A token as one whitespace-delimited term (a space inside a token would split it). */
@@ -73,6 +80,7 @@ function analyzerFor(stored: StoredIndex, vocabulary: VocabularyData): Analyzer 
 /** The Solr documents of chunks [from, to): exactly the fields the embedded BM25 indexes. */
 export function clusterDocuments(stored: StoredIndex, analyzer: Analyzer, from = 0, to = stored.chunks.length): ClusterDocument[] {
   const titles = new Map(stored.documents.map((document) => [document.id, document]));
+  const vectors = vectorField(stored.manifest);
   const documents: ClusterDocument[] = [];
   for (let i = from; i < to; i++) {
     const chunk = stored.chunks[i];
@@ -88,7 +96,7 @@ export function clusterDocuments(stored: StoredIndex, analyzer: Analyzer, from =
       words: withoutTitleEcho(chunk, document ? compactTitle(document.title) : undefined, analyzer).map(term).join(' '),
       bigrams: bigrams(chunk.text).map(term).join(' '),
       headings: chunk.contextTokens.map(term).join(' '),
-      ...(stored.vectors ? { vector: float32Text(stored.vectors[i]) } : {}),
+      ...(stored.vectors && vectors ? { [vectors]: float32Text(stored.vectors[i]) } : {}),
     });
   }
   return documents;
@@ -119,7 +127,7 @@ export interface PublishReport {
 
 /**
  * Makes the cluster hold `stored`: creates its collection (shards × replicas from the settings, the
- * policy-cite config set, a vector field with the index's dimensions), sends every chunk, commits,
+ * policy-cite config set), sends every chunk (vectors in the field of their dimensions), commits,
  * checks the count, then (with `alias`) points the alias at it and removes older collections of the
  * alias except the one it named before (kept for queries in flight and for rollback). Does nothing but
  * the alias when the collection already holds every chunk.
@@ -143,6 +151,10 @@ export async function publishIndex({
   const { client } = settings;
   const collection = collectionFor(settings.alias, stored.manifest);
   const total = stored.chunks.length;
+  const dimensions = stored.manifest.embedding?.dimensions;
+  if (dimensions !== undefined && !vectorFieldDimensions.includes(dimensions)) {
+    throw new Error(`the index's vectors have ${dimensions} dimensions and the policy-cite config set has no vector_${dimensions} field: add one to scripts/cluster/configset/conf/schema.xml and upload the config set again`);
+  }
   const existing = await documentCount(client, collection);
   let created = false;
   if (existing !== total) {
@@ -156,18 +168,6 @@ export async function publishIndex({
       params: { action: 'CREATE', name: collection, numShards: settings.shards, replicationFactor: settings.replicas, 'collection.configName': settings.configSet, waitForFinalState: true },
       timeoutMs: 300_000,
     });
-    const embedding = stored.manifest.embedding;
-    if (embedding && stored.vectors) {
-      const type = `vector_${embedding.dimensions}`;
-      await client.request({
-        path: `/${collection}/schema`,
-        json: {
-          'add-field-type': { name: type, class: 'solr.DenseVectorField', vectorDimension: embedding.dimensions, similarityFunction: 'cosine', knnAlgorithm: 'hnsw' },
-          'add-field': { name: 'vector', type, indexed: true, stored: false },
-        },
-        timeoutMs: 120_000,
-      });
-    }
     const analyzer = analyzerFor(stored, vocabulary);
     for (let from = 0; from < total; from += batchSize) {
       const to = Math.min(total, from + batchSize);
@@ -219,6 +219,7 @@ export class ClusterIndex extends PolicyIndex {
   /** Hits whose stored document or offsets differ from the local chunk's (never expected; such hits are left out). */
   mismatches = 0;
   private readonly client: SolrClient;
+  private readonly vectorField?: string;
   private readonly positions: Map<string, number>;
 
   constructor(
@@ -234,6 +235,7 @@ export class ClusterIndex extends PolicyIndex {
   ) {
     super(stored, embedder, { vocabulary });
     this.fusion = fusion;
+    this.vectorField = vectorField(stored.manifest);
     this.client = client;
     this.collection = collection;
     this.published = published;
@@ -258,7 +260,7 @@ export class ClusterIndex extends PolicyIndex {
     ].slice(0, maxQueryClauses);
     const vector = this.engineVector.getStore();
     if (vector) {
-      const knn = `{!knn f=vector topK=${Math.max(10, Math.ceil(k / 4))}}[${float32Text(vector).join(',')}]`;
+      const knn = `{!knn f=${this.vectorField} topK=${Math.max(10, Math.ceil(k / 4))}}[${float32Text(vector).join(',')}]`;
       return this.select({ q: clauses.length > 0 ? '{!bool should=$lexical should=$knn}' : knn, lexical: clauses.join(' '), knn }, { k, allowed, score: (score) => score });
     }
     if (clauses.length === 0) return [];
@@ -268,7 +270,7 @@ export class ClusterIndex extends PolicyIndex {
 
   protected override async denseCandidates(vector: number[], { k, allowed }: { k: number; allowed?: Set<number> }): Promise<{ doc: number; score: number }[]> {
     // Lucene's cosine score is (1 + cos) / 2; the product's is the cosine.
-    return this.select({ q: `{!knn f=vector topK=${k}}[${float32Text(vector).join(',')}]` }, { k, allowed, score: (score) => 2 * score - 1 });
+    return this.select({ q: `{!knn f=${this.vectorField} topK=${k}}[${float32Text(vector).join(',')}]` }, { k, allowed, score: (score) => 2 * score - 1 });
   }
 
   private async select(params: Record<string, string>, { k, allowed, score }: { k: number; allowed?: Set<number>; score: (solrScore: number) => number }): Promise<{ doc: number; score: number }[]> {
