@@ -190,6 +190,8 @@ describe.skipIf(Boolean(toolsMissing))('SolrCloud search backend (2 nodes, 2 sha
     const first = (service.index as ClusterIndex).collection;
     expect(first).toMatch(/^served_[0-9a-f]{12}$/);
     const app = createApp(service, { log: () => undefined, webDir: '/nonexistent' });
+    const health = (await (await app.request('/api/health')).json()) as { retrieval: { backend?: unknown } };
+    expect(health.retrieval.backend).toEqual({ engine: 'solr', collection: first, fusion: 'product' });
     const post = (path: string, body: unknown) => app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const search = (await (await post('/api/search', { query: corpora[0].questions[0], k: 5 })).json()) as { results: SearchResult[] };
     expect(search.results).toHaveLength(5);
