@@ -107,7 +107,7 @@ interface CollectionsResponse {
   aliases?: Record<string, string>;
 }
 
-/** How many documents a collection holds (0 when it does not exist). */
+/** How many documents a collection holds (-1 when it does not exist). */
 async function documentCount(client: SolrClient, collection: string): Promise<number> {
   const { collections = [] } = await client.request<CollectionsResponse>({ path: '/admin/collections', params: { action: 'LIST' } });
   if (!collections.includes(collection)) return -1;
@@ -333,12 +333,15 @@ export async function openSearchIndex({
   embedder?: QueryEmbedder;
   vocabulary?: VocabularyData;
   config: Config;
-  /** Point SOLR_COLLECTION at this index's collection (off for evaluations, which leave the site's alias alone). */
+  /**
+   * Point SOLR_COLLECTION at this index's collection. Off for evaluations: they publish under
+   * `<SOLR_COLLECTION>-eval_…`, which a server's clean-up of superseded collections never touches.
+   */
   alias?: boolean;
   onNotice?: (message: string) => void;
 }): Promise<PolicyIndex> {
   if (config.SEARCH_BACKEND !== 'solr') return new PolicyIndex(stored, embedder, { vocabulary });
-  const settings = clusterSettings(config);
+  const settings = { ...clusterSettings(config), ...(alias ? {} : { alias: `${config.SOLR_COLLECTION}-eval` }) };
   const report = await publishIndex({ stored, vocabulary, settings, alias, onNotice });
   if (report.created) onNotice(`published ${report.chunks} chunks to Solr collection ${report.collection} in ${(report.ms / 1000).toFixed(1)} s`);
   for (const name of report.removed) onNotice(`removed Solr collection ${name} of an earlier index`);
