@@ -19,6 +19,7 @@ import { ClusterIndex, openSearchIndex } from './cluster-index';
 import { TransformersEmbeddings } from './embedder';
 import { loadIndex } from './index-store';
 import { PolicyIndex } from './policy-index';
+import { removeDocument } from './library-writes';
 import { configuredVocabulary, openRagService, reindexService, type RagService } from './rag-service';
 import { SolrClient } from './solr-client';
 import type { SearchResult } from './types';
@@ -180,7 +181,7 @@ describe.skipIf(Boolean(toolsMissing))('SolrCloud search backend (2 nodes, 2 sha
     }
   });
 
-  it('serves the HTTP API from the cluster with SEARCH_BACKEND=solr, and a re-index publishes the new index under the alias', { timeout: 600_000 }, async () => {
+  it('serves the HTTP API from the cluster with SEARCH_BACKEND=solr; a re-index and a library removal publish the new index', { timeout: 600_000 }, async () => {
     const folder = await temporaryFolder('cluster-server');
     cleanups.push(folder.remove);
     const corpusDir = join(folder.path, 'corpus');
@@ -209,6 +210,14 @@ describe.skipIf(Boolean(toolsMissing))('SolrCloud search backend (2 nodes, 2 sha
     expect(aliases.served).toBe(second);
     const found = (await (await post('/api/search', { query: '细颗粒物浓度', k: 3 })).json()) as { results: SearchResult[] };
     expect(found.results[0].text).toContain('细颗粒物浓度下降百分之十');
+
+    // Removing a document from the library updates the index in place: the cluster gets that index too.
+    const removed = await removeDocument(service, found.results[0].documentId);
+    expect(removed.index.update).toBe('incremental');
+    expect(service.index).toBeInstanceOf(ClusterIndex);
+    expect((service.index as ClusterIndex).collection).not.toBe(second);
+    const gone = (await (await post('/api/search', { query: '细颗粒物浓度', k: 3 })).json()) as { results: SearchResult[] };
+    expect(gone.results.some((result) => result.text.includes('细颗粒物浓度下降百分之十'))).toBe(false);
   });
 
   it('keeps serving every search from the replicas after a node stops midway', { timeout: 600_000 }, async () => {
