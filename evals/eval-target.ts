@@ -8,7 +8,8 @@ import type { Config } from '../server/config.js';
 import { ingestCorpus, type IngestProgress } from '../server/ingest/ingest-corpus.js';
 import { EmbeddingUnavailableError, TransformersEmbeddings } from '../server/rag/embedder.js';
 import { loadIndex } from '../server/rag/index-store.js';
-import { PolicyIndex } from '../server/rag/policy-index.js';
+import { ClusterIndex, clusterSettings, openSearchIndex, removeCollection } from '../server/rag/cluster-index.js';
+import type { PolicyIndex } from '../server/rag/policy-index.js';
 import { configuredVocabulary } from '../server/rag/rag-service.js';
 import type { RagService } from '../server/rag/rag-service.js';
 import type { Chunk, Section } from '../server/rag/types.js';
@@ -94,7 +95,8 @@ export async function openInProcessTarget({
         denseNote = `dense retrieval off: ${error.reason}`;
       }
     }
-    const index = new PolicyIndex(stored, embedder, { vocabulary });
+    // SEARCH_BACKEND=solr: candidates from the cluster (this index published as its own collection).
+    const index = await openSearchIndex({ stored, embedder, vocabulary, config, alias: false, onNotice });
     const service: RagService = { index, config, denseOffReason: denseNote };
     const corpus: CorpusView = {
       documents: new Map(index.documents.map((document) => [document.id, { id: document.id, title: document.title, region: document.region, text: document.text, sections: document.sections }])),
@@ -121,6 +123,7 @@ export async function openInProcessTarget({
       },
       async close() {
         await embedder?.dispose?.();
+        if (index instanceof ClusterIndex && index.published?.created) await removeCollection(clusterSettings(config), index.collection);
         await rm(indexDir, { recursive: true, force: true });
       },
     };

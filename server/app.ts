@@ -8,6 +8,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { requestIsHttps } from './client-address.js';
 import { AppError } from './errors.js';
+import { ClusterIndex } from './rag/cluster-index.js';
 import type { RagService } from './rag/rag-service.js';
 import { rateLimit } from './rate-limit.js';
 import { adminRoutes } from './routes/admin.js';
@@ -71,6 +72,7 @@ export function createApp(service: RagService, { log = defaultLog(service), webD
         dense: index.hasDense,
         embeddingModel: index.hasDense ? (index.stored.manifest.embedding?.modelId ?? null) : null,
         ...(index.hasDense ? {} : { denseOffReason: service.denseOffReason ? withoutPaths(service.denseOffReason) : null }),
+        ...(index instanceof ClusterIndex ? { backend: { engine: 'solr', collection: index.collection, fusion: index.fusion } } : {}),
       },
       llm: service.config.LLM_BASE_URL ? { provider: 'openai-compatible', model: service.config.LLM_MODEL } : { provider: 'extractive', model: null },
     });

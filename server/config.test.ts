@@ -46,6 +46,15 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ TRUST_PROXY: 'nginx' })).toThrow(/TRUST_PROXY: /);
   });
 
+  it('searches the embedded index by default, and a Solr cluster only with its node URLs', () => {
+    expect(parseConfig({})).toMatchObject({ SEARCH_BACKEND: 'embedded', SOLR_URL: [], SOLR_COLLECTION: 'policy-cite', SOLR_SHARDS: 2, SOLR_REPLICAS: 2, SOLR_FUSION: 'product' });
+    expect(parseConfig({ SEARCH_BACKEND: 'solr', SOLR_URL: 'http://10.0.0.5:8983/solr/, http://10.0.0.6:8983/solr' }).SOLR_URL).toEqual(['http://10.0.0.5:8983/solr', 'http://10.0.0.6:8983/solr']);
+    expect(() => parseConfig({ SEARCH_BACKEND: 'solr' })).toThrow(/SOLR_URL: SEARCH_BACKEND=solr needs/);
+    expect(() => parseConfig({ SOLR_URL: 'file:///etc' })).toThrow(/SOLR_URL/);
+    expect(() => parseConfig({ SEARCH_BACKEND: 'elastic' })).toThrow(/SEARCH_BACKEND/);
+    expect(() => parseConfig({ SOLR_COLLECTION: 'a b' })).toThrow(/SOLR_COLLECTION/);
+  });
+
   it('fails once, naming every bad variable', () => {
     expect(() => parseConfig({ PORT: 'abc', LLM_BASE_URL: 'not a url', LLM_TIMEOUT_MS: '10', ALLOW_REMOTE_MODELS: 'yes', LOG_LEVEL: 'verbose' })).toThrow(
       /^invalid configuration: PORT: .*; ALLOW_REMOTE_MODELS: .*; LLM_BASE_URL: .*; LLM_TIMEOUT_MS: .*; LOG_LEVEL: /,

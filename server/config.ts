@@ -40,6 +40,23 @@ const configSchema = z.object({
   USER_DICT_FILE: z.string().optional(),
   STOPWORDS_FILE: z.string().optional(),
   LOG_LEVEL: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
+  /** Where lexical and dense candidates come from: the embedded index, or a SolrCloud collection (docs/scale-out.md). */
+  SEARCH_BACKEND: z.enum(['embedded', 'solr']).default('embedded'),
+  /** Solr node base URLs, comma-separated (`http://host:8983/solr`); the next one is tried when a node does not answer. */
+  SOLR_URL: optionalText.pipe(
+    z
+      .string()
+      .optional()
+      .transform((value) => (value ? value.split(',').map((url) => url.trim().replace(/\/+$/, '')).filter(Boolean) : []))
+      .pipe(z.array(z.string().url().regex(/^https?:\/\//, 'expected http(s) URLs'))),
+  ),
+  /** The alias the product's collections are published under; each index gets its own collection `<alias>_<fingerprint>`. */
+  SOLR_COLLECTION: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,60}$/, 'letters, digits, . _ - only').default('policy-cite'),
+  SOLR_CONFIGSET: z.string().min(1).default('policy-cite'),
+  SOLR_SHARDS: envNumber(z.coerce.number().int().min(1).max(64).default(2)),
+  SOLR_REPLICAS: envNumber(z.coerce.number().int().min(1).max(8).default(2)),
+  /** Hybrid fusion: the product's reciprocal-rank fusion of two candidate lists, or one Solr query summing BM25 and kNN scores. */
+  SOLR_FUSION: z.enum(['product', 'engine']).default('product'),
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
@@ -52,6 +69,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new Error(`invalid configuration: ${problems}`);
   }
   const config = { ...parsed.data };
+  if (config.SEARCH_BACKEND === 'solr' && config.SOLR_URL.length === 0) throw new Error('invalid configuration: SOLR_URL: SEARCH_BACKEND=solr needs the Solr node URLs (http://host:8983/solr, comma-separated)');
   if (config.EMBEDDING_MODEL.trim() === '' || config.EMBEDDING_MODEL === 'none') config.EMBEDDING_MODEL = '';
   return Object.freeze(config);
 }

@@ -10,7 +10,8 @@ import { documentHash } from '../ingest/ingest-corpus.js';
 import { idFromFileName, listCorpus, type CorpusEntry } from '../ingest/load-corpus.js';
 import { NeedsFullIngestError, updateIndex, type DocumentEmbedder, type IndexUpdate } from '../ingest/update-index.js';
 import type { StoredIndex } from './index-store.js';
-import { PolicyIndex, type QueryEmbedder } from './policy-index.js';
+import { openSearchIndex } from './cluster-index.js';
+import type { PolicyIndex, QueryEmbedder } from './policy-index.js';
 import { configuredVocabulary, reindexService, type RagService } from './rag-service.js';
 import type { PolicyDocument } from './types.js';
 import { vocabularyHash } from './vocabulary.js';
@@ -131,7 +132,7 @@ async function applyToIndex(service: RagService, state: CorpusState, update: Ind
   if (state.matchesIndex && sameVocabulary) {
     try {
       const updated = await updateIndex({ stored, indexDir: service.config.INDEX_DIR, update, analyzer: service.index.analyzer, embedder: documentEmbedder(service.index.embedder), fileOrder });
-      service.index = new PolicyIndex(updated.stored, service.index.embedder, { vocabulary });
+      service.index = await openSearchIndex({ stored: updated.stored, embedder: service.index.embedder, vocabulary, config: service.config });
       mode = 'incremental';
     } catch (error) {
       if (!(error instanceof NeedsFullIngestError)) throw error;

@@ -238,11 +238,11 @@ export class PolicyIndex {
     const useLexical = mode !== 'dense' || !useDense;
     const pool = Math.max(50, limit * 5);
 
-    const lexical = useLexical ? this.lexicalSearch(query, pool, allowed) : [];
+    const lexical = useLexical ? await this.lexicalSearch(query, pool, allowed) : [];
     let ranked: { doc: number; score: number }[];
     if (useDense) {
       const vector = queryVector ?? (await this.embedder!.embedQuery(query));
-      const dense = this.dense!.search(vector, { k: pool, allowed });
+      const dense = await this.denseCandidates(vector, { k: pool, allowed });
       ranked = useLexical ? fuseHybrid(lexical, dense) : dense;
     } else {
       ranked = lexical;
@@ -250,10 +250,23 @@ export class PolicyIndex {
     return this.collapse(this.canonicalFirst(ranked), limit).map(({ doc, score }) => this.result(doc, score));
   }
 
+  /**
+   * Chunk BM25 candidates (chunk positions), best first: the embedded BM25 index, or a search cluster's
+   * (ClusterIndex overrides this and `denseCandidates`; everything else stays here).
+   */
+  protected async lexicalCandidates(fields: Bm25Fields, options: { k: number; allowed?: Set<number> }): Promise<{ doc: number; score: number }[]> {
+    return this.bm25.search(fields, options);
+  }
+
+  /** Nearest chunks (positions) to a query vector, best first. */
+  protected async denseCandidates(vector: number[], options: { k: number; allowed?: Set<number> }): Promise<{ doc: number; score: number }[]> {
+    return this.dense!.search(vector, options);
+  }
+
   /** Chunk BM25 plus a share of its document's BM25, re-ranked over a wide candidate pool. */
-  private lexicalSearch(query: string, pool: number, allowed?: Set<number>): { doc: number; score: number }[] {
+  private async lexicalSearch(query: string, pool: number, allowed?: Set<number>): Promise<{ doc: number; score: number }[]> {
     const fields = this.queryFields(query);
-    const candidates = this.bm25.search(fields, { k: pool * 4, allowed });
+    const candidates = await this.lexicalCandidates(fields, { k: pool * 4, allowed });
     if (candidates.length === 0) return candidates;
     if (relevanceFeedback.weight > 0) this.expandWithFeedback(fields, candidates, pool, allowed);
     // A question naming a city or county ("在兰陵市买了房…") also searches that place's notices, which
@@ -261,7 +274,7 @@ export class PolicyIndex {
     const named = this.namedPlaceChunks(query, allowed);
     if (named) {
       const seen = new Set(candidates.map(({ doc }) => doc));
-      for (const candidate of this.bm25.search(fields, { k: pool, allowed: named })) if (!seen.has(candidate.doc)) candidates.push(candidate);
+      for (const candidate of await this.lexicalCandidates(fields, { k: pool, allowed: named })) if (!seen.has(candidate.doc)) candidates.push(candidate);
     }
     // Only the candidates' documents are scored, normalised by the best document of the whole corpus.
     const documentNumbers = candidates.map(({ doc }) => this.documentNumber.get(this.chunks[doc].documentId)!);
@@ -389,7 +402,7 @@ export class PolicyIndex {
  * block "XX市财政局关于做好…的通知", a "根据《…办法》" reference): every chunk already carries the title
  * in its heading field, so a header would otherwise outrank the clauses for any question on the topic.
  */
-function withoutTitleEcho(chunk: IndexedChunk, title: string | undefined, analyzer: Analyzer): string[] {
+export function withoutTitleEcho(chunk: IndexedChunk, title: string | undefined, analyzer: Analyzer): string[] {
   if (!title) return chunk.tokens;
   const text = foldWidth(chunk.text).replace(/\s+/g, '');
   const echoes = text.split(title).length - 1;
@@ -405,7 +418,7 @@ function withoutTitleEcho(chunk: IndexedChunk, title: string | undefined, analyz
 }
 
 /** A title as a text repeats it (widths folded, no spaces, no 《》); undefined when too short to tell. */
-function compactTitle(title: string): string | undefined {
+export function compactTitle(title: string): string | undefined {
   const compact = foldWidth(title.replace(/^《|》$/g, '')).replace(/\s+/g, '');
   return compact.length >= 6 ? compact : undefined;
 }

@@ -7,7 +7,8 @@ import { ingestCorpus, type IngestOptions, type IngestProgress, type IngestRepor
 import { listCorpus } from '../ingest/load-corpus.js';
 import { EmbeddingUnavailableError, TransformersEmbeddings } from './embedder.js';
 import { indexFormatVersion, loadIndex, readManifest, recoverIndexFolder, type StoredIndex } from './index-store.js';
-import { PolicyIndex, type QueryEmbedder } from './policy-index.js';
+import { openSearchIndex } from './cluster-index.js';
+import type { PolicyIndex, QueryEmbedder } from './policy-index.js';
 import { loadVocabulary, vocabularyHash, type VocabularyData } from './vocabulary.js';
 
 /** The vocabulary files the configuration names (the shipped ones by default). */
@@ -89,7 +90,8 @@ export async function openRagService({
   const served = { ...config, CORPUS_DIR: corpusDir };
   const { embedder, denseOffReason } = await embedderFor({ stored, config: served, onNotice });
   // The folder actually served (re-indexing, e.g. POST /api/admin/reindex, rebuilds from it).
-  return { index: new PolicyIndex(stored, embedder, { vocabulary }), config: served, denseOffReason: whyDenseIsOff({ embedder, denseOffReason, ingested, config }) };
+  const index = await openSearchIndex({ stored, embedder, vocabulary, config: served, onNotice });
+  return { index, config: served, denseOffReason: whyDenseIsOff({ embedder, denseOffReason, ingested, config }) };
 }
 
 /** The ingest options that come from the configuration: the embedding model and where to find it. */
@@ -160,7 +162,7 @@ export async function reindexService(service: RagService, { onNotice = () => {} 
   const report = await ingestCorpus({ corpusDir: config.CORPUS_DIR, indexDir: config.INDEX_DIR, ...embeddingSettings(config), vocabulary, onNotice });
   const stored = await loadIndex({ directory: config.INDEX_DIR });
   const { embedder, denseOffReason } = await embedderFor({ stored, config, current: service.index.embedder, onNotice });
-  service.index = new PolicyIndex(stored, embedder, { vocabulary });
+  service.index = await openSearchIndex({ stored, embedder, vocabulary, config, onNotice });
   service.denseOffReason = whyDenseIsOff({ embedder, denseOffReason, ingested: report, config });
   return report;
 }
