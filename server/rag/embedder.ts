@@ -1,9 +1,8 @@
 // Sentence embeddings from a local or downloaded transformers.js model, behind LangChain's Embeddings contract.
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Embeddings } from '@langchain/core/embeddings';
 import { Worker } from 'node:worker_threads';
+import { Embeddings } from '@langchain/core/embeddings';
 
 /** Retrieval instruction bge Chinese models expect in front of queries (never in front of documents). */
 export const BGE_ZH_QUERY_INSTRUCTION = '为这个句子生成表示以用于检索相关文章：';
