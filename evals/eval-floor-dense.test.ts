@@ -46,7 +46,8 @@ describe.skipIf(!present)(`eval floor with dense retrieval (${modelId}; needs np
     const lexicalTarget = await openInProcessTarget({ corpusDir: 'corpus', config, embeddingModel: null });
     targets.push(lexicalTarget);
     lexical = await runEvaluation({ items, target: lexicalTarget, dataset: 'policy-qa subset, lexical only', systems: ['product'] });
-  });
+    // Generous: on a loaded 2-core machine embedding the seeds and 60 queries can take minutes.
+  }, 15 * 60_000);
 
   afterAll(async () => {
     await Promise.all(targets.map((target) => target.close()));
