@@ -95,7 +95,7 @@ if (args.model) {
     console.error(`no ${modelId} in ${realModelsDir}: run npm run models -- fetch first`);
     process.exit(1);
   }
-  const regulationsDir = resolve(repoRoot, '../shared/corpora/regulations');
+  const regulationsDir = join(repoRoot, 'evals/corpora/regulations');
   const report = await runModelBench({
     modelId,
     modelsDir: realModelsDir,
