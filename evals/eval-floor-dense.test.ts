@@ -19,10 +19,10 @@ if (!present) console.warn(`skipping the dense eval floor: no ${modelId} in ${mo
 
 /**
  * Measured on 2026-12-06 on the subset below with the quantized model, before any fusion calibration:
- * lexical-only product recall@5 0.904, key facts 0.920 (23 of 25); hybrid product recall@5 0.889, key facts
- * 0.880 (22 of 25), refusals 5 of 5 both; dense retriever alone recall@5 0.771. Hybrid may not fall more
- * than `margin` (about one question of 25) under lexical-only; dense alone keeps a floor that a broken model
- * (random or misaligned vectors: recall@5 near 5 in 127 chunks) cannot reach.
+ * lexical-only product recall@5 0.904, key facts 0.76 (19 of 25), refusals 5 of 5; hybrid product recall@5
+ * 0.869, key facts 0.72 (18 of 25), refusals 5 of 5; dense retriever alone recall@5 0.771. Hybrid may not
+ * fall more than `margin` (about one question of 25) under lexical-only; dense alone keeps a floor that a
+ * broken model (random or misaligned vectors: recall@5 near 5 in 127 chunks) cannot reach.
  */
 const floors = { margin: 0.05, denseRecall5: 0.6 };
 
