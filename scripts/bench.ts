@@ -2,7 +2,7 @@
 // peers (MiniSearch, LangChain's MemoryVectorStore), index size, cold start and HTTP throughput.
 // Prints tables and writes evals/reports/bench-<timestamp>.json.
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { indexFormatVersion, loadIndex, saveIndex } from '../server/rag/index-store.js';
+import { config } from '../server/config.js';
 import { TransformersEmbeddings } from '../server/rag/embedder.js';
 import { hnswDefaults, VectorIndex } from '../server/rag/vector-index.js';
 import { loadCorpusPieces } from './bench/corpus-pieces.js';
@@ -17,6 +18,7 @@ import { startHnswBuilds } from './bench/hnsw-builds.js';
 import { benchIngest, type IngestBenchReport } from './bench/ingest-bench.js';
 import { formatNumber as num, formatTable } from './bench/print-table.js';
 import { profileWork, type ProfileRow } from './bench/profile-summary.js';
+import { formatModelBench, runModelBench } from './bench/model-bench.js';
 import { loadQuestions } from './bench/questions.js';
 import { createRandom } from './bench/random.js';
 import { benchSearchAtSize, type SearchQuery, type SearchSizeReport } from './bench/search-bench.js';
@@ -39,6 +41,7 @@ const { values: args } = parseArgs({
     'skip-search': { type: 'boolean', default: false },
     'skip-server': { type: 'boolean', default: false },
     'hnsw-sweep': { type: 'boolean', default: false },
+    model: { type: 'boolean', default: false },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -48,7 +51,8 @@ if (args.help) {
   console.log(`usage: npm run bench -- [--quick] [--sizes 1000,10000,100000] [--dimensions 512] [--duration SECONDS]
                        [--skip-ingest] [--skip-search] [--skip-server] [--hnsw-sweep] [--out FILE]
   --quick       sizes 1k and 10k, 200 synthetic documents, 3 s load tests (for iterating)
-  --hnsw-sweep  also build the largest size with cheaper HNSW parameters (adds minutes) and compare`);
+  --hnsw-sweep  also build the largest size with cheaper HNSW parameters (adds minutes) and compare
+  --model       only the real embedding model's cost (needs npm run models -- fetch; with --quick: no regulations)`);
   process.exit(0);
 }
 
@@ -82,6 +86,48 @@ process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 const corpusDir = join(repoRoot, 'corpus');
 const pieces = await loadCorpusPieces(corpusDir);
 const questions = await loadQuestions(join(repoRoot, 'evals/datasets/policy-qa.jsonl'));
+
+if (args.model) {
+  // The real model's cost alone: a section of its own, minutes long (the regulations' ingest dominates).
+  const modelId = config().EMBEDDING_MODEL || 'Xenova/bge-small-zh-v1.5';
+  const realModelsDir = resolve(repoRoot, config().MODELS_DIR);
+  if (!existsSync(join(realModelsDir, modelId, 'config.json'))) {
+    console.error(`no ${modelId} in ${realModelsDir}: run npm run models -- fetch first`);
+    process.exit(1);
+  }
+  const regulationsDir = join(repoRoot, 'evals/corpora/regulations');
+  const report = await runModelBench({
+    modelId,
+    modelsDir: realModelsDir,
+    work,
+    seedCorpusDir: corpusDir,
+    regulationsDir: !quick && existsSync(regulationsDir) ? regulationsDir : undefined,
+    pieces,
+    questions,
+    batchSizes: quick ? [1, 8] : [1, 4, 16],
+    threadCounts: quick ? [0] : [1, 2],
+    syntheticSample: quick ? 200 : 1000,
+    reindexDocuments: 60,
+    log,
+  });
+  contention.end = { loadavg: loadavg().map((value) => round(value, 2)), calibrationMs: calibrate() };
+  const totalSeconds = round((performance.now() - began) / 1000, 0);
+  const cpu = cpus();
+  console.log(
+    [
+      `policy-cite model bench — ${new Date().toISOString()} — ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, node ${process.version}${quick ? ' — QUICK' : ''}`,
+      `CPU contention: load average ${contention.start.loadavg.join(' ')} at start, ${contention.end.loadavg.join(' ')} at end; calibration loop ${contention.start.calibrationMs} ms → ${contention.end.calibrationMs} ms`,
+      ...formatModelBench(report),
+    ].join('\n'),
+  );
+  const outFile = args.out ? resolve(args.out) : join(repoRoot, 'evals/reports', `bench-model-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  await mkdir(resolve(outFile, '..'), { recursive: true });
+  await writeFile(outFile, `${JSON.stringify({ totalSeconds, machine: { contention, cpus: cpu.length, cpuModel: cpu[0]?.model, node: process.version }, ...report }, null, 2)}\n`);
+  console.log(`\nwrote ${outFile.replace(`${repoRoot}/`, '')} (${totalSeconds} s)`);
+  await rm(work, { recursive: true, force: true });
+  process.exit(0);
+}
+
 const modelsDir = join(work, 'models');
 await writeTinyModel({ directory: modelsDir, dimensions });
 const tiny = { modelId: TINY_MODEL_ID, modelsDir };

@@ -11,6 +11,7 @@ describe('parseConfig', () => {
       CORPUS_DIR: 'corpus',
       INDEX_DIR: 'data/index',
       EMBEDDING_MODEL: 'Xenova/bge-small-zh-v1.5',
+      MODELS_DIR: 'models',
       ALLOW_REMOTE_MODELS: true,
       LLM_TIMEOUT_MS: 60_000,
       LLM_MAX_TOKENS: 1024,
@@ -30,7 +31,7 @@ describe('parseConfig', () => {
     const config = parseConfig({ PORT: '', RATE_LIMIT_PER_MINUTE: ' ', LLM_TIMEOUT_MS: '', LLM_MAX_TOKENS: '', LLM_BASE_URL: '  ', MODELS_DIR: '' });
     expect(config).toMatchObject({ PORT: 8787, RATE_LIMIT_PER_MINUTE: 120, LLM_TIMEOUT_MS: 60_000, LLM_MAX_TOKENS: 1024 });
     expect(config.LLM_BASE_URL).toBeUndefined();
-    expect(config.MODELS_DIR).toBeUndefined();
+    expect(config.MODELS_DIR).toBe('models');
   });
 
   it('turns dense retrieval off with EMBEDDING_MODEL=none or an empty value', () => {

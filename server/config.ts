@@ -15,7 +15,7 @@ const configSchema = z.object({
   CORPUS_DIR: z.string().min(1).default('corpus'),
   INDEX_DIR: z.string().min(1).default('data/index'),
   EMBEDDING_MODEL: z.string().default('Xenova/bge-small-zh-v1.5'),
-  MODELS_DIR: optionalText,
+  MODELS_DIR: optionalText.transform((value) => value ?? 'models'),
   MODEL_MIRROR: optionalText.pipe(z.string().url().optional()),
   ALLOW_REMOTE_MODELS: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   LLM_BASE_URL: optionalText.pipe(z.string().url().optional()),

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { parseConfig, type Config } from './config.js';
 import type { IngestProgress } from './ingest/ingest-corpus.js';
-import { openRagService, type RagService } from './rag/rag-service.js';
+import { closeRagService, openRagService, type RagService } from './rag/rag-service.js';
 
 export interface StartOptions {
   port?: number;
@@ -59,11 +59,13 @@ export async function startServer({ port, host, indexDir, corpusDir, env = {}, o
     url: `http://${shownHost}:${address.port}`,
     service,
     config,
-    close: () =>
-      new Promise<void>((resolveClose) => {
+    close: async () => {
+      await new Promise<void>((resolveClose) => {
         const closable = server as unknown as { closeAllConnections?: () => void };
         server.close(() => resolveClose());
         closable.closeAllConnections?.();
-      }),
+      });
+      await closeRagService(service);
+    },
   };
 }

@@ -1,9 +1,10 @@
 // Ingestion end to end on real files: the seed corpus, incremental re-ingestion, failures and the lexical fallback.
 import { copyFile, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeTinyModel } from '../../scripts/make-tiny-model';
 import { createApp } from '../app';
+import { TransformersEmbeddings } from '../rag/embedder';
 import { loadIndex, type StoredIndex } from '../rag/index-store';
 import { ingestToTemporaryIndex, openTestService, seedCorpusDir, temporaryFolder, writeCorpus } from '../test-support/corpus';
 import { ingestCorpus, type IngestProgress, type IngestReport } from './ingest-corpus';
@@ -131,6 +132,27 @@ describe('ingestCorpus incrementally with the tiny embedding model', () => {
     const index = await loadIndex({ directory: indexDir });
     expect(index.chunks.some((chunk) => chunk.text.includes('(十五)强化监督检查。'))).toBe(true);
     expect(index.vectors).toHaveLength(index.chunks.length);
+  });
+
+  it('releases the model it loaded, and leaves an embedder it was given to its owner', async () => {
+    await writeFile(join(corpusDir, 'extra.txt'), '关于加强农村供水保障的通知\n一、总体要求\n到2027年农村自来水普及率达到95%。\n');
+    const dispose = vi.spyOn(TransformersEmbeddings.prototype, 'dispose');
+    try {
+      await ingest();
+      expect(dispose).toHaveBeenCalledTimes(1);
+
+      const owned = await TransformersEmbeddings.load({ modelId, modelsDir, allowRemoteModels: false });
+      dispose.mockClear();
+      await writeFile(join(corpusDir, 'extra.txt'), '关于加强农村供水保障的通知\n一、总体要求\n到2028年农村自来水普及率达到96%。\n');
+      const report = await ingestCorpus({ corpusDir, indexDir, embeddingModel: modelId, modelsDir, allowRemoteModels: false, embedder: owned });
+      expect(report.embeddedChunks).toBeGreaterThan(0);
+      expect(dispose).not.toHaveBeenCalled();
+      expect(await owned.embedQuery('农村供水')).toHaveLength(16);
+      await owned.dispose();
+    } finally {
+      dispose.mockRestore();
+      await rm(join(corpusDir, 'extra.txt'));
+    }
   });
 
   it('drops a deleted file from the index', async () => {

@@ -37,6 +37,11 @@ export interface IngestOptions {
   modelMirror?: string;
   /** Synonyms, user dictionary and stop words (the shipped files unless given). */
   vocabulary?: VocabularyData;
+  /**
+   * An embedder already loaded (the server's own, on a re-index): used when it is `embeddingModel`, so no
+   * second copy of the model is loaded. The caller keeps it; one loaded here is disposed when done.
+   */
+  embedder?: TransformersEmbeddings;
   onProgress?: (progress: IngestProgress) => void;
   /** One human line, e.g. a file skipped (dense retrieval being off is in the report, for the caller to say). */
   onNotice?: (message: string) => void;
@@ -265,39 +270,48 @@ async function embedChunks({
   modelsDir,
   allowRemoteModels,
   modelMirror,
+  embedder: loadedEmbedder,
   onProgress,
 }: IngestOptions & { chunks: IndexedChunk[]; previous?: StoredIndex; onProgress: (progress: IngestProgress) => void }): Promise<DenseResult> {
   if (!embeddingModel) return { embedded: 0, reused: 0, reason: 'no embedding model configured' };
   let embedder: TransformersEmbeddings;
+  if (loadedEmbedder?.modelId === embeddingModel) {
+    embedder = loadedEmbedder;
+  } else {
+    try {
+      embedder = await TransformersEmbeddings.load({ modelId: embeddingModel, modelsDir, allowRemoteModels, remoteHost: modelMirror });
+    } catch (error) {
+      // The caller says so in one short line; the full reason (paths, the download error) is in the report.
+      const reason = error instanceof EmbeddingUnavailableError ? error.reason : error instanceof Error ? error.message : String(error);
+      return { embedded: 0, reused: 0, reason: `embedding model ${embeddingModel} could not be loaded (${reason})` };
+    }
+  }
   try {
-    embedder = await TransformersEmbeddings.load({ modelId: embeddingModel, modelsDir, allowRemoteModels, remoteHost: modelMirror });
-  } catch (error) {
-    // The caller says so in one short line; the full reason (paths, the download error) is in the report.
-    const reason = error instanceof EmbeddingUnavailableError ? error.reason : error instanceof Error ? error.message : String(error);
-    return { embedded: 0, reused: 0, reason: `embedding model ${embeddingModel} could not be loaded (${reason})` };
+    const reusable = new Map<string, Float32Array>();
+    if (previous?.vectors && previous.manifest.embedding?.modelId === embedder.modelId && previous.manifest.embedding.dimensions === embedder.dimensions) {
+      previous.chunks.forEach((chunk, i) => reusable.set(textKey(chunk), previous.vectors![i]));
+    }
+    const vectors: (Float32Array | undefined)[] = chunks.map((chunk) => reusable.get(textKey(chunk)));
+    const missing = chunks.map((_, i) => i).filter((i) => !vectors[i]);
+    onProgress({ stage: 'embed', done: 0, total: missing.length });
+    if (missing.length > 0) {
+      const embedded = await embedder.embedDocuments(
+        missing.map((i) => chunkEmbeddingText(chunks[i])),
+        (done, total) => onProgress({ stage: 'embed', done, total }),
+      );
+      missing.forEach((chunkIndex, j) => (vectors[chunkIndex] = Float32Array.from(embedded[j])));
+    }
+    onProgress({ stage: 'embed', done: missing.length, total: missing.length, detail: `${missing.length} chunks embedded, ${chunks.length - missing.length} reused (${embedder.modelId})` });
+    return {
+      vectors: vectors as Float32Array[],
+      modelId: embedder.modelId,
+      dimensions: embedder.dimensions,
+      embedded: missing.length,
+      reused: chunks.length - missing.length,
+    };
+  } finally {
+    if (embedder !== loadedEmbedder) await embedder.dispose();
   }
-  const reusable = new Map<string, Float32Array>();
-  if (previous?.vectors && previous.manifest.embedding?.modelId === embedder.modelId && previous.manifest.embedding.dimensions === embedder.dimensions) {
-    previous.chunks.forEach((chunk, i) => reusable.set(textKey(chunk), previous.vectors![i]));
-  }
-  const vectors: (Float32Array | undefined)[] = chunks.map((chunk) => reusable.get(textKey(chunk)));
-  const missing = chunks.map((_, i) => i).filter((i) => !vectors[i]);
-  onProgress({ stage: 'embed', done: 0, total: missing.length });
-  if (missing.length > 0) {
-    const embedded = await embedder.embedDocuments(
-      missing.map((i) => chunkEmbeddingText(chunks[i])),
-      (done, total) => onProgress({ stage: 'embed', done, total }),
-    );
-    missing.forEach((chunkIndex, j) => (vectors[chunkIndex] = Float32Array.from(embedded[j])));
-  }
-  onProgress({ stage: 'embed', done: missing.length, total: missing.length, detail: `${missing.length} chunks embedded, ${chunks.length - missing.length} reused (${embedder.modelId})` });
-  return {
-    vectors: vectors as Float32Array[],
-    modelId: embedder.modelId,
-    dimensions: embedder.dimensions,
-    embedded: missing.length,
-    reused: chunks.length - missing.length,
-  };
 }
 
 /** The text a chunk is embedded as: its heading path gives the clause its context. */

@@ -92,6 +92,35 @@ describe('TransformersEmbeddings', () => {
     }
   });
 
+  it('answers a query while a long document embedding is under way (off the event loop, query first)', async () => {
+    const texts = Array.from({ length: 400 }, (_, index) => `第${index}条 ${'区域协调发展生态补偿财政资金'.repeat(8)}`);
+    const single = await TransformersEmbeddings.load({ modelId, modelsDir, allowRemoteModels: false, batchSize: 1 });
+    let documentsDone = 0;
+    let queryAnsweredAt: number | undefined;
+    let timerTicks = 0;
+    const ticker = setInterval(() => timerTicks++, 1);
+    try {
+      const documents = single.embedDocuments(texts, (done) => {
+        documentsDone = done;
+        if (done === 1) void single.embedQuery(query).then(() => (queryAnsweredAt = documentsDone));
+      });
+      await documents;
+    } finally {
+      clearInterval(ticker);
+      await single.dispose();
+    }
+    expect(queryAnsweredAt).toBeDefined();
+    expect(queryAnsweredAt!).toBeLessThan(texts.length);
+    expect(timerTicks).toBeGreaterThan(0);
+  });
+
+  it('refuses to embed after dispose', async () => {
+    const disposable = await TransformersEmbeddings.load({ modelId, modelsDir, allowRemoteModels: false });
+    await disposable.dispose();
+    await expect(disposable.embedQuery(query)).rejects.toThrow(`the embedder for ${modelId} was disposed`);
+    expect(await embeddings.embedQuery(query)).toHaveLength(DIMENSIONS);
+  });
+
   it('embeds an empty list without calling the model', async () => {
     const progress: number[] = [];
     await expect(embeddings.embedDocuments([], (done) => progress.push(done))).resolves.toEqual([]);

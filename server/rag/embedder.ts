@@ -1,9 +1,8 @@
 // Sentence embeddings from a local or downloaded transformers.js model, behind LangChain's Embeddings contract.
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { Embeddings } from '@langchain/core/embeddings';
-import type { FeatureExtractionPipeline } from '@xenova/transformers';
 
 /** Retrieval instruction bge Chinese models expect in front of queries (never in front of documents). */
 export const BGE_ZH_QUERY_INSTRUCTION = '为这个句子生成表示以用于检索相关文章：';
@@ -11,9 +10,11 @@ export const BGE_ZH_QUERY_INSTRUCTION = '为这个句子生成表示以用于检
 /** How token vectors become one sentence vector: bge models are trained on the [CLS] vector, most others on the mean. */
 export type Pooling = 'mean' | 'cls';
 
-const DEFAULT_BATCH_SIZE = 32;
+// One text per model call: on 2 cores bge-small-zh embeds policy clauses as fast one at a time as in
+// batches of 4–32 (padding and attention grow with the batch), and a query never waits behind more than
+// one clause (npm run bench -- --model).
+const DEFAULT_BATCH_SIZE = 1;
 const DEFAULT_TIMEOUT_MS = 20_000;
-const PROBE_TEXT = '维度探测';
 // Downloads land in the repo's git-ignored .cache/, not inside node_modules.
 const defaultCacheDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../.cache/transformers');
 
@@ -40,8 +41,10 @@ export interface LoadEmbeddingsOptions {
   remoteHost?: string;
   /** Where downloaded models are kept (default `.cache/transformers` in the repo); checked before `modelsDir`. */
   cacheDir?: string;
-  /** Texts per model call in {@link TransformersEmbeddings.embedDocuments} (default 32). */
+  /** Texts per model call in {@link TransformersEmbeddings.embedDocuments} (default 1); a query waits for at most one call. */
   batchSize?: number;
+  /** ONNX Runtime threads per model call (default: onnxruntime's own choice, one per core). */
+  threads?: number;
   /** Defaults to `cls` for bge models and `mean` otherwise. */
   pooling?: Pooling;
   /** Load `onnx/model_quantized.onnx` rather than `onnx/model.onnx`; by default the quantized file when it exists. */
@@ -52,22 +55,10 @@ export interface LoadEmbeddingsOptions {
   onDownloadProgress?: (progress: { file: string; loaded: number; total: number }) => void;
 }
 
-/** The writable subset of transformers.js's `env` (its published types declare some of these read-only). */
-interface TransformersSettings {
-  localModelPath: string;
-  allowLocalModels: boolean;
-  allowRemoteModels: boolean;
-  remoteHost: string;
-  cacheDir: string;
-}
-
-let librarySettings: { settings: TransformersSettings; defaults: TransformersSettings } | undefined;
-// transformers.js reads its settings from one global `env` while files load, so loads run one at a time.
-let loadQueue: Promise<unknown> = Promise.resolve();
-
 /**
- * Embeddings computed in-process by a transformers.js feature-extraction pipeline: batched, pooled and
- * L2-normalised, so a dot product is a cosine similarity.
+ * Embeddings computed by a transformers.js feature-extraction pipeline in the process's embedding worker
+ * (off the event loop): batched, pooled and L2-normalised, so a dot product is a cosine similarity.
+ * A query is embedded before the next batch of any document embedding under way.
  */
 export class TransformersEmbeddings extends Embeddings {
   readonly modelId: string;
@@ -76,28 +67,17 @@ export class TransformersEmbeddings extends Embeddings {
   /** Text put in front of every query (empty for models that need none). */
   readonly queryInstruction: string;
   readonly batchSize: number;
-  private readonly extractor: FeatureExtractionPipeline;
+  private readonly handle: number;
+  private disposed?: Promise<void>;
 
-  private constructor({
-    modelId,
-    dimensions,
-    pooling,
-    batchSize,
-    extractor,
-  }: {
-    modelId: string;
-    dimensions: number;
-    pooling: Pooling;
-    batchSize: number;
-    extractor: FeatureExtractionPipeline;
-  }) {
+  private constructor({ modelId, dimensions, pooling, batchSize, handle }: { modelId: string; dimensions: number; pooling: Pooling; batchSize: number; handle: number }) {
     super({});
     this.modelId = modelId;
     this.dimensions = dimensions;
     this.pooling = pooling;
     this.queryInstruction = isBgeChinese(modelId) ? BGE_ZH_QUERY_INSTRUCTION : '';
     this.batchSize = batchSize;
-    this.extractor = extractor;
+    this.handle = handle;
   }
 
   /**
@@ -106,118 +86,66 @@ export class TransformersEmbeddings extends Embeddings {
    * a load that makes no progress for `timeoutMs` is given up.
    */
   static async load(options: LoadEmbeddingsOptions): Promise<TransformersEmbeddings> {
-    const loading = loadQueue.then(() => loadExtractor(options));
-    loadQueue = loading.catch(() => undefined);
-    const { extractor, dimensions, pooling } = await loading;
-    return new TransformersEmbeddings({ modelId: options.modelId, dimensions, pooling, batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE, extractor });
+    const {
+      modelId,
+      modelsDir,
+      allowRemoteModels = true,
+      remoteHost,
+      cacheDir = defaultCacheDir,
+      batchSize = DEFAULT_BATCH_SIZE,
+      threads,
+      pooling = isBge(modelId) ? 'cls' : 'mean',
+      quantized,
+      timeoutMs = DEFAULT_TIMEOUT_MS,
+      onDownloadProgress,
+    } = options;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+    if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new RangeError(`threads must be a positive integer, got ${threads}`);
+    const { handle, dimensions } = await embeddingWorker().request<{ handle: number; dimensions: number }>(
+      { type: 'load', options: { modelId, modelsDir, allowRemoteModels, remoteHost, cacheDir, pooling, quantized, timeoutMs, threads } },
+      { onProgress: onDownloadProgress },
+    );
+    return new TransformersEmbeddings({ modelId, dimensions, pooling, batchSize, handle });
   }
 
   /** One unit vector per text, in input order; `onProgress` is called after every batch. */
   override async embedDocuments(texts: string[], onProgress?: (done: number, total: number) => void): Promise<number[][]> {
+    if (texts.length === 0) return [];
+    this.assertUsable();
     // Batching texts of similar length keeps padding, and so wasted compute, small.
     const order = texts.map((_, index) => index).sort((left, right) => texts[left].length - texts[right].length);
     const vectors: number[][] = new Array(texts.length);
-    for (let start = 0; start < order.length; start += this.batchSize) {
-      const batch = order.slice(start, start + this.batchSize);
-      const batchVectors = await this.embed(batch.map((index) => texts[index]));
-      batch.forEach((index, row) => (vectors[index] = batchVectors[row]));
-      onProgress?.(start + batch.length, texts.length);
-    }
+    let done = 0;
+    await embeddingWorker().request(
+      { type: 'embed-documents', handle: this.handle, texts: order.map((index) => texts[index]), batchSize: this.batchSize },
+      {
+        onBatch: ({ start, vectors: batch }) => {
+          const rows = batch.length / this.dimensions;
+          for (let row = 0; row < rows; row++) vectors[order[start + row]] = Array.from(batch.subarray(row * this.dimensions, (row + 1) * this.dimensions));
+          done += rows;
+          onProgress?.(done, texts.length);
+        },
+      },
+    );
     return vectors;
   }
 
   /** The query's unit vector, with the model's retrieval instruction in front when it has one. */
   override async embedQuery(text: string): Promise<number[]> {
-    const [vector] = await this.embed([this.queryInstruction + text]);
-    return vector;
+    this.assertUsable();
+    const { vectors } = await embeddingWorker().request<{ vectors: Float32Array }>({ type: 'embed-query', handle: this.handle, text: this.queryInstruction + text });
+    return Array.from(vectors);
   }
 
-  /** Releases the ONNX session. */
+  /** Releases the model's ONNX session in the worker; embedding calls still queued for it are rejected. */
   async dispose(): Promise<void> {
-    await this.extractor.dispose();
+    this.disposed ??= embeddingWorker().request({ type: 'dispose', handle: this.handle }).then(() => undefined);
+    return this.disposed;
   }
 
-  private async embed(texts: string[]): Promise<number[][]> {
-    if (texts.length === 0) return [];
-    const output = await this.extractor(texts, { pooling: this.pooling, normalize: true });
-    const data = output.data as Float32Array;
-    return texts.map((_, row) => Array.from(data.subarray(row * this.dimensions, (row + 1) * this.dimensions)));
+  private assertUsable(): void {
+    if (this.disposed) throw new Error(`the embedder for ${this.modelId} was disposed`);
   }
-}
-
-async function loadExtractor({
-  modelId,
-  modelsDir,
-  allowRemoteModels = true,
-  remoteHost,
-  cacheDir = defaultCacheDir,
-  batchSize = DEFAULT_BATCH_SIZE,
-  pooling = isBge(modelId) ? 'cls' : 'mean',
-  quantized,
-  timeoutMs = DEFAULT_TIMEOUT_MS,
-  onDownloadProgress,
-}: LoadEmbeddingsOptions): Promise<{ extractor: FeatureExtractionPipeline; dimensions: number; pooling: Pooling }> {
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
-  let transformers: typeof import('@xenova/transformers');
-  try {
-    transformers = await import('@xenova/transformers');
-  } catch (error) {
-    throw new EmbeddingUnavailableError(`transformers.js could not be loaded: ${describeError(error)}`, { cause: error });
-  }
-  librarySettings ??= {
-    settings: transformers.env as unknown as TransformersSettings,
-    defaults: { ...(transformers.env as unknown as TransformersSettings) },
-  };
-  const { settings, defaults } = librarySettings;
-  settings.localModelPath = modelsDir ? resolve(modelsDir) : defaults.localModelPath;
-  settings.allowLocalModels = true;
-  settings.allowRemoteModels = allowRemoteModels;
-  settings.remoteHost = remoteHost ?? defaults.remoteHost;
-  settings.cacheDir = resolve(cacheDir);
-
-  const localFolder = join(settings.localModelPath, modelId);
-  const foundLocally = [localFolder, join(settings.cacheDir, modelId)].some((folder) => existsSync(join(folder, 'config.json')));
-  const where = modelsDir ? `MODELS_DIR=${resolve(modelsDir)}` : `the download cache ${settings.cacheDir} (MODELS_DIR not set)`;
-  // A folder with only the full-precision export is still usable without the caller knowing its layout.
-  const onlyFullPrecision =
-    existsSync(join(localFolder, 'onnx', 'model.onnx')) && !existsSync(join(localFolder, 'onnx', 'model_quantized.onnx'));
-  const useQuantized = quantized ?? !onlyFullPrecision;
-
-  const stallTimer = startStallTimer(timeoutMs);
-  const loading = transformers.pipeline('feature-extraction', modelId, {
-    quantized: useQuantized,
-    progress_callback: (event: { status: string; file?: string; loaded?: number; total?: number }) => {
-      stallTimer.touch();
-      if (event.status === 'progress' && onDownloadProgress) onDownloadProgress({ file: event.file ?? '', loaded: event.loaded ?? 0, total: event.total ?? 0 });
-    },
-  });
-  // transformers.js cannot abort a download; a failure after we gave up must not surface as unhandled.
-  loading.catch(() => undefined);
-  let extractor: FeatureExtractionPipeline;
-  try {
-    extractor = await Promise.race([loading, stallTimer.expired]);
-  } catch (error) {
-    const stalled = error instanceof StallError;
-    const failure = stalled ? `made no progress for ${formatSeconds(timeoutMs)}` : `failed: ${describeError(error)}`;
-    const reason = foundLocally
-      ? `model ${modelId} in ${where} could not be loaded: ${stalled ? failure : describeError(error)}`
-      : allowRemoteModels
-        ? `model ${modelId} not found in ${where} and remote download from ${settings.remoteHost} ${failure}`
-        : `model ${modelId} not found in ${where} and remote download is disabled`;
-    throw new EmbeddingUnavailableError(reason, { cause: error });
-  } finally {
-    stallTimer.stop();
-  }
-
-  let dimensions: number;
-  try {
-    const probe = await extractor(PROBE_TEXT, { pooling, normalize: true });
-    dimensions = probe.dims[probe.dims.length - 1];
-  } catch (error) {
-    await extractor.dispose().catch(() => undefined);
-    throw new EmbeddingUnavailableError(`model ${modelId} loaded but cannot embed text: ${describeError(error)}`, { cause: error });
-  }
-  return { extractor, dimensions, pooling };
 }
 
 function isBge(modelId: string): boolean {
@@ -228,28 +156,76 @@ function isBgeChinese(modelId: string): boolean {
   return isBge(modelId) && /zh/i.test(modelId);
 }
 
-class StallError extends Error {}
-
-/** `expired` rejects once `timeoutMs` pass without a `touch()`, so slow-but-moving downloads are not cut off. */
-function startStallTimer(timeoutMs: number): { expired: Promise<never>; touch: () => void; stop: () => void } {
-  let timer: NodeJS.Timeout | undefined;
-  let expire: (error: StallError) => void = () => undefined;
-  const expired = new Promise<never>((_, reject) => (expire = reject));
-  const touch = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => expire(new StallError(`no progress for ${timeoutMs} ms`)), timeoutMs);
-  };
-  touch();
-  return { expired, touch, stop: () => clearTimeout(timer) };
+interface RequestHandlers {
+  onProgress?: (progress: { file: string; loaded: number; total: number }) => void;
+  onBatch?: (batch: { start: number; vectors: Float32Array }) => void;
 }
 
-function formatSeconds(milliseconds: number): string {
-  return `${Number((milliseconds / 1000).toFixed(1))} s`;
+interface PendingRequest extends RequestHandlers {
+  resolve: (value: any) => void;
+  reject: (error: Error) => void;
 }
 
-/** One line: the error message plus its cause (fetch hides the network error there). */
-function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error).replace(/\s+/g, ' ');
-  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
-  return `${error.message}${cause}`.replace(/\s+/g, ' ').trim();
+/** The main thread's side of server/rag/embedding-worker.mjs: numbered requests, answers matched by id. */
+class EmbeddingWorker {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, PendingRequest>();
+  private nextId = 1;
+  private stopped?: string;
+
+  constructor() {
+    this.worker = new Worker(new URL('./embedding-worker.mjs', import.meta.url));
+    // An idle worker must not keep a script or test process alive; it is referenced while work is pending.
+    this.worker.unref();
+    this.worker.on('message', (message) => this.receive(message));
+    this.worker.on('error', (error: Error) => this.stop(`the embedding worker failed: ${error.message}`));
+    this.worker.on('exit', (code) => this.stop(`the embedding worker exited (code ${code})`));
+  }
+
+  request<T = unknown>(message: Record<string, unknown>, handlers: RequestHandlers = {}): Promise<T> {
+    if (this.stopped) return Promise.reject(new EmbeddingUnavailableError(this.stopped));
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, ...handlers });
+      if (this.pending.size === 1) this.worker.ref();
+      this.worker.postMessage({ ...message, id });
+    });
+  }
+
+  private receive(message: { type: string; id: number; [key: string]: any }): void {
+    const request = this.pending.get(message.id);
+    if (!request) return;
+    switch (message.type) {
+      case 'progress':
+        request.onProgress?.({ file: message.file, loaded: message.loaded, total: message.total });
+        return;
+      case 'batch':
+        request.onBatch?.({ start: message.start, vectors: message.vectors });
+        if (message.done) this.settle(message.id, () => request.resolve(undefined));
+        return;
+      case 'error':
+        this.settle(message.id, () => request.reject(message.unavailable ? new EmbeddingUnavailableError(message.reason) : new Error(message.reason)));
+        return;
+      default:
+        this.settle(message.id, () => request.resolve(message));
+    }
+  }
+
+  private settle(id: number, finish: () => void): void {
+    this.pending.delete(id);
+    if (this.pending.size === 0) this.worker.unref();
+    finish();
+  }
+
+  private stop(reason: string): void {
+    this.stopped ??= reason;
+    for (const [id, request] of this.pending) this.settle(id, () => request.reject(new EmbeddingUnavailableError(reason)));
+  }
+}
+
+let sharedWorker: EmbeddingWorker | undefined;
+
+function embeddingWorker(): EmbeddingWorker {
+  sharedWorker ??= new EmbeddingWorker();
+  return sharedWorker;
 }

@@ -128,6 +128,7 @@ async function embedderFor({
   try {
     const embedder = await TransformersEmbeddings.load({ modelId: built.modelId, modelsDir: config.MODELS_DIR, allowRemoteModels: config.ALLOW_REMOTE_MODELS, remoteHost: config.MODEL_MIRROR });
     if (embedder.dimensions !== built.dimensions) {
+      await embedder.dispose();
       throw new Error(`index ${config.INDEX_DIR} was embedded with ${built.dimensions} dimensions but ${embedder.modelId} gives ${embedder.dimensions}: run \`npm run ingest\` to rebuild it`);
     }
     return { embedder };
@@ -159,10 +160,21 @@ function whyDenseIsOff({ embedder, denseOffReason, ingested, config }: { embedde
 export async function reindexService(service: RagService, { onNotice = () => {} }: { onNotice?: (message: string) => void } = {}): Promise<IngestReport> {
   const { config } = service;
   const vocabulary = configuredVocabulary(config);
-  const report = await ingestCorpus({ corpusDir: config.CORPUS_DIR, indexDir: config.INDEX_DIR, ...embeddingSettings(config), vocabulary, onNotice });
+  const current = service.index.embedder;
+  // The served model embeds the re-index too (queries still go first), rather than a second copy of it.
+  const served = current instanceof TransformersEmbeddings ? current : undefined;
+  const report = await ingestCorpus({ corpusDir: config.CORPUS_DIR, indexDir: config.INDEX_DIR, ...embeddingSettings(config), embedder: served, vocabulary, onNotice });
   const stored = await loadIndex({ directory: config.INDEX_DIR });
-  const { embedder, denseOffReason } = await embedderFor({ stored, config, current: service.index.embedder, onNotice });
+  const { embedder, denseOffReason } = await embedderFor({ stored, config, current, onNotice });
   service.index = await openSearchIndex({ stored, embedder, vocabulary, config, onNotice });
   service.denseOffReason = whyDenseIsOff({ embedder, denseOffReason, ingested: report, config });
+  // A replaced model's ONNX session is released.
+  if (served && embedder !== served) await served.dispose();
   return report;
+}
+
+/** Releases what the service holds outside the JavaScript heap (the embedding model's ONNX session). */
+export async function closeRagService(service: RagService): Promise<void> {
+  const { embedder } = service.index;
+  if (embedder instanceof TransformersEmbeddings) await embedder.dispose();
 }
