@@ -1,7 +1,8 @@
 // What an eval runs against: the product in-process (fresh index of a corpus) or a running server over HTTP.
 import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { join, resolve } from 'node:path';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { answerQuestion } from '../server/answer/answer-question.js';
 import type { Config } from '../server/config.js';
@@ -48,6 +49,9 @@ export function answerModeFor(item: EvalItem): 'answer' | 'summary' {
   return item.mode;
 }
 
+/** Where indexes built with an embedding model are kept between eval runs (git-ignored). */
+export const evalIndexCache = resolve('.cache/eval-indexes');
+
 /**
  * The configuration the in-process product runs with: the process's, plus `SYNONYMS_FILE` when the
  * eval names a synonym file (`--synonyms`; an empty file measures the product without its vocabulary).
@@ -79,7 +83,10 @@ export async function openInProcessTarget({
 }): Promise<EvalTarget> {
   if (synonymsFile !== undefined) await access(synonymsFile).catch(() => Promise.reject(new Error(`--synonyms: cannot read ${synonymsFile}`)));
   const config = targetConfig(processConfig, synonymsFile);
-  const indexDir = await mkdtemp(join(tmpdir(), 'policy-eval-index-'));
+  // With an embedding model, the index is kept between runs (per corpus and model): unchanged clauses
+  // keep their vectors, so a second run does not embed a large corpus again.
+  const cached = embeddingModel ? join(evalIndexCache, createHash('sha1').update(`${resolve(corpusDir)}\u0000${embeddingModel}`).digest('hex').slice(0, 16)) : undefined;
+  const indexDir = cached ?? (await mkdtemp(join(tmpdir(), 'policy-eval-index-')));
   try {
     const vocabulary = configuredVocabulary(config);
     const report = await ingestCorpus({ corpusDir, indexDir, embeddingModel, modelsDir: config.MODELS_DIR, allowRemoteModels: config.ALLOW_REMOTE_MODELS, modelMirror: config.MODEL_MIRROR, vocabulary, onProgress, onNotice });
@@ -124,11 +131,11 @@ export async function openInProcessTarget({
       async close() {
         await embedder?.dispose?.();
         if (index instanceof ClusterIndex && index.published?.created) await removeCollection(clusterSettings(config), index.collection);
-        await rm(indexDir, { recursive: true, force: true });
+        if (!cached) await rm(indexDir, { recursive: true, force: true });
       },
     };
   } catch (error) {
-    await rm(indexDir, { recursive: true, force: true });
+    if (!cached) await rm(indexDir, { recursive: true, force: true });
     throw error;
   }
 }
