@@ -1,4 +1,4 @@
-// Regression floor: a fixed subset of the eval sets, run in-process (lexical index, extractive answers),
+// Regression floor: fixed subsets of the eval sets, run in-process (lexical index, extractive answers),
 // must stay above floors set a few points under the measured values (see evals/README.md).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../server/config';
@@ -7,19 +7,25 @@ import { loadDataset, type EvalItem } from './load-dataset';
 import { runEvaluation, type EvalRun } from './run-evaluation';
 
 /**
- * Measured on 2026-11-22 with the subsets below (product = hybrid retrieval, which is lexical
- * without an embedding model, + answerQuestion). Raise them when the product improves.
+ * Measured on 2026-12-06 with the subsets below (product = lexical retrieval, as without an embedding
+ * model, + answerQuestion); the comments give the measured values. Raise the floors when the product
+ * improves; never set them to zero. The seed sets' key facts fell from 0.88/0.87 when the synonym and
+ * domain-word tables tuned to their questions were removed (issue 11); the floors follow the product
+ * as it is now.
  */
 const floors = {
-  // measured: recall@5 0.904, MRR 0.937, key facts 0.880, citation precision 0.625, faithfulness 1.000, refusal recall 1.0 (5 of 5);
-  // 2026-12-06: Doc@5 0.952 (the naive baseline 0.962), key facts 0.92 (naive, fair form: 0.20), answer precision 0.718 (naive 0.107)
-  policy: { recall5: 0.86, mrr: 0.88, factAccuracy: 0.8, citationPrecision: 0.55, faithfulness: 0.95, refusalRecall: 0.8, documentsInTop5: 0.9 },
-  // measured: answer span in top 5 1.0 (15 of 15), recall@5 1.0, key facts 0.8 (12 of 15)
-  heldout: { spanInTop5: 0.86, recall5: 0.86, factAccuracy: 0.73 },
-  // measured 2026-12-02: recall@5 0.957, key facts 0.871, refusal recall 1.0 (4 of 4), false refusals 0 of 31
-  fresh: { recall5: 0.9, factAccuracy: 0.8, refusalRecall: 0.75, maxFalseRefusal: 0.07 },
-  // measured 2026-12-02: answer span in top 5 1.0 (30 of 30), key facts 0.9, false refusals 1 of 30
-  notices: { spanInTop5: 0.9, factAccuracy: 0.8 },
+  // measured: recall@5 0.904, MRR 0.92, key facts 0.76, citation precision 0.53, faithfulness 1.0, refusal recall 1.0, Doc@5 0.964
+  policy: { recall5: 0.86, mrr: 0.86, factAccuracy: 0.7, citationPrecision: 0.47, faithfulness: 0.98, refusalRecall: 0.8, documentsInTop5: 0.9 },
+  // measured: answer span in top 5 1.0, recall@5 1.0, key facts 0.93
+  heldout: { spanInTop5: 0.86, recall5: 0.86, factAccuracy: 0.8 },
+  // measured: recall@5 0.946, key facts 0.774, refusal recall 1.0, false refusals 0.129 (4 of 31)
+  fresh: { recall5: 0.9, factAccuracy: 0.7, refusalRecall: 0.75, maxFalseRefusal: 0.17 },
+  // measured: answer span in top 5 0.933, key facts 0.9
+  notices: { spanInTop5: 0.88, factAccuracy: 0.8 },
+  // measured (69 of 206 questions, lexical): answer span in top 5 0.717, key facts 0.667, false refusals 0.067, refusal recall 0.667
+  regulations: { spanInTop5: 0.65, factAccuracy: 0.6, maxFalseRefusal: 0.1, refusalRecall: 0.5 },
+  // measured (all 43 analyst questions on the seeds): gold clauses cited 0.432
+  analysts: { goldClauseRecall: 0.38 },
 };
 
 /** The first five questions of every type: 30 across factual, reworded, cross, summary, out_of_corpus, followup. */
@@ -34,6 +40,8 @@ const heldoutSubset = (items: EvalItem[]) => items.filter((_, i) => i % 12 === 0
 const freshSubset = (items: EvalItem[]) => items.filter((_, i) => i % 2 === 0);
 /** Every fourth question over the fresh notices that name their city: 30. */
 const noticesSubset = (items: EvalItem[]) => items.filter((_, i) => i % 4 === 0);
+/** Every third question of the regulation set (written from the real regulations by a helper): 69 of all types. */
+const regulationsSubset = (items: EvalItem[]) => items.filter((_, i) => i % 3 === 0);
 
 const config = parseConfig({ LOG_LEVEL: 'silent' });
 const targets: EvalTarget[] = [];
@@ -41,6 +49,8 @@ let policy: EvalRun;
 let heldout: EvalRun;
 let fresh: EvalRun;
 let notices: EvalRun;
+let regulations: EvalRun;
+let analysts: EvalRun;
 
 beforeAll(async () => {
   const policyTarget = await openInProcessTarget({ corpusDir: 'corpus', config, embeddingModel: null });
@@ -50,10 +60,14 @@ beforeAll(async () => {
   targets.push(heldoutTarget);
   heldout = await runEvaluation({ items: heldoutSubset(await loadDataset('evals/heldout/questions.jsonl')), target: heldoutTarget, dataset: 'held-out subset', systems: ['product'] });
   fresh = await runEvaluation({ items: freshSubset(await loadDataset('evals/fresh/seeds-qa.jsonl')), target: policyTarget, dataset: 'fresh subset', systems: ['product'] });
+  analysts = await runEvaluation({ items: await loadDataset('evals/analysts/seeds.jsonl'), target: policyTarget, dataset: 'analysts (seeds)', systems: ['product'] });
   const noticesTarget = await openInProcessTarget({ corpusDir: 'evals/fresh/notices-p', config, embeddingModel: null });
   targets.push(noticesTarget);
   notices = await runEvaluation({ items: noticesSubset(await loadDataset('evals/fresh/notices-p-questions.jsonl')), target: noticesTarget, dataset: 'fresh notices subset', systems: ['product'] });
-});
+  const regulationsTarget = await openInProcessTarget({ corpusDir: 'evals/corpora/regulations', config, embeddingModel: null });
+  targets.push(regulationsTarget);
+  regulations = await runEvaluation({ items: regulationsSubset(await loadDataset('evals/regulations/questions.jsonl')), target: regulationsTarget, dataset: 'regulations subset', systems: ['naive', 'product'] });
+}, 600_000);
 
 afterAll(async () => {
   await Promise.all(targets.map((target) => target.close()));
@@ -64,6 +78,7 @@ describe('eval regression floor', () => {
     expect(policy.items).toHaveLength(30);
     expect(new Set(policy.items.map((item) => item.item.type)).size).toBe(6);
     expect(heldout.items).toHaveLength(15);
+    expect(regulations.items.length).toBeGreaterThanOrEqual(60);
     expect(policy.notes.join(' ')).not.toMatch(/could not be found|failed with an error/);
   });
 
@@ -81,6 +96,7 @@ describe('eval regression floor', () => {
     expect(policy.overall.product!.factAccuracy!).toBeGreaterThan(policy.overall['char-bm25:simple']!.factAccuracy!);
     expect(policy.overall.product!.factAccuracy!).toBeGreaterThan(policy.overall.naive!.factAccuracy!);
     expect(policy.overall.product!.answerPrecision!).toBeGreaterThan(policy.overall.naive!.answerPrecision!);
+    expect(regulations.overall.product!.factAccuracy!).toBeGreaterThan(regulations.overall.naive!.factAccuracy!);
   });
 
   it('keeps the right documents in the top 5', () => {
@@ -105,5 +121,22 @@ describe('eval regression floor', () => {
     expect(product.spanInTop5).toBeGreaterThanOrEqual(floors.heldout.spanInTop5);
     expect(product.recall5).toBeGreaterThanOrEqual(floors.heldout.recall5);
     expect(product.factAccuracy).toBeGreaterThanOrEqual(floors.heldout.factAccuracy);
+  });
+
+  it('keeps answer quality on the real regulations and cites the analysts\' gold clauses', () => {
+    const product = regulations.overall.product!;
+    expect(product.spanInTop5).toBeGreaterThanOrEqual(floors.regulations.spanInTop5);
+    expect(product.factAccuracy).toBeGreaterThanOrEqual(floors.regulations.factAccuracy);
+    expect(product.falseRefusalRate).toBeLessThanOrEqual(floors.regulations.maxFalseRefusal);
+    expect(product.refusalRecall).toBeGreaterThanOrEqual(floors.regulations.refusalRecall);
+    expect(analysts.overall.product!.goldClauseRecall).toBeGreaterThanOrEqual(floors.analysts.goldClauseRecall);
+  });
+
+  it('reports the measured values', () => {
+    const show = (run: EvalRun) => {
+      const { recall5, spanInTop5, factAccuracy, falseRefusalRate, refusalRecall, goldClauseRecall, citationPrecision, documentsInTop5, mrr } = run.overall.product!;
+      return { recall5, spanInTop5, factAccuracy, falseRefusalRate, refusalRecall, goldClauseRecall, citationPrecision, documentsInTop5, mrr };
+    };
+    console.log(JSON.stringify({ policy: show(policy), heldout: show(heldout), fresh: show(fresh), notices: show(notices), regulations: show(regulations), analysts: show(analysts) }, null, 1));
   });
 });
