@@ -209,9 +209,11 @@ const documentTypeWords = /^(?:方案|实施方案|意见|实施意见|办法|�
 /** Section answers as Markdown blocks: per document its title, the section's name and its clauses. */
 function sectionBlocks(answers: SectionAnswer[], index: PolicyIndex, intent: QuestionAnalysis['intent']): AnswerBlock[] {
   const blocks: AnswerBlock[] = [];
+  let previous: string | undefined;
   for (const answer of answers) {
     const title = index.document(answer.documentId)?.title ?? answer.documentId;
-    blocks.push({ heading: title, headingLevel: 'document' });
+    if (answer.documentId !== previous) blocks.push({ heading: title, headingLevel: 'document' });
+    previous = answer.documentId;
     blocks.push(answer.section ? { heading: answer.section.path.join(' › '), headingLevel: 'section', items: answer.items } : { items: answer.items });
     if (answer.more.length > 0 && intent !== 'comparison') {
       blocks.push({ heading: `更多内容见${title}：${answer.more.map((path) => path[path.length - 1]).join('；')}`, headingLevel: 'section' });

@@ -34,7 +34,11 @@ export const sectionSettings = {
   maxSentencesPerDocument: 5,
   /** Clauses listed per section, and per document in a summary. */
   maxItemsPerSection: 10,
-  maxItemsPerDocument: 6,
+  maxItemsPerDocument: 10,
+  /** Further sections of one document are answered when they score this share of its best one… */
+  siblingRatio: 0.75,
+  /** …up to this many sections per document. */
+  maxSectionsPerDocument: 3,
   maxItems: 18,
   maxItemChars: 200,
   /** At most this many documents in a topic answer or comparison. */
@@ -55,6 +59,8 @@ export interface SectionAnswer {
 interface TopicTerms {
   weights: Map<string, number>;
   total: number;
+  /** Terms to match instead when a document's own title supplies every one of `weights` (the asking nouns: 主要任务). */
+  fallback?: Map<string, number>;
 }
 
 /**
@@ -64,12 +70,32 @@ interface TopicTerms {
  */
 export function topicTermsOf(analysis: QuestionAnalysis, index: PolicyIndex, { keepAskingWords = false } = {}): TopicTerms {
   const all = questionWeights(analysis, index);
-  const weights = new Map(
-    [...all].filter(([token]) => (keepAskingWords || !askingWords.has(token)) && !analysis.places.some((place) => place.includes(token) || token.includes(place))),
-  );
+  const notPlace = ([token]: [string, number]) => !analysis.places.some((place) => place.includes(token) || token.includes(place));
+  let entries = [...all].filter(notPlace).filter(([token]) => !askingWords.has(token));
+  let fallback: Map<string, number> | undefined;
+  if (keepAskingWords) {
+    // A section's heading names its topic with nouns: the question's verbs (约定, 建立, 推进) say what
+    // is done about it. The asking nouns (任务, 措施) count when nothing else names the topic.
+    const nouns = entries.filter(([token]) => token.length >= 3 || !verbTags.test(index.analyzer.tag(token)[0]?.tag ?? ''));
+    const asking = [...all].filter(notPlace).filter(([token]) => askingWords.has(token));
+    entries = nouns.length > 0 ? nouns : asking;
+    fallback = nouns.length > 0 && asking.length > 0 ? new Map(asking) : undefined;
+  }
+  const weights = new Map(entries);
   const total = [...weights.values()].reduce((sum, weight) => sum + weight, 0);
-  return { weights, total };
+  return { weights, total, fallback };
 }
+
+/** Half the share of a word's character bigrams a text holds, when it holds at least half of them. */
+function partialShare(token: string, text: string): number {
+  if (token.length < 3) return 0;
+  const grams = Array.from({ length: token.length - 1 }, (_, i) => token.slice(i, i + 2));
+  const share = grams.filter((gram) => text.includes(gram)).length / grams.length;
+  return share >= 0.5 ? 0.5 * share : 0;
+}
+
+/** Parts of speech that do not name a topic: verbs, adverbs, prepositions, conjunctions, pronouns, numerals. */
+const verbTags = /^(v|vd|vi|d|p|c|u[a-z]*|r|m|q|f|ad)$/;
 
 /**
  * For each document among the results, the section most about the question's topic and the clauses
@@ -134,12 +160,22 @@ export function selectSections({
     if (best) {
       const items = clausesOf(document, best.section, index, topic);
       if (items.length > 0) {
-        const more = ranked
+        // A question on several things ("铁路和高速公路") is answered by several sections of one
+        // document; further sections about the topic are listed too, within the document's share.
+        const others = ranked
           .slice(1)
-          .filter((candidate) => candidate.headingMatch >= sectionSettings.minHeadingMatch && !isWithin(candidate.section, best.section) && !isWithin(best.section, candidate.section))
-          .slice(0, 3)
-          .map((candidate) => candidate.section.path);
-        answers.push({ documentId: document.id, section: best.section, items, more, score: best.score });
+          .filter((candidate) => candidate.headingMatch >= sectionSettings.minHeadingMatch && !isWithin(candidate.section, best.section) && !isWithin(best.section, candidate.section));
+        const disjoint = others.filter((candidate, i) => !others.slice(0, i).some((other) => isWithin(candidate.section, other.section) || isWithin(other.section, candidate.section)));
+        const shown = disjoint.filter((candidate) => candidate.score >= sectionSettings.siblingRatio * best.score).slice(0, sectionSettings.maxSectionsPerDocument - 1);
+        const more = disjoint.filter((candidate) => !shown.includes(candidate)).slice(0, 3).map((candidate) => candidate.section.path);
+        answers.push({ documentId: document.id, section: best.section, items, more: shown.length > 0 ? [] : more, score: best.score });
+        let budget = sectionSettings.maxItemsPerDocument - items.length;
+        for (const [i, candidate] of shown.entries()) {
+          if (budget <= 0) break;
+          const extra = clausesOf(document, candidate.section, index, topic).slice(0, budget);
+          budget -= extra.length;
+          if (extra.length > 0) answers.push({ documentId: document.id, section: candidate.section, items: extra, more: i === shown.length - 1 ? more : [], score: candidate.score });
+        }
         continue;
       }
     }
@@ -172,16 +208,23 @@ function isWithin(inner: Section, outer: Section): boolean {
 
 /** The weighted share of topic terms found in the texts (each text's hits count at its weight). */
 function matchShare(topic: TopicTerms, texts: { text: string; weight: number }[], about: string): number {
+  const share = matchWeights(topic.weights, texts, about);
+  return share === undefined && topic.fallback ? (matchWeights(topic.fallback, texts, about) ?? 0) : (share ?? 0);
+}
+
+/** The weighted share of terms found in the texts; undefined when the document's title supplies them all. */
+function matchWeights(weights: Map<string, number>, texts: { text: string; weight: number }[], about: string): number | undefined {
   let found = 0;
   let total = 0;
-  for (const [token, weight] of topic.weights) {
+  for (const [token, weight] of weights) {
     // Words the document's own title supplies ("成渝", "双城经济圈") say which document, not which section.
     if (about.includes(token)) continue;
     total += weight;
-    const best = Math.max(0, ...texts.filter((entry) => entry.text.includes(token)).map((entry) => entry.weight));
+    // A word said in part ("公路" for 高速公路, "科技创新" for 科技创新中心) counts in part.
+    const best = Math.max(0, ...texts.map((entry) => entry.weight * (entry.text.includes(token) ? 1 : partialShare(token, entry.text))));
     found += best * weight;
   }
-  return total > 0 ? found / total : 0;
+  return total > 0 ? found / total : undefined;
 }
 
 /**
