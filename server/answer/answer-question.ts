@@ -112,8 +112,8 @@ async function answerWithLlm({
   if (analysis.intent === 'fact' || analysis.intent === 'list') {
     return generateLlmAnswer({ service, messages, results: retrieved.results.slice(0, 8), mode, signal, onEvent });
   }
-  const scored = scoreSentences({ question: scoringQuestion(topicQuestion(analysis)), results: retrieved.results, index });
   const named = documentsNamed(analysis, index);
+  const scored = scoreSentences({ question: scoringQuestion(topicQuestion(analysis, titlesOf(named, index))), results: retrieved.results, index });
   const answers = selectSections({ analysis, results: retrieved.results, scored, index, onlyDocuments: named.length >= 2 ? named : undefined });
   const clauses: SearchResult[] = answers.flatMap((answer) =>
     answer.items.flat().map((item) => ({ ...item.result, text: item.text, start: item.start, end: item.end, section: item.section })),
@@ -150,9 +150,9 @@ export function composeExtractive(analysis: QuestionAnalysis, retrieved: { resul
   }
 
   // Topics, comparisons, summaries: sections about the topic, grouped by document.
-  const question = scoringQuestion(topicQuestion(analysis));
-  const scored = scoreSentences({ question, results: retrieved.results, index });
   const named = documentsNamed(analysis, index);
+  const question = scoringQuestion(topicQuestion(analysis, titlesOf(named, index)));
+  const scored = scoreSentences({ question, results: retrieved.results, index });
   const answers = selectSections({
     analysis,
     results: retrieved.results,
@@ -203,6 +203,8 @@ export function documentsNamed(analysis: QuestionAnalysis, index: PolicyIndex): 
   }
   return named.sort((a, b) => b.hits - a.hits).map((entry) => entry.id);
 }
+
+const titlesOf = (ids: string[], index: PolicyIndex) => ids.map((id) => index.document(id)?.title ?? '');
 
 const documentTypeWords = /^(?:方案|实施方案|意见|实施意见|办法|条例|规定|通知|决定|规划|纲要|细则|措施|公告|文件|政府|人民政府|关于|印发|实施)$/;
 

@@ -20,9 +20,9 @@ const han = /^[\p{Script=Han}]+$/u;
 const idSpace = 2 ** 21;
 
 /**
- * Finds multi-word terms in `texts`: runs of two or three adjacent words (3–8 characters) that occur
+ * Finds multi-word terms in `texts`: runs of two to four adjacent words (3–8 characters) that occur
  * together far more often than their words' frequencies predict (the phrase score of Mikolov et al.,
- * 2013: (n(ab) − δ) · N / (n(a) · n(b)), the weakest join for three words), that start and end with a
+ * 2013: (n(ab) − δ) · N / (n(a) · n(b)), the weakest join for longer runs), that start and end with a
  * content word, and that stand free in varied contexts (the entropy of the words on either side, as
  * in new-word discovery by boundary entropy). Terms the segmenter already knows are left out.
  * Returns them best first.
@@ -89,6 +89,26 @@ export function discoverVocabulary(texts: readonly string[], analyzer: Analyzer,
     }
   }
 
+  // Runs of four words whose two triples are frequent (西部|陆海|新|通道: no shorter part stands free).
+  const tripleIndex = new Map<number, number>();
+  for (const key of triples.keys()) if (triples.get(key)! >= minCount) tripleIndex.set(key, tripleIndex.size);
+  const tripleCount = (a: number, b: number, c: number) => (pairIndex.has(a * idSpace + b) ? (triples.get(tripleKey(a, b, c)) ?? 0) : 0);
+  const quadKey = (a: number, b: number, c: number, d: number) => {
+    const triple = tripleIndex.get(tripleKey(a, b, c));
+    return triple === undefined ? undefined : triple * idSpace + d;
+  };
+  const quads = new Map<number, number>();
+  if (tripleIndex.size > 0) {
+    for (const sequence of sequences) {
+      for (let i = 0; i + 3 < sequence.length; i++) {
+        const [a, b, c, d] = [sequence[i], sequence[i + 1], sequence[i + 2], sequence[i + 3]];
+        if (a < 0 || b < 0 || c < 0 || d < 0 || tripleCount(b, c, d) < minCount) continue;
+        const key = quadKey(a, b, c, d);
+        if (key !== undefined) quads.set(key, (quads.get(key) ?? 0) + 1);
+      }
+    }
+  }
+
   // Candidates: frequent, cohesive runs of content words the segmenter does not know.
   interface Candidate {
     term: string;
@@ -125,6 +145,20 @@ export function discoverVocabulary(texts: readonly string[], analyzer: Analyzer,
     if (found) tripleCandidates.set(key, found);
   }
 
+  const tripleKeys = [...tripleIndex.keys()];
+  const quadCandidates = new Map<number, Candidate>();
+  for (const [key, count] of quads) {
+    const triple = tripleKeys[Math.floor(key / idSpace)];
+    const pair = pairKeys[Math.floor(triple / idSpace)];
+    const [a, b, c, d] = [Math.floor(pair / idSpace), pair % idSpace, triple % idSpace, key % idSpace];
+    const found = candidate([a, b, c, d], count, [
+      phraseScore(count, tripleCount(a, b, c), unigrams[d], total, minCount),
+      phraseScore(count, unigrams[a], tripleCount(b, c, d), total, minCount),
+      phraseScore(count, pairCount(a, b), pairCount(c, d), total, minCount),
+    ]);
+    if (found) quadCandidates.set(key, found);
+  }
+
   // The words on either side of each candidate's occurrences.
   const note = (found: Candidate | undefined, sequence: Int32Array, i: number, n: number) => {
     if (!found) return;
@@ -140,11 +174,16 @@ export function discoverVocabulary(texts: readonly string[], analyzer: Analyzer,
       if (a < 0 || b < 0) continue;
       note(pairCandidates.get(a * idSpace + b), sequence, i, 2);
       const c = i + 2 < sequence.length ? sequence[i + 2] : -1;
-      if (c >= 0 && tripleCandidates.size > 0) note(tripleCandidates.get(tripleKey(a, b, c)), sequence, i, 3);
+      if (c < 0 || tripleCandidates.size + quadCandidates.size === 0 || !pairIndex.has(a * idSpace + b)) continue;
+      note(tripleCandidates.get(tripleKey(a, b, c)), sequence, i, 3);
+      const d = i + 3 < sequence.length ? sequence[i + 3] : -1;
+      if (d < 0 || quadCandidates.size === 0) continue;
+      const key = quadKey(a, b, c, d);
+      if (key !== undefined) note(quadCandidates.get(key), sequence, i, 4);
     }
   }
   const scored: { term: string; score: number }[] = [];
-  for (const candidate of [...pairCandidates.values(), ...tripleCandidates.values()]) {
+  for (const candidate of [...pairCandidates.values(), ...tripleCandidates.values(), ...quadCandidates.values()]) {
     const needed = Math.min(1, minEntropy + 0.15 * Math.log(candidate.count / minCount));
     if (entropy(candidate.left) < needed || entropy(candidate.right) < needed) continue;
     scored.push({ term: candidate.term, score: candidate.score * Math.log(candidate.count) });
@@ -154,7 +193,9 @@ export function discoverVocabulary(texts: readonly string[], analyzer: Analyzer,
 }
 
 /** Parts of speech a term cannot start or end with: prepositions, conjunctions, particles, adverbs, pronouns, numerals, measures. */
-const edgeTags = /^(p|c|u[a-z]*|d|r|m|q|y|e|o|f)$/;
+const edgeTags = /^(p|c|u[a-z]*|d|r|m|q|y|e|o)$/;
+/** Position words may start a term when they name a region (西部, 东北), not a relation (以上, 之间, 中). */
+const relationWords = /^(.|[以之].*|.*[上下内外间前后里])$/;
 const tags = new WeakMap<Analyzer, Map<string, string>>();
 
 /** A word's part-of-speech tag, cached per analyzer. */
@@ -178,7 +219,11 @@ function isCandidate(words: string[], analyzer: Analyzer): boolean {
   const last = words[words.length - 1];
   if (analyzer.isStopWord(first) || analyzer.isStopWord(last)) return false;
   if (words.some((word) => /^第|[一二三四五六七八九十百千]+[条款项章节]$/.test(word))) return false;
-  return !edgeTags.test(tagOf(first, analyzer)) && !edgeTags.test(tagOf(last, analyzer));
+  const edge = (word: string) => {
+    const tag = tagOf(word, analyzer);
+    return edgeTags.test(tag) || (tag === 'f' && relationWords.test(word));
+  };
+  return !edge(first) && !edge(last);
 }
 
 function phraseScore(joint: number, left: number, right: number, total: number, discount: number): number {
