@@ -5,9 +5,10 @@ import { extname, resolve } from 'node:path';
 import { EmbeddingUnavailableError, TransformersEmbeddings } from '../rag/embedder.js';
 import { indexFormatVersion, loadIndex, recoverIndexFolder, saveIndex, type IndexManifest, type StoredIndex } from '../rag/index-store.js';
 import { Analyzer, defaultVocabulary } from '../rag/analyzer.js';
+import { LexicalIndex } from '../rag/lexical-index.js';
 import { vocabularyHash, type VocabularyData } from '../rag/vocabulary.js';
 import { discoverVocabulary } from './discover-vocabulary.js';
-import type { IndexedChunk, PolicyDocument } from '../rag/types.js';
+import type { Chunk, IndexedChunk, PolicyDocument } from '../rag/types.js';
 import { VectorIndex } from '../rag/vector-index.js';
 import { cleaningWarning, cleanTextWithReport } from './clean-text.js';
 import { linkDocuments } from './link-documents.js';
@@ -137,7 +138,7 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
   for (const action of await recoverIndexFolder(indexDir)) onNotice(action);
   const previous = await loadIndex({ directory: indexDir }).catch(() => undefined);
   const previousDocs = new Map(previous?.documents.map((document) => [document.id, document]));
-  const previousChunks = new Map<string, IndexedChunk[]>();
+  const previousChunks = new Map<string, Chunk[]>();
   for (const chunk of previous?.chunks ?? []) {
     const list = previousChunks.get(chunk.documentId);
     if (list) list.push(chunk);
@@ -156,7 +157,7 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
     const old = previousDocs.get(entry.meta.id);
     if (old && old.contentHash === contentHash && previous) {
       documents.push(old);
-      chunks.push(...(previousChunks.get(old.id) ?? []));
+      chunks.push(...(previousChunks.get(old.id) ?? []).map((chunk) => ({ ...chunk, tokens: [], contextTokens: [] })));
       reusedDocuments++;
       continue;
     }
@@ -195,6 +196,7 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
 
   const dense = await time('embed', () => embedChunks({ ...options, chunks, previous, onProgress }));
 
+  const lexical = await time('bm25', () => LexicalIndex.fromChunks(documents, chunks, analyzer));
   let vectorIndex: VectorIndex | undefined;
   if (dense.vectors) {
     onProgress({ stage: 'index', done: 0, total: 1 });
@@ -225,7 +227,7 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
         documents,
         chunks,
         vocabulary: { corpusWords },
-        vectors: dense.vectors,
+        lexical,
         dense: vectorIndex,
       },
     }),
@@ -266,7 +268,7 @@ async function embedChunks({
   allowRemoteModels,
   modelMirror,
   onProgress,
-}: IngestOptions & { chunks: IndexedChunk[]; previous?: StoredIndex; onProgress: (progress: IngestProgress) => void }): Promise<DenseResult> {
+}: IngestOptions & { chunks: Chunk[]; previous?: StoredIndex; onProgress: (progress: IngestProgress) => void }): Promise<DenseResult> {
   if (!embeddingModel) return { embedded: 0, reused: 0, reason: 'no embedding model configured' };
   let embedder: TransformersEmbeddings;
   try {
@@ -276,11 +278,15 @@ async function embedChunks({
     const reason = error instanceof EmbeddingUnavailableError ? error.reason : error instanceof Error ? error.message : String(error);
     return { embedded: 0, reused: 0, reason: `embedding model ${embeddingModel} could not be loaded (${reason})` };
   }
-  const reusable = new Map<string, Float32Array>();
-  if (previous?.vectors && previous.manifest.embedding?.modelId === embedder.modelId && previous.manifest.embedding.dimensions === embedder.dimensions) {
-    previous.chunks.forEach((chunk, i) => reusable.set(textKey(chunk), previous.vectors![i]));
+  const reusable = new Map<string, number>();
+  const previousDense = previous?.dense;
+  if (previousDense && previous.manifest.embedding?.modelId === embedder.modelId && previous.manifest.embedding.dimensions === embedder.dimensions) {
+    previous.chunks.forEach((chunk, i) => reusable.set(textKey(chunk), i));
   }
-  const vectors: (Float32Array | undefined)[] = chunks.map((chunk) => reusable.get(textKey(chunk)));
+  const vectors: (Float32Array | undefined)[] = chunks.map((chunk) => {
+    const position = reusable.get(textKey(chunk));
+    return position === undefined ? undefined : Float32Array.from(previousDense!.vector(position));
+  });
   const missing = chunks.map((_, i) => i).filter((i) => !vectors[i]);
   onProgress({ stage: 'embed', done: 0, total: missing.length });
   if (missing.length > 0) {

@@ -449,13 +449,9 @@ export class Bm25Index {
     if (entries instanceof BuiltFields) {
       this.fields = entries.fields;
     } else {
-      const builders = [new FieldBuilder(), new FieldBuilder(), new FieldBuilder()] as const;
-      for (const entry of entries) {
-        builders[0].add(entry.tokens);
-        builders[1].add(entry.bigrams);
-        builders[2].add(entry.context);
-      }
-      this.fields = [builders[0].finish(parameters.k1, parameters.b), builders[1].finish(parameters.k1, parameters.b), builders[2].finish(parameters.k1, contextB)];
+      const builder = new Bm25Builder(parameters);
+      for (const entry of entries) builder.add(entry);
+      this.fields = builder.finishFields();
     }
     this.weights = [1, parameters.bigramWeight, parameters.contextWeight];
   }
@@ -576,8 +572,8 @@ export class Bm25Index {
   }
 
   /**
-   * Every document's fields as bags of tokens (term order is lost; counts are kept), for reusing an
-   * unchanged document's entries when the index is rebuilt.
+   * Every document's fields as bags of tokens (term order is lost; counts are kept), for keeping an
+   * unchanged document's entries when the index is updated in place.
    */
   entries(): Bm25Fields[] {
     const perField = this.fields.map((field) => forwardBags(field));
@@ -796,6 +792,29 @@ function forwardBags(field: Field): (doc: number) => string[] {
     }
     return bag;
   };
+}
+
+/** Builds a {@link Bm25Index} one document at a time (token strings need not outlive the call). */
+export class Bm25Builder {
+  private readonly builders = [new FieldBuilder(), new FieldBuilder(), new FieldBuilder()] as const;
+
+  constructor(private readonly parameters = bm25Defaults) {}
+
+  add(entry: Bm25Fields): void {
+    this.builders[0].add(entry.tokens);
+    this.builders[1].add(entry.bigrams);
+    this.builders[2].add(entry.context);
+  }
+
+  finish(): Bm25Index {
+    return new Bm25Index(new BuiltFields(this.finishFields()), this.parameters);
+  }
+
+  /** @internal */
+  finishFields(): [Field, Field, Field] {
+    const { k1, b } = this.parameters;
+    return [this.builders[0].finish(k1, b), this.builders[1].finish(k1, b), this.builders[2].finish(k1, contextB)];
+  }
 }
 
 /** Fields already built (read from storage). */
