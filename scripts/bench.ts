@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { indexFormatVersion, loadIndex, saveIndex } from '../server/rag/index-store.js';
 import { TransformersEmbeddings } from '../server/rag/embedder.js';
+import { defaultAnalyzer } from '../server/rag/analyzer.js';
 import { LexicalIndex } from '../server/rag/lexical-index.js';
 import { PolicyIndex } from '../server/rag/policy-index.js';
 import { hnswDefaults, VectorIndex } from '../server/rag/vector-index.js';
@@ -163,7 +164,7 @@ if (!args['skip-search'] && sizes.length > 0) {
     const documents = set.documents.filter((document) => documentIds.has(document.id));
     const vectors = set.vectors.slice(0, size);
     log(`BM25 at ${num(size, 0)} chunks: building (as ingest does)`);
-    const { ms: lexicalBuildMs, value: lexical } = await timed(() => LexicalIndex.fromChunks(documents, chunks));
+    const { ms: lexicalBuildMs, value: lexical } = await timed(() => LexicalIndex.fromChunks(documents, chunks, defaultAnalyzer()));
     const measured = await benchSearchAtSize({
         lexical,
         lexicalBuildMs,

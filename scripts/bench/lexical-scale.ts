@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { indexFormatVersion, loadIndex, saveIndex } from '../../server/rag/index-store.js';
 import { LexicalIndex, lexicalEntriesOf } from '../../server/rag/lexical-index.js';
 import { PolicyIndex } from '../../server/rag/policy-index.js';
-import { tokenize } from '../../server/rag/tokenize.js';
+import { defaultAnalyzer } from '../../server/rag/analyzer.js';
 import type { IndexedChunk } from '../../server/rag/types.js';
 import type { CorpusPieces } from './corpus-pieces.js';
 import { memoryOf, sequentialLatency, startServerProcess } from './server-bench.js';
@@ -54,14 +54,15 @@ export async function benchLexicalScale({
     if (list) list.push(chunk);
     else byDocument.set(chunk.documentId, [chunk]);
   }
+  const analyzer = defaultAnalyzer();
   const { ms: tokenizeAndBuildMs, value: lexical } = await timed(() =>
     LexicalIndex.build(
       (function* () {
         let done = 0;
         for (const document of documents) {
           const own = byDocument.get(document.id) ?? [];
-          const indexed = own.map((chunk) => ({ ...chunk, tokens: tokenize(chunk.text) }));
-          yield { documentId: document.id, entries: lexicalEntriesOf(document, indexed) };
+          const indexed = own.map((chunk) => ({ ...chunk, tokens: analyzer.tokenize(chunk.text) }));
+          yield { documentId: document.id, entries: lexicalEntriesOf(document, indexed, analyzer) };
           done += own.length;
           if (done % 100_000 < own.length) log(`scale: ${done} chunks tokenised`);
         }
