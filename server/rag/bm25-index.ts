@@ -612,6 +612,10 @@ export class Bm25Index {
     let count = 0;
     let from = 0;
     let best = 0;
+    // The k-th best score so far, recomputed only when the bound left has shrunk by a tenth since the
+    // last time (scores only grow, so an older value is still a lower bound).
+    let threshold = -1;
+    let checkedAt = Infinity;
     while (from < terms.length) {
       let top: number;
       ({ count, top } = this.addPostings(terms[from], count, mask));
@@ -620,13 +624,26 @@ export class Bm25Index {
       from++;
       // Stop once k documents have more than the remaining terms can give any other one.
       if (count >= k && from < terms.length && best > remaining * slack) {
-        let above = 0;
-        for (let i = 0; i < count && above < k; i++) if (scores[touched[i]] >= remaining * slack) above++;
-        if (above >= k) break;
+        if (remaining * slack <= threshold) break;
+        if (remaining < 0.9 * checkedAt) {
+          threshold = this.kthLargest(touched, count, k);
+          checkedAt = remaining;
+          if (remaining * slack <= threshold) break;
+        }
       }
     }
-    const threshold = count >= k ? this.kthLargest(touched, count, k) : -1;
+    if (count >= k) threshold = Math.max(threshold, this.kthLargest(touched, count, k));
     let kept = 0;
+    if (count * 16 > this.size) {
+      // Many documents: reading the score buffer in document order is cheaper than sorting them.
+      for (let doc = 0; doc < this.size; doc++) {
+        const score = scores[doc];
+        if (score === 0) continue;
+        if ((score + remaining) * slack > threshold) candidates[kept++] = doc;
+        else scores[doc] = 0;
+      }
+      return { candidates: candidates.subarray(0, kept), from, threshold };
+    }
     for (let i = 0; i < count; i++) {
       const doc = touched[i];
       if ((scores[doc] + remaining) * slack > threshold) candidates[kept++] = doc;
