@@ -2,7 +2,7 @@
 // peers (MiniSearch, LangChain's MemoryVectorStore), index size, cold start and HTTP throughput.
 // Prints tables and writes evals/reports/bench-<timestamp>.json.
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -45,6 +45,7 @@ const { values: args } = parseArgs({
     'hnsw-sweep': { type: 'boolean', default: false },
     'skip-peers': { type: 'string' },
     scale: { type: 'string' },
+    'reuse-hnsw': { type: 'string' },
     out: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -55,7 +56,10 @@ if (args.help) {
                        [--skip-ingest] [--skip-search] [--skip-server] [--hnsw-sweep] [--out FILE]
   --quick       sizes 1k and 10k, 200 synthetic documents, 3 s load tests (for iterating)
   --hnsw-sweep  also build the largest size with cheaper HNSW parameters (adds minutes) and compare
-  --skip-peers  comma-separated peers to leave out (MiniSearch 7, FlexSearch 0.8, Orama 3, LanceDB)
+  --skip-peers  comma-separated peers to leave out (MiniSearch 7, FlexSearch 0.8, Orama 3, LanceDB,
+                LanceDB vector)
+  --reuse-hnsw DIR  take hnsw-<size>.bin from DIR (the same synthetic vectors, default parameters) instead
+                of building it (for iterating; the build time is then not measured)
   --scale N     also build a lexical index of N synthetic chunks (e.g. 1000000): size, open time,
                 search latency, server cold start and RSS; dense at that size is extrapolated
                 (npm run bench -- --scale 1000000 --skip-ingest --skip-search --skip-server runs it alone)`);
@@ -129,7 +133,8 @@ if (!args['skip-search'] && sizes.length > 0) {
   const hnswParameters = { m: hnswDefaults.m, efConstruction: hnswDefaults.efConstruction };
   log(`HNSW builds start in a worker (m ${hnswParameters.m}, efConstruction ${hnswParameters.efConstruction}); tokenising meanwhile`);
   const alternativeParameters = args['hnsw-sweep'] ? [{ m: 16, efConstruction: 200 }, { m: 16, efConstruction: 64 }, { m: 12, efConstruction: 100 }] : [];
-  const jobs = sizes.flatMap((size) => [
+  const reused = (size: number) => (args['reuse-hnsw'] && existsSync(join(args['reuse-hnsw'], `hnsw-${size}.bin`)) ? join(args['reuse-hnsw'], `hnsw-${size}.bin`) : undefined);
+  const jobs = sizes.filter((size) => !reused(size)).flatMap((size) => [
     ...(size === largest ? alternativeParameters.map((parameters) => ({ size, path: join(work, `hnsw-${size}-m${parameters.m}-ef${parameters.efConstruction}.bin`), parameters })) : []),
     { size, path: join(work, `hnsw-${size}.bin`), parameters: hnswParameters },
   ]);
@@ -147,7 +152,8 @@ if (!args['skip-search'] && sizes.length > 0) {
   const queryEmbedder = await TransformersEmbeddings.load({ modelId: tiny.modelId, modelsDir, allowRemoteModels: false });
 
   for (const size of sizes) {
-    const built = await builds.done(size, hnswParameters);
+    const reusedPath = reused(size);
+    const built = reusedPath ? { path: reusedPath, buildMs: Number.NaN } : await builds.done(size, hnswParameters);
     const alternatives = [];
     if (size === largest) {
       for (const parameters of alternativeParameters) {

@@ -118,7 +118,8 @@ export async function benchLexicalPeers({
     try {
       const { ms: loadMs, value: table } = await timed(async () => {
         const connection = await lancedb.connect(folder);
-        const rows = documents.map((tokens, id) => ({ id, text: tokens.join(' '), ...(vectors ? { vector: Array.from(vectors[id]) } : {}) }));
+        const withVectors = vectors && !skip.includes('LanceDB vector');
+        const rows = documents.map((tokens, id) => ({ id, text: tokens.join(' '), ...(withVectors ? { vector: Array.from(vectors[id]) } : {}) }));
         return connection.createTable('chunks', rows);
       });
       const { ms: ftsMs } = await timed(() =>
@@ -129,7 +130,7 @@ export async function benchLexicalPeers({
         return rows.map((row) => Number(row.id));
       });
       peers.push({ name: 'LanceDB 0.31 FTS', buildMs: Math.round(loadMs + ftsMs), latency, queries: queries.length, overlapAt10: overlapAt10(productTop, tops), note: `BM25 (Rust); table write ${Math.round(loadMs)} ms + FTS index ${Math.round(ftsMs)} ms` });
-      if (vectors && queryVectors && denseTop) {
+      if (vectors && queryVectors && denseTop && !skip.includes('LanceDB vector')) {
         const vectorRun = await timeQueries(queryVectors, async (vector) => {
           const rows = await table.vectorSearch(vector).distanceType('cosine').select(['id']).limit(k).toArray();
           return rows.map((row) => Number(row.id));
