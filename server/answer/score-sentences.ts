@@ -131,8 +131,11 @@ export function unknownTopicWords(question: ScoringQuestion, index: PolicyIndex)
  * Chinese compounds the head comes last): the known head carries the topic.
  */
 function knownHeadVariant(token: string, focusTokens: string[], index: PolicyIndex): boolean {
-  if (index.bm25.documentFrequency(token) > 0 || index.analyzer.isDictionaryWord(token)) return false;
-  return focusTokens.some((head) => head.length >= 2 && head.length < token.length && token.endsWith(head) && index.bm25.documentFrequency(head) > 0);
+  if (index.bm25.documentFrequency(token) > 0) return false;
+  if (focusTokens.some((head) => head.length >= 2 && head.length < token.length && token.endsWith(head) && index.bm25.documentFrequency(head) > 0)) return true;
+  // "飞机场" for 机场: a compound whose last two or more characters are a word the corpus uses.
+  for (let cut = 1; token.length - cut >= 2; cut++) if (index.bm25.documentFrequency(token.slice(cut)) > 0) return true;
+  return false;
 }
 
 /** How much a question term counts when only the document's title or region supplies it. */
@@ -175,6 +178,8 @@ export function scoreSentences({ question, results, index }: { question: Scoring
           if (focus.has(token)) focusMatched = true;
           total += titleTermShare * weight;
           found.push({ weight: titleTermShare * weight, at: -1 });
+          // Said in the sentence too, a title word is one of the question's words it carries.
+          if (folded.includes(token) && !placeTokens.has(token) && !matched.some((other) => other.includes(token) || token.includes(other))) matched.push(token);
           continue;
         }
         total += weight;
