@@ -8,7 +8,6 @@ import { parseArgs } from 'node:util';
 import { config, parseConfig } from '../server/config.js';
 import { clusterSettings, publishIndex } from '../server/rag/cluster-index.js';
 import { loadIndex } from '../server/rag/index-store.js';
-import { configuredVocabulary } from '../server/rag/rag-service.js';
 import { clusterToolsMissing, startLocalCluster } from './cluster/local-cluster.js';
 import { createProgressBar } from './progress-bar.js';
 
@@ -96,7 +95,6 @@ async function index(): Promise<void> {
   const bar = createProgressBar();
   const report = await publishIndex({
     stored,
-    vocabulary: configuredVocabulary(base),
     settings,
     onProgress: ({ done, total }) => bar.update('publish', done, total),
     onNotice: (message) => {

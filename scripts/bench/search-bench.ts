@@ -2,13 +2,15 @@
 // (MiniSearch for BM25, LangChain's MemoryVectorStore for dense) on the same chunks, tokens and vectors.
 import { Embeddings } from '@langchain/core/embeddings';
 import { MemoryVectorStore } from '@langchain/classic/vectorstores/memory';
-import MiniSearch from 'minisearch';
 import { Bm25Index } from '../../server/rag/bm25-index.js';
 import type { StoredIndex } from '../../server/rag/index-store.js';
+import type { LexicalIndex } from '../../server/rag/lexical-index.js';
 import { PolicyIndex, type QueryEmbedder } from '../../server/rag/policy-index.js';
 import { queryTokens } from '../../server/rag/tokenize.js';
 import type { IndexedChunk, PolicyDocument } from '../../server/rag/types.js';
 import { hnswDefaults, type VectorIndex } from '../../server/rag/vector-index.js';
+import { benchHnswLib, type HnswLibReport } from './hnswlib-peer.js';
+import { benchLexicalPeers, overlapAt10, type PeerReport } from './lexical-peers.js';
 import { profileWork, type ProfileRow } from './profile-summary.js';
 import { round, sampleLatencies, summarize, timed, type LatencySummary } from './stats.js';
 import { exactSearch, recall } from './vectors.js';
@@ -25,7 +27,9 @@ export interface SearchSizeReport {
   k: number;
   /** Self time per function while the PolicyIndex was built (largest size only; 1 ms sampling). */
   buildProfile?: ProfileRow[];
-  build: { policyIndexMs: number; policyIndexHeapMb: number; hnswBuildMs: number; hnswParameters: { m: number; efConstruction: number }; hnswReadMs: number };
+  build: { lexicalBuildMs: number; policyIndexMs: number; policyIndexHeapMb: number; hnswBuildMs: number; hnswParameters: { m: number; efConstruction: number }; hnswReadMs: number };
+  /** Chunk BM25 (3 fields) at the depth lexical search asks (200), pruned and scoring every posting. */
+  bm25: { prunedK200: LatencySummary; exhaustiveK200: LatencySummary; prunedK10: LatencySummary; exhaustiveK10: LatencySummary };
   latency: { lexical: LatencySummary; dense: LatencySummary; hybrid: LatencySummary; hybridWithQueryEmbedding?: LatencySummary };
   /** Where a hybrid search spends its time (medians over the queries), excluding query embedding. */
   hybridBreakdownMs: { queryTokens: number; bm25: number; hnsw: number; rest: number };
@@ -45,9 +49,12 @@ export interface SearchSizeReport {
     buildAlternatives?: { m: number; efConstruction: number; buildMs: number; recallAt10: number; recallAt50: number; latency: LatencySummary }[];
   };
   peers: {
-    bm25WordsOnly: { buildMs: number; latency: LatencySummary; overlapAt10WithMiniSearch: number };
-    miniSearch: { buildMs: number; latency: LatencySummary; queries: number; overlapAt10WithProductLexical: number; overlapAt10WithWordsOnlyBm25: number };
+    /** The product's BM25 on the words field alone, top 10: the like-for-like counterpart of the full-text peers. */
+    bm25WordsOnly: { buildMs: number; latency: LatencySummary };
+    lexical: PeerReport[];
+    lanceVector?: PeerReport;
     langChainMemoryVectorStore: { addMs: number; latency: LatencySummary; recallAt10: number; queries: number; hnswSpeedup: number };
+    hnswLib?: HnswLibReport;
   };
   rssMb: number;
 }
@@ -75,7 +82,18 @@ export async function benchSearchAtSize({
   efSweep,
   profile,
   alternatives = [],
+  skipPeers = [],
+  hnswLibPath,
+  lexical,
+  lexicalBuildMs,
 }: {
+  /** The chunks' BM25 (built as ingest builds it) and how long that took. */
+  lexical: LexicalIndex;
+  lexicalBuildMs: number;
+  /** Peers to leave out (by name). */
+  skipPeers?: string[];
+  /** The hnswlib file to wrap in LangChain's HNSWLib store, to measure what that store costs. */
+  hnswLibPath?: string;
   documents: PolicyDocument[];
   chunks: IndexedChunk[];
   vectors: Float32Array[];
@@ -96,7 +114,7 @@ export async function benchSearchAtSize({
   /** Other HNSW builds of the same vectors, for recall and latency against these parameters. */
   alternatives?: { parameters: { m: number; efConstruction: number }; buildMs: number; index: VectorIndex }[];
 }): Promise<SearchSizeReport> {
-  const product = await benchProduct({ documents, chunks, vectors, flat, dimensions, vectorIndex, queries, queryEmbedder, rounds, efSweep, profile });
+  const product = await benchProduct({ documents, chunks, lexical, lexicalBuildMs, vectors, flat, dimensions, vectorIndex, queries, queryEmbedder, rounds, efSweep, profile });
   globalThis.gc?.();
   const { productTop, truth10, truth50, hnswLatency } = product;
   const buildAlternatives = [];
@@ -108,39 +126,23 @@ export async function benchSearchAtSize({
   }
   const run = (work: (query: SearchQuery) => unknown, passes = rounds) => sampleLatencies({ inputs: queries, rounds: passes, work }).then(summarize);
 
-  // Words-only BM25 (the product's class, one field): the like-for-like counterpart of MiniSearch.
+  // Words-only BM25 (the product's class, one field): the like-for-like counterpart of the peers.
   const { ms: wordsBuildMs, value: wordsOnly } = await timed(() => new Bm25Index(chunks.map((chunk) => ({ tokens: chunk.tokens, bigrams: [], context: [] }))));
-  const wordsQuery = (text: string) => ({ tokens: queryTokens(text), bigrams: [], context: [] });
-  const wordsLatency = await run((query) => wordsOnly.search(wordsQuery(query.text), { k }));
-  const wordsTop = queries.map((query) => wordsOnly.search(wordsQuery(query.text), { k }).map((hit) => chunks[hit.doc].id));
-
-  // MiniSearch over the same jieba tokens: tokenize just splits the precomputed list back out.
-  const separator = '\u0001';
-  const splitTokens = (text: string) => text.split(separator).filter(Boolean);
-  const { ms: miniBuildMs, value: mini } = await timed(() => {
-    const search = new MiniSearch<IndexedChunk>({
-      idField: 'id',
-      fields: ['tokens'],
-      extractField: (chunk, field) => (field === 'id' ? chunk.id : chunk.tokens.join(separator)),
-      tokenize: splitTokens,
-      processTerm: (term) => term,
-      searchOptions: { tokenize: splitTokens, processTerm: (term) => term, combineWith: 'OR' },
-    });
-    search.addAll(chunks);
-    return search;
-  });
+  const queryWords = queries.map((query) => queryTokens(query.text));
+  const wordsQuery = (tokens: string[]) => ({ tokens, bigrams: [], context: [] });
+  const wordsLatency = await run((query) => wordsOnly.search(wordsQuery(queryTokens(query.text)), { k }));
+  const wordsTop = queryWords.map((tokens) => wordsOnly.search(wordsQuery(tokens), { k }).map((hit) => hit.doc));
   const peerQueries = queries.slice(0, Math.min(queries.length, peerQueryCount));
-  const miniQuery = (query: SearchQuery) => mini.search(queryTokens(query.text).join(separator)).slice(0, k).map((hit) => String(hit.id));
-  for (const query of peerQueries.slice(0, 3)) miniQuery(query);
-  const miniTop: string[][] = [];
-  const miniSamples: number[] = [];
-  for (const query of peerQueries) {
-    const started = performance.now();
-    miniTop.push(miniQuery(query));
-    miniSamples.push(performance.now() - started);
-  }
-  const miniLatency = summarize(miniSamples);
-  const overlap = (a: string[][], b: string[][]) => round(b.reduce((sum, top, i) => sum + top.filter((id) => a[i].includes(id)).length / Math.max(1, Math.min(k, a[i].length, top.length)), 0) / b.length, 3);
+  const { peers: lexicalPeers, lanceVector } = await benchLexicalPeers({
+    documents: chunks.map((chunk) => chunk.tokens),
+    queries: queryWords.slice(0, peerQueries.length),
+    productTop: wordsTop.slice(0, peerQueries.length),
+    vectors,
+    queryVectors: peerQueries.map((query) => query.vector),
+    denseTop: truth10.slice(0, peerQueries.length),
+    skip: skipPeers,
+  });
+  globalThis.gc?.();
 
   // LangChain's MemoryVectorStore: a cosine scan over number[] vectors, as its users feed it.
   const langQueries = peerQueries;
@@ -168,15 +170,18 @@ export async function benchSearchAtSize({
     documents: documents.length,
     dimensions,
     k,
-    build: { policyIndexMs: product.policyIndexMs, policyIndexHeapMb: product.policyIndexHeapMb, hnswBuildMs: round(hnswBuildMs, 0), hnswParameters, hnswReadMs: round(hnswReadMs) },
+    build: { lexicalBuildMs: product.lexicalBuildMs, policyIndexMs: product.policyIndexMs, policyIndexHeapMb: product.policyIndexHeapMb, hnswBuildMs: round(hnswBuildMs, 0), hnswParameters, hnswReadMs: round(hnswReadMs) },
+    bm25: product.bm25,
     latency: product.latency,
     hybridBreakdownMs: product.hybridBreakdownMs,
     hybridProfile: product.hybridProfile,
     buildProfile: product.buildProfile,
     hnsw: { ...product.hnsw, buildAlternatives: buildAlternatives.length > 0 ? buildAlternatives : undefined },
     peers: {
-      bm25WordsOnly: { buildMs: wordsBuildMs, latency: wordsLatency, overlapAt10WithMiniSearch: overlap(wordsTop, miniTop) },
-      miniSearch: { buildMs: miniBuildMs, latency: miniLatency, queries: peerQueries.length, overlapAt10WithProductLexical: overlap(productTop, miniTop), overlapAt10WithWordsOnlyBm25: overlap(wordsTop, miniTop) },
+      bm25WordsOnly: { buildMs: wordsBuildMs, latency: wordsLatency },
+      lexical: lexicalPeers,
+      lanceVector,
+      hnswLib: hnswLibPath ? await benchHnswLib({ hnswPath: hnswLibPath, dimensions, chunks, queries: peerQueries.map((query) => query.vector), productTop: truth10.slice(0, peerQueries.length), k }) : undefined,
       langChainMemoryVectorStore: {
         addMs: langAddMs,
         latency: langLatency,
@@ -206,6 +211,8 @@ class UnusedEmbeddings extends Embeddings {
 async function benchProduct({
   documents,
   chunks,
+  lexical,
+  lexicalBuildMs,
   vectors,
   flat,
   dimensions,
@@ -218,6 +225,8 @@ async function benchProduct({
 }: {
   documents: PolicyDocument[];
   chunks: IndexedChunk[];
+  lexical: LexicalIndex;
+  lexicalBuildMs: number;
   vectors: Float32Array[];
   flat: Float32Array;
   dimensions: number;
@@ -228,11 +237,12 @@ async function benchProduct({
   efSweep: boolean;
   profile: boolean;
 }) {
+  // BM25 is built at ingest now; opening the index (PolicyIndex) only reads it.
   const stored: StoredIndex = {
     manifest: { formatVersion: 0, createdAt: '', embedding: { modelId: 'synthetic', dimensions }, documents: [], chunkCount: chunks.length, files: {} },
     documents,
     chunks,
-    vectors,
+    lexical,
     dense: vectorIndex,
   };
   // Hybrid rows pass `queryVector`; the "with query embedding" row routes embedQuery to the tiny model.
@@ -253,7 +263,7 @@ async function benchProduct({
   const policyIndexHeapMb = round((process.memoryUsage().heapUsed - heapBefore) / 1e6, 0);
 
   const run = (work: (query: SearchQuery) => unknown, passes = rounds) => sampleLatencies({ inputs: queries, rounds: passes, work }).then(summarize);
-  const lexical = await run((query) => index.search(query.text, { k, mode: 'lexical' }));
+  const lexicalLatency = await run((query) => index.search(query.text, { k, mode: 'lexical' }));
   const dense = await run((query) => index.search(query.text, { k, mode: 'dense', queryVector: query.vector }));
   const hybrid = await run((query) => index.search(query.text, { k, queryVector: query.vector }));
   let hybridWithQueryEmbedding: LatencySummary | undefined;
@@ -323,15 +333,27 @@ async function benchProduct({
     hnswDefaults.efSearch = saved;
   }
 
+  // Chunk BM25 alone at the depths lexical search uses: pruned against scoring every posting.
+  const bm25Fields = queries.map((query) => index.queryFields(query.text));
+  const bm25Run = (work: (fields: (typeof bm25Fields)[number]) => unknown) => sampleLatencies({ inputs: bm25Fields, rounds, work }).then(summarize);
+  const bm25 = {
+    prunedK200: await bm25Run((fields) => index.bm25.search(fields, { k: 200 })),
+    exhaustiveK200: await bm25Run((fields) => index.bm25.searchExhaustive(fields, { k: 200 })),
+    prunedK10: await bm25Run((fields) => index.bm25.search(fields, { k: 10 })),
+    exhaustiveK10: await bm25Run((fields) => index.bm25.searchExhaustive(fields, { k: 10 })),
+  };
+
   // Product lexical top-10 (for overlap) before the BM25 peers.
   const productTop = await Promise.all(queries.map((query) => index.search(query.text, { k, mode: 'lexical' }).then((hits) => hits.map((hit) => hit.chunkId))));
   const rssMb = round(process.memoryUsage().rss / 1e6, 0);
 
   return {
+    lexicalBuildMs,
+    bm25,
     policyIndexMs,
     policyIndexHeapMb,
     buildProfile,
-    latency: { lexical, dense, hybrid, hybridWithQueryEmbedding },
+    latency: { lexical: lexicalLatency, dense, hybrid, hybridWithQueryEmbedding },
     hybridBreakdownMs,
     hybridProfile,
     hnsw: {

@@ -59,8 +59,11 @@ describe('ingestCorpus on the seed corpus', () => {
     expect(mismatches.map((chunk) => chunk.id)).toEqual([]);
     for (const chunk of stored.chunks) {
       expect(chunk.text.trim().length).toBeGreaterThan(0);
-      expect(chunk.tokens.length).toBeGreaterThan(0);
     }
+    // Every chunk is in the BM25 index, at its own position.
+    expect(stored.lexical.chunks.size).toBe(stored.chunks.length);
+    const airport = stored.chunks.findIndex((chunk) => chunk.text.includes('国际航空门户枢纽'));
+    expect(stored.lexical.chunks.search({ tokens: ['航空', '门户', '枢纽'], bigrams: [], context: [] }, { k: 3 }).map(({ doc }) => doc)).toContain(airport);
   });
 
   it('covers each document with non-overlapping chunks in order, none over 600 characters', () => {
@@ -131,7 +134,7 @@ describe('ingestCorpus incrementally with the tiny embedding model', () => {
     expect(third.reusedVectors).toBe(third.chunks - third.embeddedChunks);
     const index = await loadIndex({ directory: indexDir });
     expect(index.chunks.some((chunk) => chunk.text.includes('(十五)强化监督检查。'))).toBe(true);
-    expect(index.vectors).toHaveLength(index.chunks.length);
+    expect(index.dense?.size).toBe(index.chunks.length);
   });
 
   it('releases the model it loaded, and leaves an embedder it was given to its owner', async () => {
@@ -184,7 +187,7 @@ describe('ingestCorpus when things go wrong', () => {
     expect(report).toMatchObject({ dense: false, documents: 5, embeddedChunks: 0 });
     const index = await loadIndex({ directory: join(folder.path, 'index') });
     expect(index.manifest.embedding).toBeNull();
-    expect(index.vectors).toBeUndefined();
+    expect(index.dense).toBeUndefined();
   });
 
   it('skips an unreadable file with a notice and indexes the rest', async () => {

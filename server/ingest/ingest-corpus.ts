@@ -5,9 +5,10 @@ import { extname, resolve } from 'node:path';
 import { EmbeddingUnavailableError, TransformersEmbeddings } from '../rag/embedder.js';
 import { indexFormatVersion, loadIndex, recoverIndexFolder, saveIndex, type IndexManifest, type StoredIndex } from '../rag/index-store.js';
 import { Analyzer, defaultVocabulary } from '../rag/analyzer.js';
+import { LexicalIndex } from '../rag/lexical-index.js';
 import { vocabularyHash, type VocabularyData } from '../rag/vocabulary.js';
 import { discoverVocabulary } from './discover-vocabulary.js';
-import type { IndexedChunk, PolicyDocument } from '../rag/types.js';
+import type { Chunk, IndexedChunk, PolicyDocument } from '../rag/types.js';
 import { VectorIndex } from '../rag/vector-index.js';
 import { cleaningWarning, cleanTextWithReport } from './clean-text.js';
 import { linkDocuments } from './link-documents.js';
@@ -142,7 +143,7 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
   for (const action of await recoverIndexFolder(indexDir)) onNotice(action);
   const previous = await loadIndex({ directory: indexDir }).catch(() => undefined);
   const previousDocs = new Map(previous?.documents.map((document) => [document.id, document]));
-  const previousChunks = new Map<string, IndexedChunk[]>();
+  const previousChunks = new Map<string, Chunk[]>();
   for (const chunk of previous?.chunks ?? []) {
     const list = previousChunks.get(chunk.documentId);
     if (list) list.push(chunk);
@@ -161,7 +162,7 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
     const old = previousDocs.get(entry.meta.id);
     if (old && old.contentHash === contentHash && previous) {
       documents.push(old);
-      chunks.push(...(previousChunks.get(old.id) ?? []));
+      chunks.push(...(previousChunks.get(old.id) ?? []).map((chunk) => ({ ...chunk, tokens: [], contextTokens: [] })));
       reusedDocuments++;
       continue;
     }
@@ -200,6 +201,7 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
 
   const dense = await time('embed', () => embedChunks({ ...options, chunks, previous, onProgress }));
 
+  const lexical = await time('bm25', () => LexicalIndex.fromChunks(documents, chunks, analyzer));
   let vectorIndex: VectorIndex | undefined;
   if (dense.vectors) {
     onProgress({ stage: 'index', done: 0, total: 1 });
@@ -230,7 +232,7 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
         documents,
         chunks,
         vocabulary: { corpusWords },
-        vectors: dense.vectors,
+        lexical,
         dense: vectorIndex,
       },
     }),
@@ -272,7 +274,7 @@ async function embedChunks({
   modelMirror,
   embedder: loadedEmbedder,
   onProgress,
-}: IngestOptions & { chunks: IndexedChunk[]; previous?: StoredIndex; onProgress: (progress: IngestProgress) => void }): Promise<DenseResult> {
+}: IngestOptions & { chunks: Chunk[]; previous?: StoredIndex; onProgress: (progress: IngestProgress) => void }): Promise<DenseResult> {
   if (!embeddingModel) return { embedded: 0, reused: 0, reason: 'no embedding model configured' };
   let embedder: TransformersEmbeddings;
   if (loadedEmbedder?.modelId === embeddingModel) {
@@ -287,11 +289,16 @@ async function embedChunks({
     }
   }
   try {
-    const reusable = new Map<string, Float32Array>();
-    if (previous?.vectors && previous.manifest.embedding?.modelId === embedder.modelId && previous.manifest.embedding.dimensions === embedder.dimensions) {
-      previous.chunks.forEach((chunk, i) => reusable.set(textKey(chunk), previous.vectors![i]));
+    // Vectors of unchanged chunks are read back from the previous index's hnswlib file.
+    const reusable = new Map<string, number>();
+    const previousDense = previous?.dense;
+    if (previousDense && previous.manifest.embedding?.modelId === embedder.modelId && previous.manifest.embedding.dimensions === embedder.dimensions) {
+      previous.chunks.forEach((chunk, i) => reusable.set(textKey(chunk), i));
     }
-    const vectors: (Float32Array | undefined)[] = chunks.map((chunk) => reusable.get(textKey(chunk)));
+    const vectors: (Float32Array | undefined)[] = chunks.map((chunk) => {
+      const position = reusable.get(textKey(chunk));
+      return position === undefined ? undefined : Float32Array.from(previousDense!.vector(position));
+    });
     const missing = chunks.map((_, i) => i).filter((i) => !vectors[i]);
     onProgress({ stage: 'embed', done: 0, total: missing.length });
     if (missing.length > 0) {

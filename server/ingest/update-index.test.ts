@@ -56,10 +56,13 @@ describe('updateIndex', () => {
     const document = stored.documents.find((candidate) => candidate.id === entry.meta.id)!;
     const chunks = stored.chunks.filter((chunk) => chunk.documentId === document.id);
     expect(chunks.length).toBeGreaterThan(0);
-    for (const chunk of chunks) {
-      expect(document.text.slice(chunk.start, chunk.end)).toBe(chunk.text);
-      expect(chunk.tokens.length).toBeGreaterThan(0);
-    }
+    for (const chunk of chunks) expect(document.text.slice(chunk.start, chunk.end)).toBe(chunk.text);
+    // The new clauses are searchable by their words; the kept ones keep theirs.
+    expect(stored.lexical.chunks.size).toBe(stored.chunks.length);
+    const found = stored.lexical.chunks.search({ tokens: service.index.analyzer.queryTokens('农村饮水安全巡检'), bigrams: [], context: [] }, { k: 3 });
+    expect(stored.chunks[found[0].doc].documentId).toBe(document.id);
+    const kept = before.chunks.length - 1;
+    expect(stored.lexical.chunks.search({ tokens: service.index.analyzer.queryTokens(before.chunks[kept].text), bigrams: [], context: [] }, { k: 1 })[0].doc).toBe(stored.chunks.indexOf(before.chunks[kept]));
     expect(await indexIsStale({ corpusDir, indexDir })).toBe(false);
     const reloaded = await loadIndex({ directory: indexDir });
     expect(reloaded.manifest.chunkCount).toBe(before.chunks.length + chunks.length);
@@ -85,7 +88,7 @@ describe('updateIndex', () => {
     const { modelId } = await writeTinyModel({ directory: modelsDir, dimensions: 32 });
     const { indexDir, service, entries, entry, bytes } = await seedsWithNewFile('dense', { EMBEDDING_MODEL: modelId, MODELS_DIR: modelsDir });
     const before: StoredIndex = service.index.stored;
-    expect(before.vectors).toHaveLength(before.chunks.length);
+    expect(before.dense?.size).toBe(before.chunks.length);
     const update = { add: [{ meta: entry.meta, bytes }], remove: [] };
     const fileOrder = entries.map((candidate) => candidate.meta.file);
 
@@ -97,10 +100,10 @@ describe('updateIndex', () => {
     const { stored } = await updateIndex({ stored: before, indexDir, update, analyzer: service.index.analyzer, embedder: counting, fileOrder });
     const newChunks = stored.chunks.filter((chunk) => chunk.documentId === entry.meta.id);
     expect(embedded).toHaveLength(newChunks.length);
-    expect(stored.vectors).toHaveLength(stored.chunks.length);
+    expect(stored.dense?.size).toBe(stored.chunks.length);
     // Old clauses keep their vectors.
     const oldPosition = stored.chunks.indexOf(before.chunks[0]);
-    expect(stored.vectors![oldPosition]).toEqual(before.vectors![0]);
+    expect(stored.dense!.vector(oldPosition).map((value) => value.toFixed(5))).toEqual(before.dense!.vector(0).map((value) => value.toFixed(5)));
     const reloaded = await loadIndex({ directory: indexDir });
     expect(reloaded.dense?.size).toBe(stored.chunks.length);
   });

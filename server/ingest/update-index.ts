@@ -2,7 +2,8 @@
 // or re-embedding the rest of the corpus (what makes "upload a file, ask about it" quick on a large library).
 import type { Analyzer } from '../rag/analyzer.js';
 import { indexFormatVersion, saveIndex, type StoredIndex } from '../rag/index-store.js';
-import type { IndexedChunk, PolicyDocument } from '../rag/types.js';
+import { LexicalIndex, lexicalEntriesOf, type LexicalEntries } from '../rag/lexical-index.js';
+import type { Chunk, PolicyDocument } from '../rag/types.js';
 import { VectorIndex } from '../rag/vector-index.js';
 import { chunkEmbeddingText, readCorpusDocument, tokenizeChunk } from './ingest-corpus.js';
 import { linkDocuments } from './link-documents.js';
@@ -52,26 +53,29 @@ export async function updateIndex({
   fileOrder: readonly string[];
 }): Promise<{ stored: StoredIndex; added: PolicyDocument[]; removed: PolicyDocument[] }> {
   const embedding = stored.manifest.embedding;
-  if (embedding && (!stored.vectors || embedder?.modelId !== embedding.modelId)) {
+  if (embedding && (!stored.dense || embedder?.modelId !== embedding.modelId)) {
     throw new NeedsFullIngestError(`its vectors come from ${embedding.modelId}, which is not loaded`);
   }
   const removing = new Set(update.remove);
   const removed = stored.documents.filter((document) => removing.has(document.id));
 
-  // Every kept chunk (and its vector) grouped by document, in the stored order.
-  const chunksOf = new Map<string, { chunk: IndexedChunk; vector?: Float32Array }[]>();
+  // Every kept chunk (and its vector) grouped by document, in the stored order; kept documents' BM25
+  // entries are read back from the stored postings rather than tokenized again.
+  const chunksOf = new Map<string, { chunk: Chunk; vector?: Float32Array }[]>();
   stored.chunks.forEach((chunk, i) => {
     if (removing.has(chunk.documentId)) return;
     const list = chunksOf.get(chunk.documentId) ?? [];
-    list.push({ chunk, vector: stored.vectors?.[i] });
+    list.push({ chunk, vector: stored.dense ? Float32Array.from(stored.dense.vector(i)) : undefined });
     chunksOf.set(chunk.documentId, list);
   });
+  const lexicalOf = stored.lexical.entriesByDocument(stored.chunks.map((chunk) => chunk.documentId));
 
   const added: PolicyDocument[] = [];
   for (const file of update.add) {
     if (chunksOf.has(file.meta.id) || added.some((document) => document.id === file.meta.id)) throw new Error(`document id ${file.meta.id} is already in the index`);
     const { document, chunks } = await readCorpusDocument(file);
     for (const chunk of chunks) tokenizeChunk(chunk, document, analyzer);
+    lexicalOf.set(document.id, lexicalEntriesOf(document, chunks, analyzer));
     let vectors: Float32Array[] | undefined;
     if (embedding && embedder) {
       const embedded = await embedder.embedDocuments(chunks.map(chunkEmbeddingText));
@@ -92,6 +96,8 @@ export async function updateIndex({
   const chunks = entries.map((entry) => entry.chunk);
   const vectors = embedding ? entries.map((entry) => entry.vector!) : undefined;
   const dense = vectors && embedding ? VectorIndex.build(vectors, embedding.dimensions) : undefined;
+  const empty: LexicalEntries = { chunkFields: [], documentTokens: [] };
+  const lexical = LexicalIndex.build(documents.map((document) => ({ documentId: document.id, entries: lexicalOf.get(document.id) ?? empty })));
 
   const manifest = await saveIndex({
     directory: indexDir,
@@ -105,10 +111,10 @@ export async function updateIndex({
       },
       documents,
       chunks,
+      lexical,
       vocabulary: stored.vocabulary,
-      vectors,
       dense,
     },
   });
-  return { stored: { manifest, documents, chunks, vocabulary: stored.vocabulary, vectors, dense }, added, removed };
+  return { stored: { manifest, documents, chunks, lexical, vocabulary: stored.vocabulary, dense }, added, removed };
 }

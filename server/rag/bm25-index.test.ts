@@ -4,6 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seedCorpusDir } from '../test-support/corpus';
+import { packSections, Sections } from './binary-sections';
 import { bm25Defaults, Bm25Index, type Bm25Fields } from './bm25-index';
 import { bigramCodes, jaccardAtLeast } from './policy-index';
 import { bigrams, queryTokens, tokenize } from './tokenize';
@@ -80,6 +81,33 @@ describe('Bm25Index', () => {
     const { max, scores } = index.scoreSubset(queries[0], [ranked[3].doc, ranked[0].doc, ranked.at(-1)!.doc]);
     expect(max).toBe(ranked[0].score);
     expect([...scores]).toEqual([ranked[3].score, ranked[0].score, ranked.at(-1)!.score]);
+  });
+
+  it('prunes without changing a result: random queries, depths and filters give what scoring every posting gives', () => {
+    let seed = 17;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    let compared = 0;
+    for (let q = 0; q < 300; q++) {
+      const sentence = sentences[Math.floor(random() * sentences.length)];
+      const start = Math.floor(random() * sentence.length);
+      const text = sentence.slice(start, start + 2 + Math.floor(random() * 30));
+      const query = { tokens: queryTokens(text), bigrams: bigrams(text), context: queryTokens(text) };
+      for (const k of [1, 3, 10, 50, 200]) {
+        const allowed = random() < 0.3 ? new Set(Array.from({ length: 1 + Math.floor(random() * 400) }, () => Math.floor(random() * entries.length))) : undefined;
+        expect(index.search(query, { k, allowed })).toEqual(index.searchExhaustive(query, { k, allowed }));
+        compared++;
+      }
+    }
+    expect(compared).toBe(1500);
+  });
+
+  it('reads back from its stored sections with the same answers', () => {
+    const stored = Bm25Index.fromSections(new Sections(packSections(index.sections('chunks'))), 'chunks');
+    for (const query of queries) {
+      expect(stored.search(query, { k: 20 })).toEqual(index.search(query, { k: 20 }));
+      expect(stored.idf('发展')).toBe(index.idf('发展'));
+    }
+    expect(() => Bm25Index.fromSections(new Sections(packSections(index.sections('chunks'))), 'chunks', { ...bm25Defaults, k1: 1.5 })).toThrow('BM25 parameters changed');
   });
 
   it('reports document frequency and idf of words', () => {

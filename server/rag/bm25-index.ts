@@ -1,127 +1,23 @@
-// BM25 over several token fields (words, bigrams, headings). Postings are packed in typed arrays
-// (compressed-sparse-row: term → a run of documents and counts), length norms and idf are computed
-// once, and a reused score buffer is read back and reset only where a query touched it.
+// BM25 over several token fields (words, bigrams, headings), built once at ingest and stored as typed
+// arrays. Each term's postings are cut into blocks of 128; a block stores its documents as offsets from
+// its first document and its term counts, each bit-packed at the width its largest value needs, so a
+// posting can be found without reading the whole block; beside each block, its first and last
+// document. Each term also keeps the best score factor any of its postings reaches, which bounds what
+// the term can add to a document: top-k search (MaxScore, term at a time) stops walking postings once
+// the terms left cannot lift a new document into the top k, and returns exactly what scoring every
+// posting returns.
+import type { SectionArray, Sections } from './binary-sections.js';
 
-/** One field's inverted index: term t's postings are docs/freqs[offsets[t] .. offsets[t + 1]). */
-class PackedField {
-  private readonly terms = new Map<string, number>();
-  private readonly offsets: Int32Array;
-  private readonly docs: Int32Array;
-  private readonly freqs: Uint16Array;
-  /** k1 · (1 − b + b · length / average length), per document. */
-  private readonly norms: Float64Array;
-  private readonly idfs: Float64Array;
-  readonly size: number;
-
-  constructor(
-    documents: string[][],
-    private readonly k1: number,
-    b: number,
-  ) {
-    const size = documents.length;
-    // Pass 1: term ids, and each document's (term, count) runs in one growing buffer.
-    let runs = new Int32Array(1 << 16);
-    let used = 0;
-    const runStarts = new Int32Array(size + 1);
-    const lengths = new Float64Array(size);
-    let total = 0;
-    let scratch = new Int32Array(256);
-    const documentFrequency: number[] = [];
-    for (let doc = 0; doc < size; doc++) {
-      const tokens = documents[doc];
-      lengths[doc] = tokens.length;
-      total += tokens.length;
-      if (scratch.length < tokens.length) scratch = new Int32Array(tokens.length * 2);
-      for (let i = 0; i < tokens.length; i++) {
-        let id = this.terms.get(tokens[i]);
-        if (id === undefined) {
-          id = this.terms.size;
-          this.terms.set(tokens[i], id);
-          documentFrequency.push(0);
-        }
-        scratch[i] = id;
-      }
-      const ids = scratch.subarray(0, tokens.length).sort();
-      runStarts[doc] = used;
-      for (let i = 0; i < ids.length; ) {
-        let j = i + 1;
-        while (j < ids.length && ids[j] === ids[i]) j++;
-        if (used + 2 > runs.length) {
-          const grown = new Int32Array(runs.length * 2);
-          grown.set(runs);
-          runs = grown;
-        }
-        runs[used++] = ids[i];
-        runs[used++] = j - i;
-        documentFrequency[ids[i]]++;
-        i = j;
-      }
-    }
-    runStarts[size] = used;
-    const average = size > 0 ? total / size || 1 : 1;
-    this.norms = new Float64Array(size);
-    for (let doc = 0; doc < size; doc++) this.norms[doc] = k1 * (1 - b + (b * lengths[doc]) / average);
-
-    // Pass 2: postings laid out term by term, documents ascending.
-    const termCount = this.terms.size;
-    this.offsets = new Int32Array(termCount + 1);
-    for (let t = 0; t < termCount; t++) this.offsets[t + 1] = this.offsets[t] + documentFrequency[t];
-    this.docs = new Int32Array(this.offsets[termCount]);
-    this.freqs = new Uint16Array(this.offsets[termCount]);
-    const cursor = this.offsets.slice(0, termCount);
-    for (let doc = 0; doc < size; doc++) {
-      for (let r = runStarts[doc]; r < runStarts[doc + 1]; r += 2) {
-        const at = cursor[runs[r]]++;
-        this.docs[at] = doc;
-        this.freqs[at] = Math.min(65535, runs[r + 1]);
-      }
-    }
-    this.idfs = new Float64Array(termCount);
-    for (let t = 0; t < termCount; t++) this.idfs[t] = idfOf(size, documentFrequency[t]);
-    this.size = size;
-  }
-
-  idf(token: string): number {
-    const id = this.terms.get(token);
-    return id === undefined ? idfOf(this.size, 0) : this.idfs[id];
-  }
-
-  documentFrequency(token: string): number {
-    const id = this.terms.get(token);
-    return id === undefined ? 0 : this.offsets[id + 1] - this.offsets[id];
-  }
-
-  /** Adds `weight` × BM25 of `queryTokens` into `scores`, listing each document the first time it scores. */
-  addScores(queryTokens: string[], weight: number, scores: Float64Array, touched: Touched): void {
-    const { k1, docs, freqs, norms, offsets, idfs } = this;
-    const k1Plus1 = k1 + 1;
-    const list = touched.list;
-    let count = touched.count;
-    for (const token of new Set(queryTokens)) {
-      const id = this.terms.get(token);
-      if (id === undefined) continue;
-      const idf = idfs[id] * weight;
-      if (!(idf > 0)) continue; // a zero-weight field adds nothing (and must not list documents again)
-      for (let i = offsets[id], end = offsets[id + 1]; i < end; i++) {
-        const doc = docs[i];
-        const tf = freqs[i];
-        const before = scores[doc];
-        if (before === 0) list[count++] = doc;
-        scores[doc] = before + (idf * (tf * k1Plus1)) / (tf + norms[doc]);
-      }
-    }
-    touched.count = count;
-  }
-}
+/** Postings per block: the unit of skipping and of the per-block score bound. */
+const blockSize = 128;
+/** Up to this many candidates in a block are looked up one by one rather than by reading the block. */
+const sparseLookups = 12;
+/** Bounds are compared with this slack, so rounding never prunes a document that belongs in the top k. */
+const slack = 1 + 1e-9;
 
 /** Robertson–Spärck Jones idf, floored at a small positive value so common terms still count a little. */
 export function idfOf(total: number, n: number): number {
   return Math.max(0.01, Math.log(1 + (total - n + 0.5) / (n + 0.5)));
-}
-
-interface Touched {
-  list: Int32Array;
-  count: number;
 }
 
 export interface Bm25Fields {
@@ -132,38 +28,510 @@ export interface Bm25Fields {
 
 /** Field weights and BM25 parameters, chosen on the dev splits of the question sets (regulations, notices, seeds; see evals/README.md). */
 export const bm25Defaults = { k1: 0.9, b: 0.6, bigramWeight: 0.5, contextWeight: 0.6 };
+/** Length normalisation of the heading field: headings repeat across a document's chunks. */
+const contextB = 0.3;
 
-/** A multi-field BM25 index over chunks; document numbers are positions in the input array. */
-export class Bm25Index {
-  private readonly words: PackedField;
-  private readonly bigramField: PackedField;
-  private readonly contextField: PackedField;
-  /** Score buffer reused by every query (all zeros between queries; search is synchronous). */
-  private readonly scores: Float64Array;
-  private readonly touched: Touched;
+const fieldNames = ['tokens', 'bigrams', 'context'] as const;
+
+/** FNV-1a over UTF-16 code units. */
+function hashOf(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
+/** Bits needed for values up to `max`. */
+const bitsFor = (max: number) => (max === 0 ? 0 : 32 - Math.clz32(max));
+
+/** Value i of a run of `bits`-wide values starting at word `base` (bits ≤ 31). */
+function unpack(words: Uint32Array, base: number, bits: number, i: number): number {
+  if (bits === 0) return 0;
+  const position = i * bits;
+  const word = base + (position >>> 5);
+  const shift = position & 31;
+  let value = words[word] >>> shift;
+  if (shift + bits > 32) value |= words[word + 1] << (32 - shift);
+  return value & ((1 << bits) - 1);
+}
+
+/** Reads `count` values of `bits` bits from word `base` on into `out`, each plus `add`. */
+function unpackRun(words: Uint32Array, base: number, bits: number, count: number, out: Int32Array, add: number): void {
+  if (bits === 0) {
+    out.fill(add, 0, count);
+    return;
+  }
+  const mask = (1 << bits) - 1;
+  let word = base;
+  let buffer = words[word];
+  let used = 0;
+  for (let i = 0; i < count; i++) {
+    if (used === 32) {
+      buffer = words[++word];
+      used = 0;
+    }
+    let value = buffer >>> used;
+    const next = used + bits;
+    if (next > 32) {
+      buffer = words[++word];
+      value |= buffer << (32 - used);
+      used = next - 32;
+    } else {
+      used = next;
+    }
+    out[i] = add + (value & mask);
+  }
+}
+
+function pack(words: Uint32Array, base: number, bits: number, i: number, value: number): void {
+  if (bits === 0) return;
+  const position = i * bits;
+  const word = base + (position >>> 5);
+  const shift = position & 31;
+  words[word] |= value << shift;
+  if (shift + bits > 32) words[word + 1] |= value >>> (32 - shift);
+}
+
+/** Float32 no smaller than `value` (a bound must never round down). */
+function float32AtLeast(value: number): number {
+  const rounded = Math.fround(value);
+  return rounded >= value ? rounded : Math.fround(value * (1 + 2 ** -22));
+}
+
+/** The stored arrays of one field. */
+interface FieldArrays {
+  /** Token count per document. */
+  lengths: Int32Array;
+  /** Term t is `termChars[termStarts[t] .. termStarts[t + 1])`. */
+  termChars: Uint16Array;
+  termStarts: Int32Array;
+  /** Open-addressing table of term id + 1 by hash (0 = empty); its size is a power of two. */
+  termTable: Int32Array;
+  documentFrequencies: Int32Array;
+  /** Term t's blocks are `termBlocks[t] .. termBlocks[t + 1]`. */
+  termBlocks: Int32Array;
+  blockFirstDocs: Int32Array;
+  blockLastDocs: Int32Array;
+  /** Where each block starts in `packed` (one more entry: the end), in 32-bit words. */
+  blockWords: Uint32Array;
+  /** Bit widths of a block's document offsets and of its (term count − 1) values. */
+  blockDocBits: Uint8Array;
+  blockTfBits: Uint8Array;
+  /** Per term, the largest tf·(k1 + 1) / (tf + norm) of its postings (rounded up). */
+  termMaxima: Float32Array;
+  /** Per block: its postings' document offsets, then their term counts − 1, bit-packed. */
+  packed: Uint32Array;
+}
+
+const arrayKinds: Record<keyof FieldArrays, 'i32' | 'u16' | 'u32' | 'u8' | 'f32'> = {
+  lengths: 'i32',
+  termChars: 'u16',
+  termStarts: 'i32',
+  termTable: 'i32',
+  documentFrequencies: 'i32',
+  termBlocks: 'i32',
+  blockFirstDocs: 'i32',
+  blockLastDocs: 'i32',
+  blockWords: 'u32',
+  blockDocBits: 'u8',
+  blockTfBits: 'u8',
+  termMaxima: 'f32',
+  packed: 'u32',
+};
+
+/** One field's inverted index, searchable; built by {@link FieldBuilder} or read from stored sections. */
+class Field {
+  /** k1 · (1 − b + b · length / average length), per document. */
+  readonly norms: Float64Array;
+  readonly idfs: Float64Array;
+  readonly size: number;
+  readonly termCount: number;
+  private readonly mask: number;
 
   constructor(
-    entries: Bm25Fields[],
+    readonly arrays: FieldArrays,
+    readonly k1: number,
+    readonly b: number,
+  ) {
+    const { lengths, documentFrequencies, termTable } = arrays;
+    this.size = lengths.length;
+    this.termCount = documentFrequencies.length;
+    this.norms = normsOf(lengths, k1, b);
+    this.idfs = new Float64Array(this.termCount);
+    for (let t = 0; t < this.termCount; t++) this.idfs[t] = idfOf(this.size, documentFrequencies[t]);
+    this.mask = termTable.length - 1;
+  }
+
+  /** Term id of `token`, or −1. */
+  termId(token: string): number {
+    const { termTable, termChars, termStarts } = this.arrays;
+    if (termTable.length === 0) return -1;
+    for (let slot = hashOf(token) & this.mask; ; slot = (slot + 1) & this.mask) {
+      const entry = termTable[slot];
+      if (entry === 0) return -1;
+      const id = entry - 1;
+      const start = termStarts[id];
+      if (termStarts[id + 1] - start !== token.length) continue;
+      let same = true;
+      for (let i = 0; i < token.length; i++) {
+        if (termChars[start + i] !== token.charCodeAt(i)) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return id;
+    }
+  }
+
+  term(id: number): string {
+    const { termChars, termStarts } = this.arrays;
+    let text = '';
+    for (let i = termStarts[id]; i < termStarts[id + 1]; i += 4096) text += String.fromCharCode(...termChars.subarray(i, Math.min(i + 4096, termStarts[id + 1])));
+    return text;
+  }
+
+  idf(token: string): number {
+    const id = this.termId(token);
+    return id < 0 ? idfOf(this.size, 0) : this.idfs[id];
+  }
+
+  documentFrequency(token: string): number {
+    const id = this.termId(token);
+    return id < 0 ? 0 : this.arrays.documentFrequencies[id];
+  }
+
+  /** Number of postings in block `block` of term `term`. */
+  blockLength(term: number, block: number): number {
+    const { termBlocks, documentFrequencies } = this.arrays;
+    return block + 1 < termBlocks[term + 1] ? blockSize : documentFrequencies[term] - (block - termBlocks[term]) * blockSize;
+  }
+
+  /** Term count of `doc` in block `block` of term `term` (0 when absent), by binary search on the packed offsets. */
+  lookup(term: number, block: number, doc: number): number {
+    const { blockFirstDocs, blockWords, blockDocBits, blockTfBits, packed } = this.arrays;
+    const count = this.blockLength(term, block);
+    const offset = doc - blockFirstDocs[block];
+    const docBits = blockDocBits[block];
+    const docBase = blockWords[block];
+    let low = 0;
+    let high = count - 1;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (unpack(packed, docBase, docBits, middle) < offset) low = middle + 1;
+      else high = middle;
+    }
+    if (unpack(packed, docBase, docBits, low) !== offset) return 0;
+    return unpack(packed, docBase + ((count * docBits + 31) >>> 5), blockTfBits[block], low) + 1;
+  }
+
+  /** Reads block `block` of term `term` into `docs` and `tfs`; returns the number of postings. */
+  decodeBlock(term: number, block: number, docs: Int32Array, tfs: Int32Array): number {
+    const { blockFirstDocs, blockWords, blockDocBits, blockTfBits, packed } = this.arrays;
+    const count = this.blockLength(term, block);
+    const docBits = blockDocBits[block];
+    const docBase = blockWords[block];
+    unpackRun(packed, docBase, docBits, count, docs, blockFirstDocs[block]);
+    const tfBits = blockTfBits[block];
+    if (tfBits === 0) tfs.fill(1, 0, count);
+    else unpackRun(packed, docBase + ((count * docBits + 31) >>> 5), tfBits, count, tfs, 1);
+    return count;
+  }
+
+  sections(prefix: string): Record<string, SectionArray> {
+    const out: Record<string, SectionArray> = {};
+    for (const [name, array] of Object.entries(this.arrays)) out[`${prefix}.${name}`] = array as SectionArray;
+    return out;
+  }
+
+  static fromSections(sections: Sections, prefix: string, k1: number, b: number): Field {
+    const arrays = {} as Record<string, SectionArray>;
+    for (const [name, kind] of Object.entries(arrayKinds)) arrays[name] = sections.array(`${prefix}.${name}`, kind);
+    return new Field(arrays as unknown as FieldArrays, k1, b);
+  }
+}
+
+function normsOf(lengths: Int32Array, k1: number, b: number): Float64Array {
+  const size = lengths.length;
+  let total = 0;
+  for (let doc = 0; doc < size; doc++) total += lengths[doc];
+  const average = size > 0 ? total / size || 1 : 1;
+  const norms = new Float64Array(size);
+  for (let doc = 0; doc < size; doc++) norms[doc] = k1 * (1 - b + (b * lengths[doc]) / average);
+  return norms;
+}
+
+/** Grows typed arrays as documents are added. */
+class Growable<T extends Int32Array | Uint16Array> {
+  length = 0;
+  constructor(public array: T) {}
+
+  push(value: number): void {
+    if (this.length === this.array.length) {
+      const grown = new (this.array.constructor as new (length: number) => T)(this.array.length * 2);
+      grown.set(this.array);
+      this.array = grown;
+    }
+    this.array[this.length++] = value;
+  }
+}
+
+/**
+ * Builds one field document by document: each document's tokens become (term id, count) runs at once,
+ * so token strings do not have to stay in memory until the end.
+ */
+class FieldBuilder {
+  private readonly terms = new Map<string, number>();
+  private readonly runTerms = new Growable(new Int32Array(1 << 12));
+  private readonly runCounts = new Growable(new Uint16Array(1 << 12));
+  private readonly runStarts = new Growable(new Int32Array(1 << 10));
+  private readonly lengths = new Growable(new Int32Array(1 << 10));
+  private readonly documentFrequencies = new Growable(new Int32Array(1 << 10));
+  private scratch = new Int32Array(256);
+
+  add(tokens: ArrayLike<string>): void {
+    this.runStarts.push(this.runTerms.length);
+    this.lengths.push(tokens.length);
+    if (this.scratch.length < tokens.length) this.scratch = new Int32Array(tokens.length * 2);
+    for (let i = 0; i < tokens.length; i++) {
+      let id = this.terms.get(tokens[i]);
+      if (id === undefined) {
+        id = this.terms.size;
+        this.terms.set(tokens[i], id);
+        this.documentFrequencies.push(0);
+      }
+      this.scratch[i] = id;
+    }
+    const ids = this.scratch.subarray(0, tokens.length).sort();
+    for (let i = 0; i < ids.length; ) {
+      let j = i + 1;
+      while (j < ids.length && ids[j] === ids[i]) j++;
+      this.runTerms.push(ids[i]);
+      this.runCounts.push(Math.min(65535, j - i));
+      this.documentFrequencies.array[ids[i]]++;
+      i = j;
+    }
+  }
+
+  finish(k1: number, b: number): Field {
+    const size = this.lengths.length;
+    this.runStarts.push(this.runTerms.length);
+    const lengths = this.lengths.array.slice(0, size);
+    const runStarts = this.runStarts.array;
+    const runTerms = this.runTerms.array;
+    const runCounts = this.runCounts.array;
+    const termCount = this.terms.size;
+    const documentFrequencies = this.documentFrequencies.array.slice(0, termCount);
+    const norms = normsOf(lengths, k1, b);
+
+    const termBlocks = new Int32Array(termCount + 1);
+    for (let t = 0; t < termCount; t++) termBlocks[t + 1] = termBlocks[t] + Math.ceil(documentFrequencies[t] / blockSize);
+    const blockCount = termBlocks[termCount];
+
+    // Pass 1: each block's first and last document, largest term count and best score factor.
+    const blockFirstDocs = new Int32Array(blockCount);
+    const blockLastDocs = new Int32Array(blockCount);
+    const blockMaxTfs = new Int32Array(blockCount);
+    const blockMaxima = new Float64Array(blockCount);
+    const seen = new Int32Array(termCount);
+    const k1Plus1 = k1 + 1;
+    for (let doc = 0; doc < size; doc++) {
+      for (let r = runStarts[doc]; r < runStarts[doc + 1]; r++) {
+        const t = runTerms[r];
+        const tf = runCounts[r];
+        const block = termBlocks[t] + Math.floor(seen[t] / blockSize);
+        if (seen[t] % blockSize === 0) blockFirstDocs[block] = doc;
+        seen[t]++;
+        blockLastDocs[block] = doc;
+        if (tf > blockMaxTfs[block]) blockMaxTfs[block] = tf;
+        const impact = (tf * k1Plus1) / (tf + norms[doc]);
+        if (impact > blockMaxima[block]) blockMaxima[block] = impact;
+      }
+    }
+    const blockDocBits = new Uint8Array(blockCount);
+    const blockTfBits = new Uint8Array(blockCount);
+    const blockWords = new Uint32Array(blockCount + 1);
+    let words = 0;
+    for (let t = 0; t < termCount; t++) {
+      for (let block = termBlocks[t]; block < termBlocks[t + 1]; block++) {
+        const count = block + 1 < termBlocks[t + 1] ? blockSize : documentFrequencies[t] - (block - termBlocks[t]) * blockSize;
+        blockDocBits[block] = bitsFor(blockLastDocs[block] - blockFirstDocs[block]);
+        blockTfBits[block] = bitsFor(blockMaxTfs[block] - 1);
+        blockWords[block] = words;
+        words += ((count * blockDocBits[block] + 31) >>> 5) + ((count * blockTfBits[block] + 31) >>> 5);
+        if (words >= 2 ** 32) throw new Error('a BM25 field over 16 GB of postings is not supported');
+      }
+    }
+    blockWords[blockCount] = words;
+
+    // Pass 2: pack every posting into its block.
+    const packed = new Uint32Array(words);
+    seen.fill(0);
+    for (let doc = 0; doc < size; doc++) {
+      for (let r = runStarts[doc]; r < runStarts[doc + 1]; r++) {
+        const t = runTerms[r];
+        const block = termBlocks[t] + Math.floor(seen[t] / blockSize);
+        const i = seen[t]++ % blockSize;
+        const count = block + 1 < termBlocks[t + 1] ? blockSize : documentFrequencies[t] - (block - termBlocks[t]) * blockSize;
+        pack(packed, blockWords[block], blockDocBits[block], i, doc - blockFirstDocs[block]);
+        pack(packed, blockWords[block] + ((count * blockDocBits[block] + 31) >>> 5), blockTfBits[block], i, runCounts[r] - 1);
+      }
+    }
+    const termMaxima = new Float32Array(termCount);
+    for (let t = 0; t < termCount; t++) {
+      let best = 0;
+      for (let block = termBlocks[t]; block < termBlocks[t + 1]; block++) if (blockMaxima[block] > best) best = blockMaxima[block];
+      termMaxima[t] = float32AtLeast(best);
+    }
+
+    // Term dictionary: characters back to back, and a hash table of ids.
+    const termStarts = new Int32Array(termCount + 1);
+    let chars = 0;
+    for (const [term, id] of this.terms) {
+      termStarts[id + 1] = term.length;
+      chars += term.length;
+    }
+    for (let t = 0; t < termCount; t++) termStarts[t + 1] += termStarts[t];
+    const termChars = new Uint16Array(chars);
+    let tableSize = 16;
+    while (tableSize < termCount * 2) tableSize *= 2;
+    const termTable = new Int32Array(termCount > 0 ? tableSize : 0);
+    for (const [term, id] of this.terms) {
+      for (let i = 0; i < term.length; i++) termChars[termStarts[id] + i] = term.charCodeAt(i);
+      let slot = hashOf(term) & (tableSize - 1);
+      while (termTable[slot] !== 0) slot = (slot + 1) & (tableSize - 1);
+      termTable[slot] = id + 1;
+    }
+    return new Field(
+      {
+        lengths,
+        termChars,
+        termStarts,
+        termTable,
+        documentFrequencies,
+        termBlocks,
+        blockFirstDocs,
+        blockLastDocs,
+        blockWords,
+        blockDocBits,
+        blockTfBits,
+        termMaxima,
+        packed,
+      },
+      k1,
+      b,
+    );
+  }
+}
+
+/** One query term in one field, with what scoring it needs. */
+interface QueryTerm {
+  field: Field;
+  term: number;
+  /** idf · field weight. */
+  weight: number;
+  /** weight · the term's largest score factor: no document gets more from this term. */
+  upper: number;
+  /** Number of postings. */
+  length: number;
+}
+
+/** A multi-field BM25 index over chunks (or documents); document numbers are positions in the input. */
+export class Bm25Index {
+  private readonly fields: [Field, Field, Field];
+  private readonly weights: [number, number, number];
+  /** Score buffer and the documents it holds scores for (all zeros between queries; search is synchronous). */
+  private scratch?: { scores: Float64Array; touched: Int32Array; candidates: Int32Array; values: Float64Array; mask: Uint8Array; docs: Int32Array; tfs: Int32Array };
+
+  /** Builds the index over `entries` (document i = the i-th entry). */
+  constructor(
+    entries: Iterable<Bm25Fields> | BuiltFields,
     private readonly parameters = bm25Defaults,
   ) {
-    this.words = new PackedField(entries.map((entry) => entry.tokens), parameters.k1, parameters.b);
-    this.bigramField = new PackedField(entries.map((entry) => entry.bigrams), parameters.k1, parameters.b);
-    this.contextField = new PackedField(entries.map((entry) => entry.context), parameters.k1, 0.3);
-    this.scores = new Float64Array(entries.length);
-    this.touched = { list: new Int32Array(entries.length), count: 0 };
+    if (entries instanceof BuiltFields) {
+      this.fields = entries.fields;
+    } else {
+      const builder = new Bm25Builder(parameters);
+      for (const entry of entries) builder.add(entry);
+      this.fields = builder.finishFields();
+    }
+    this.weights = [1, parameters.bigramWeight, parameters.contextWeight];
+  }
+
+  /** The stored form: typed arrays named under `prefix`, and the parameters the bounds were computed with. */
+  sections(prefix: string): Record<string, SectionArray | unknown> {
+    return {
+      [`${prefix}.parameters`]: { k1: this.parameters.k1, b: this.parameters.b, contextB },
+      ...this.fields[0].sections(`${prefix}.tokens`),
+      ...this.fields[1].sections(`${prefix}.bigrams`),
+      ...this.fields[2].sections(`${prefix}.context`),
+    };
+  }
+
+  /**
+   * Opens a stored index. Throws when it was built with other BM25 parameters than `parameters`
+   * (its score bounds would be wrong): such an index has to be rebuilt.
+   */
+  static fromSections(sections: Sections, prefix: string, parameters = bm25Defaults): Bm25Index {
+    const stored = sections.json<{ k1: number; b: number; contextB: number }>(`${prefix}.parameters`);
+    if (stored.k1 !== parameters.k1 || stored.b !== parameters.b || stored.contextB !== contextB) {
+      throw new Error(`BM25 parameters changed (stored k1 ${stored.k1}, b ${stored.b}; now k1 ${parameters.k1}, b ${parameters.b})`);
+    }
+    return new Bm25Index(
+      new BuiltFields([
+        Field.fromSections(sections, `${prefix}.tokens`, parameters.k1, parameters.b),
+        Field.fromSections(sections, `${prefix}.bigrams`, parameters.k1, parameters.b),
+        Field.fromSections(sections, `${prefix}.context`, parameters.k1, contextB),
+      ]),
+      parameters,
+    );
   }
 
   get size(): number {
-    return this.words.size;
+    return this.fields[0].size;
   }
 
-  /** The k best documents with a positive score, best first; `allowed` (document numbers) restricts them. */
+  /**
+   * The k best documents with a positive score, best first (ties by document number); `allowed`
+   * (document numbers) restricts them. Scores exactly as {@link searchExhaustive} (same sums, same
+   * order of addition), but once the terms left cannot lift a new document into the top k, they are
+   * looked up only for the documents that can still get there (MaxScore, term at a time).
+   */
   search(query: Bm25Fields, { k, allowed }: { k: number; allowed?: Set<number> }): { doc: number; score: number }[] {
-    const { scores, touched } = this;
-    this.score(query);
-    const best = new TopK(Math.min(k, touched.count));
-    for (let i = 0; i < touched.count; i++) {
-      const doc = touched.list[i];
+    const terms = this.queryTerms(query);
+    if (terms.length === 0 || k <= 0) return [];
+    const scratch = this.scratchBuffers();
+    const { scores, mask } = scratch;
+    const postings = terms.reduce((sum, term) => sum + term.length, 0);
+    let candidates: Int32Array;
+    let from = 0;
+    let threshold = -1;
+    if (allowed && allowed.size * 8 < postings) {
+      // A few allowed documents are cheaper to look up than the query's postings are to walk.
+      candidates = Int32Array.from(allowed).sort();
+    } else {
+      if (allowed) for (const doc of allowed) mask[doc] = 1;
+      ({ candidates, from, threshold } = this.disjunction(terms, k, allowed ? mask : undefined));
+      if (allowed) for (const doc of allowed) mask[doc] = 0;
+    }
+    const survivors = this.conjunction(terms, from, candidates, k, threshold);
+    const best = new TopK(k);
+    for (const doc of survivors) {
+      if (scores[doc] > 0) best.offer(doc, scores[doc]);
+      scores[doc] = 0;
+    }
+    return best.sorted();
+  }
+
+  /**
+   * The reference scorer: adds every posting of every query term into the score buffer, then keeps
+   * the top k. Slower than {@link search}; kept to check it and to measure what pruning saves.
+   */
+  searchExhaustive(query: Bm25Fields, { k, allowed }: { k: number; allowed?: Set<number> }): { doc: number; score: number }[] {
+    const { scores, touched } = this.scratchBuffers();
+    let count = 0;
+    for (const term of this.queryTerms(query)) count = this.addPostings(term, count).count;
+    const best = new TopK(Math.min(k, count));
+    for (let i = 0; i < count; i++) {
+      const doc = touched[i];
       const score = scores[doc];
       scores[doc] = 0;
       if (score > 0 && (!allowed || allowed.has(doc))) best.offer(doc, score);
@@ -176,16 +544,16 @@ export class Bm25Index {
    * documents' scores by the top one without ranking every document.
    */
   scoreSubset(query: Bm25Fields, docs: ArrayLike<number>): { max: number; scores: Float64Array } {
-    const { scores, touched } = this;
-    this.score(query);
     const picked = new Float64Array(docs.length);
+    const terms = this.queryTerms(query);
+    if (terms.length === 0) return { max: 0, scores: picked };
+    const max = this.search(query, { k: 1 })[0]?.score ?? 0;
+    const sorted = Int32Array.from(docs).sort();
+    const unique = sorted.filter((doc, i) => i === 0 || doc !== sorted[i - 1]);
+    const { scores } = this.scratchBuffers();
+    this.conjunction(terms, 0, unique, 0, -1);
     for (let i = 0; i < docs.length; i++) picked[i] = scores[docs[i]];
-    let max = 0;
-    for (let i = 0; i < touched.count; i++) {
-      const doc = touched.list[i];
-      if (scores[doc] > max) max = scores[doc];
-      scores[doc] = 0;
-    }
+    for (const doc of unique) scores[doc] = 0;
     return { max, scores: picked };
   }
 
@@ -194,20 +562,290 @@ export class Bm25Index {
    * a word only titles and headings use is read from the heading field.
    */
   idf(token: string): number {
-    return this.words.documentFrequency(token) === 0 && this.contextField.documentFrequency(token) > 0 ? this.contextField.idf(token) : this.words.idf(token);
+    const [words, , context] = this.fields;
+    return words.documentFrequency(token) === 0 && context.documentFrequency(token) > 0 ? context.idf(token) : words.idf(token);
   }
 
   /** Number of chunks containing a word token (in their text, else in their title and headings). */
   documentFrequency(token: string): number {
-    return this.words.documentFrequency(token) || this.contextField.documentFrequency(token);
+    return this.fields[0].documentFrequency(token) || this.fields[2].documentFrequency(token);
   }
 
-  private score(query: Bm25Fields): void {
-    this.touched.count = 0;
-    this.words.addScores(query.tokens, 1, this.scores, this.touched);
-    this.bigramField.addScores(query.bigrams, this.parameters.bigramWeight, this.scores, this.touched);
-    this.contextField.addScores(query.context, this.parameters.contextWeight, this.scores, this.touched);
+  /**
+   * Every document's fields as bags of tokens (term order is lost; counts are kept), for keeping an
+   * unchanged document's entries when the index is updated in place.
+   */
+  entries(): Bm25Fields[] {
+    const entry = this.entryReader();
+    return Array.from({ length: this.size }, (_, doc) => entry(doc));
   }
+
+  /**
+   * One document's fields as bags of tokens (as `entries()`), read on demand after one pass over the
+   * postings: for going through a large index in batches without holding every entry at once.
+   */
+  entryReader(): (doc: number) => Bm25Fields {
+    const perField = this.fields.map((field) => forwardBags(field));
+    return (doc) => ({ tokens: perField[0](doc), bigrams: perField[1](doc), context: perField[2](doc) });
+  }
+
+  /**
+   * The query's terms in the order their scores are added: largest bound first (ties in field
+   * order, then token order), the same order for every document, so every scorer gets the same sums.
+   */
+  private queryTerms(query: Bm25Fields): QueryTerm[] {
+    const terms: QueryTerm[] = [];
+    this.fields.forEach((field, f) => {
+      for (const token of new Set(query[fieldNames[f]])) {
+        const term = field.termId(token);
+        if (term < 0) continue;
+        const weight = field.idfs[term] * this.weights[f];
+        if (!(weight > 0)) continue; // a zero-weight field adds nothing
+        terms.push({ field, term, weight, upper: weight * field.arrays.termMaxima[term] * slack, length: field.arrays.documentFrequencies[term] });
+      }
+    });
+    return terms.map((term, i) => ({ term, i })).sort((a, b) => b.term.upper - a.term.upper || a.i - b.i).map(({ term }) => term);
+  }
+
+  /**
+   * Adds terms' postings to every document they hold, largest bound first, until the bounds of the
+   * terms left add up to no more than the k-th best score so far: from then on no document they alone
+   * hold can reach the top k. Returns the documents that still can (ascending, their partial scores
+   * in the buffer; the others' scores are cleared), the next term, and the k-th best score so far (a
+   * lower bound of the final one).
+   */
+  private disjunction(terms: QueryTerm[], k: number, mask?: Uint8Array): { candidates: Int32Array; from: number; threshold: number } {
+    const { scores, touched, candidates } = this.scratchBuffers();
+    let remaining = 0;
+    for (const term of terms) remaining += term.upper;
+    let count = 0;
+    let from = 0;
+    let best = 0;
+    // The k-th best score so far, recomputed only when the bound left has shrunk by a tenth since the
+    // last time (scores only grow, so an older value is still a lower bound).
+    let threshold = -1;
+    let checkedAt = Infinity;
+    while (from < terms.length) {
+      let top: number;
+      ({ count, top } = this.addPostings(terms[from], count, mask));
+      if (top > best) best = top;
+      remaining -= terms[from].upper;
+      from++;
+      // Stop once k documents have more than the remaining terms can give any other one.
+      if (count >= k && from < terms.length && best > remaining * slack) {
+        if (remaining * slack <= threshold) break;
+        if (remaining < 0.9 * checkedAt) {
+          threshold = this.kthLargest(touched, count, k);
+          checkedAt = remaining;
+          if (remaining * slack <= threshold) break;
+        }
+      }
+    }
+    if (count >= k) threshold = Math.max(threshold, this.kthLargest(touched, count, k));
+    let kept = 0;
+    if (count * 16 > this.size) {
+      // Many documents: reading the score buffer in document order is cheaper than sorting them.
+      for (let doc = 0; doc < this.size; doc++) {
+        const score = scores[doc];
+        if (score === 0) continue;
+        if ((score + remaining) * slack > threshold) candidates[kept++] = doc;
+        else scores[doc] = 0;
+      }
+      return { candidates: candidates.subarray(0, kept), from, threshold };
+    }
+    for (let i = 0; i < count; i++) {
+      const doc = touched[i];
+      if ((scores[doc] + remaining) * slack > threshold) candidates[kept++] = doc;
+      else scores[doc] = 0;
+    }
+    return { candidates: candidates.subarray(0, kept).sort(), from, threshold };
+  }
+
+  /**
+   * Adds terms `from..` to the candidates' scores (candidates ascending), dropping after each term
+   * the candidates that can no longer reach the top k (their scores are cleared). Returns the
+   * candidates left, a prefix of `candidates` (their scores are complete); with k = 0 none is dropped.
+   */
+  private conjunction(terms: QueryTerm[], from: number, candidates: Int32Array, k: number, threshold: number): Int32Array {
+    const { scores, docs, tfs } = this.scratchBuffers();
+    let remaining = 0;
+    for (let t = from; t < terms.length; t++) remaining += terms[t].upper;
+    let live = candidates;
+    for (let t = from; t < terms.length && live.length > 0; t++) {
+      const { field, term, weight } = terms[t];
+      const { termBlocks, blockFirstDocs, blockLastDocs } = field.arrays;
+      const { norms } = field;
+      const k1Plus1 = field.k1 + 1;
+      let c = 0;
+      for (let block = termBlocks[term], end = termBlocks[term + 1]; block < end && c < live.length; block++) {
+        const last = blockLastDocs[block];
+        if (last < live[c]) continue;
+        while (c < live.length && live[c] < blockFirstDocs[block]) c++;
+        if (c >= live.length || live[c] > last) continue;
+        let inBlock = c + 1;
+        while (inBlock < live.length && live[inBlock] <= last && inBlock - c <= sparseLookups) inBlock++;
+        if (inBlock - c <= sparseLookups && (inBlock === live.length || live[inBlock] > last)) {
+          // A few candidates in this block: binary search each in the packed postings.
+          for (; c < inBlock; c++) {
+            const doc = live[c];
+            const tf = field.lookup(term, block, doc);
+            if (tf > 0) scores[doc] += (weight * (tf * k1Plus1)) / (tf + norms[doc]);
+          }
+          continue;
+        }
+        const count = field.decodeBlock(term, block, docs, tfs);
+        for (let p = 0; c < live.length && live[c] <= last; c++) {
+          const doc = live[c];
+          while (p < count && docs[p] < doc) p++;
+          if (p < count && docs[p] === doc) {
+            const tf = tfs[p];
+            scores[doc] += (weight * (tf * k1Plus1)) / (tf + norms[doc]);
+          }
+        }
+      }
+      remaining -= terms[t].upper;
+      if (k > 0 && live.length > k) {
+        threshold = Math.max(threshold, this.kthLargest(live, live.length, k));
+        let kept = 0;
+        for (let i = 0; i < live.length; i++) {
+          const doc = live[i];
+          if ((scores[doc] + remaining) * slack > threshold) live[kept++] = doc;
+          else scores[doc] = 0;
+        }
+        live = live.subarray(0, kept);
+      }
+    }
+    return live;
+  }
+
+  /** Adds every posting of `term` into the score buffer (documents outside `mask` skipped); returns the new touched count and the best score seen. */
+  private addPostings({ field, term, weight }: QueryTerm, count: number, mask?: Uint8Array): { count: number; top: number } {
+    const { scores, touched, docs, tfs } = this.scratchBuffers();
+    const { norms } = field;
+    const k1Plus1 = field.k1 + 1;
+    const { termBlocks } = field.arrays;
+    let top = 0;
+    for (let block = termBlocks[term], end = termBlocks[term + 1]; block < end; block++) {
+      const n = field.decodeBlock(term, block, docs, tfs);
+      for (let i = 0; i < n; i++) {
+        const doc = docs[i];
+        if (mask && mask[doc] === 0) continue;
+        const tf = tfs[i];
+        const before = scores[doc];
+        if (before === 0) touched[count++] = doc;
+        const after = before + (weight * (tf * k1Plus1)) / (tf + norms[doc]);
+        scores[doc] = after;
+        if (after > top) top = after;
+      }
+    }
+    return { count, top };
+  }
+
+  /** The k-th largest score of `docs[0..count)` (1 ≤ k ≤ count), by quickselect on a copy. */
+  private kthLargest(docs: Int32Array, count: number, k: number): number {
+    const { scores, values } = this.scratchBuffers();
+    for (let i = 0; i < count; i++) values[i] = scores[docs[i]];
+    let low = 0;
+    let high = count - 1;
+    const target = k - 1;
+    while (low < high) {
+      const pivot = values[(low + high) >>> 1];
+      let i = low;
+      let j = high;
+      while (i <= j) {
+        while (values[i] > pivot) i++;
+        while (values[j] < pivot) j--;
+        if (i <= j) {
+          const swap = values[i];
+          values[i] = values[j];
+          values[j] = swap;
+          i++;
+          j--;
+        }
+      }
+      if (target <= j) high = j;
+      else if (target >= i) low = i;
+      else break;
+    }
+    return values[target];
+  }
+
+  private scratchBuffers() {
+    return (this.scratch ??= {
+      scores: new Float64Array(this.size),
+      touched: new Int32Array(this.size),
+      candidates: new Int32Array(this.size),
+      values: new Float64Array(this.size),
+      mask: new Uint8Array(this.size),
+      docs: new Int32Array(blockSize),
+      tfs: new Int32Array(blockSize),
+    });
+  }
+}
+
+/** Each document's (term, count) pairs of a field, read back from its postings. */
+function forwardBags(field: Field): (doc: number) => string[] {
+  const { termBlocks } = field.arrays;
+  const counts = new Int32Array(field.size + 1);
+  const docs = new Int32Array(blockSize);
+  const tfs = new Int32Array(blockSize);
+  for (let t = 0; t < field.termCount; t++) {
+    for (let block = termBlocks[t]; block < termBlocks[t + 1]; block++) {
+      const n = field.decodeBlock(t, block, docs, tfs);
+      for (let i = 0; i < n; i++) counts[docs[i] + 1]++;
+    }
+  }
+  for (let doc = 0; doc < field.size; doc++) counts[doc + 1] += counts[doc];
+  const terms = new Int32Array(counts[field.size]);
+  const frequencies = new Int32Array(counts[field.size]);
+  const fill = counts.slice(0, field.size);
+  for (let t = 0; t < field.termCount; t++) {
+    for (let block = termBlocks[t]; block < termBlocks[t + 1]; block++) {
+      const n = field.decodeBlock(t, block, docs, tfs);
+      for (let i = 0; i < n; i++) {
+        const at = fill[docs[i]]++;
+        terms[at] = t;
+        frequencies[at] = tfs[i];
+      }
+    }
+  }
+  const strings: (string | undefined)[] = new Array(field.termCount);
+  return (doc) => {
+    const bag: string[] = [];
+    for (let i = counts[doc]; i < counts[doc + 1]; i++) {
+      const term = (strings[terms[i]] ??= field.term(terms[i]));
+      for (let c = 0; c < frequencies[i]; c++) bag.push(term);
+    }
+    return bag;
+  };
+}
+
+/** Builds a {@link Bm25Index} one document at a time (token strings need not outlive the call). */
+export class Bm25Builder {
+  private readonly builders = [new FieldBuilder(), new FieldBuilder(), new FieldBuilder()] as const;
+
+  constructor(private readonly parameters = bm25Defaults) {}
+
+  add(entry: Bm25Fields): void {
+    this.builders[0].add(entry.tokens);
+    this.builders[1].add(entry.bigrams);
+    this.builders[2].add(entry.context);
+  }
+
+  finish(): Bm25Index {
+    return new Bm25Index(new BuiltFields(this.finishFields()), this.parameters);
+  }
+
+  /** @internal */
+  finishFields(): [Field, Field, Field] {
+    const { k1, b } = this.parameters;
+    return [this.builders[0].finish(k1, b), this.builders[1].finish(k1, b), this.builders[2].finish(k1, contextB)];
+  }
+}
+
+/** Fields already built (read from storage). */
+class BuiltFields {
+  constructor(readonly fields: [Field, Field, Field]) {}
 }
 
 /** The k best of a stream, ordered by score descending then document ascending (a min-heap of the best). */
@@ -221,18 +859,33 @@ class TopK {
     this.values = new Float64Array(Math.max(1, k));
   }
 
-  offer(doc: number, score: number): void {
-    if (this.k <= 0) return;
+  get full(): boolean {
+    return this.count === this.k;
+  }
+
+  get size(): number {
+    return this.k;
+  }
+
+  /** The k-th best score (meaningful when full). */
+  get minimum(): number {
+    return this.values[0];
+  }
+
+  /** Offers a document; true when it was taken. */
+  offer(doc: number, score: number): boolean {
+    if (this.k <= 0) return false;
     if (this.count < this.k) {
       this.docs[this.count] = doc;
       this.values[this.count] = score;
       this.up(this.count++);
-      return;
+      return true;
     }
-    if (score < this.values[0] || (score === this.values[0] && doc > this.docs[0])) return;
+    if (score < this.values[0] || (score === this.values[0] && doc > this.docs[0])) return false;
     this.docs[0] = doc;
     this.values[0] = score;
     this.down(0);
+    return true;
   }
 
   sorted(): { doc: number; score: number }[] {

@@ -5,13 +5,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
-import { Analyzer, defaultVocabulary } from './analyzer.js';
 import { bm25Defaults, type Bm25Fields } from './bm25-index.js';
 import type { IndexManifest, StoredIndex } from './index-store.js';
-import { compactTitle, PolicyIndex, withoutTitleEcho, type QueryEmbedder, type SearchOptions } from './policy-index.js';
+import { PolicyIndex, type QueryEmbedder, type SearchOptions } from './policy-index.js';
 import type { SearchResult } from './types.js';
 import { ClusterUnavailableError, SolrClient } from './solr-client.js';
-import { bigrams } from './tokenize.js';
 import type { VocabularyData } from './vocabulary.js';
 
 /** Bumped whenever the documents sent to the cluster change shape (the collection name changes with it). */
@@ -72,20 +70,27 @@ const term = (token: string) => token.replace(/\s/g, '_');
 /** float32 values round-trip exactly through 9 significant digits. */
 const float32Text = (values: ArrayLike<number>) => Array.from(values, (value) => Number(value.toPrecision(9)));
 
-/** The analyzer the product's PolicyIndex builds for a stored index (same vocabulary, same corpus terms). */
-function analyzerFor(stored: StoredIndex, vocabulary: VocabularyData): Analyzer {
-  return new Analyzer({ vocabulary, corpusWords: stored.vocabulary?.corpusWords ?? [] });
-}
-
-/** The Solr documents of chunks [from, to): exactly the fields the embedded BM25 indexes. */
-export function clusterDocuments(stored: StoredIndex, analyzer: Analyzer, from = 0, to = stored.chunks.length): ClusterDocument[] {
+/**
+ * The Solr documents of chunks [from, to): exactly the fields the embedded BM25 indexes, read back from
+ * the stored lexical index (words without the title's echoes, bigrams, title and heading words; as bags,
+ * which is all BM25 looks at), and the vectors from the stored hnswlib graph. `entries` reads the stored
+ * BM25 entries (pass one reader for every batch of a publish: it decodes the postings once).
+ */
+export function clusterDocuments(
+  stored: StoredIndex,
+  from = 0,
+  to = stored.chunks.length,
+  entries: (position: number) => Bm25Fields = stored.lexical.chunks.entryReader(),
+): ClusterDocument[] {
   const titles = new Map(stored.documents.map((document) => [document.id, document]));
   const vectors = vectorField(stored.manifest);
+  const dense = vectors ? stored.dense : undefined;
   const documents: ClusterDocument[] = [];
   for (let i = from; i < to; i++) {
     const chunk = stored.chunks[i];
     const document = titles.get(chunk.documentId);
     const year = Number(document?.date?.match(/^(\d{4})/)?.[1]);
+    const fields = entries(i);
     documents.push({
       id: chunk.id,
       document_id: chunk.documentId,
@@ -93,10 +98,10 @@ export function clusterDocuments(stored: StoredIndex, analyzer: Analyzer, from =
       end: chunk.end,
       ...(document?.region ? { region: document.region } : {}),
       ...(Number.isFinite(year) ? { year } : {}),
-      words: withoutTitleEcho(chunk, document ? compactTitle(document.title) : undefined, analyzer).map(term).join(' '),
-      bigrams: bigrams(chunk.text).map(term).join(' '),
-      headings: chunk.contextTokens.map(term).join(' '),
-      ...(stored.vectors && vectors ? { [vectors]: float32Text(stored.vectors[i]) } : {}),
+      words: fields.tokens.map(term).join(' '),
+      bigrams: fields.bigrams.map(term).join(' '),
+      headings: fields.context.map(term).join(' '),
+      ...(dense && vectors ? { [vectors]: float32Text(dense.vector(i)) } : {}),
     });
   }
   return documents;
@@ -134,14 +139,12 @@ export interface PublishReport {
  */
 export async function publishIndex({
   stored,
-  vocabulary = defaultVocabulary(),
   settings,
   alias = true,
   onProgress = () => {},
   onNotice = () => {},
 }: {
   stored: StoredIndex;
-  vocabulary?: VocabularyData;
   settings: ClusterSettings;
   alias?: boolean;
   onProgress?: (progress: { done: number; total: number }) => void;
@@ -168,10 +171,10 @@ export async function publishIndex({
       params: { action: 'CREATE', name: collection, numShards: settings.shards, replicationFactor: settings.replicas, 'collection.configName': settings.configSet, waitForFinalState: true },
       timeoutMs: 300_000,
     });
-    const analyzer = analyzerFor(stored, vocabulary);
+    const entries = stored.lexical.chunks.entryReader();
     for (let from = 0; from < total; from += batchSize) {
       const to = Math.min(total, from + batchSize);
-      await client.request({ path: `/${collection}/update`, json: clusterDocuments(stored, analyzer, from, to), timeoutMs: 300_000 });
+      await client.request({ path: `/${collection}/update`, json: clusterDocuments(stored, from, to, entries), timeoutMs: 300_000 });
       onProgress({ done: to, total });
     }
     await client.request({ path: `/${collection}/update`, params: { commit: true, waitSearcher: true }, json: [], timeoutMs: 300_000 });
@@ -342,7 +345,7 @@ export async function openSearchIndex({
 }): Promise<PolicyIndex> {
   if (config.SEARCH_BACKEND !== 'solr') return new PolicyIndex(stored, embedder, { vocabulary });
   const settings = { ...clusterSettings(config), ...(alias ? {} : { alias: `${config.SOLR_COLLECTION}-eval` }) };
-  const report = await publishIndex({ stored, vocabulary, settings, alias, onNotice });
+  const report = await publishIndex({ stored, settings, alias, onNotice });
   if (report.created) onNotice(`published ${report.chunks} chunks to Solr collection ${report.collection} in ${(report.ms / 1000).toFixed(1)} s`);
   for (const name of report.removed) onNotice(`removed Solr collection ${name} of an earlier index`);
   return new ClusterIndex(stored, embedder, { vocabulary, client: settings.client, collection: report.collection, published: report, fusion: config.SOLR_FUSION });

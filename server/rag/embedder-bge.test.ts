@@ -10,7 +10,7 @@ import { startServer, type RunningServer } from '../serve';
 import { ingestToTemporaryIndex, seedCorpusDir } from '../test-support/corpus';
 import { TransformersEmbeddings } from './embedder';
 import { loadIndex } from './index-store';
-import type { IndexedChunk } from './types';
+import type { Chunk } from './types';
 
 const modelId = 'Xenova/bge-small-zh-v1.5';
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -30,7 +30,7 @@ function dot(left: number[], right: number[]): number {
 describe.skipIf(!present)(`${modelId} (needs npm run models -- fetch)`, () => {
   let embeddings: TransformersEmbeddings;
   let indexDir: string;
-  let chunks: IndexedChunk[];
+  let chunks: Chunk[];
   let chunkVectors: number[][];
   const cleanups: (() => Promise<void>)[] = [];
 
@@ -42,7 +42,8 @@ describe.skipIf(!present)(`${modelId} (needs npm run models -- fetch)`, () => {
     indexDir = seed.indexDir;
     const stored = await loadIndex({ directory: indexDir });
     chunks = stored.chunks;
-    chunkVectors = stored.vectors!.map((vector) => Array.from(vector));
+    // The vectors live in the hnswlib graph (unit length: the model's output is already normalised).
+    chunkVectors = chunks.map((_, position) => stored.dense!.vector(position));
   }, slow);
 
   afterAll(async () => {

@@ -4,8 +4,10 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { temporaryFolder } from '../test-support/corpus';
+import { defaultAnalyzer } from './analyzer';
 import { IndexError, indexFormatVersion, loadIndex, readManifest, recoverIndexFolder, saveIndex, type StoredIndex } from './index-store';
-import type { IndexedChunk, PolicyDocument } from './types';
+import { LexicalIndex } from './lexical-index';
+import type { Chunk, IndexedChunk, PolicyDocument } from './types';
 import { VectorIndex } from './vector-index';
 
 // Lets a test make one rename fail, as a full disk or a yanked volume would.
@@ -44,7 +46,8 @@ function sampleIndex(texts: string[], { dense = true } = {}): Parameters<typeof 
     },
     documents: [document],
     chunks,
-    ...(dense ? { vectors, dense: VectorIndex.build(vectors, dimensions) } : {}),
+    lexical: LexicalIndex.fromChunks([document], chunks, defaultAnalyzer()),
+    ...(dense ? { dense: VectorIndex.build(vectors, dimensions) } : {}),
   };
 }
 
@@ -70,27 +73,55 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 }
 
 describe('saveIndex and loadIndex', () => {
-  it('round-trips documents, chunks, vectors and the hnsw graph', async () => {
+  it('round-trips documents, chunks, BM25, vectors and the hnsw graph', async () => {
     const manifest = await saveIndex({ directory, index: sampleIndex(['第一条。', '第二条。', '第三条。']) });
-    expect(Object.keys(manifest.files).sort()).toEqual(['chunks.json', 'documents.json', 'vectors.bin', 'vectors.hnsw']);
+    expect(Object.keys(manifest.files).sort()).toEqual(['chunks.bin', 'documents.json', 'lexical.bin', 'vectors.hnsw']);
 
     const loaded = await loadIndex({ directory, expectDimensions: dimensions });
     expect(loaded.manifest).toEqual(manifest);
     expect(loaded.chunks.map((chunk) => chunk.text)).toEqual(['第一条。', '第二条。', '第三条。']);
     expect(loaded.documents[0].text).toBe('第一条。\n\n第二条。\n\n第三条。');
-    expect(loaded.vectors!.map((vector) => Array.from(vector))).toEqual([
+    expect([0, 1, 2].map((i) => loaded.dense!.vector(i))).toEqual([
       [1, 0, 0, 0],
       [0, 1, 0, 0],
       [0, 0, 1, 0],
     ]);
     expect(loaded.dense!.search([0, 0.1, 1, 0], { k: 1 })[0].doc).toBe(2);
+    expect(loaded.lexical.chunks.search({ tokens: ['第二条。'], bigrams: [], context: [] }, { k: 3 }).map(({ doc }) => doc)).toEqual([1]);
+  });
+
+  it('stores each chunk text once (the document text and offsets) and keeps whatever else a chunk or document carries (copies, versions, cleaning, document number)', async () => {
+    const index = sampleIndex(['第一条。', '第二条。']);
+    const linked = {
+      issuer: '示例局',
+      docNumber: '示发〔2024〕1号',
+      cleaning: { removedChars: 12, keptUncleaned: false },
+      duplicateOf: 'original',
+      duplicates: ['copy-a', 'copy-b'],
+      versionGroup: { title: '《示例通知》', versions: [{ id: 'doc', date: '2024-01-01' }, { id: 'old' }], newest: 'doc' },
+    };
+    index.documents[0] = { ...index.documents[0], ...linked, sections: [{ path: ['一、总则'], start: 0, end: 4 }] };
+    index.chunks[1] = { ...index.chunks[1], id: 'custom-id', section: ['一、总则'], duplicateOf: 'doc:0000' } as Chunk;
+    await saveIndex({ directory, index });
+    expect(await readFile(join(directory, 'documents.json'), 'utf8')).not.toContain('第二条');
+    const loaded = await loadIndex({ directory });
+    expect(loaded.documents[0]).toEqual({ ...index.documents[0], ...linked, sections: [{ path: ['一、总则'], start: 0, end: 4 }], text: '第一条。\n\n第二条。' });
+    expect(loaded.chunks).toEqual([
+      { id: 'doc:0000', documentId: 'doc', text: '第一条。', start: 0, end: 4, section: [] },
+      { id: 'custom-id', documentId: 'doc', text: '第二条。', start: 6, end: 10, section: ['一、总则'], duplicateOf: 'doc:0000' },
+    ]);
+  });
+
+  it('refuses to store a chunk whose text is not its document text between its offsets', async () => {
+    const index = sampleIndex(['第一条。', '第二条。']);
+    index.chunks[1] = { ...index.chunks[1], start: 5 };
+    await expect(saveIndex({ directory, index })).rejects.toThrow('chunk doc:0001 is not its document\'s text between its offsets');
   });
 
   it('stores a lexical-only index without vector files', async () => {
     const manifest = await saveIndex({ directory, index: sampleIndex(['第一条。'], { dense: false }) });
-    expect(Object.keys(manifest.files).sort()).toEqual(['chunks.json', 'documents.json']);
+    expect(Object.keys(manifest.files).sort()).toEqual(['chunks.bin', 'documents.json', 'lexical.bin']);
     const loaded = await loadIndex({ directory });
-    expect(loaded.vectors).toBeUndefined();
     expect(loaded.dense).toBeUndefined();
   });
 
@@ -104,7 +135,7 @@ describe('saveIndex and loadIndex', () => {
   it('keeps the old index loadable when writing the new one fails midway', async () => {
     await saveIndex({ directory, index: sampleIndex(['旧条款。']) });
     const broken = sampleIndex(['新条款。']);
-    broken.dense = { write: async () => Promise.reject(new Error('ENOSPC: no space left on device')) } as unknown as VectorIndex;
+    broken.dense = { save: async () => Promise.reject(new Error('ENOSPC: no space left on device')) } as unknown as VectorIndex;
     await expect(saveIndex({ directory, index: broken })).rejects.toThrow('ENOSPC');
     expect(await readdir(folder.path)).toEqual(['index']);
     expect((await loadIndex({ directory })).chunks.map((chunk) => chunk.text)).toEqual(['旧条款。']);
@@ -135,11 +166,23 @@ describe('loadIndex refuses a bad index and says how to rebuild it', () => {
   });
 
   it('refuses a tampered data file (checksum)', async () => {
-    const path = join(directory, 'chunks.json');
-    await writeFile(path, (await readFile(path, 'utf8')).replace('第二条', '第九条'));
+    const path = join(directory, 'chunks.bin');
+    const bytes = await readFile(path);
+    bytes[bytes.length - 1] ^= 1;
+    await writeFile(path, bytes);
     const error = await rejection(loadIndex({ directory }));
     expect(error).toBeInstanceOf(IndexError);
-    expect(error.message).toBe(`index file chunks.json in ${directory} does not match its checksum: ${rebuild()}`);
+    expect(error.message).toBe(`index file chunks.bin in ${directory} does not match its checksum: ${rebuild()}`);
+  });
+
+  it('refuses an index of an older format (JSON chunks, vectors twice) with a re-run ingest message, not a crash', async () => {
+    await rm(directory, { recursive: true });
+    await mkdir(directory, { recursive: true });
+    await writeFile(join(directory, 'chunks.json'), '[]');
+    await writeFile(join(directory, 'manifest.json'), JSON.stringify({ formatVersion: 7, createdAt: '', embedding: null, documents: [], chunkCount: 0, files: { 'chunks.json': 'x' } }));
+    const error = await rejection(loadIndex({ directory }));
+    expect(error).toBeInstanceOf(IndexError);
+    expect(error.message).toBe(`index at ${directory} has format 7, this version reads format ${indexFormatVersion}: ${rebuild()}`);
   });
 
   it('refuses a missing data file', async () => {

@@ -1,12 +1,21 @@
 // Index storage: writes the index to a temporary folder and renames it into place; verifies on load.
+// Files: manifest.json; documents.json (document metadata and sections, no text); chunks.bin (every
+// document's text once, as UTF-16, and the chunk table: document, offsets, heading path; chunk text is
+// the document text between the offsets); lexical.bin (BM25 postings, lengths and term statistics as
+// typed arrays, see lexical-index.ts); vectors.hnsw (the hnswlib graph with the vectors, when dense).
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
-import type { IndexedChunk, PolicyDocument } from './types.js';
-import { VectorIndex } from './vector-index.js';
+import { packSections, Sections } from './binary-sections.js';
+import { LexicalIndex } from './lexical-index.js';
+import type { Chunk, PolicyDocument } from './types.js';
+import { VectorIndex, vectorFileName } from './vector-index.js';
 
-/** Bumped whenever cleaning, splitting or tokenising changes what an index holds. */
-export const indexFormatVersion = 9;
+/**
+ * Bumped whenever the file layout changes, or cleaning, splitting, tokenising or what the BM25 fields
+ * hold (lexical-index.ts) changes what an index holds.
+ */
+export const indexFormatVersion = 11;
 
 export interface IndexManifest {
   formatVersion: number;
@@ -26,11 +35,11 @@ export interface IndexManifest {
 export interface StoredIndex {
   manifest: IndexManifest;
   documents: PolicyDocument[];
-  chunks: IndexedChunk[];
+  chunks: Chunk[];
+  lexical: LexicalIndex;
   /** Terms discovered in the corpus at ingest, part of the segmenter's dictionary for this index. */
   vocabulary?: { corpusWords: string[] };
-  /** Chunk vectors in chunk order, when an embedding model was available. */
-  vectors?: Float32Array[];
+  /** Chunk vectors (hnswlib, labels = chunk positions), when an embedding model was available. */
   dense?: VectorIndex;
 }
 
@@ -61,13 +70,13 @@ export async function saveIndex({ directory, index }: { directory: string; index
       await writeFile(join(staging, name), bytes);
       files[name] = sha256(bytes);
     };
-    await put('documents.json', JSON.stringify(index.documents));
-    await put('chunks.json', JSON.stringify(index.chunks));
+    await put('documents.json', JSON.stringify(index.documents.map(({ text: _text, ...meta }) => meta)));
+    await put('chunks.bin', packChunks(index.documents, index.chunks));
+    await put('lexical.bin', index.lexical.toBuffer());
     if (index.vocabulary) await put('vocabulary.json', JSON.stringify(index.vocabulary));
-    if (index.vectors && index.dense && index.manifest.embedding) {
-      await put('vectors.bin', packVectors(index.vectors, index.manifest.embedding.dimensions));
-      await index.dense.write(join(staging, 'vectors.hnsw'));
-      files['vectors.hnsw'] = sha256(await readFile(join(staging, 'vectors.hnsw')));
+    if (index.dense && index.manifest.embedding) {
+      await index.dense.save(staging);
+      files[vectorFileName] = sha256(await readFile(join(staging, vectorFileName)));
     }
     const manifest: IndexManifest = { ...index.manifest, files };
     await writeFile(join(staging, 'manifest.json'), JSON.stringify(manifest, null, 2));
@@ -219,35 +228,123 @@ export async function loadIndex({ directory, expectDimensions }: { directory: st
     }
     if (sha256(bytes[name]) !== expected) throw new IndexError(`index file ${name} in ${directory} does not match its checksum: ${rebuild}`);
   }
-  if (!bytes['documents.json'] || !bytes['chunks.json']) throw new IndexError(`index at ${directory} is incomplete: ${rebuild}`);
-  const documents = JSON.parse(bytes['documents.json'].toString('utf8')) as PolicyDocument[];
-  const chunks = JSON.parse(bytes['chunks.json'].toString('utf8')) as IndexedChunk[];
-  if (chunks.length !== manifest.chunkCount) {
+  if (!bytes['documents.json'] || !bytes['chunks.bin'] || !bytes['lexical.bin']) throw new IndexError(`index at ${directory} is incomplete: ${rebuild}`);
+  let documents: PolicyDocument[];
+  let chunks: Chunk[];
+  let lexical: LexicalIndex;
+  try {
+    const meta = JSON.parse(bytes['documents.json'].toString('utf8')) as Omit<PolicyDocument, 'text'>[];
+    ({ documents, chunks } = unpackChunks(meta, bytes['chunks.bin']));
+    lexical = LexicalIndex.fromBuffer(bytes['lexical.bin']);
+  } catch (error) {
+    throw new IndexError(`index at ${directory} cannot be read (${error instanceof Error ? error.message : String(error)}): ${rebuild}`);
+  }
+  if (chunks.length !== manifest.chunkCount || lexical.chunks.size !== chunks.length) {
     throw new IndexError(`index at ${directory} holds ${chunks.length} chunks but its manifest says ${manifest.chunkCount}: ${rebuild}`);
   }
   const vocabulary = bytes['vocabulary.json'] ? (JSON.parse(bytes['vocabulary.json'].toString('utf8')) as StoredIndex['vocabulary']) : { corpusWords: [] };
-  const stored: StoredIndex = { manifest, documents, chunks, vocabulary };
-  if (manifest.embedding && bytes['vectors.bin'] && bytes['vectors.hnsw']) {
+  const stored: StoredIndex = { manifest, documents, chunks, lexical, vocabulary };
+  if (manifest.embedding && bytes[vectorFileName]) {
     const { dimensions } = manifest.embedding;
     if (expectDimensions !== undefined && expectDimensions !== dimensions) {
       throw new IndexError(`index at ${directory} was embedded with ${manifest.embedding.modelId} (${dimensions} dimensions) but the configured model gives ${expectDimensions} dimensions: ${rebuild}`);
     }
-    stored.vectors = unpackVectors(bytes['vectors.bin'], dimensions);
-    if (stored.vectors.length !== chunks.length) throw new IndexError(`index at ${directory} has ${stored.vectors.length} vectors for ${chunks.length} chunks: ${rebuild}`);
-    stored.dense = await VectorIndex.read(join(directory, 'vectors.hnsw'), dimensions, chunks.length);
+    stored.dense = await VectorIndex.read(join(directory, vectorFileName), dimensions, { chunks });
+    if (stored.dense.size !== chunks.length) throw new IndexError(`index at ${directory} has ${stored.dense.size} vectors for ${chunks.length} chunks: ${rebuild}`);
   }
   return stored;
 }
 
-function packVectors(vectors: Float32Array[], dimensions: number): Uint8Array {
-  const packed = new Float32Array(vectors.length * dimensions);
-  vectors.forEach((vector, i) => packed.set(vector, i * dimensions));
-  return new Uint8Array(packed.buffer);
+/** Chunk ids as the splitter makes them: the document id and the chunk's number in it. */
+const derivedChunkId = (documentId: string, ordinal: number) => `${documentId}:${String(ordinal).padStart(4, '0')}`;
+/** Chunk fields the chunk table stores; any other field a chunk carries is kept as JSON beside it. */
+const chunkTableFields = new Set(['id', 'documentId', 'text', 'start', 'end', 'section', 'tokens', 'contextTokens']);
+
+/**
+ * Every document's text once (UTF-16, as JavaScript holds it) and the chunk table; checks that each
+ * chunk's text is its document's text between its offsets, which every citation relies on.
+ */
+function packChunks(documents: PolicyDocument[], chunks: Chunk[]): Buffer {
+  const documentNumbers = new Map(documents.map((document, i) => [document.id, i]));
+  const textStarts = new Int32Array(documents.length + 1);
+  documents.forEach((document, i) => (textStarts[i + 1] = textStarts[i] + document.text.length));
+  const texts = new Uint16Array(textStarts[documents.length]);
+  documents.forEach((document, i) => {
+    const at = textStarts[i];
+    for (let c = 0; c < document.text.length; c++) texts[at + c] = document.text.charCodeAt(c);
+  });
+  const chunkDocuments = new Int32Array(chunks.length);
+  const chunkStarts = new Int32Array(chunks.length);
+  const chunkEnds = new Int32Array(chunks.length);
+  const chunkSections = new Int32Array(chunks.length);
+  const pathNumbers = new Map<string, number>();
+  const sectionPaths: string[][] = [];
+  const ordinals = new Map<string, number>();
+  let idsDerived = true;
+  const extras: Record<number, Record<string, unknown>> = {};
+  chunks.forEach((chunk, i) => {
+    const number = documentNumbers.get(chunk.documentId);
+    if (number === undefined) throw new Error(`chunk ${chunk.id} belongs to no document of the index`);
+    if (documents[number].text.slice(chunk.start, chunk.end) !== chunk.text) throw new Error(`chunk ${chunk.id} is not its document's text between its offsets`);
+    chunkDocuments[i] = number;
+    chunkStarts[i] = chunk.start;
+    chunkEnds[i] = chunk.end;
+    const key = JSON.stringify(chunk.section);
+    let path = pathNumbers.get(key);
+    if (path === undefined) {
+      path = sectionPaths.push(chunk.section) - 1;
+      pathNumbers.set(key, path);
+    }
+    chunkSections[i] = path;
+    const ordinal = ordinals.get(chunk.documentId) ?? 0;
+    ordinals.set(chunk.documentId, ordinal + 1);
+    if (chunk.id !== derivedChunkId(chunk.documentId, ordinal)) idsDerived = false;
+    for (const key of Object.keys(chunk)) {
+      if (!chunkTableFields.has(key)) (extras[i] ??= {})[key] = (chunk as unknown as Record<string, unknown>)[key];
+    }
+  });
+  return packSections({
+    textStarts,
+    texts,
+    chunkDocuments,
+    chunkStarts,
+    chunkEnds,
+    chunkSections,
+    sectionPaths,
+    chunkIds: idsDerived ? null : chunks.map((chunk) => chunk.id),
+    chunkExtras: extras,
+  });
 }
 
-function unpackVectors(bytes: Buffer, dimensions: number): Float32Array[] {
-  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  const vectors: Float32Array[] = [];
-  for (let i = 0; i + dimensions <= all.length; i += dimensions) vectors.push(all.subarray(i, i + dimensions));
-  return vectors;
+function unpackChunks(meta: Omit<PolicyDocument, 'text'>[], bytes: Buffer): { documents: PolicyDocument[]; chunks: Chunk[] } {
+  const sections = new Sections(bytes);
+  const textStarts = sections.array('textStarts', 'i32');
+  const texts = sections.raw('texts');
+  if (textStarts.length !== meta.length + 1) throw new Error(`${textStarts.length - 1} texts for ${meta.length} documents`);
+  const documents: PolicyDocument[] = meta.map((document, i) => ({ ...document, text: texts.toString('utf16le', textStarts[i] * 2, textStarts[i + 1] * 2) }));
+  const chunkDocuments = sections.array('chunkDocuments', 'i32');
+  const chunkStarts = sections.array('chunkStarts', 'i32');
+  const chunkEnds = sections.array('chunkEnds', 'i32');
+  const chunkSections = sections.array('chunkSections', 'i32');
+  const sectionPaths = sections.json<string[][]>('sectionPaths');
+  const ids = sections.json<string[] | null>('chunkIds');
+  const extras = sections.json<Record<string, Record<string, unknown>>>('chunkExtras');
+  const ordinals = new Int32Array(documents.length);
+  const chunks: Chunk[] = new Array(chunkDocuments.length);
+  for (let i = 0; i < chunkDocuments.length; i++) {
+    const document = documents[chunkDocuments[i]];
+    const start = chunkStarts[i];
+    const end = chunkEnds[i];
+    const chunk: Chunk = {
+      id: ids ? ids[i] : derivedChunkId(document.id, ordinals[chunkDocuments[i]]),
+      documentId: document.id,
+      text: document.text.slice(start, end),
+      start,
+      end,
+      section: sectionPaths[chunkSections[i]],
+    };
+    ordinals[chunkDocuments[i]]++;
+    chunks[i] = extras[i] ? { ...chunk, ...extras[i] } : chunk;
+  }
+  return { documents, chunks };
 }

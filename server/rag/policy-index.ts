@@ -1,12 +1,16 @@
-// The searchable index: BM25 over jieba tokens plus optional hnswlib vectors, fused by reciprocal rank.
-import { Bm25Index, idfOf, type Bm25Fields } from './bm25-index.js';
+// The searchable index: BM25 over jieba tokens plus optional hnswlib vectors, combined by fuseHybrid (a score mix by default).
+import type { EmbeddingsInterface } from '@langchain/core/embeddings';
+import type { VectorStore } from '@langchain/core/vectorstores';
+import { idfOf, type Bm25Fields, type Bm25Index } from './bm25-index.js';
 import type { StoredIndex } from './index-store.js';
 import { comparisonWords } from '../answer/analyse-question.js';
 import { Analyzer, defaultVocabulary } from './analyzer.js';
 import { bigrams, foldWidth } from './tokenize.js';
 import type { VocabularyData } from './vocabulary.js';
-import type { IndexedChunk, PolicyDocument, SearchResult } from './types.js';
-import type { VectorIndex } from './vector-index.js';
+import type { Chunk, PolicyDocument, SearchResult } from './types.js';
+
+// What the chunk BM25 field holds is decided at ingest (lexical-index.ts); the helpers stay importable from here.
+export { compactTitle, withoutTitleEcho } from './lexical-index.js';
 
 /** Anything that embeds a query (TransformersEmbeddings, or a test double). */
 export interface QueryEmbedder {
@@ -71,9 +75,10 @@ export function documentPlaceStems(document: Pick<PolicyDocument, 'title' | 'iss
 
 export class PolicyIndex {
   readonly documents: PolicyDocument[];
-  readonly chunks: IndexedChunk[];
+  readonly chunks: Chunk[];
   readonly bm25: Bm25Index;
-  private readonly dense?: VectorIndex;
+  /** The dense store: the index's own hnswlib store, or any LangChain VectorStore over the same chunks. */
+  private readonly dense?: VectorStore;
   private readonly documentsById: Map<string, PolicyDocument>;
   private readonly chunkPositions = new Map<string, number[]>();
   private readonly characterIdfs = new Map<string, number>();
@@ -99,27 +104,16 @@ export class PolicyIndex {
     this.documents = stored.documents;
     this.chunks = stored.chunks;
     this.documentsById = new Map(stored.documents.map((document) => [document.id, document]));
-    const echoedTitles = new Map(stored.documents.map((document) => [document.id, compactTitle(document.title)]));
-    this.bm25 = new Bm25Index(
-      stored.chunks.map((chunk) => ({ tokens: withoutTitleEcho(chunk, echoedTitles.get(chunk.documentId), this.analyzer), bigrams: bigrams(chunk.text), context: chunk.contextTokens })),
-    );
+    // BM25 over chunks and over whole documents was built at ingest (lexical-index.ts).
+    this.bm25 = stored.lexical.chunks;
+    this.documentBm25 = stored.lexical.documents;
+    this.documentNumber = new Map(stored.lexical.documentIds.map((id, i) => [id, i]));
     stored.chunks.forEach((chunk, i) => {
-      const positions = this.chunkPositions.get(chunk.documentId) ?? [];
-      positions.push(i);
-      this.chunkPositions.set(chunk.documentId, positions);
+      const positions = this.chunkPositions.get(chunk.documentId);
+      if (positions) positions.push(i);
+      else this.chunkPositions.set(chunk.documentId, [i]);
       this.chunkIndexById.set(chunk.id, i);
     });
-    // Whole-document BM25 (title weighted in): a prior that tells apart near-identical notices of
-    // different cities or departments by what the rest of the document says.
-    const documentTokens = new Map<string, string[]>();
-    for (const chunk of stored.chunks) {
-      const tokens = documentTokens.get(chunk.documentId) ?? [...chunk.contextTokens, ...chunk.contextTokens];
-      tokens.push(...chunk.tokens);
-      documentTokens.set(chunk.documentId, tokens);
-    }
-    const documentOrder = [...documentTokens.keys()];
-    this.documentNumber = new Map(documentOrder.map((id, i) => [id, i]));
-    this.documentBm25 = new Bm25Index(documentOrder.map((id) => ({ tokens: documentTokens.get(id)!, bigrams: [], context: [] })));
     for (const document of stored.documents) {
       for (const stem of documentPlaceStems(document)) {
         const positions = this.placeChunks.get(stem) ?? [];
@@ -130,6 +124,7 @@ export class PolicyIndex {
     this.bigramCodes = new Array(stored.chunks.length);
     this.analyzer.tokenize('预热分词词典'); // loads the segmenter's dictionary now rather than on the first question
     this.dense = embedder && stored.dense ? stored.dense : undefined;
+    stored.dense?.attach({ chunks: stored.chunks, embeddings: embedder && 'embedDocuments' in embedder ? (embedder as QueryEmbedder & EmbeddingsInterface) : undefined });
   }
 
   /** Whether dense retrieval is live (vectors in the index and a query embedder loaded). */
@@ -141,13 +136,13 @@ export class PolicyIndex {
     return this.documentsById.get(id);
   }
 
-  chunk(id: string): IndexedChunk | undefined {
+  chunk(id: string): Chunk | undefined {
     const i = this.chunkIndexById.get(id);
     return i === undefined ? undefined : this.chunks[i];
   }
 
   /** The first chunk of a document whose span holds [start, end). */
-  chunkContaining(documentId: string, start: number, end: number): IndexedChunk | undefined {
+  chunkContaining(documentId: string, start: number, end: number): Chunk | undefined {
     const position = this.chunkPositions.get(documentId)?.find((i) => this.chunks[i].start <= start && end <= this.chunks[i].end);
     return position === undefined ? undefined : this.chunks[position];
   }
@@ -258,9 +253,17 @@ export class PolicyIndex {
     return this.bm25.search(fields, options);
   }
 
-  /** Nearest chunks (positions) to a query vector, best first. */
-  protected async denseCandidates(vector: number[], options: { k: number; allowed?: Set<number> }): Promise<{ doc: number; score: number }[]> {
-    return this.dense!.search(vector, options);
+  /** The nearest chunks to a query vector, through the VectorStore interface (chunk positions, best first). */
+  protected async denseCandidates(vector: number[], { k, allowed }: { k: number; allowed?: Set<number> }): Promise<{ doc: number; score: number }[]> {
+    const filter = allowed ? (position: number) => allowed.has(position) : undefined;
+    // Asking for no more than the allowed chunks keeps hnswlib's ef (raised with k) what it was before.
+    const hits = await this.dense!.similaritySearchVectorWithScore(vector, allowed ? Math.min(k, allowed.size) : k, filter);
+    const ranked: { doc: number; score: number }[] = [];
+    for (const [document, score] of hits) {
+      const position = typeof document.metadata.position === 'number' ? document.metadata.position : this.chunkIndexById.get(document.id ?? document.metadata.chunkId);
+      if (position !== undefined && (!allowed || allowed.has(position))) ranked.push({ doc: position, score });
+    }
+    return ranked;
   }
 
   /** Chunk BM25 plus a share of its document's BM25, re-ranked over a wide candidate pool. */
@@ -395,32 +398,6 @@ export class PolicyIndex {
   private gramsOf(doc: number): Uint32Array {
     return (this.bigramCodes[doc] ??= bigramCodes(this.chunks[doc].text));
   }
-}
-
-/**
- * A chunk's word tokens without those of each time it repeats its document's title (the header
- * block "XX市财政局关于做好…的通知", a "根据《…办法》" reference): every chunk already carries the title
- * in its heading field, so a header would otherwise outrank the clauses for any question on the topic.
- */
-export function withoutTitleEcho(chunk: IndexedChunk, title: string | undefined, analyzer: Analyzer): string[] {
-  if (!title) return chunk.tokens;
-  const text = foldWidth(chunk.text).replace(/\s+/g, '');
-  const echoes = text.split(title).length - 1;
-  if (echoes === 0) return chunk.tokens;
-  const remove = new Map<string, number>();
-  for (const token of analyzer.tokenize(title)) remove.set(token, (remove.get(token) ?? 0) + echoes);
-  return chunk.tokens.filter((token) => {
-    const left = remove.get(token) ?? 0;
-    if (left === 0) return true;
-    remove.set(token, left - 1);
-    return false;
-  });
-}
-
-/** A title as a text repeats it (widths folded, no spaces, no 《》); undefined when too short to tell. */
-export function compactTitle(title: string): string | undefined {
-  const compact = foldWidth(title.replace(/^《|》$/g, '')).replace(/\s+/g, '');
-  return compact.length >= 6 ? compact : undefined;
 }
 
 /**

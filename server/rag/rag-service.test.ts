@@ -44,7 +44,7 @@ describe('openRagService with the tiny embedding model', () => {
     expect(notices).toEqual([`index in ${indexDir} is missing or older than ${corpusDir}: ingesting`]);
     expect(service.index.hasDense).toBe(true);
     expect(service.index.stored.manifest.embedding).toEqual({ modelId, dimensions: 32 });
-    expect(service.index.stored.vectors).toHaveLength(service.index.chunks.length);
+    expect(service.index.stored.dense?.size).toBe(service.index.chunks.length);
   });
 
   it('finds the expected clause by dense retrieval alone', async () => {

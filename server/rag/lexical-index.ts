@@ -1,0 +1,130 @@
+// The lexical side of the index, built at ingest and stored in one binary file: BM25 over chunks (their
+// words without echoes of the document title, their character bigrams, their title and headings) and
+// BM25 over whole documents (the title twice, then every chunk's words).
+// What each field holds is decided here, once, when the index is built: a change to it needs a new
+// indexFormatVersion (index-store.ts) so that old indexes are rebuilt.
+import { packSections, Sections } from './binary-sections.js';
+import { Bm25Builder, Bm25Index, type Bm25Fields } from './bm25-index.js';
+import type { Analyzer } from './analyzer.js';
+import { bigrams, foldWidth } from './tokenize.js';
+import type { IndexedChunk, PolicyDocument } from './types.js';
+
+/** What BM25 indexes for one document: each chunk's fields, and the words of the whole document. */
+export interface LexicalEntries {
+  chunkFields: Bm25Fields[];
+  documentTokens: string[];
+}
+
+/**
+ * The BM25 entries of a document and its chunks (in chunk order), from their tokens; `analyzer` is
+ * the one the chunks were tokenized with (it tokenizes the title to find its echoes).
+ */
+export function lexicalEntriesOf(document: Pick<PolicyDocument, 'title'>, chunks: IndexedChunk[], analyzer: Analyzer): LexicalEntries {
+  const title = compactTitle(document.title);
+  const documentTokens = chunks.length > 0 ? [...chunks[0].contextTokens, ...chunks[0].contextTokens] : [];
+  for (const chunk of chunks) documentTokens.push(...chunk.tokens);
+  return {
+    chunkFields: chunks.map((chunk) => ({ tokens: withoutTitleEcho(chunk, title, analyzer), bigrams: bigrams(chunk.text), context: chunk.contextTokens })),
+    documentTokens,
+  };
+}
+
+export class LexicalIndex {
+  constructor(
+    /** BM25 over chunks: document numbers are chunk positions. */
+    readonly chunks: Bm25Index,
+    /** BM25 over whole documents: document number i is `documentIds[i]`. */
+    readonly documents: Bm25Index,
+    /** Documents that have chunks, in the order of their first chunk. */
+    readonly documentIds: string[],
+  ) {}
+
+  /**
+   * Builds both indexes from each document's entries, in chunk order: the chunks of the first unit
+   * are positions 0.., then the next unit's. Units of documents without chunks are skipped.
+   */
+  static build(units: Iterable<{ documentId: string; entries: LexicalEntries }>): LexicalIndex {
+    const chunkBuilder = new Bm25Builder();
+    const documentBuilder = new Bm25Builder();
+    const documentIds: string[] = [];
+    for (const { documentId, entries } of units) {
+      if (entries.chunkFields.length === 0) continue;
+      for (const fields of entries.chunkFields) chunkBuilder.add(fields);
+      documentBuilder.add({ tokens: entries.documentTokens, bigrams: [], context: [] });
+      documentIds.push(documentId);
+    }
+    return new LexicalIndex(chunkBuilder.finish(), documentBuilder.finish(), documentIds);
+  }
+
+  /** Builds from chunks that carry their tokens; each document's chunks must be contiguous. */
+  static fromChunks(documents: Pick<PolicyDocument, 'id' | 'title'>[], chunks: IndexedChunk[], analyzer: Analyzer): LexicalIndex {
+    const byId = new Map(documents.map((document) => [document.id, document]));
+    return LexicalIndex.build(
+      (function* () {
+        const seen = new Set<string>();
+        for (let start = 0; start < chunks.length; ) {
+          const documentId = chunks[start].documentId;
+          let end = start + 1;
+          while (end < chunks.length && chunks[end].documentId === documentId) end++;
+          if (seen.has(documentId)) throw new Error(`the chunks of document ${documentId} are not contiguous`);
+          seen.add(documentId);
+          yield { documentId, entries: lexicalEntriesOf(byId.get(documentId) ?? { title: '' }, chunks.slice(start, end), analyzer) };
+          start = end;
+        }
+      })(),
+    );
+  }
+
+  /**
+   * Each stored document's entries, read back from the postings (token order is lost, counts kept), so
+   * that an incremental update keeps the documents it does not touch without tokenizing them again.
+   * `chunkDocuments` gives the document id of each chunk position.
+   */
+  entriesByDocument(chunkDocuments: string[]): Map<string, LexicalEntries> {
+    const chunkEntries = this.chunks.entries();
+    const documentEntries = this.documents.entries();
+    const out = new Map<string, LexicalEntries>();
+    this.documentIds.forEach((id, i) => out.set(id, { chunkFields: [], documentTokens: documentEntries[i].tokens }));
+    chunkEntries.forEach((fields, position) => out.get(chunkDocuments[position])?.chunkFields.push(fields));
+    return out;
+  }
+
+  toBuffer(): Buffer {
+    return packSections({ documentIds: this.documentIds, ...this.chunks.sections('chunks'), ...this.documents.sections('documents') });
+  }
+
+  static fromBuffer(buffer: Uint8Array): LexicalIndex {
+    const sections = new Sections(buffer);
+    return new LexicalIndex(
+      Bm25Index.fromSections(sections, 'chunks'),
+      Bm25Index.fromSections(sections, 'documents'),
+      sections.json<string[]>('documentIds'),
+    );
+  }
+}
+
+/**
+ * A chunk's word tokens without those of each time it repeats its document's title (the header
+ * block "XX市财政局关于做好…的通知", a "根据《…办法》" reference): every chunk already carries the title
+ * in its heading field, so a header would otherwise outrank the clauses for any question on the topic.
+ */
+export function withoutTitleEcho(chunk: IndexedChunk, title: string | undefined, analyzer: Analyzer): string[] {
+  if (!title) return chunk.tokens;
+  const text = foldWidth(chunk.text).replace(/\s+/g, '');
+  const echoes = text.split(title).length - 1;
+  if (echoes === 0) return chunk.tokens;
+  const remove = new Map<string, number>();
+  for (const token of analyzer.tokenize(title)) remove.set(token, (remove.get(token) ?? 0) + echoes);
+  return chunk.tokens.filter((token) => {
+    const left = remove.get(token) ?? 0;
+    if (left === 0) return true;
+    remove.set(token, left - 1);
+    return false;
+  });
+}
+
+/** A title as a text repeats it (widths folded, no spaces, no 《》); undefined when too short to tell. */
+export function compactTitle(title: string): string | undefined {
+  const compact = foldWidth(title.replace(/^《|》$/g, '')).replace(/\s+/g, '');
+  return compact.length >= 6 ? compact : undefined;
+}
