@@ -206,7 +206,12 @@ async function runSuite(suitePath: string, settings: Settings, outDir: string): 
   try {
     for (const [i, entry] of entries.entries()) {
       const status = await entryStatus(entry);
-      if (!status.ready) {
+      // A set without items in the chosen split (all-dev sets under --split test) is skipped, not an error.
+      if (status.ready && settings.split !== 'all' && !(await loadDataset(entry.dataset)).some((item) => item.split === settings.split)) {
+        const reason = `no ${settings.split} items`;
+        console.log(`skipped ${entry.name}: ${reason}`);
+        results.push({ entry, skipped: reason });
+      } else if (!status.ready) {
         if (status.fatal) throw new Error(`suite set ${entry.name}: ${status.reason}`);
         console.log(`skipped ${entry.name}: ${status.reason}`);
         results.push({ entry, skipped: status.reason });
