@@ -5,8 +5,9 @@ import { extname, resolve } from 'node:path';
 import { EmbeddingUnavailableError, TransformersEmbeddings } from '../rag/embedder.js';
 import { indexFormatVersion, loadIndex, recoverIndexFolder, saveIndex, type IndexManifest, type StoredIndex } from '../rag/index-store.js';
 import { Analyzer, defaultVocabulary } from '../rag/analyzer.js';
-import { LexicalIndex } from '../rag/lexical-index.js';
+import { LexicalIndexBuilder, lexicalEntriesOf } from '../rag/lexical-index.js';
 import { vocabularyHash, type VocabularyData } from '../rag/vocabulary.js';
+import { tokenizeMany } from './tokenize-many.js';
 import { discoverVocabulary } from './discover-vocabulary.js';
 import type { Chunk, IndexedChunk, PolicyDocument } from '../rag/types.js';
 import { VectorIndex } from '../rag/vector-index.js';
@@ -116,11 +117,20 @@ export async function readCorpusDocument({
  */
 export function tokenizeChunk(chunk: IndexedChunk, document: Pick<PolicyDocument, 'title' | 'region'>, analyzer: Analyzer, contexts = new Map<string, string[]>()): IndexedChunk {
   chunk.tokens = analyzer.tokenize(chunk.text);
-  const context = [document.title, document.region ?? '', ...chunk.section].join(' ');
+  const context = chunkContext(chunk, document);
   let tokens = contexts.get(context);
   if (!tokens) contexts.set(context, (tokens = analyzer.tokenize(context)));
   chunk.contextTokens = tokens;
   return chunk;
+}
+
+/** What a chunk's heading field holds: its document's title and region, and its heading path. */
+function chunkContextParts(chunk: Pick<IndexedChunk, 'section'>, document: Pick<PolicyDocument, 'title' | 'region'>): string[] {
+  return [document.title, document.region ?? '', ...chunk.section];
+}
+
+function chunkContext(chunk: Pick<IndexedChunk, 'section'>, document: Pick<PolicyDocument, 'title' | 'region'>): string {
+  return chunkContextParts(chunk, document).join(' ');
 }
 
 /** Builds (or refreshes) the index for a corpus folder and writes it atomically to `indexDir`. */
@@ -190,18 +200,58 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
   const corpusWords = await time('vocabulary', () => discoverVocabulary(documents.map((document) => document.text), new Analyzer({ vocabulary })));
   const analyzer = new Analyzer({ vocabulary, corpusWords });
   const documentsById = new Map(documents.map((document) => [document.id, document]));
-  await time('tokenize', () => {
-    const contexts = new Map<string, string[]>();
-    chunks.forEach((chunk, i) => {
-      tokenizeChunk(chunk, documentsById.get(chunk.documentId)!, analyzer, contexts);
-      if (i % 2000 === 0) onProgress({ stage: 'tokenize', done: i, total: chunks.length });
+  // Tokenizing runs on worker threads for a large corpus; meanwhile this thread adds each document to
+  // the BM25 builder as soon as its chunks (and every chunk before them) have their tokens.
+  const lexicalBuilder = new LexicalIndexBuilder();
+  await time('tokenize', async () => {
+    // A heading field is its parts (title, region, each heading) joined by spaces, and jieba never cuts
+    // across a space: each distinct part is tokenized once (first, so the fields are ready when the
+    // chunks are), and a field is its parts' tokens (a bag: the order of its tokens does not matter).
+    // Chunks under one heading share the same array.
+    const partsOf = chunks.map((chunk) => chunkContextParts(chunk, documentsById.get(chunk.documentId)!));
+    const parts = [...new Set(partsOf.flat())];
+    const fields = new Map<string, string[]>();
+    let partsLeft = parts.length;
+    let tokenized = 0; // chunks before this one have their tokens
+    let added = 0; // chunks before this one are in the BM25 builder
+    const indexedDocuments = new Set<string>();
+    const addReady = (tokens: readonly string[][]) => {
+      if (partsLeft > 0) return;
+      while (tokenized < chunks.length && tokens[parts.length + tokenized] !== undefined) {
+        const chunk = chunks[tokenized];
+        chunk.tokens = tokens[parts.length + tokenized];
+        const key = partsOf[tokenized].join('\u0000');
+        let field = fields.get(key);
+        if (!field) fields.set(key, (field = partsOf[tokenized].flatMap((part) => tokens[partIndex.get(part)!])));
+        chunk.contextTokens = field;
+        tokenized++;
+      }
+      while (added < tokenized) {
+        const documentId = chunks[added].documentId;
+        let end = added + 1;
+        while (end < chunks.length && chunks[end].documentId === documentId) end++;
+        if (end > tokenized) break;
+        if (indexedDocuments.has(documentId)) throw new Error(`ingest: the chunks of document ${documentId} are not contiguous`);
+        indexedDocuments.add(documentId);
+        lexicalBuilder.add(documentId, lexicalEntriesOf(documentsById.get(documentId)!, chunks.slice(added, end), analyzer));
+        added = end;
+      }
+    };
+    const partIndex = new Map(parts.map((part, i) => [part, i]));
+    await tokenizeMany(analyzer, [...parts, ...chunks.map((chunk) => chunk.text)], {
+      onProgress: (done) => onProgress({ stage: 'tokenize', done: Math.max(0, Math.min(done - parts.length, chunks.length)), total: chunks.length }),
+      onTokenized: (tokens, from, to) => {
+        partsLeft -= Math.max(0, Math.min(to, parts.length) - from);
+        addReady(tokens);
+      },
     });
+    if (added !== chunks.length) throw new Error(`ingest: ${chunks.length - added} chunks were left out of the lexical index`);
   });
   onProgress({ stage: 'tokenize', done: chunks.length, total: chunks.length, detail: `${chunks.length} chunks, ${corpusWords.length} corpus terms` });
 
   const dense = await time('embed', () => embedChunks({ ...options, chunks, previous, onProgress }));
 
-  const lexical = await time('bm25', () => LexicalIndex.fromChunks(documents, chunks, analyzer));
+  const lexical = await time('bm25', () => lexicalBuilder.finish());
   let vectorIndex: VectorIndex | undefined;
   if (dense.vectors) {
     onProgress({ stage: 'index', done: 0, total: 1 });

@@ -44,16 +44,9 @@ export class LexicalIndex {
    * are positions 0.., then the next unit's. Units of documents without chunks are skipped.
    */
   static build(units: Iterable<{ documentId: string; entries: LexicalEntries }>): LexicalIndex {
-    const chunkBuilder = new Bm25Builder();
-    const documentBuilder = new Bm25Builder();
-    const documentIds: string[] = [];
-    for (const { documentId, entries } of units) {
-      if (entries.chunkFields.length === 0) continue;
-      for (const fields of entries.chunkFields) chunkBuilder.add(fields);
-      documentBuilder.add({ tokens: entries.documentTokens, bigrams: [], context: [] });
-      documentIds.push(documentId);
-    }
-    return new LexicalIndex(chunkBuilder.finish(), documentBuilder.finish(), documentIds);
+    const builder = new LexicalIndexBuilder();
+    for (const { documentId, entries } of units) builder.add(documentId, entries);
+    return builder.finish();
   }
 
   /** Builds from chunks that carry their tokens; each document's chunks must be contiguous. */
@@ -100,6 +93,27 @@ export class LexicalIndex {
       Bm25Index.fromSections(sections, 'documents'),
       sections.json<string[]>('documentIds'),
     );
+  }
+}
+
+/**
+ * Builds a LexicalIndex one document at a time (ingestion adds each document as soon as its chunks are
+ * tokenized). Chunk positions follow the order of `add`; documents without chunks are skipped.
+ */
+export class LexicalIndexBuilder {
+  private readonly chunkBuilder = new Bm25Builder();
+  private readonly documentBuilder = new Bm25Builder();
+  private readonly documentIds: string[] = [];
+
+  add(documentId: string, entries: LexicalEntries): void {
+    if (entries.chunkFields.length === 0) return;
+    for (const fields of entries.chunkFields) this.chunkBuilder.add(fields);
+    this.documentBuilder.add({ tokens: entries.documentTokens, bigrams: [], context: [] });
+    this.documentIds.push(documentId);
+  }
+
+  finish(): LexicalIndex {
+    return new LexicalIndex(this.chunkBuilder.finish(), this.documentBuilder.finish(), this.documentIds);
   }
 }
 
