@@ -67,6 +67,8 @@ describe('npm run ingest', () => {
     expect(run.stderr).not.toMatch(/\b0\/1\b/);
     expect(stages[0]).toBe(`scan: 5 files in ${seedCorpusDir}`);
     expect(stages[2]).toMatch(/^split: \d+ chunks$/);
+    expect(stages[3]).toMatch(/^tokenize: \d+ chunks, \d+ corpus terms$/);
+    expect(stages[4]).toMatch(/^write: saved to /);
   });
 
   it('fails with exit code 1 and a plain message for a folder without documents', async () => {

@@ -239,7 +239,8 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
     };
     const partIndex = new Map(parts.map((part, i) => [part, i]));
     await tokenizeMany(analyzer, [...parts, ...chunks.map((chunk) => chunk.text)], {
-      onProgress: (done) => onProgress({ stage: 'tokenize', done: Math.max(0, Math.min(done - parts.length, chunks.length)), total: chunks.length }),
+      // The stage's last line is the one with its result, below.
+      onProgress: (done) => onProgress({ stage: 'tokenize', done: Math.max(0, Math.min(done - parts.length, chunks.length - 1)), total: chunks.length }),
       onTokenized: (tokens, from, to) => {
         partsLeft -= Math.max(0, Math.min(to, parts.length) - from);
         addReady(tokens);
