@@ -1,9 +1,7 @@
 // Load: reads .txt, .md, .html, .docx and .pdf files into raw text (paragraphs separated by blank lines).
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import mammoth from 'mammoth';
 import { parse as parseHtml, type HTMLElement } from 'node-html-parser';
-import { extractText, getDocumentProxy } from 'unpdf';
 
 export const supportedExtensions = ['.txt', '.md', '.markdown', '.html', '.htm', '.docx', '.pdf'] as const;
 
@@ -26,6 +24,8 @@ export async function parseDocument(bytes: Uint8Array, extension: string, name =
     case '.htm':
       return htmlToText(decodeText(bytes));
     case '.docx':
+      // The .docx and .pdf readers load on first use: a server that never sees one does not pay for them.
+      const { default: mammoth } = await import('mammoth');
       return (await mammoth.extractRawText({ buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) })).value;
     case '.pdf':
       return pdfToText(bytes);
@@ -98,6 +98,7 @@ function decodeEntities(text: string): string {
 /** PDF text, page by page; lines inside a page are kept, pages become paragraphs. */
 async function pdfToText(bytes: Uint8Array): Promise<string> {
   // verbosity 0: errors only; pdf.js's warnings about damaged files ("Indexing all PDF objects") are not for the console.
+  const { extractText, getDocumentProxy } = await import('unpdf');
   const pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
   const { text } = await extractText(pdf, { mergePages: false });
   return (Array.isArray(text) ? text : [text]).join('\n\n');

@@ -175,6 +175,16 @@ describe('loadIndex refuses a bad index and says how to rebuild it', () => {
     expect(error.message).toBe(`index file chunks.bin in ${directory} does not match its checksum: ${rebuild()}`);
   });
 
+  it('refuses a tampered vector graph (checksummed as a stream while hnswlib reads it)', async () => {
+    const path = join(directory, 'vectors.hnsw');
+    const bytes = await readFile(path);
+    bytes[bytes.length - 1] ^= 1;
+    await writeFile(path, bytes);
+    const error = await rejection(loadIndex({ directory }));
+    expect(error).toBeInstanceOf(IndexError);
+    expect(error.message).toBe(`index file vectors.hnsw in ${directory} does not match its checksum: ${rebuild()}`);
+  });
+
   it('refuses an index of an older format (JSON chunks, vectors twice) with a re-run ingest message, not a crash', async () => {
     await rm(directory, { recursive: true });
     await mkdir(directory, { recursive: true });

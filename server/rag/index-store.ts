@@ -4,6 +4,7 @@
 // the document text between the offsets); lexical.bin (BM25 postings, lengths and term statistics as
 // typed arrays, see lexical-index.ts); vectors.hnsw (the hnswlib graph with the vectors, when dense).
 import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import { packSections, Sections } from './binary-sections.js';
@@ -53,6 +54,13 @@ export class IndexError extends Error {
 
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
 
+/** sha256 of a file read as a stream, for files too large to hold twice (the vector graph). */
+async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 4 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
 /**
  * Writes the index atomically: everything goes into a sibling temporary folder, which then replaces
  * `directory` by rename, so a reader never sees a half-written index and a crash leaves the old one.
@@ -76,7 +84,7 @@ export async function saveIndex({ directory, index }: { directory: string; index
     if (index.vocabulary) await put('vocabulary.json', JSON.stringify(index.vocabulary));
     if (index.dense && index.manifest.embedding) {
       await index.dense.save(staging);
-      files[vectorFileName] = sha256(await readFile(join(staging, vectorFileName)));
+      files[vectorFileName] = await sha256OfFile(join(staging, vectorFileName));
     }
     const manifest: IndexManifest = { ...index.manifest, files };
     await writeFile(join(staging, 'manifest.json'), JSON.stringify(manifest, null, 2));
@@ -219,14 +227,31 @@ export async function loadIndex({ directory, expectDimensions }: { directory: st
   if (manifest.formatVersion !== indexFormatVersion) {
     throw new IndexError(`index at ${directory} has format ${manifest.formatVersion}, this version reads format ${indexFormatVersion}: ${rebuild}`);
   }
+  const missing = (name: string) => new IndexError(`index file ${name} is missing in ${directory}: ${rebuild}`);
+  const damaged = (name: string) => new IndexError(`index file ${name} in ${directory} does not match its checksum: ${rebuild}`);
+  // The vector graph (most of the index) is read by hnswlib itself: it is checksummed as a stream,
+  // while hnswlib reads it on another thread, instead of being read whole into memory a second time.
+  let vectorCheck: Promise<void> | undefined;
   const bytes: Record<string, Buffer> = {};
   for (const [name, expected] of Object.entries(manifest.files ?? {})) {
+    if (name === vectorFileName) {
+      vectorCheck = sha256OfFile(join(directory, name)).then(
+        (actual) => {
+          if (actual !== expected) throw damaged(name);
+        },
+        () => {
+          throw missing(name);
+        },
+      );
+      vectorCheck.catch(() => {}); // awaited below; a failure must not go unhandled meanwhile
+      continue;
+    }
     try {
       bytes[name] = await readFile(join(directory, name));
     } catch {
-      throw new IndexError(`index file ${name} is missing in ${directory}: ${rebuild}`);
+      throw missing(name);
     }
-    if (sha256(bytes[name]) !== expected) throw new IndexError(`index file ${name} in ${directory} does not match its checksum: ${rebuild}`);
+    if (sha256(bytes[name]) !== expected) throw damaged(name);
   }
   if (!bytes['documents.json'] || !bytes['chunks.bin'] || !bytes['lexical.bin']) throw new IndexError(`index at ${directory} is incomplete: ${rebuild}`);
   let documents: PolicyDocument[];
@@ -244,13 +269,18 @@ export async function loadIndex({ directory, expectDimensions }: { directory: st
   }
   const vocabulary = bytes['vocabulary.json'] ? (JSON.parse(bytes['vocabulary.json'].toString('utf8')) as StoredIndex['vocabulary']) : { corpusWords: [] };
   const stored: StoredIndex = { manifest, documents, chunks, lexical, vocabulary };
-  if (manifest.embedding && bytes[vectorFileName]) {
+  if (manifest.embedding && vectorCheck) {
     const { dimensions } = manifest.embedding;
     if (expectDimensions !== undefined && expectDimensions !== dimensions) {
       throw new IndexError(`index at ${directory} was embedded with ${manifest.embedding.modelId} (${dimensions} dimensions) but the configured model gives ${expectDimensions} dimensions: ${rebuild}`);
     }
-    stored.dense = await VectorIndex.read(join(directory, vectorFileName), dimensions, { chunks });
+    const [, dense] = await Promise.allSettled([vectorCheck, VectorIndex.read(join(directory, vectorFileName), dimensions, { chunks })]);
+    await vectorCheck; // a damaged or missing file says so, whatever hnswlib made of it
+    if (dense.status === 'rejected') throw new IndexError(`index at ${directory} cannot be read (${dense.reason instanceof Error ? dense.reason.message : String(dense.reason)}): ${rebuild}`);
+    stored.dense = dense.value;
     if (stored.dense.size !== chunks.length) throw new IndexError(`index at ${directory} has ${stored.dense.size} vectors for ${chunks.length} chunks: ${rebuild}`);
+  } else if (vectorCheck) {
+    await vectorCheck;
   }
   return stored;
 }
