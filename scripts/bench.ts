@@ -14,7 +14,7 @@ import { config } from '../server/config.js';
 import { TransformersEmbeddings } from '../server/rag/embedder.js';
 import { defaultAnalyzer } from '../server/rag/analyzer.js';
 import { LexicalIndex } from '../server/rag/lexical-index.js';
-import { PolicyIndex } from '../server/rag/policy-index.js';
+import { lexicalDepth, PolicyIndex } from '../server/rag/policy-index.js';
 import { hnswDefaults, VectorIndex } from '../server/rag/vector-index.js';
 import { loadCorpusPieces } from './bench/corpus-pieces.js';
 import { startHnswBuilds } from './bench/hnsw-builds.js';
@@ -433,7 +433,7 @@ if (search.length > 0) {
         row('hybrid, query vector given', (report) => ms(report.latency.hybrid)),
         row('hybrid + query embedding (tiny fixture model)', (report) => ms(report.latency.hybridWithQueryEmbedding)),
         row('  breakdown p50: query tokens', (report) => num(report.hybridBreakdownMs.queryTokens, 2)),
-        row('  breakdown p50: BM25 (k=200) + topK', (report) => num(report.hybridBreakdownMs.bm25, 2)),
+        row(`  breakdown p50: BM25 (k=${50 * lexicalDepth.poolMultiple}) + topK`, (report) => num(report.hybridBreakdownMs.bm25, 2)),
         row('  breakdown p50: HNSW k=50', (report) => num(report.hybridBreakdownMs.hnsw, 2)),
         row('  breakdown p50: prior, fuse, collapse', (report) => num(report.hybridBreakdownMs.rest, 2)),
         row('PolicyIndex build ms (BM25 etc.)', (report) => num(report.build.policyIndexMs, 0)),
@@ -499,8 +499,8 @@ if (search.length > 0) {
       'BM25 over chunks (3 fields): top-k with MaxScore pruning against scoring every posting (same results), p50 / p95 ms',
       ['', ...search.map((report) => `${num(report.chunks, 0)} chunks`)],
       [
-        row('k = 200 (what lexical search asks): pruned', (report) => ms(report.bm25.prunedK200)),
-        row('k = 200: every posting', (report) => ms(report.bm25.exhaustiveK200)),
+        row(`k = ${50 * lexicalDepth.poolMultiple} (what lexical search asks): pruned`, (report) => ms(report.bm25.prunedDeep)),
+        row(`k = ${50 * lexicalDepth.poolMultiple}: every posting`, (report) => ms(report.bm25.exhaustiveDeep)),
         row('k = 10: pruned', (report) => ms(report.bm25.prunedK10)),
         row('k = 10: every posting', (report) => ms(report.bm25.exhaustiveK10)),
         row('build at ingest (LexicalIndex) ms', (report) => num(report.build.lexicalBuildMs, 0)),
@@ -615,7 +615,7 @@ if (scale) {
         ['loadIndex + PolicyIndex ms (in-process)', `${num(scale.loadIndexMs, 0)} + ${num(scale.policyIndexMs, 0)}`],
         ['bench process RSS with the index open MB', num(scale.rssOpenMb, 0)],
         ['hybrid search (dense off) p50 / p95 / p99 ms', `${num(scale.latency.hybridLexical.p50Ms, 2)} / ${num(scale.latency.hybridLexical.p95Ms, 2)} / ${num(scale.latency.hybridLexical.p99Ms, 2)}`],
-        ['chunk BM25 k=200 p50 / p95 ms', `${num(scale.latency.bm25K200.p50Ms, 2)} / ${num(scale.latency.bm25K200.p95Ms, 2)}`],
+        [`chunk BM25 k=${50 * lexicalDepth.poolMultiple} p50 / p95 ms`, `${num(scale.latency.bm25Deep.p50Ms, 2)} / ${num(scale.latency.bm25Deep.p95Ms, 2)}`],
         ['server: listening / first answer s', scale.server ? `${num(scale.server.listeningMs / 1000, 1)} / ${num(scale.server.firstAnswerMs / 1000, 1)}` : 'failed'],
         ['server RSS after start / peak MB', scale.server ? `${num(scale.server.rssMb, 0)} / ${num(scale.server.peakRssMb, 0)}` : undefined],
         ['server /api/search, /api/chat p50 / p95 ms (one at a time)', scale.server ? `${num(scale.server.search.p50Ms, 1)} / ${num(scale.server.search.p95Ms, 1)}, ${num(scale.server.chat.p50Ms, 1)} / ${num(scale.server.chat.p95Ms, 1)}` : undefined],

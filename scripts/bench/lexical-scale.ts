@@ -6,7 +6,7 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { indexFormatVersion, loadIndex, saveIndex } from '../../server/rag/index-store.js';
 import { LexicalIndex, lexicalEntriesOf } from '../../server/rag/lexical-index.js';
-import { PolicyIndex } from '../../server/rag/policy-index.js';
+import { lexicalDepth, PolicyIndex } from '../../server/rag/policy-index.js';
 import { defaultAnalyzer } from '../../server/rag/analyzer.js';
 import type { IndexedChunk } from '../../server/rag/types.js';
 import type { CorpusPieces } from './corpus-pieces.js';
@@ -27,7 +27,7 @@ export interface LexicalScaleReport {
   policyIndexMs: number;
   /** RSS of the bench process with the index open (the synthetic set was dropped before opening). */
   rssOpenMb: number;
-  latency: { hybridLexical: LatencySummary; bm25K200: LatencySummary };
+  latency: { hybridLexical: LatencySummary; bm25Deep: LatencySummary };
   server?: { listeningMs: number; firstAnswerMs: number; rssMb: number; peakRssMb: number; search: LatencySummary; chat: LatencySummary };
 }
 
@@ -107,7 +107,7 @@ export async function benchLexicalScale({
   log('scale: search latency');
   const hybridLexical = summarize(await sampleLatencies({ inputs: questions, rounds: 2, work: (question) => index.search(question.question, { k: 10 }) }));
   const fields = questions.map((question) => index.queryFields(question.question));
-  const bm25K200 = summarize(await sampleLatencies({ inputs: fields, rounds: 2, work: (query) => index.bm25.search(query, { k: 200 }) }));
+  const bm25Deep = summarize(await sampleLatencies({ inputs: fields, rounds: 2, work: (query) => index.bm25.search(query, { k: 50 * lexicalDepth.poolMultiple }) }));
 
   log('scale: server cold start on the index');
   let server: LexicalScaleReport['server'];
@@ -133,7 +133,7 @@ export async function benchLexicalScale({
     loadIndexMs: round(loadIndexMs, 0),
     policyIndexMs: round(policyIndexMs, 0),
     rssOpenMb,
-    latency: { hybridLexical, bm25K200 },
+    latency: { hybridLexical, bm25Deep },
     server,
   };
 }

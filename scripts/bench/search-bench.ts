@@ -5,7 +5,7 @@ import { MemoryVectorStore } from '@langchain/classic/vectorstores/memory';
 import { Bm25Index } from '../../server/rag/bm25-index.js';
 import type { StoredIndex } from '../../server/rag/index-store.js';
 import type { LexicalIndex } from '../../server/rag/lexical-index.js';
-import { PolicyIndex, type QueryEmbedder } from '../../server/rag/policy-index.js';
+import { lexicalDepth, PolicyIndex, type QueryEmbedder } from '../../server/rag/policy-index.js';
 import { queryTokens } from '../../server/rag/tokenize.js';
 import type { IndexedChunk, PolicyDocument } from '../../server/rag/types.js';
 import { hnswDefaults, type VectorIndex } from '../../server/rag/vector-index.js';
@@ -29,7 +29,8 @@ export interface SearchSizeReport {
   buildProfile?: ProfileRow[];
   build: { lexicalBuildMs: number; policyIndexMs: number; policyIndexHeapMb: number; hnswBuildMs: number; hnswParameters: { m: number; efConstruction: number }; hnswReadMs: number };
   /** Chunk BM25 (3 fields) at the depth lexical search asks (200), pruned and scoring every posting. */
-  bm25: { prunedK200: LatencySummary; exhaustiveK200: LatencySummary; prunedK10: LatencySummary; exhaustiveK10: LatencySummary };
+  /** Top-k at the depth lexical search asks for (`lexicalDepth`: pool × multiple) and at 10. */
+  bm25: { depth: number; prunedDeep: LatencySummary; exhaustiveDeep: LatencySummary; prunedK10: LatencySummary; exhaustiveK10: LatencySummary };
   latency: { lexical: LatencySummary; dense: LatencySummary; hybrid: LatencySummary; hybridWithQueryEmbedding?: LatencySummary };
   /** Where a hybrid search spends its time (medians over the queries), excluding query embedding. */
   hybridBreakdownMs: { queryTokens: number; bm25: number; hnsw: number; rest: number };
@@ -60,6 +61,8 @@ export interface SearchSizeReport {
 }
 
 const k = 10;
+/** The BM25 depth PolicyIndex.search asks for at k = 10 (its pool of 50 × `lexicalDepth`). */
+const lexicalCandidateDepth = Math.max(50, k * 5) * lexicalDepth.poolMultiple;
 
 /**
  * Measures one size. `queryEmbedder` (the tiny fixture model) is used for the "with query embedding"
@@ -275,8 +278,8 @@ async function benchProduct({
     hybridWithQueryEmbedding = await run((query) => index.search(query.text, { k }));
   }
 
-  // Hybrid, piece by piece: the public calls PolicyIndex.search builds on (BM25 takes 4× the pool
-  // for its document-prior re-rank); the rest is document prior, fusion, collapse and result objects.
+  // Hybrid, piece by piece: the public calls PolicyIndex.search builds on (BM25 takes a multiple of the
+  // pool for its document-prior re-rank); the rest is document prior, fusion, collapse and result objects.
   const pool = Math.max(50, k * 5);
   const parts = { queryTokens: [] as number[], bm25: [] as number[], hnsw: [] as number[], total: [] as number[] };
   for (const query of queries) {
@@ -284,7 +287,7 @@ async function benchProduct({
     const fields = index.queryFields(query.text);
     parts.queryTokens.push(performance.now() - started);
     started = performance.now();
-    index.bm25.search(fields, { k: pool * 4 });
+    index.bm25.search(fields, { k: pool * lexicalDepth.poolMultiple });
     parts.bm25.push(performance.now() - started);
     started = performance.now();
     vectorIndex.search(query.vector, { k: pool });
@@ -337,8 +340,9 @@ async function benchProduct({
   const bm25Fields = queries.map((query) => index.queryFields(query.text));
   const bm25Run = (work: (fields: (typeof bm25Fields)[number]) => unknown) => sampleLatencies({ inputs: bm25Fields, rounds, work }).then(summarize);
   const bm25 = {
-    prunedK200: await bm25Run((fields) => index.bm25.search(fields, { k: 200 })),
-    exhaustiveK200: await bm25Run((fields) => index.bm25.searchExhaustive(fields, { k: 200 })),
+    depth: lexicalCandidateDepth,
+    prunedDeep: await bm25Run((fields) => index.bm25.search(fields, { k: lexicalCandidateDepth })),
+    exhaustiveDeep: await bm25Run((fields) => index.bm25.searchExhaustive(fields, { k: lexicalCandidateDepth })),
     prunedK10: await bm25Run((fields) => index.bm25.search(fields, { k: 10 })),
     exhaustiveK10: await bm25Run((fields) => index.bm25.searchExhaustive(fields, { k: 10 })),
   };
