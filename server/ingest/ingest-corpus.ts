@@ -210,6 +210,7 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
     // Chunks under one heading share the same array.
     const partsOf = chunks.map((chunk) => chunkContextParts(chunk, documentsById.get(chunk.documentId)!));
     const parts = [...new Set(partsOf.flat())];
+    const partIndex = new Map(parts.map((part, i) => [part, i]));
     const fields = new Map<string, string[]>();
     let partsLeft = parts.length;
     let tokenized = 0; // chunks before this one have their tokens
@@ -237,7 +238,6 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
         added = end;
       }
     };
-    const partIndex = new Map(parts.map((part, i) => [part, i]));
     await tokenizeMany(analyzer, [...parts, ...chunks.map((chunk) => chunk.text)], {
       // The stage's last line is the one with its result, below.
       onProgress: (done) => onProgress({ stage: 'tokenize', done: Math.max(0, Math.min(done - parts.length, chunks.length - 1)), total: chunks.length }),
