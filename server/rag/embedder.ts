@@ -1,5 +1,6 @@
 // Sentence embeddings from a local or downloaded transformers.js model, behind LangChain's Embeddings contract.
-import { dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Embeddings } from '@langchain/core/embeddings';
@@ -85,6 +86,15 @@ export class TransformersEmbeddings extends Embeddings {
    * probe text to learn its dimensions. Rejects with {@link EmbeddingUnavailableError}; never hangs, because
    * a load that makes no progress for `timeoutMs` is given up.
    */
+  /**
+   * Whether a model's files are on this machine (under `modelsDir` or in the download cache), so it
+   * loads without a download: its config and an ONNX file.
+   */
+  static isLocal({ modelId, modelsDir, cacheDir = defaultCacheDir }: Pick<LoadEmbeddingsOptions, 'modelId' | 'modelsDir' | 'cacheDir'>): boolean {
+    const folders = [modelsDir ? join(resolve(modelsDir), modelId) : undefined, join(cacheDir, modelId)].filter((folder): folder is string => folder !== undefined);
+    return folders.some((folder) => existsSync(join(folder, 'config.json')) && ['model_quantized.onnx', 'model.onnx'].some((file) => existsSync(join(folder, 'onnx', file))));
+  }
+
   static async load(options: LoadEmbeddingsOptions): Promise<TransformersEmbeddings> {
     const {
       modelId,

@@ -225,4 +225,23 @@ describe('embedding models arriving later', () => {
     const health = await (await app.request('/api/health')).json();
     expect(health.retrieval).toEqual({ lexical: true, dense: true, embeddingModel: modelId });
   });
+
+  it('gives an index built before the model was fetched its vectors at the next start', async () => {
+    const folder = await temporaryFolder('fetched-later');
+    cleanups.push(folder.remove);
+    const laterModels = join(folder.path, 'models');
+    const config = configFor({ INDEX_DIR: join(folder.path, 'index'), MODELS_DIR: laterModels });
+    const before = await openRagService({ config, ingestIfStale: true });
+    expect(before.index.hasDense).toBe(false);
+    await writeTinyModel({ directory: laterModels, dimensions: 32 });
+    const lines: string[] = [];
+    const after = await openRagService({ config, ingestIfStale: true, onNotice: (message) => lines.push(message) });
+    expect(lines).toEqual([`index in ${config.INDEX_DIR} has no vectors and ${modelId} is now in ${laterModels}: ingesting again with it`]);
+    expect(after.index.hasDense).toBe(true);
+    expect(after.denseOffReason).toBeUndefined();
+    // Started once more, the index is left as it is.
+    const again: string[] = [];
+    await openRagService({ config, ingestIfStale: true, onNotice: (message) => again.push(message) });
+    expect(again).toEqual([]);
+  });
 });

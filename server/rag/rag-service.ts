@@ -1,4 +1,5 @@
 // The RAG core shared by the server and the scripts: an index, the optional embedder, and the LLM settings.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -85,6 +86,11 @@ export async function openRagService({
   if (ingestIfStale && (await indexIsStale({ corpusDir, indexDir, vocabulary }))) {
     onNotice(`index in ${indexDir} is missing or older than ${corpusDir}: ingesting`);
     ingested = await ingestCorpus({ corpusDir, indexDir, ...embeddingSettings(config), vocabulary, onProgress, onNotice });
+  } else if (ingestIfStale && existsSync(corpusDir) && (await lacksAvailableModel({ indexDir, config }))) {
+    // Built before the model was fetched (`npm start`, then `npm run models -- fetch`, then `npm start`):
+    // the index gets its vectors now instead of serving without dense retrieval for good.
+    onNotice(`index in ${indexDir} has no vectors and ${config.EMBEDDING_MODEL} is now in ${config.MODELS_DIR}: ingesting again with it`);
+    ingested = await ingestCorpus({ corpusDir, indexDir, ...embeddingSettings(config), vocabulary, onProgress, onNotice });
   }
   const stored = await loadIndex({ directory: indexDir });
   const served = { ...config, CORPUS_DIR: corpusDir };
@@ -92,6 +98,13 @@ export async function openRagService({
   // The folder actually served (re-indexing, e.g. POST /api/admin/reindex, rebuilds from it).
   const index = await openSearchIndex({ stored, embedder, vocabulary, config: served, onNotice });
   return { index, config: served, denseOffReason: whyDenseIsOff({ embedder, denseOffReason, ingested, config }) };
+}
+
+/** An index built without vectors while the configured embedding model is on this machine. */
+async function lacksAvailableModel({ indexDir, config }: { indexDir: string; config: Config }): Promise<boolean> {
+  if (!config.EMBEDDING_MODEL) return false;
+  const manifest = await readManifest(indexDir);
+  return Boolean(manifest && !manifest.embedding && TransformersEmbeddings.isLocal({ modelId: config.EMBEDDING_MODEL, modelsDir: config.MODELS_DIR }));
 }
 
 /** The ingest options that come from the configuration: the embedding model and where to find it. */
