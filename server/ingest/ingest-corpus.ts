@@ -270,6 +270,7 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
           formatVersion: indexFormatVersion,
           createdAt: new Date().toISOString(),
           embedding: dense.vectors ? { modelId: dense.modelId!, dimensions: dense.dimensions! } : null,
+          ...(!dense.vectors && options.embeddingModel ? { embeddingUnavailable: options.embeddingModel } : {}),
           documents: documents.map((document) => ({
             id: document.id,
             file: document.file,

@@ -22,6 +22,8 @@ export interface IndexManifest {
   formatVersion: number;
   createdAt: string;
   embedding: { modelId: string; dimensions: number } | null;
+  /** The embedding model the ingest was asked for but could not load (the index then has no vectors). */
+  embeddingUnavailable?: string;
   documents: { id: string; file: string; contentHash: string; chunks: number }[];
   chunkCount: number;
   /** Absolute path of the folder the index was built from (absent in indexes of older versions). */

@@ -244,4 +244,16 @@ describe('embedding models arriving later', () => {
     await openRagService({ config, ingestIfStale: true, onNotice: (message) => again.push(message) });
     expect(again).toEqual([]);
   });
+
+  it('leaves an index built without vectors on purpose (EMBEDDING_MODEL=none) as it is when the model is there', async () => {
+    const folder = await temporaryFolder('lexical-on-purpose');
+    cleanups.push(folder.remove);
+    const indexDir = join(folder.path, 'index');
+    await openRagService({ config: configFor({ INDEX_DIR: indexDir, EMBEDDING_MODEL: 'none' }), ingestIfStale: true });
+    const lines: string[] = [];
+    const served = await openRagService({ config: configFor({ INDEX_DIR: indexDir }), ingestIfStale: true, onNotice: (message) => lines.push(message) });
+    expect(lines).toEqual([]);
+    expect(served.index.hasDense).toBe(false);
+    expect(served.denseOffReason).toBe('the index was built without an embedding model');
+  });
 });

@@ -87,8 +87,8 @@ export async function openRagService({
     onNotice(`index in ${indexDir} is missing or older than ${corpusDir}: ingesting`);
     ingested = await ingestCorpus({ corpusDir, indexDir, ...embeddingSettings(config), vocabulary, onProgress, onNotice });
   } else if (ingestIfStale && existsSync(corpusDir) && (await lacksAvailableModel({ indexDir, config }))) {
-    // Built before the model was fetched (`npm start`, then `npm run models -- fetch`, then `npm start`):
-    // the index gets its vectors now instead of serving without dense retrieval for good.
+    // Built when the model could not be loaded (`npm start`, then `npm run models -- fetch`, then
+    // `npm start`): the index gets its vectors now instead of serving without dense retrieval for good.
     onNotice(`index in ${indexDir} has no vectors and ${config.EMBEDDING_MODEL} is now in ${config.MODELS_DIR}: ingesting again with it`);
     ingested = await ingestCorpus({ corpusDir, indexDir, ...embeddingSettings(config), vocabulary, onProgress, onNotice });
   }
@@ -100,11 +100,15 @@ export async function openRagService({
   return { index, config: served, denseOffReason: whyDenseIsOff({ embedder, denseOffReason, ingested, config }) };
 }
 
-/** An index built without vectors while the configured embedding model is on this machine. */
+/**
+ * An index whose ingest wanted the configured embedding model but could not load it, while the model
+ * is now on this machine. An index built without vectors on purpose (EMBEDDING_MODEL=none,
+ * `--no-embeddings`) is left as it is.
+ */
 async function lacksAvailableModel({ indexDir, config }: { indexDir: string; config: Config }): Promise<boolean> {
   if (!config.EMBEDDING_MODEL) return false;
   const manifest = await readManifest(indexDir);
-  return Boolean(manifest && !manifest.embedding && TransformersEmbeddings.isLocal({ modelId: config.EMBEDDING_MODEL, modelsDir: config.MODELS_DIR }));
+  return Boolean(manifest && !manifest.embedding && manifest.embeddingUnavailable === config.EMBEDDING_MODEL && TransformersEmbeddings.isLocal({ modelId: config.EMBEDDING_MODEL, modelsDir: config.MODELS_DIR }));
 }
 
 /** The ingest options that come from the configuration: the embedding model and where to find it. */
