@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { Document, Packer, Paragraph } from 'docx';
 import { PDFDocument, PDFName, PDFString } from 'pdf-lib';
 import { loadDocument } from '../server/ingest/load-document.js';
+import { createRandom } from './bench/random.js';
 
 /**
  * What a variant is:
@@ -79,14 +80,14 @@ export async function makeMessyCorpus({
   kinds?: VariantKind[];
 }): Promise<MessyManifest> {
   const files = (await readdir(sourceDir)).filter((file) => ['.md', '.txt'].includes(extname(file).toLowerCase())).sort();
-  const random = seededRandom(seed);
+  const random = createRandom(seed).next;
   const chosen = limit === undefined ? files : shuffle(files, random).slice(0, limit).sort();
   await mkdir(targetDir, { recursive: true });
   const variants: MessyVariant[] = [];
   for (const [i, file] of chosen.entries()) {
     const paragraphs = sourceParagraphs(await loadDocument(join(sourceDir, file)));
     if (paragraphs.length === 0) continue;
-    const rng = seededRandom(seed ^ hashString(file));
+    const rng = createRandom(seed ^ hashString(file)).next;
     const stem = basename(file, extname(file));
     const wanted = kinds ?? ['flat', 'chrome', extraKinds[i % extraKinds.length]];
     for (const kind of wanted) variants.push(...(await writeVariant({ kind, paragraphs, file, stem, rng, targetDir })));
@@ -367,18 +368,6 @@ function otherNumeral(text: string, rng: () => number): string {
   if (index < 0) return `${pick([...chineseDigits.slice(1)], rng)}${text}`;
   const choices = [...chineseDigits].filter((digit) => digit !== text[0]);
   return pick(choices, rng) + text.slice(1);
-}
-
-/** mulberry32: a small seeded generator, so the same seed writes the same variants. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function hashString(text: string): number {

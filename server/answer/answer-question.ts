@@ -132,7 +132,7 @@ export function composeExtractive(analysis: QuestionAnalysis, retrieved: { resul
   const notes = unknownPlaceNotes(analysis);
   const { asks } = analysis;
   if ((analysis.intent === 'list' || (analysis.intent === 'fact' && !asks.number && !asks.time && !asks.who)) && analysis.parts.length === 1) {
-    // "…确定了哪几条基本原则？", "贵州怎样融入国家重大区域战略？": the section the question names answers.
+    // "…确定了哪几条基本原则？", "…怎样推进城乡融合发展？": the section the question names answers.
     const scored = scoreSentences({ question: scoringQuestion(topicQuestion(analysis)), results: retrieved.results, index });
     const named = selectSections({ analysis, results: retrieved.results, scored, index, documentLimit: 1, strictHeadings: true });
     if (named.length > 0 && named[0].section && named[0].items.length >= 2 && scored[0]?.result.documentId === named[0].documentId) {

@@ -211,7 +211,7 @@ export function scoreSentences({ question, results, index }: { question: Scoring
       // "期限为2年", "税率为12%", "标准为每人1500元": the attribute asked about, stated with its figure.
       if ((asks.number || asks.time || asks.quantity) && statesAttribute(folded, question.focusTokens)) score += 0.08;
       if (asks.list && (opensList || (sentence.text.match(/[、，,；;]/g)?.length ?? 0) >= 3)) score += 0.05;
-      // "哪些情形应当认定为工伤" is not answered by the clause on what is not (不得认定为工伤).
+      // "哪些情形可以减免" is not answered by the clause on what may not be (不得减免), nor the reverse.
       if (negation.test(sentence.text) !== questionNegated) score -= 0.04;
       if (isHeading) score *= 0.6;
       if (isPreamble) score *= 0.5;

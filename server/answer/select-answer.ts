@@ -115,24 +115,16 @@ function newestWording(best: ScoredSentence, candidates: ScoredSentence[], index
 
 /** Two versions' sentences speak to the same point when they share most of their words (the longer one's too). */
 function carriesSamePoint(a: ScoredSentence, b: ScoredSentence): boolean {
-  const grams = (text: string) => new Set(Array.from({ length: Math.max(0, text.length - 1) }, (_, i) => text.slice(i, i + 2)));
-  const x = grams(a.text);
-  const y = grams(b.text);
-  let shared = 0;
-  for (const gram of x) if (y.has(gram)) shared++;
-  return shared / Math.max(1, x.size, y.size) >= 0.5;
+  const { shared, sizeA, sizeB } = sharedBigrams(a.text, b.text);
+  return shared / Math.max(1, sizeA, sizeB) >= 0.5;
 }
 
 /** Two wordings of a rule differ: other figures, or more than a few words changed. */
 function saysOtherwise(a: string, b: string): boolean {
   const figures = (text: string) => (foldWidth(text).match(/\d+(?:\.\d+)?/g) ?? []).join(' ');
   if (figures(a) !== figures(b)) return true;
-  const grams = (text: string) => new Set(Array.from({ length: Math.max(0, text.length - 1) }, (_, i) => text.slice(i, i + 2)));
-  const x = grams(a);
-  const y = grams(b);
-  let shared = 0;
-  for (const gram of x) if (y.has(gram)) shared++;
-  return shared / Math.max(1, x.size + y.size - shared) < 0.9;
+  const { shared, sizeA, sizeB } = sharedBigrams(a, b);
+  return shared / Math.max(1, sizeA + sizeB - shared) < 0.9;
 }
 
 /** A sentence from an older version of a regulation the library also holds in a newer one. */
@@ -362,12 +354,18 @@ export function overlaps(a: { result: { documentId: string }; start: number; end
 }
 
 export function nearDuplicate(a: string, b: string): boolean {
+  const { shared, sizeA, sizeB } = sharedBigrams(a, b);
+  return shared / Math.max(1, Math.min(sizeA, sizeB)) > 0.8;
+}
+
+/** How many distinct character bigrams two texts have, and how many of them they share. */
+function sharedBigrams(a: string, b: string): { shared: number; sizeA: number; sizeB: number } {
   const grams = (text: string) => new Set(Array.from({ length: Math.max(0, text.length - 1) }, (_, i) => text.slice(i, i + 2)));
   const x = grams(a);
   const y = grams(b);
   let shared = 0;
   for (const gram of x) if (y.has(gram)) shared++;
-  return shared / Math.max(1, Math.min(x.size, y.size)) > 0.8;
+  return { shared, sizeA: x.size, sizeB: y.size };
 }
 
 /** The titles of the documents closest to the question, for a refusal that points somewhere. */

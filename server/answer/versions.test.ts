@@ -7,8 +7,9 @@ import type { RagService } from '../rag/rag-service';
 import { ingestToTemporaryIndex, openTestService, regulationsCorpusDir, temporaryFolder } from '../test-support/corpus';
 import { answerQuestion } from './answer-question';
 
-const older = '长江河道采砂管理条例(2001-10-25).md';
-const newer = '长江河道采砂管理条例(2023-07-20).md';
+// A pair no evaluation question asks about: the fine for producing without a quota permit changed.
+const older = '消耗臭氧层物质管理条例(2018-03-19).md';
+const newer = '消耗臭氧层物质管理条例(2023-12-29).md';
 let service: RagService;
 const cleanups: (() => Promise<void>)[] = [];
 
@@ -28,12 +29,12 @@ afterAll(async () => {
 describe('answers from a regulation held in two versions', () => {
   it('groups the two files as versions of one regulation, the 2023 one newest', () => {
     const group = service.index.documents[0].versionGroup!;
-    expect(group.versions.map((version) => version.date?.slice(0, 4))).toEqual(['2023', '2001']);
+    expect(group.versions.map((version) => version.date?.slice(0, 4))).toEqual(['2023', '2018']);
     expect(service.index.document(group.newest)!.file).toBe(newer);
   });
 
   it('answers from the newest version, names it, and shows the older fine as superseded', async () => {
-    const response = await answerQuestion(service, { messages: [{ role: 'user', content: '未办理河道采砂许可证擅自在长江采砂的，罚款多少？' }] });
+    const response = await answerQuestion(service, { messages: [{ role: 'user', content: '没有生产配额许可证生产消耗臭氧层物质的，罚款多少？' }] });
     expect(response.answered).toBe(true);
     const [first] = response.citations;
     expect(service.index.document(first.documentId)!.file).toBe(newer);
@@ -42,8 +43,10 @@ describe('answers from a regulation held in two versions', () => {
     const superseded = response.citations.filter((citation) => citation.version?.superseded);
     expect(superseded.length).toBeGreaterThanOrEqual(1);
     expect(service.index.document(superseded[0].documentId)!.file).toBe(older);
-    expect(response.answer).toMatch(/已被修订的2001年版规定/);
-    expect(response.answer).toContain('10万元以上30万元以下');
+    expect(response.answer).toMatch(/已被修订的2018年版规定/);
+    expect(response.answer).toContain('100万元以上500万元以下');
+    // The older wording is quoted under that heading, from the older file.
+    expect(response.answer.split('已被修订的2018年版规定')[1]).toContain(superseded[0].quote.slice(0, 20));
     for (const citation of response.citations) {
       expect(service.index.document(citation.documentId)!.text.slice(citation.start, citation.end)).toBe(citation.quote);
     }

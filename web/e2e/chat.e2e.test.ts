@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startServer } from '../../server/serve';
-import { ensureUiBuilt, isInViewport, launchBrowser, openPage, repoRoot, screenshot, settledCount, type WatchedPage } from './support/browser';
+import { askAndWait, ensureUiBuilt, isInViewport, launchBrowser, openPage, repoRoot, screenshot, settledCount, type WatchedPage } from './support/browser';
 
 const question = '滇中城市群常住人口城镇化率到2025年要达到多少？';
 
@@ -44,14 +44,6 @@ async function newTab(size?: { width: number; height: number }): Promise<Page> {
   return tab.page;
 }
 
-async function ask(page: Page, text: string) {
-  const input = page.getByRole('textbox', { name: /输入/ });
-  await input.fill(text);
-  await input.press('Enter');
-  await page.locator('[data-testid="assistant-message"]').last().and(page.locator('[data-status="done"]')).waitFor({ timeout: 20_000 });
-  return page.getByTestId('assistant-message').last();
-}
-
 describe('policy chat against the real server', () => {
   it('answers with a citation that opens the highlighted clause', async () => {
     const page = await newTab();
@@ -59,7 +51,7 @@ describe('policy chat against the real server', () => {
     await page.getByTestId('empty-state').waitFor();
     await screenshot(page, 'real-empty');
 
-    const answer = await ask(page, question);
+    const answer = await askAndWait(page, question);
     await expect(answer.textContent()).resolves.toContain('65%');
     await expect(answer.getAttribute('data-answered')).resolves.toBe('true');
     const firstCitation = answer.getByTestId('citation').first();
@@ -88,7 +80,7 @@ describe('policy chat against the real server', () => {
 
   it('says plainly when the documents hold no answer, without sources', async () => {
     const page = await newTab();
-    const answer = await ask(page, '如何申请护照？');
+    const answer = await askAndWait(page, '如何申请护照？');
     await expect(answer.getAttribute('data-answered')).resolves.toBe('false');
     await answer.getByTestId('answer-unanswered').waitFor();
     await expect(answer.getByTestId('source-list').count()).resolves.toBe(0);
@@ -100,7 +92,7 @@ describe('policy chat against the real server', () => {
     const page = await newTab();
     await page.getByRole('button', { name: '摘要' }).click();
     await expect(page.getByRole('button', { name: '摘要' }).getAttribute('aria-pressed')).resolves.toBe('true');
-    const answer = await ask(page, '各省在生态补偿方面怎么规定的');
+    const answer = await askAndWait(page, '各省在生态补偿方面怎么规定的');
     await expect(answer.getAttribute('aria-label')).resolves.toBe('摘要');
     const documents = new Set(await answer.getByTestId('source-item').evaluateAll((items) => items.map((item) => item.getAttribute('data-document-id'))));
     expect(documents.size).toBeGreaterThanOrEqual(2);
@@ -120,7 +112,7 @@ describe('policy chat against the real server', () => {
     await picker.getByRole('button', { name: '完成' }).click();
     await expect(page.getByTestId('scope-button').textContent()).resolves.toContain('已选 1 份文件');
 
-    const answer = await ask(page, '如何完善生态补偿机制？');
+    const answer = await askAndWait(page, '如何完善生态补偿机制？');
     const documents = await answer.getByTestId('source-item').evaluateAll((items) => items.map((item) => item.getAttribute('data-document-id')));
     expect(documents.length).toBeGreaterThan(0);
     expect(new Set(documents)).toEqual(new Set(['guizhou-regional-mechanism']));

@@ -12,7 +12,7 @@ import { exclusiveWrite } from '../../server/rag/library-writes';
 import { type RunningServer, startServer } from '../../server/serve';
 import { chinesePdf } from '../../server/test-support/chinese-pdf';
 import { seedCorpusDir, temporaryFolder } from '../../server/test-support/corpus';
-import { ensureUiBuilt, isInViewport, launchBrowser, openPage, screenshot, settledCount, type WatchedPage } from './support/browser';
+import { askAndWait, ensureUiBuilt, isInViewport, launchBrowser, openPage, screenshot, settledCount, type WatchedPage } from './support/browser';
 
 const notice = ['青川县关于开展农村饮水安全巡检工作的通知', '一、巡检范围', '各乡镇对辖区内集中供水工程开展巡检。', '二、时间安排', '巡检工作于2026年4月15日前完成，水质合格率要达到98%以上。'];
 const question = '农村饮水安全巡检什么时候完成？水质合格率要求多少？';
@@ -65,14 +65,6 @@ async function serverSnapshot() {
   return { files: (await readdir(corpusDir)).sort(), manifest: await readFile(path.join(indexDir, 'manifest.json'), 'utf8') };
 }
 
-async function ask(page: Page, text: string) {
-  const input = page.getByRole('textbox', { name: /输入/ });
-  await input.fill(text);
-  await input.press('Enter');
-  await page.locator('[data-testid="assistant-message"]').last().and(page.locator('[data-status="done"]')).waitFor({ timeout: 20_000 });
-  return page.getByTestId('assistant-message').last();
-}
-
 describe('the library in a real browser', () => {
   it('adds a .docx, shows its progress, and answers from it with a citation that opens the highlighted clause', async () => {
     const page = await newTab();
@@ -99,7 +91,7 @@ describe('the library in a real browser', () => {
     expect(await readdir(corpusDir)).toContain('饮水巡检通知.docx');
 
     await page.getByTestId('close-panel').click();
-    const answer = await ask(page, question);
+    const answer = await askAndWait(page, question);
     await expect(answer.textContent()).resolves.toContain('98%');
     const citation = answer.getByTestId('citation').first();
     await citation.click();
@@ -182,7 +174,7 @@ describe('the library in a real browser', () => {
 
   it('keeps the 出处 bar off the document text and explains masked characters', async () => {
     const page = await newTab();
-    const answer = await ask(page, '省级财政设立专项资金怎么安排？');
+    const answer = await askAndWait(page, '省级财政设立专项资金怎么安排？');
     await answer.getByTestId('citation').first().click();
     const panel = page.getByTestId('source-panel');
     await panel.locator('mark').waitFor();

@@ -114,3 +114,12 @@ export async function settledCount(locator: Locator, settled: (count: number) =>
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** Asks a question in the chat box and waits for the finished answer, which it returns. */
+export async function askAndWait(page: Page, text: string): Promise<Locator> {
+  const input = page.getByRole('textbox', { name: /输入/ });
+  await input.fill(text);
+  await input.press('Enter');
+  await page.locator('[data-testid="assistant-message"]').last().and(page.locator('[data-status="done"]')).waitFor({ timeout: 20_000 });
+  return page.getByTestId('assistant-message').last();
+}
