@@ -137,6 +137,18 @@ describe('ingestCorpus incrementally with the tiny embedding model', () => {
     expect(index.dense?.size).toBe(index.chunks.length);
   });
 
+  it('keeps the vectors of an index another format wrote: an upgrade re-embeds nothing unchanged', async () => {
+    const before = await ingest();
+    const manifestPath = join(indexDir, 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
+    await writeFile(manifestPath, JSON.stringify({ ...manifest, formatVersion: manifest.formatVersion - 1 }));
+    await expect(loadIndex({ directory: indexDir })).rejects.toThrow(/has format/);
+
+    const upgraded = await ingest();
+    expect(upgraded).toMatchObject({ reusedDocuments: 0, embeddedChunks: 0, reusedVectors: before.chunks, chunks: before.chunks });
+    expect((await loadIndex({ directory: indexDir })).dense?.size).toBe(before.chunks);
+  });
+
   it('releases the model it loaded, and leaves an embedder it was given to its owner', async () => {
     await writeFile(join(corpusDir, 'extra.txt'), '关于加强农村供水保障的通知\n一、总体要求\n到2027年农村自来水普及率达到95%。\n');
     const dispose = vi.spyOn(TransformersEmbeddings.prototype, 'dispose');

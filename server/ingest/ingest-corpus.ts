@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { EmbeddingUnavailableError, TransformersEmbeddings } from '../rag/embedder.js';
-import { indexFormatVersion, loadIndex, recoverIndexFolder, saveIndex, type IndexManifest, type StoredIndex } from '../rag/index-store.js';
+import { indexFormatVersion, loadIndex, readStoredVectors, recoverIndexFolder, saveIndex, type IndexManifest, type StoredIndex, type StoredVectors } from '../rag/index-store.js';
 import { Analyzer, defaultVocabulary } from '../rag/analyzer.js';
 import { LexicalIndexBuilder, lexicalEntriesOf } from '../rag/lexical-index.js';
 import { vocabularyHash, type VocabularyData } from '../rag/vocabulary.js';
@@ -250,7 +250,15 @@ export async function ingestCorpus(options: IngestOptions): Promise<IngestReport
   });
   onProgress({ stage: 'tokenize', done: chunks.length, total: chunks.length, detail: `${chunks.length} chunks, ${corpusWords.length} corpus terms` });
 
-  const dense = await time('embed', () => embedChunks({ ...options, chunks, previous, onProgress }));
+  // An index this version cannot load (another format) still lends the vectors of unchanged clauses.
+  const previousVectors: StoredVectors | undefined = previous
+    ? previous.dense && previous.manifest.embedding
+      ? { ...previous.manifest.embedding, chunks: previous.chunks, dense: previous.dense }
+      : undefined
+    : options.embeddingModel
+      ? await readStoredVectors(indexDir)
+      : undefined;
+  const dense = await time('embed', () => embedChunks({ ...options, chunks, previousVectors, onProgress }));
 
   const lexical = await time('bm25', () => lexicalBuilder.finish());
   let vectorIndex: VectorIndex | undefined;
@@ -319,14 +327,14 @@ interface DenseResult {
 /** Embeds the chunks whose text has no vector from the same model in the previous index. */
 async function embedChunks({
   chunks,
-  previous,
+  previousVectors,
   embeddingModel,
   modelsDir,
   allowRemoteModels,
   modelMirror,
   embedder: loadedEmbedder,
   onProgress,
-}: IngestOptions & { chunks: Chunk[]; previous?: StoredIndex; onProgress: (progress: IngestProgress) => void }): Promise<DenseResult> {
+}: IngestOptions & { chunks: Chunk[]; previousVectors?: StoredVectors; onProgress: (progress: IngestProgress) => void }): Promise<DenseResult> {
   if (!embeddingModel) return { embedded: 0, reused: 0, reason: 'no embedding model configured' };
   let embedder: TransformersEmbeddings;
   if (loadedEmbedder?.modelId === embeddingModel) {
@@ -343,9 +351,9 @@ async function embedChunks({
   try {
     // Vectors of unchanged chunks are read back from the previous index's hnswlib file.
     const reusable = new Map<string, number>();
-    const previousDense = previous?.dense;
-    if (previousDense && previous.manifest.embedding?.modelId === embedder.modelId && previous.manifest.embedding.dimensions === embedder.dimensions) {
-      previous.chunks.forEach((chunk, i) => reusable.set(textKey(chunk), i));
+    const previousDense = previousVectors?.dense;
+    if (previousVectors && previousVectors.modelId === embedder.modelId && previousVectors.dimensions === embedder.dimensions) {
+      previousVectors.chunks.forEach((chunk, i) => reusable.set(textKey(chunk), i));
     }
     const vectors: (Float32Array | undefined)[] = chunks.map((chunk) => {
       const position = reusable.get(textKey(chunk));

@@ -287,6 +287,41 @@ export async function loadIndex({ directory, expectDimensions }: { directory: st
   return stored;
 }
 
+/** The embeddings an index holds, with the chunks they belong to. */
+export interface StoredVectors {
+  modelId: string;
+  dimensions: number;
+  chunks: Chunk[];
+  dense: VectorIndex;
+}
+
+/**
+ * The chunks and vectors of an index that cannot be loaded whole, typically one an older version wrote
+ * (another format): ingestion re-uses the vectors of clauses whose text is unchanged instead of
+ * embedding the whole corpus again. Files must still match their checksums; undefined when anything
+ * cannot be read.
+ */
+export async function readStoredVectors(directory: string): Promise<StoredVectors | undefined> {
+  try {
+    const manifest = await readManifest(directory);
+    const files = manifest?.files ?? {};
+    if (!manifest?.embedding || !files['documents.json'] || !files['chunks.bin'] || !files[vectorFileName]) return undefined;
+    const bytes: Record<string, Buffer> = {};
+    for (const name of ['documents.json', 'chunks.bin']) {
+      bytes[name] = await readFile(join(directory, name));
+      if (sha256(bytes[name]) !== files[name]) return undefined;
+    }
+    if ((await sha256OfFile(join(directory, vectorFileName))) !== files[vectorFileName]) return undefined;
+    const meta = JSON.parse(bytes['documents.json'].toString('utf8')) as Omit<PolicyDocument, 'text'>[];
+    const { chunks } = unpackChunks(meta, bytes['chunks.bin']);
+    const { modelId, dimensions } = manifest.embedding;
+    const dense = await VectorIndex.read(join(directory, vectorFileName), dimensions, { chunks });
+    return dense.size === chunks.length ? { modelId, dimensions, chunks, dense } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Chunk ids as the splitter makes them: the document id and the chunk's number in it. */
 const derivedChunkId = (documentId: string, ordinal: number) => `${documentId}:${String(ordinal).padStart(4, '0')}`;
 /** Chunk fields the chunk table stores; any other field a chunk carries is kept as JSON beside it. */
