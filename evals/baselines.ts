@@ -4,7 +4,7 @@ import { Document } from '@langchain/core/documents';
 import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
 import { splitSentences } from '../server/ingest/split-sentences.js';
 import { Bm25Index } from '../server/rag/bm25-index.js';
-import { bigrams, foldWidth, queryTokens, tokenize } from '../server/rag/tokenize.js';
+import { bigrams, characters, foldWidth, queryTokens, tokenize } from '../server/rag/tokenize.js';
 import type { Chunk, Section } from '../server/rag/types.js';
 
 /** A document as the evaluator sees it: the cleaned text every offset indexes into. */
@@ -114,7 +114,7 @@ export async function createLangchainRecipe({ corpus, embeddings }: { corpus: Co
 
 /** Single-character tokens, as JS full-text libraries give Chinese: each Han character, latin and digit runs whole. */
 export function characterTokens(text: string): string[] {
-  return foldWidth(text).match(/\p{Script=Han}|[a-z0-9]+(?:\.[0-9]+)?%?/gu) ?? [];
+  return characters(text);
 }
 
 /** Baseline (b): BM25 (k1 1.2, b 0.75) over the product's chunks with single-character tokens, no segmentation. */

@@ -40,7 +40,8 @@ export function packSections(sections: Record<string, SectionArray | unknown>): 
   // The header's own length decides where data starts: lay out with placeholder offsets, then fix.
   let entries: SectionEntry[] = parts.map((part) => ({ name: part.name, kind: part.kind, offset: 0, length: part.bytes.byteLength }));
   let header = Buffer.from(JSON.stringify(entries), 'utf8');
-  for (let attempt = 0; attempt < 3; attempt++) {
+  // Offsets grow with the header and the header with their digits: a few rounds reach the fixed point.
+  for (let attempt = 0; attempt < 16; attempt++) {
     let offset = aligned(magic.length + 4 + header.byteLength);
     entries = parts.map((part) => {
       const entry = { name: part.name, kind: part.kind, offset, length: part.bytes.byteLength };

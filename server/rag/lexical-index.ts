@@ -1,17 +1,20 @@
 // The lexical side of the index, built at ingest and stored in one binary file: BM25 over chunks (their
-// words without echoes of the document title, their character bigrams, their title and headings) and
-// BM25 over whole documents (the title twice, then every chunk's words).
+// words without echoes of the document title, their character bigrams, their title and headings), BM25
+// over the chunks' single characters, and BM25 over whole documents (the title twice, then every
+// chunk's words).
 // What each field holds is decided here, once, when the index is built: a change to it needs a new
 // indexFormatVersion (index-store.ts) so that old indexes are rebuilt.
 import { packSections, Sections } from './binary-sections.js';
 import { Bm25Builder, Bm25Index, type Bm25Fields } from './bm25-index.js';
 import type { Analyzer } from './analyzer.js';
-import { bigrams, foldWidth } from './tokenize.js';
+import { bigrams, characters, foldWidth } from './tokenize.js';
 import type { IndexedChunk, PolicyDocument } from './types.js';
 
 /** What BM25 indexes for one document: each chunk's fields, and the words of the whole document. */
 export interface LexicalEntries {
   chunkFields: Bm25Fields[];
+  /** Each chunk's single characters (see `characters`). */
+  chunkCharacters: string[][];
   documentTokens: string[];
 }
 
@@ -25,6 +28,7 @@ export function lexicalEntriesOf(document: Pick<PolicyDocument, 'title'>, chunks
   for (const chunk of chunks) documentTokens.push(...chunk.tokens);
   return {
     chunkFields: chunks.map((chunk) => ({ tokens: withoutTitleEcho(chunk, title, analyzer), bigrams: bigrams(chunk.text), context: chunk.contextTokens })),
+    chunkCharacters: chunks.map((chunk) => characters(chunk.text)),
     documentTokens,
   };
 }
@@ -37,6 +41,8 @@ export class LexicalIndex {
     readonly documents: Bm25Index,
     /** Documents that have chunks, in the order of their first chunk. */
     readonly documentIds: string[],
+    /** BM25 over each chunk's single characters (its words field): document numbers are chunk positions. */
+    readonly characters: Bm25Index,
   ) {}
 
   /**
@@ -75,15 +81,20 @@ export class LexicalIndex {
    */
   entriesByDocument(chunkDocuments: string[]): Map<string, LexicalEntries> {
     const chunkEntries = this.chunks.entries();
+    const characterEntries = this.characters.entries();
     const documentEntries = this.documents.entries();
     const out = new Map<string, LexicalEntries>();
-    this.documentIds.forEach((id, i) => out.set(id, { chunkFields: [], documentTokens: documentEntries[i].tokens }));
-    chunkEntries.forEach((fields, position) => out.get(chunkDocuments[position])?.chunkFields.push(fields));
+    this.documentIds.forEach((id, i) => out.set(id, { chunkFields: [], chunkCharacters: [], documentTokens: documentEntries[i].tokens }));
+    chunkEntries.forEach((fields, position) => {
+      const entries = out.get(chunkDocuments[position]);
+      entries?.chunkFields.push(fields);
+      entries?.chunkCharacters.push(characterEntries[position].tokens);
+    });
     return out;
   }
 
   toBuffer(): Buffer {
-    return packSections({ documentIds: this.documentIds, ...this.chunks.sections('chunks'), ...this.documents.sections('documents') });
+    return packSections({ documentIds: this.documentIds, ...this.chunks.sections('chunks'), ...this.documents.sections('documents'), ...this.characters.sections('characters') });
   }
 
   static fromBuffer(buffer: Uint8Array): LexicalIndex {
@@ -92,6 +103,7 @@ export class LexicalIndex {
       Bm25Index.fromSections(sections, 'chunks'),
       Bm25Index.fromSections(sections, 'documents'),
       sections.json<string[]>('documentIds'),
+      Bm25Index.fromSections(sections, 'characters'),
     );
   }
 }
@@ -102,18 +114,20 @@ export class LexicalIndex {
  */
 export class LexicalIndexBuilder {
   private readonly chunkBuilder = new Bm25Builder();
+  private readonly characterBuilder = new Bm25Builder();
   private readonly documentBuilder = new Bm25Builder();
   private readonly documentIds: string[] = [];
 
   add(documentId: string, entries: LexicalEntries): void {
     if (entries.chunkFields.length === 0) return;
     for (const fields of entries.chunkFields) this.chunkBuilder.add(fields);
+    for (const tokens of entries.chunkCharacters) this.characterBuilder.add({ tokens, bigrams: [], context: [] });
     this.documentBuilder.add({ tokens: entries.documentTokens, bigrams: [], context: [] });
     this.documentIds.push(documentId);
   }
 
   finish(): LexicalIndex {
-    return new LexicalIndex(this.chunkBuilder.finish(), this.documentBuilder.finish(), this.documentIds);
+    return new LexicalIndex(this.chunkBuilder.finish(), this.documentBuilder.finish(), this.documentIds, this.characterBuilder.finish());
   }
 }
 

@@ -143,3 +143,37 @@ describe('PolicyIndex.search over the same rule in several cities', () => {
     expect(results[0].text).toContain('连续缴纳社会保险满7个月');
   });
 });
+
+describe('PolicyIndex.search for a question worded otherwise than its clause', () => {
+  let library: PolicyIndex;
+
+  beforeAll(async () => {
+    const folder = await temporaryFolder('library-rules');
+    cleanups.push(folder.remove);
+    await writeCorpus(folder.path, {
+      'library.txt': [
+        '青岚市公共图书馆借阅管理办法',
+        '',
+        '第一条 为规范图书借阅服务，制定本办法。',
+        '第二条 持有本馆读者证的读者，可以借阅本馆图书。读者证由读者本人使用，不得转借。',
+        '第三条 读者每次最多可以借阅图书十册，借期为三十日，可以续借一次。',
+        '第四条 读者应当爱护图书，不得在图书上涂写、划线或者撕页。',
+        '第五条 借阅的图书逾期归还的，每册每日收取滞纳金零点一元，最高不超过该书原价。',
+        '第六条 读者遗失或者损毁图书的，应当按照原价赔偿。',
+        '第七条 本馆每周一闭馆，其余时间开放。读者可以通过网站查询图书借阅情况。',
+      ].join('\n'),
+    });
+    const ingested = await ingestToTemporaryIndex(folder.path);
+    cleanups.push(ingested.remove);
+    library = new PolicyIndex(await loadIndex({ directory: ingested.indexDir }));
+  });
+
+  // 借 and 赔 are words of the question; the clauses say 借阅/借期 and 赔偿, which the segmenter keeps whole.
+  it.each([
+    ['图书能借多久？', '第三条 读者每次最多可以借阅图书十册，借期为三十日'],
+    ['图书丢了要赔吗？', '第六条 读者遗失或者损毁图书的，应当按照原价赔偿'],
+  ])('ranks first the clause answering 「%s」 by the characters it shares', async (question, quote) => {
+    const [first] = await library.search(question, { k: 3 });
+    expect(first.text).toContain(quote);
+  });
+});

@@ -5,7 +5,7 @@ import { idfOf, type Bm25Fields, type Bm25Index } from './bm25-index.js';
 import type { StoredIndex } from './index-store.js';
 import { comparisonWords } from '../answer/analyse-question.js';
 import { Analyzer, defaultVocabulary } from './analyzer.js';
-import { bigrams, foldWidth } from './tokenize.js';
+import { bigrams, characters, foldWidth } from './tokenize.js';
 import type { VocabularyData } from './vocabulary.js';
 import type { Chunk, PolicyDocument, SearchResult } from './types.js';
 
@@ -45,6 +45,14 @@ export const lexicalDepth = { poolMultiple: 2 };
 export const relevanceFeedback = { weight: 0, documents: 5, terms: 10 };
 /** How much naming a document's city or county adds to its chunks (share of the best chunk score). */
 export const placePrior = { weight: 0.5 };
+/**
+ * The chunks' single-character BM25 joins the word BM25 as an even mix of their scores, each divided
+ * by its best. Characters find what a question says in another form (罚 for 罚款, 退 for 退还, a
+ * colloquial compound the segmenter keeps whole); a single-character BM25 alone beat the word ranking
+ * on the 712 regulations. Measured on the test parts with the even mix (weight 1): regulations Span@5
+ * 78.6 → 83.3%, seeds 90.2 → 91.1%, news 99.1 → 99.5% (evals/README.md). 0 turns it off.
+ */
+export const characterRanking = { weight: 1 };
 
 /**
  * "云岭市", "桐江县", "鹤汀市瑶湾区" at the start of a title, the issuer or the opening line, after a
@@ -93,6 +101,7 @@ export class PolicyIndex {
   private readonly figures: (string[] | undefined)[] = [];
   private readonly documentNumber: Map<string, number>;
   private readonly documentBm25: Bm25Index;
+  private readonly characterBm25: Bm25Index;
   /** Place stem → the chunk positions of the documents issued for that place. */
   private readonly placeChunks = new Map<string, number[]>();
 
@@ -113,6 +122,7 @@ export class PolicyIndex {
     // BM25 over chunks and over whole documents was built at ingest (lexical-index.ts).
     this.bm25 = stored.lexical.chunks;
     this.documentBm25 = stored.lexical.documents;
+    this.characterBm25 = stored.lexical.characters;
     this.documentNumber = new Map(stored.lexical.documentIds.map((id, i) => [id, i]));
     stored.chunks.forEach((chunk, i) => {
       const positions = this.chunkPositions.get(chunk.documentId);
@@ -259,6 +269,11 @@ export class PolicyIndex {
     return this.bm25.search(fields, options);
   }
 
+  /** Chunk BM25 over single characters (chunk positions, best first), from the embedded index. */
+  protected async characterCandidates(query: string, options: { k: number; allowed?: Set<number> }): Promise<{ doc: number; score: number }[]> {
+    return this.characterBm25.search({ tokens: characters(query), bigrams: [], context: [] }, options);
+  }
+
   /** The nearest chunks to a query vector, through the VectorStore interface (chunk positions, best first). */
   protected async denseCandidates(vector: number[], { k, allowed }: { k: number; allowed?: Set<number> }): Promise<{ doc: number; score: number }[]> {
     const filter = allowed ? (position: number) => allowed.has(position) : undefined;
@@ -285,6 +300,7 @@ export class PolicyIndex {
       const seen = new Set(candidates.map(({ doc }) => doc));
       for (const candidate of await this.lexicalCandidates(fields, { k: pool, allowed: named })) if (!seen.has(candidate.doc)) candidates.push(candidate);
     }
+    if (characterRanking.weight > 0) await this.withCharacterRanking(query, candidates, pool * lexicalDepth.poolMultiple, allowed);
     // Only the candidates' documents are scored, normalised by the best document of the whole corpus.
     const documentNumbers = candidates.map(({ doc }) => this.documentNumber.get(this.chunks[doc].documentId)!);
     const { max, scores } = this.documentBm25.scoreSubset({ tokens: fields.tokens, bigrams: [], context: [] }, documentNumbers);
@@ -296,6 +312,24 @@ export class PolicyIndex {
       }))
       .sort((a, b) => b.score - a.score || a.doc - b.doc)
       .slice(0, pool);
+  }
+
+  /**
+   * Mixes the single-character ranking into the word candidates (in place): each score divided by its
+   * ranking's best, then summed with the character share weighted; chunks only characters found join.
+   */
+  private async withCharacterRanking(query: string, candidates: { doc: number; score: number }[], k: number, allowed?: Set<number>): Promise<void> {
+    const found = await this.characterCandidates(query, { k, allowed });
+    if (found.length === 0) return;
+    const wordBest = candidates.reduce((best, { score }) => Math.max(best, score), 0);
+    const characterBest = found[0].score;
+    if (wordBest <= 0 || characterBest <= 0) return;
+    const characterShare = new Map(found.map(({ doc, score }) => [doc, score / characterBest]));
+    for (const candidate of candidates) {
+      candidate.score = wordBest * (candidate.score / wordBest + characterRanking.weight * (characterShare.get(candidate.doc) ?? 0));
+      characterShare.delete(candidate.doc);
+    }
+    for (const [doc, share] of characterShare) candidates.push({ doc, score: wordBest * characterRanking.weight * share });
   }
 
   /**

@@ -20,6 +20,15 @@ export function bigrams(text: string): string[] {
   return result;
 }
 
+/**
+ * Single characters: each Han character, Latin and digit runs whole (widths folded). The third lexical
+ * ranking: it matches a word in another form than the question's (罚 and 罚款, 退 and 退还, a colloquial
+ * compound the segmenter keeps whole) where words and bigrams miss it.
+ */
+export function characters(text: string): string[] {
+  return foldWidth(text).match(/\p{Script=Han}|[a-z0-9]+(?:\.[0-9]+)?%?/gu) ?? [];
+}
+
 /** Search tokens of a text with the shipped vocabulary (no corpus words). */
 export function tokenize(text: string): string[] {
   return defaultAnalyzer().tokenize(text);
