@@ -122,7 +122,8 @@ export async function runModelBench(options: ModelBenchOptions): Promise<ModelBe
   ingest.push(await measureIngest({ label: 'seed corpus (5 documents)', corpusDir: seedCorpusDir, indexDir: seedDenseDir, modelId, modelsDir }));
 
   log('model: query embedding and hybrid search latency, idle');
-  const served = await load();
+  // Loaded as the server loads it: documents of a re-index are embedded in a process of their own.
+  const served = await TransformersEmbeddings.load({ modelId, modelsDir, allowRemoteModels: false, documentProcess: true });
   const index = new PolicyIndex(await loadIndex({ directory: seedDenseDir }), served);
   const texts = questions.map((question) => question.question);
   const queryEmbedding = summarize(await sampleLatencies({ inputs: texts, rounds: 2, work: (text) => served.embedQuery(text) }));

@@ -114,6 +114,29 @@ describe('TransformersEmbeddings', () => {
     expect(timerTicks).toBeGreaterThan(0);
   });
 
+  it('embeds documents in a process of its own when asked, with the same vectors, while queries stay here', async () => {
+    const texts = Array.from({ length: 40 }, (_, index) => `第${index}条 ${'区域协调发展生态补偿财政资金'.repeat(3)}${index}`);
+    const separate = await TransformersEmbeddings.load({ modelId, modelsDir, allowRemoteModels: false, batchSize: 1, documentProcess: true });
+    try {
+      const inThread = await embeddings.embedDocuments(texts);
+      let queryAnsweredAt: number | undefined;
+      let documentsDone = 0;
+      const vectors = await separate.embedDocuments(texts, (done) => {
+        documentsDone = done;
+        if (done === 1) void separate.embedQuery(query).then(() => (queryAnsweredAt = documentsDone));
+      });
+      texts.forEach((_, index) => expect(dot(vectors[index], inThread[index])).toBeCloseTo(1, 5));
+      expect(queryAnsweredAt).toBeDefined();
+      expect(queryAnsweredAt!).toBeLessThan(texts.length);
+      // A second call reuses the process and its loaded model.
+      const [again] = await separate.embedDocuments([texts[3]]);
+      expect(dot(again, inThread[3])).toBeCloseTo(1, 5);
+    } finally {
+      await separate.dispose();
+    }
+    await expect(separate.embedDocuments([documentA])).rejects.toThrow('was disposed');
+  });
+
   it('refuses to embed after dispose', async () => {
     const disposable = await TransformersEmbeddings.load({ modelId, modelsDir, allowRemoteModels: false });
     await disposable.dispose();

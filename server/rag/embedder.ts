@@ -1,5 +1,7 @@
 // Sentence embeddings from a local or downloaded transformers.js model, behind LangChain's Embeddings contract.
+import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -54,6 +56,12 @@ export interface LoadEmbeddingsOptions {
   timeoutMs?: number;
   /** Called as model files arrive (also for local files), e.g. to show download progress. */
   onDownloadProgress?: (progress: { file: string; loaded: number; total: number }) => void;
+  /**
+   * Embed documents in a child process with an ONNX runtime of its own (one thread fewer than the
+   * cores), so a query embedded meanwhile never waits behind a clause: what a server that re-indexes
+   * wants. The process starts, and loads the model, at the first `embedDocuments`.
+   */
+  documentProcess?: boolean;
 }
 
 /**
@@ -69,10 +77,14 @@ export class TransformersEmbeddings extends Embeddings {
   readonly queryInstruction: string;
   readonly batchSize: number;
   private readonly handle: number;
+  /** How the model was loaded: what the document process loads again (undefined: documents run here). */
+  private readonly documentLoad?: Record<string, unknown>;
+  private documentModel?: Promise<{ worker: EmbeddingWorker; handle: number }>;
   private disposed?: Promise<void>;
 
-  private constructor({ modelId, dimensions, pooling, batchSize, handle }: { modelId: string; dimensions: number; pooling: Pooling; batchSize: number; handle: number }) {
+  private constructor({ modelId, dimensions, pooling, batchSize, handle, documentLoad }: { modelId: string; dimensions: number; pooling: Pooling; batchSize: number; handle: number; documentLoad?: Record<string, unknown> }) {
     super({});
+    this.documentLoad = documentLoad;
     this.modelId = modelId;
     this.dimensions = dimensions;
     this.pooling = pooling;
@@ -108,14 +120,15 @@ export class TransformersEmbeddings extends Embeddings {
       quantized,
       timeoutMs = DEFAULT_TIMEOUT_MS,
       onDownloadProgress,
+      documentProcess = false,
     } = options;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
     if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new RangeError(`threads must be a positive integer, got ${threads}`);
-    const { handle, dimensions } = await embeddingWorker().request<{ handle: number; dimensions: number }>(
-      { type: 'load', options: { modelId, modelsDir, allowRemoteModels, remoteHost, cacheDir, pooling, quantized, timeoutMs, threads } },
-      { onProgress: onDownloadProgress },
-    );
-    return new TransformersEmbeddings({ modelId, dimensions, pooling, batchSize, handle });
+    const loadOptions = { modelId, modelsDir, allowRemoteModels, remoteHost, cacheDir, pooling, quantized, timeoutMs, threads };
+    const { handle, dimensions } = await embeddingWorker().request<{ handle: number; dimensions: number }>({ type: 'load', options: loadOptions }, { onProgress: onDownloadProgress });
+    // The files are local by now: the document process loads them without a download.
+    const documentLoad = documentProcess ? { ...loadOptions, allowRemoteModels: false, threads: threads ?? Math.max(1, availableParallelism() - 1) } : undefined;
+    return new TransformersEmbeddings({ modelId, dimensions, pooling, batchSize, handle, documentLoad });
   }
 
   /** One unit vector per text, in input order; `onProgress` is called after every batch. */
@@ -126,8 +139,9 @@ export class TransformersEmbeddings extends Embeddings {
     const order = texts.map((_, index) => index).sort((left, right) => texts[left].length - texts[right].length);
     const vectors: number[][] = new Array(texts.length);
     let done = 0;
-    await embeddingWorker().request(
-      { type: 'embed-documents', handle: this.handle, texts: order.map((index) => texts[index]), batchSize: this.batchSize },
+    const { worker, handle } = this.documentLoad ? await this.loadForDocuments() : { worker: embeddingWorker(), handle: this.handle };
+    await worker.request(
+      { type: 'embed-documents', handle, texts: order.map((index) => texts[index]), batchSize: this.batchSize },
       {
         onBatch: ({ start, vectors: batch }) => {
           const rows = batch.length / this.dimensions;
@@ -147,10 +161,25 @@ export class TransformersEmbeddings extends Embeddings {
     return Array.from(vectors);
   }
 
-  /** Releases the model's ONNX session in the worker; embedding calls still queued for it are rejected. */
+  /** Releases the model's ONNX sessions (both, with a document process); embedding calls still queued for it are rejected. */
   async dispose(): Promise<void> {
-    this.disposed ??= embeddingWorker().request({ type: 'dispose', handle: this.handle }).then(() => undefined);
+    this.disposed ??= (async () => {
+      const documentModel = await this.documentModel?.catch(() => undefined);
+      await Promise.all([
+        embeddingWorker().request({ type: 'dispose', handle: this.handle }),
+        documentModel?.worker.request({ type: 'dispose', handle: documentModel.handle }).catch(() => undefined),
+      ]);
+    })();
     return this.disposed;
+  }
+
+  /** The document process and the model's handle there: loaded once, and again in a new process if that one ended. */
+  private async loadForDocuments(): Promise<{ worker: EmbeddingWorker; handle: number }> {
+    const loaded = await this.documentModel?.catch(() => undefined);
+    if (loaded && !loaded.worker.stopped) return loaded;
+    const worker = documentWorker();
+    this.documentModel = worker.request<{ handle: number }>({ type: 'load', options: this.documentLoad }).then(({ handle }) => ({ worker, handle }));
+    return this.documentModel;
   }
 
   private assertUsable(): void {
@@ -176,20 +205,51 @@ interface PendingRequest extends RequestHandlers {
   reject: (error: Error) => void;
 }
 
+const workerScript = new URL('./embedding-worker.mjs', import.meta.url);
+
+/** What the main thread talks to: the worker thread, or the child process that embeds documents. */
+interface Channel {
+  post(message: Record<string, unknown>): void;
+  /** Whether the channel keeps the process alive (only while work is pending). */
+  hold(held: boolean): void;
+}
+
 /** The main thread's side of server/rag/embedding-worker.mjs: numbered requests, answers matched by id. */
 class EmbeddingWorker {
-  private readonly worker: Worker;
+  private readonly channel: Channel;
   private readonly pending = new Map<number, PendingRequest>();
   private nextId = 1;
-  private stopped?: string;
+  /** Why the worker can take no more requests (it failed or exited); undefined while it runs. */
+  stopped?: string;
 
-  constructor() {
-    this.worker = new Worker(new URL('./embedding-worker.mjs', import.meta.url));
+  constructor(kind: 'thread' | 'process') {
+    if (kind === 'thread') {
+      const worker = new Worker(workerScript);
+      worker.on('message', (message) => this.receive(message));
+      worker.on('error', (error: Error) => this.stop(`the embedding worker failed: ${error.message}`));
+      worker.on('exit', (code) => this.stop(`the embedding worker exited (code ${code})`));
+      this.channel = { post: (message) => worker.postMessage(message), hold: (held) => (held ? worker.ref() : worker.unref()) };
+    } else {
+      // No TypeScript loader: the script is plain JavaScript.
+      const child: ChildProcess = fork(fileURLToPath(workerScript), [], { serialization: 'advanced', execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      child.on('message', (message) => this.receive(message as { type: string; id: number }));
+      child.on('error', (error: Error) => this.stop(`the document embedding process failed: ${error.message}`));
+      child.on('exit', (code, signal) => this.stop(`the document embedding process exited (${signal ?? `code ${code}`})`));
+      this.channel = {
+        post: (message) => child.send(message),
+        hold: (held) => {
+          if (held) {
+            child.ref();
+            child.channel?.ref();
+          } else {
+            child.unref();
+            child.channel?.unref();
+          }
+        },
+      };
+    }
     // An idle worker must not keep a script or test process alive; it is referenced while work is pending.
-    this.worker.unref();
-    this.worker.on('message', (message) => this.receive(message));
-    this.worker.on('error', (error: Error) => this.stop(`the embedding worker failed: ${error.message}`));
-    this.worker.on('exit', (code) => this.stop(`the embedding worker exited (code ${code})`));
+    this.channel.hold(false);
   }
 
   request<T = unknown>(message: Record<string, unknown>, handlers: RequestHandlers = {}): Promise<T> {
@@ -197,8 +257,8 @@ class EmbeddingWorker {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, ...handlers });
-      if (this.pending.size === 1) this.worker.ref();
-      this.worker.postMessage({ ...message, id });
+      if (this.pending.size === 1) this.channel.hold(true);
+      this.channel.post({ ...message, id });
     });
   }
 
@@ -223,7 +283,7 @@ class EmbeddingWorker {
 
   private settle(id: number, finish: () => void): void {
     this.pending.delete(id);
-    if (this.pending.size === 0) this.worker.unref();
+    if (this.pending.size === 0) this.channel.hold(false);
     finish();
   }
 
@@ -234,8 +294,15 @@ class EmbeddingWorker {
 }
 
 let sharedWorker: EmbeddingWorker | undefined;
+let sharedDocumentProcess: EmbeddingWorker | undefined;
 
 function embeddingWorker(): EmbeddingWorker {
-  sharedWorker ??= new EmbeddingWorker();
+  sharedWorker ??= new EmbeddingWorker('thread');
   return sharedWorker;
+}
+
+/** The document embedding process; a new one when the last one ended. */
+function documentWorker(): EmbeddingWorker {
+  if (!sharedDocumentProcess || sharedDocumentProcess.stopped) sharedDocumentProcess = new EmbeddingWorker('process');
+  return sharedDocumentProcess;
 }

@@ -2,11 +2,12 @@
 // the process. Plain JavaScript because Node loads worker scripts itself, without the TypeScript loader
 // that tsx or vitest put in front of the rest of the code.
 //
-// One worker serves the whole process and is never restarted: onnxruntime-node 1.14 (the runtime of
-// @xenova/transformers 2.x) registers its native addon once per process, and a second thread that loads it
-// fails with "Module did not self-register". So models are loaded here side by side, and the work of all
-// of them is scheduled here: a query runs before the next batch of documents, so a server that re-indexes
-// keeps answering.
+// One worker thread serves the whole process and is never restarted: onnxruntime-node 1.14 (the runtime
+// of @xenova/transformers 2.x) registers its native addon once per process, and a second thread that loads
+// it fails with "Module did not self-register". So models are loaded here side by side, and the work of
+// all of them is scheduled here: a query runs before the next batch of documents. A server that
+// re-indexes runs this same script a second time as a child process (an ONNX runtime of its own) for the
+// documents, so a query never waits behind a clause being embedded.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -31,7 +32,12 @@ const queries = [];
 const documentJobs = [];
 let pumping = false;
 
-parentPort.on('message', (message) => {
+// As a worker thread it talks through parentPort; as a child process (fork) through its IPC channel,
+// and it ends when its parent goes away.
+const port = parentPort ?? { on: (event, listener) => process.on(event, listener), postMessage: (message) => process.send(message) };
+if (!parentPort) process.on('disconnect', () => process.exit(0));
+
+port.on('message', (message) => {
   switch (message.type) {
     case 'load':
       loads = loads.then(() => load(message)).catch(() => undefined);
@@ -82,7 +88,7 @@ async function load({ id, options }) {
     quantized: useQuantized,
     progress_callback: (event) => {
       stallTimer.touch();
-      if (event.status === 'progress') parentPort.postMessage({ type: 'progress', id, file: event.file ?? '', loaded: event.loaded ?? 0, total: event.total ?? 0 });
+      if (event.status === 'progress') port.postMessage({ type: 'progress', id, file: event.file ?? '', loaded: event.loaded ?? 0, total: event.total ?? 0 });
     },
   });
   // transformers.js cannot abort a download; a failure after we gave up must not surface as unhandled.
@@ -115,7 +121,7 @@ async function load({ id, options }) {
   }
   const handle = nextHandle++;
   models.set(handle, { extractor, pooling, dimensions });
-  parentPort.postMessage({ type: 'loaded', id, handle, dimensions });
+  port.postMessage({ type: 'loaded', id, handle, dimensions });
 }
 
 /**
@@ -148,7 +154,7 @@ async function pump() {
 async function runQuery({ id, handle, texts }) {
   try {
     const vectors = await embed(handle, texts);
-    parentPort.postMessage({ type: 'embedded', id, vectors }, [vectors.buffer]);
+    port.postMessage({ type: 'embedded', id, vectors }, [vectors.buffer]);
   } catch (error) {
     fail(id, describeError(error), false);
   }
@@ -161,7 +167,7 @@ async function runDocumentBatch(job) {
   if (end >= job.texts.length) documentJobs.shift();
   try {
     const vectors = await embed(job.handle, job.texts.slice(start, end));
-    parentPort.postMessage({ type: 'batch', id: job.id, start, vectors, done: end >= job.texts.length }, [vectors.buffer]);
+    port.postMessage({ type: 'batch', id: job.id, start, vectors, done: end >= job.texts.length }, [vectors.buffer]);
   } catch (error) {
     if (end < job.texts.length) documentJobs.splice(documentJobs.indexOf(job), 1);
     fail(job.id, describeError(error), false);
@@ -191,11 +197,11 @@ async function dispose({ id, handle }) {
     }
   }
   await model?.extractor.dispose().catch(() => undefined);
-  parentPort.postMessage({ type: 'disposed', id });
+  port.postMessage({ type: 'disposed', id });
 }
 
 function fail(id, reason, unavailable = true) {
-  parentPort.postMessage({ type: 'error', id, reason, unavailable });
+  port.postMessage({ type: 'error', id, reason, unavailable });
 }
 
 class StallError extends Error {}

@@ -143,7 +143,8 @@ async function embedderFor({
   }
   if (current?.modelId === built.modelId) return { embedder: current };
   try {
-    const embedder = await TransformersEmbeddings.load({ modelId: built.modelId, modelsDir: config.MODELS_DIR, allowRemoteModels: config.ALLOW_REMOTE_MODELS, remoteHost: config.MODEL_MIRROR });
+    // A re-index or an upload embeds its clauses in a process of their own, so questions keep their pace.
+    const embedder = await TransformersEmbeddings.load({ modelId: built.modelId, modelsDir: config.MODELS_DIR, allowRemoteModels: config.ALLOW_REMOTE_MODELS, remoteHost: config.MODEL_MIRROR, documentProcess: true });
     if (embedder.dimensions !== built.dimensions) {
       await embedder.dispose();
       throw new Error(`index ${config.INDEX_DIR} was embedded with ${built.dimensions} dimensions but ${embedder.modelId} gives ${embedder.dimensions}: run \`npm run ingest\` to rebuild it`);
