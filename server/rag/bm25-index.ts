@@ -544,17 +544,23 @@ export class Bm25Index {
    * documents' scores by the top one without ranking every document.
    */
   scoreSubset(query: Bm25Fields, docs: ArrayLike<number>): { max: number; scores: Float64Array } {
+    if (this.queryTerms(query).length === 0) return { max: 0, scores: new Float64Array(docs.length) };
+    const max = this.search(query, { k: 1 })[0]?.score ?? 0;
+    return { max, scores: this.scoreDocuments(query, docs) };
+  }
+
+  /** The BM25 score of each of `docs` (in their order; 0 for a document no query term is in). */
+  scoreDocuments(query: Bm25Fields, docs: ArrayLike<number>): Float64Array {
     const picked = new Float64Array(docs.length);
     const terms = this.queryTerms(query);
-    if (terms.length === 0) return { max: 0, scores: picked };
-    const max = this.search(query, { k: 1 })[0]?.score ?? 0;
+    if (terms.length === 0 || docs.length === 0) return picked;
     const sorted = Int32Array.from(docs).sort();
     const unique = sorted.filter((doc, i) => i === 0 || doc !== sorted[i - 1]);
     const { scores } = this.scratchBuffers();
     this.conjunction(terms, 0, unique, 0, -1);
     for (let i = 0; i < docs.length; i++) picked[i] = scores[docs[i]];
     for (const doc of unique) scores[doc] = 0;
-    return { max, scores: picked };
+    return picked;
   }
 
   /**

@@ -276,10 +276,26 @@ export class ClusterIndex extends PolicyIndex {
     return this.select({ q: clauses.join(' '), defType: 'lucene', 'q.op': 'OR' }, { k, allowed, score: (score) => score * (bm25Defaults.k1 + 1) });
   }
 
-  protected override async characterCandidates(query: string, { k, allowed }: { k: number; allowed?: Set<number> }): Promise<{ doc: number; score: number }[]> {
+  protected override async characterScores(query: string, docs: number[]): Promise<Float64Array> {
+    const scores = new Float64Array(docs.length);
     const clauses = queryClauses('characters', characters(query), 1).slice(0, maxQueryClauses);
-    if (clauses.length === 0) return [];
-    return this.select({ q: clauses.join(' '), defType: 'lucene', 'q.op': 'OR' }, { k, allowed, score: (score) => score * (bm25Defaults.k1 + 1) });
+    if (clauses.length === 0 || docs.length === 0) return scores;
+    const ids = docs.map((doc) => this.chunks[doc].id);
+    let response: SelectResponse;
+    try {
+      response = await this.client.request<SelectResponse>({
+        path: `/${this.collection}/select`,
+        params: { q: clauses.join(' '), defType: 'lucene', 'q.op': 'OR', fq: `{!terms f=id}${ids.join(',')}`, rows: docs.length, fl: 'id,score' },
+        post: true,
+      });
+    } catch (error) {
+      if (error instanceof ClusterUnavailableError) throw new AppError('index_unavailable', 'The search cluster did not answer; try again shortly.', { cause: error });
+      throw error;
+    }
+    // Lucene's BM25 leaves out the constant (k1 + 1) factor of the product's: scaled back here.
+    const byId = new Map(response.response.docs.map((hit) => [hit.id, hit.score * (bm25Defaults.k1 + 1)]));
+    ids.forEach((id, i) => (scores[i] = byId.get(id) ?? 0));
+    return scores;
   }
 
   protected override async denseCandidates(vector: number[], { k, allowed }: { k: number; allowed?: Set<number> }): Promise<{ doc: number; score: number }[]> {

@@ -46,11 +46,12 @@ export const relevanceFeedback = { weight: 0, documents: 5, terms: 10 };
 /** How much naming a document's city or county adds to its chunks (share of the best chunk score). */
 export const placePrior = { weight: 0.5 };
 /**
- * The chunks' single-character BM25 joins the word BM25 as an even mix of their scores, each divided
- * by its best. Characters find what a question says in another form (罚 for 罚款, 退 for 退还, a
- * colloquial compound the segmenter keeps whole); a single-character BM25 alone beat the word ranking
- * on the 712 regulations. Measured on the test parts with the even mix (weight 1): regulations Span@5
- * 78.6 → 83.3%, seeds 90.2 → 91.1%, news 99.1 → 99.5% (evals/README.md). 0 turns it off.
+ * The word BM25's candidates are re-scored with the chunks' single-character BM25, an even mix of the
+ * two scores, each divided by its best among the candidates. Characters find what a question says in
+ * another form (罚 for 罚款, 退 for 退还, a colloquial compound the segmenter keeps whole); a
+ * single-character BM25 alone beat the word ranking on the 712 regulations. Re-scoring the candidates
+ * rather than adding the characters' own best chunks scores a few hundred chunks instead of every
+ * posting, and answered better (evals/README.md). 0 turns it off.
  */
 export const characterRanking = { weight: 1 };
 
@@ -269,9 +270,9 @@ export class PolicyIndex {
     return this.bm25.search(fields, options);
   }
 
-  /** Chunk BM25 over single characters (chunk positions, best first), from the embedded index. */
-  protected async characterCandidates(query: string, options: { k: number; allowed?: Set<number> }): Promise<{ doc: number; score: number }[]> {
-    return this.characterBm25.search({ tokens: characters(query), bigrams: [], context: [] }, options);
+  /** The single-character BM25 score of each of `docs` (chunk positions), from the embedded index. */
+  protected async characterScores(query: string, docs: number[]): Promise<Float64Array> {
+    return this.characterBm25.scoreDocuments({ tokens: characters(query), bigrams: [], context: [] }, docs);
   }
 
   /** The nearest chunks to a query vector, through the VectorStore interface (chunk positions, best first). */
@@ -300,7 +301,7 @@ export class PolicyIndex {
       const seen = new Set(candidates.map(({ doc }) => doc));
       for (const candidate of await this.lexicalCandidates(fields, { k: pool, allowed: named })) if (!seen.has(candidate.doc)) candidates.push(candidate);
     }
-    if (characterRanking.weight > 0) await this.withCharacterRanking(query, candidates, pool * lexicalDepth.poolMultiple, allowed);
+    if (characterRanking.weight > 0) await this.withCharacterScores(query, candidates);
     // Only the candidates' documents are scored, normalised by the best document of the whole corpus.
     const documentNumbers = candidates.map(({ doc }) => this.documentNumber.get(this.chunks[doc].documentId)!);
     const { max, scores } = this.documentBm25.scoreSubset({ tokens: fields.tokens, bigrams: [], context: [] }, documentNumbers);
@@ -314,22 +315,13 @@ export class PolicyIndex {
       .slice(0, pool);
   }
 
-  /**
-   * Mixes the single-character ranking into the word candidates (in place): each score divided by its
-   * ranking's best, then summed with the character share weighted; chunks only characters found join.
-   */
-  private async withCharacterRanking(query: string, candidates: { doc: number; score: number }[], k: number, allowed?: Set<number>): Promise<void> {
-    const found = await this.characterCandidates(query, { k, allowed });
-    if (found.length === 0) return;
+  /** Re-scores the word candidates (in place) with an even mix of their word and character scores, each divided by its best. */
+  private async withCharacterScores(query: string, candidates: { doc: number; score: number }[]): Promise<void> {
+    const scores = await this.characterScores(query, candidates.map(({ doc }) => doc));
+    const characterBest = scores.reduce((best, score) => Math.max(best, score), 0);
     const wordBest = candidates.reduce((best, { score }) => Math.max(best, score), 0);
-    const characterBest = found[0].score;
-    if (wordBest <= 0 || characterBest <= 0) return;
-    const characterShare = new Map(found.map(({ doc, score }) => [doc, score / characterBest]));
-    for (const candidate of candidates) {
-      candidate.score = wordBest * (candidate.score / wordBest + characterRanking.weight * (characterShare.get(candidate.doc) ?? 0));
-      characterShare.delete(candidate.doc);
-    }
-    for (const [doc, share] of characterShare) candidates.push({ doc, score: wordBest * characterRanking.weight * share });
+    if (characterBest <= 0 || wordBest <= 0) return;
+    candidates.forEach((candidate, i) => (candidate.score = wordBest * (candidate.score / wordBest + (characterRanking.weight * scores[i]) / characterBest)));
   }
 
   /**
