@@ -68,7 +68,7 @@ export async function updateIndex({
     list.push({ chunk, vector: stored.dense ? Float32Array.from(stored.dense.vector(i)) : undefined });
     chunksOf.set(chunk.documentId, list);
   });
-  const lexicalOf = stored.lexical.entriesByDocument(stored.chunks.map((chunk) => chunk.documentId));
+  const lexicalOf = stored.lexical.entriesByDocument(stored.chunks);
 
   const added: PolicyDocument[] = [];
   for (const file of update.add) {

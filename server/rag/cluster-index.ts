@@ -9,7 +9,6 @@ import { bm25Defaults, type Bm25Fields } from './bm25-index.js';
 import type { IndexManifest, StoredIndex } from './index-store.js';
 import { PolicyIndex, type QueryEmbedder, type SearchOptions } from './policy-index.js';
 import type { SearchResult } from './types.js';
-import { characters } from './tokenize.js';
 import { ClusterUnavailableError, SolrClient } from './solr-client.js';
 import type { VocabularyData } from './vocabulary.js';
 
@@ -58,7 +57,6 @@ export interface ClusterDocument {
   words: string;
   bigrams: string;
   headings: string;
-  characters: string;
   [vectorField: `vector_${number}`]: number[];
 }
 
@@ -83,7 +81,6 @@ export function clusterDocuments(
   from = 0,
   to = stored.chunks.length,
   entries: (position: number) => Bm25Fields = stored.lexical.chunks.entryReader(),
-  characterEntries: (position: number) => Bm25Fields = stored.lexical.characters.entryReader(),
 ): ClusterDocument[] {
   const titles = new Map(stored.documents.map((document) => [document.id, document]));
   const vectors = vectorField(stored.manifest);
@@ -104,7 +101,6 @@ export function clusterDocuments(
       words: fields.tokens.map(term).join(' '),
       bigrams: fields.bigrams.map(term).join(' '),
       headings: fields.context.map(term).join(' '),
-      characters: characterEntries(i).tokens.map(term).join(' '),
       ...(dense && vectors ? { [vectors]: float32Text(dense.vector(i)) } : {}),
     });
   }
@@ -176,10 +172,9 @@ export async function publishIndex({
       timeoutMs: 300_000,
     });
     const entries = stored.lexical.chunks.entryReader();
-    const characterEntries = stored.lexical.characters.entryReader();
     for (let from = 0; from < total; from += batchSize) {
       const to = Math.min(total, from + batchSize);
-      await client.request({ path: `/${collection}/update`, json: clusterDocuments(stored, from, to, entries, characterEntries), timeoutMs: 300_000 });
+      await client.request({ path: `/${collection}/update`, json: clusterDocuments(stored, from, to, entries), timeoutMs: 300_000 });
       onProgress({ done: to, total });
     }
     await client.request({ path: `/${collection}/update`, params: { commit: true, waitSearcher: true }, json: [], timeoutMs: 300_000 });
@@ -274,28 +269,6 @@ export class ClusterIndex extends PolicyIndex {
     if (clauses.length === 0) return [];
     // Lucene's BM25 leaves out the constant (k1 + 1) factor of the product's: same ranking, scaled back here.
     return this.select({ q: clauses.join(' '), defType: 'lucene', 'q.op': 'OR' }, { k, allowed, score: (score) => score * (bm25Defaults.k1 + 1) });
-  }
-
-  protected override async characterScores(query: string, docs: number[]): Promise<Float64Array> {
-    const scores = new Float64Array(docs.length);
-    const clauses = queryClauses('characters', characters(query), 1).slice(0, maxQueryClauses);
-    if (clauses.length === 0 || docs.length === 0) return scores;
-    const ids = docs.map((doc) => this.chunks[doc].id);
-    let response: SelectResponse;
-    try {
-      response = await this.client.request<SelectResponse>({
-        path: `/${this.collection}/select`,
-        params: { q: clauses.join(' '), defType: 'lucene', 'q.op': 'OR', fq: `{!terms f=id}${ids.join(',')}`, rows: docs.length, fl: 'id,score' },
-        post: true,
-      });
-    } catch (error) {
-      if (error instanceof ClusterUnavailableError) throw new AppError('index_unavailable', 'The search cluster did not answer; try again shortly.', { cause: error });
-      throw error;
-    }
-    // Lucene's BM25 leaves out the constant (k1 + 1) factor of the product's: scaled back here.
-    const byId = new Map(response.response.docs.map((hit) => [hit.id, hit.score * (bm25Defaults.k1 + 1)]));
-    ids.forEach((id, i) => (scores[i] = byId.get(id) ?? 0));
-    return scores;
   }
 
   protected override async denseCandidates(vector: number[], { k, allowed }: { k: number; allowed?: Set<number> }): Promise<{ doc: number; score: number }[]> {

@@ -1,12 +1,13 @@
 // The lexical side of the index, built at ingest and stored in one binary file: BM25 over chunks (their
-// words without echoes of the document title, their character bigrams, their title and headings), BM25
-// over the chunks' single characters, and BM25 over whole documents (the title twice, then every
-// chunk's words).
+// words without echoes of the document title, their character bigrams, their title and headings), how
+// many chunks hold each single character (character-scores.ts), and BM25 over whole documents (the
+// title twice, then every chunk's words).
 // What each field holds is decided here, once, when the index is built: a change to it needs a new
 // indexFormatVersion (index-store.ts) so that old indexes are rebuilt.
 import { packSections, Sections } from './binary-sections.js';
 import { Bm25Builder, Bm25Index, type Bm25Fields } from './bm25-index.js';
 import type { Analyzer } from './analyzer.js';
+import { CharacterStatistics, CharacterStatisticsBuilder, type CharacterStatisticsData } from './character-scores.js';
 import { bigrams, characters, foldWidth } from './tokenize.js';
 import type { IndexedChunk, PolicyDocument } from './types.js';
 
@@ -41,8 +42,8 @@ export class LexicalIndex {
     readonly documents: Bm25Index,
     /** Documents that have chunks, in the order of their first chunk. */
     readonly documentIds: string[],
-    /** BM25 over each chunk's single characters (its words field): document numbers are chunk positions. */
-    readonly characters: Bm25Index,
+    /** How many chunks hold each single character, for BM25 over characters scored from chunk texts. */
+    readonly characters: CharacterStatistics,
   ) {}
 
   /**
@@ -77,24 +78,23 @@ export class LexicalIndex {
   /**
    * Each stored document's entries, read back from the postings (token order is lost, counts kept), so
    * that an incremental update keeps the documents it does not touch without tokenizing them again.
-   * `chunkDocuments` gives the document id of each chunk position.
+   * `chunks` are the stored chunks, in position order (their document ids and texts).
    */
-  entriesByDocument(chunkDocuments: string[]): Map<string, LexicalEntries> {
+  entriesByDocument(chunks: { documentId: string; text: string }[]): Map<string, LexicalEntries> {
     const chunkEntries = this.chunks.entries();
-    const characterEntries = this.characters.entries();
     const documentEntries = this.documents.entries();
     const out = new Map<string, LexicalEntries>();
     this.documentIds.forEach((id, i) => out.set(id, { chunkFields: [], chunkCharacters: [], documentTokens: documentEntries[i].tokens }));
     chunkEntries.forEach((fields, position) => {
-      const entries = out.get(chunkDocuments[position]);
+      const entries = out.get(chunks[position].documentId);
       entries?.chunkFields.push(fields);
-      entries?.chunkCharacters.push(characterEntries[position].tokens);
+      entries?.chunkCharacters.push(characters(chunks[position].text));
     });
     return out;
   }
 
   toBuffer(): Buffer {
-    return packSections({ documentIds: this.documentIds, ...this.chunks.sections('chunks'), ...this.documents.sections('documents'), ...this.characters.sections('characters') });
+    return packSections({ documentIds: this.documentIds, ...this.chunks.sections('chunks'), ...this.documents.sections('documents'), characters: this.characters.data });
   }
 
   static fromBuffer(buffer: Uint8Array): LexicalIndex {
@@ -103,7 +103,7 @@ export class LexicalIndex {
       Bm25Index.fromSections(sections, 'chunks'),
       Bm25Index.fromSections(sections, 'documents'),
       sections.json<string[]>('documentIds'),
-      Bm25Index.fromSections(sections, 'characters'),
+      new CharacterStatistics(sections.json<CharacterStatisticsData>('characters')),
     );
   }
 }
@@ -114,14 +114,14 @@ export class LexicalIndex {
  */
 export class LexicalIndexBuilder {
   private readonly chunkBuilder = new Bm25Builder();
-  private readonly characterBuilder = new Bm25Builder();
+  private readonly characterBuilder = new CharacterStatisticsBuilder();
   private readonly documentBuilder = new Bm25Builder();
   private readonly documentIds: string[] = [];
 
   add(documentId: string, entries: LexicalEntries): void {
     if (entries.chunkFields.length === 0) return;
     for (const fields of entries.chunkFields) this.chunkBuilder.add(fields);
-    for (const tokens of entries.chunkCharacters) this.characterBuilder.add({ tokens, bigrams: [], context: [] });
+    for (const tokens of entries.chunkCharacters) this.characterBuilder.add(tokens);
     this.documentBuilder.add({ tokens: entries.documentTokens, bigrams: [], context: [] });
     this.documentIds.push(documentId);
   }

@@ -5,7 +5,8 @@ import { idfOf, type Bm25Fields, type Bm25Index } from './bm25-index.js';
 import type { StoredIndex } from './index-store.js';
 import { comparisonWords } from '../answer/analyse-question.js';
 import { Analyzer, defaultVocabulary } from './analyzer.js';
-import { bigrams, characters, foldWidth } from './tokenize.js';
+import { bigrams, foldWidth } from './tokenize.js';
+import type { CharacterStatistics } from './character-scores.js';
 import type { VocabularyData } from './vocabulary.js';
 import type { Chunk, PolicyDocument, SearchResult } from './types.js';
 
@@ -102,7 +103,7 @@ export class PolicyIndex {
   private readonly figures: (string[] | undefined)[] = [];
   private readonly documentNumber: Map<string, number>;
   private readonly documentBm25: Bm25Index;
-  private readonly characterBm25: Bm25Index;
+  private readonly characterStatistics: CharacterStatistics;
   /** Place stem → the chunk positions of the documents issued for that place. */
   private readonly placeChunks = new Map<string, number[]>();
 
@@ -123,7 +124,7 @@ export class PolicyIndex {
     // BM25 over chunks and over whole documents was built at ingest (lexical-index.ts).
     this.bm25 = stored.lexical.chunks;
     this.documentBm25 = stored.lexical.documents;
-    this.characterBm25 = stored.lexical.characters;
+    this.characterStatistics = stored.lexical.characters;
     this.documentNumber = new Map(stored.lexical.documentIds.map((id, i) => [id, i]));
     stored.chunks.forEach((chunk, i) => {
       const positions = this.chunkPositions.get(chunk.documentId);
@@ -270,11 +271,6 @@ export class PolicyIndex {
     return this.bm25.search(fields, options);
   }
 
-  /** The single-character BM25 score of each of `docs` (chunk positions), from the embedded index. */
-  protected async characterScores(query: string, docs: number[]): Promise<Float64Array> {
-    return this.characterBm25.scoreDocuments({ tokens: characters(query), bigrams: [], context: [] }, docs);
-  }
-
   /** The nearest chunks to a query vector, through the VectorStore interface (chunk positions, best first). */
   protected async denseCandidates(vector: number[], { k, allowed }: { k: number; allowed?: Set<number> }): Promise<{ doc: number; score: number }[]> {
     const filter = allowed ? (position: number) => allowed.has(position) : undefined;
@@ -301,7 +297,7 @@ export class PolicyIndex {
       const seen = new Set(candidates.map(({ doc }) => doc));
       for (const candidate of await this.lexicalCandidates(fields, { k: pool, allowed: named })) if (!seen.has(candidate.doc)) candidates.push(candidate);
     }
-    if (characterRanking.weight > 0) await this.withCharacterScores(query, candidates);
+    if (characterRanking.weight > 0) this.withCharacterScores(query, candidates);
     // Only the candidates' documents are scored, normalised by the best document of the whole corpus.
     const documentNumbers = candidates.map(({ doc }) => this.documentNumber.get(this.chunks[doc].documentId)!);
     const { max, scores } = this.documentBm25.scoreSubset({ tokens: fields.tokens, bigrams: [], context: [] }, documentNumbers);
@@ -316,8 +312,8 @@ export class PolicyIndex {
   }
 
   /** Re-scores the word candidates (in place) with an even mix of their word and character scores, each divided by its best. */
-  private async withCharacterScores(query: string, candidates: { doc: number; score: number }[]): Promise<void> {
-    const scores = await this.characterScores(query, candidates.map(({ doc }) => doc));
+  private withCharacterScores(query: string, candidates: { doc: number; score: number }[]): void {
+    const scores = this.characterStatistics.scoreTexts(query, candidates.map(({ doc }) => this.chunks[doc].text));
     const characterBest = scores.reduce((best, score) => Math.max(best, score), 0);
     const wordBest = candidates.reduce((best, { score }) => Math.max(best, score), 0);
     if (characterBest <= 0 || wordBest <= 0) return;

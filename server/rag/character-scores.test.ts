@@ -1,0 +1,35 @@
+// Character BM25 scored from chunk texts must equal BM25 over character postings.
+import { describe, expect, it } from 'vitest';
+import { Bm25Index } from './bm25-index';
+import { CharacterStatistics, CharacterStatisticsBuilder } from './character-scores';
+import { characters } from './tokenize';
+
+const texts = [
+  '第三条 读者每次最多可以借阅图书十册，借期为三十日，可以续借一次。',
+  '第五条 借阅的图书逾期归还的，每册每日收取滞纳金0.1元。',
+  '第六条 读者遗失或者损毁图书的，应当按照原价赔偿。',
+  'ＡＢＣ公司 2024年 第一季度 营业收入 12.5% 增长',
+  'Version v1.2.3 of 〇号文件，𠮷野家与吉野家，ｖ２．０版，100%和３０％，GB/T 7714—2015',
+  '',
+];
+
+function statistics(): CharacterStatistics {
+  const builder = new CharacterStatisticsBuilder();
+  for (const text of texts) builder.add(characters(text));
+  return builder.finish();
+}
+
+describe('CharacterStatistics', () => {
+  it.each(['图书能借多久？', '丢了书要赔吗', 'abc公司2024年的收入增长了多少', '火星', 'v1.2版和𠮷野家的〇号文件', 'V2.0 30% 100% gb 7714'])('scores 「%s」 as BM25 over character postings does', (query) => {
+    const postings = new Bm25Index(texts.map((text) => ({ tokens: characters(text), bigrams: [], context: [] })));
+    const expected = texts.map((_, doc) => postings.scoreDocuments({ tokens: characters(query), bigrams: [], context: [] }, [doc])[0]);
+    const actual = statistics().scoreTexts(query, texts);
+    actual.forEach((score, i) => expect(score).toBeCloseTo(expected[i], 9));
+  });
+
+  it('survives being stored and read back (JSON)', () => {
+    const stored = new CharacterStatistics(JSON.parse(JSON.stringify(statistics().data)));
+    expect(Array.from(stored.scoreTexts('借阅图书', texts))).toEqual(Array.from(statistics().scoreTexts('借阅图书', texts)));
+    expect(stored.documentFrequency('书')).toBe(3);
+  });
+});
