@@ -39,6 +39,7 @@ const configSchema = z.object({
   SYNONYMS_FILE: z.string().optional(),
   USER_DICT_FILE: z.string().optional(),
   STOPWORDS_FILE: z.string().optional(),
+  PLACES_FILE: z.string().optional(),
   LOG_LEVEL: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
   /** Where lexical and dense candidates come from: the embedded index, or a SolrCloud collection (docs/scale-out.md). */
   SEARCH_BACKEND: z.enum(['embedded', 'solr']).default('embedded'),

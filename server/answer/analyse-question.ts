@@ -166,7 +166,7 @@ function intentOf(question: string, mode: 'answer' | 'summary', places: string[]
 }
 
 /** Places a text names, read from the segmenter's words: a name ending in an administrative unit
- * ("江岚市", "黔西南州", or "河阳" + "市"), or a word it tags as a place (四川, 成都). */
+ * ("江岚市", "黔西南州", or "河阳" + "市"), or a word it tags as a place that is a known place name (四川, 成都). */
 export function placesIn(text: string, analyzer: Analyzer): string[] {
   const found: string[] = [];
   const words = analyzer.tag(text);
@@ -174,8 +174,9 @@ export function placesIn(text: string, analyzer: Analyzer): string[] {
   words.forEach(({ word, tag }, i) => {
     if (unitPattern.test(word) && word.length >= 3 && nameTag.test(tag) && stemOf(word).length >= 2) found.push(word);
     else if (unitWord.test(word) && i > 0 && nameTag.test(words[i - 1].tag) && words[i - 1].word.length >= 2 && !analyzer.isStopWord(words[i - 1].word)) found.push(`${words[i - 1].word}${word}`);
-    // 贵州, 广州 end in a unit character that is part of the name; 都市, 新区 are not names.
-    else if (tag === 'ns' && word.length >= 2 && !(word.length === 2 && /[省市县区镇乡旗盟]$/.test(word)) && !analyzer.isStopWord(word)) found.push(word);
+    // 贵州, 广州 end in a unit character that is part of the name; 都市, 新区 are not names. The
+    // segmenter also tags words such as 上山 or 海鲜 as places: only a known place name counts.
+    else if (tag === 'ns' && word.length >= 2 && !(word.length === 2 && /[省市县区镇乡旗盟]$/.test(word)) && !analyzer.isStopWord(word) && analyzer.isKnownPlace(word)) found.push(word);
   });
   // "河阳" tagged as a place and then "河阳市": the longer name stands.
   return [...new Set(found)].filter((place, _, all) => !all.some((other) => other !== place && other.startsWith(place)));

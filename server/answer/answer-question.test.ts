@@ -233,3 +233,29 @@ describe('extractive answers', () => {
     expect(response.answer).toContain('期满前30日内');
   });
 });
+
+describe('places', () => {
+  let rangers: RagService;
+
+  beforeAll(async () => {
+    const folder = await temporaryFolder('rangers');
+    cleanups.push(folder.remove);
+    await writeCorpus(folder.path, {
+      'qinglan-rangers.txt': `青岚县生态护林员管理办法
+
+第三条 聘用的生态护林员负责日常巡护，每人每月发放劳务补助800元。
+第四条 劳务补助按月发放。
+`,
+    });
+    const index = await ingestToTemporaryIndex(folder.path);
+    cleanups.push(index.remove);
+    rangers = await openTestService({ corpusDir: folder.path, indexDir: index.indexDir });
+  });
+
+  // The segmenter tags 上山 as a place name; it is not one, so it does not hold the answer to a place.
+  it('answers a question with a word the segmenter takes for a place name', async () => {
+    const response = await ask(rangers, '上山巡护的护林员每月补助多少钱？');
+    expect(response.answered).toBe(true);
+    expect(response.answer).toContain('每人每月发放劳务补助800元');
+  });
+});

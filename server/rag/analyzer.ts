@@ -125,6 +125,11 @@ export class Analyzer {
     return this.vocabulary.stopWords.has(word);
   }
 
+  /** Whether a word the segmenter tags as a place name is one (listed in the place-name file, when there is one). */
+  isKnownPlace(word: string): boolean {
+    return this.vocabulary.places?.has(word) ?? true;
+  }
+
   /** Whether jieba tags `word` as a noun-like word (a topic: 火星, 房价), not a verb or measure. */
   isNounLike(word: string): boolean {
     const tagged = this.jieba.tag(word, false);

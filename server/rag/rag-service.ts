@@ -14,7 +14,7 @@ import { loadVocabulary, vocabularyHash, type VocabularyData } from './vocabular
 
 /** The vocabulary files the configuration names (the shipped ones by default). */
 export function configuredVocabulary(config: Config): VocabularyData {
-  return loadVocabulary({ synonymsFile: config.SYNONYMS_FILE, userDictionaryFile: config.USER_DICT_FILE, stopWordsFile: config.STOPWORDS_FILE });
+  return loadVocabulary({ synonymsFile: config.SYNONYMS_FILE, userDictionaryFile: config.USER_DICT_FILE, stopWordsFile: config.STOPWORDS_FILE, placesFile: config.PLACES_FILE });
 }
 
 export interface RagService {

@@ -1,5 +1,6 @@
 // Vocabulary as data: the synonym file (Solr / Elasticsearch format), the segmenter's user dictionary
-// (jieba format) and the stop-word list, read from files a site can edit.
+// (jieba format), the stop-word list and the place names a question may name, read from files a site
+// can edit.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -12,6 +13,7 @@ export const shippedVocabularyFiles = {
   synonyms: resolve(shippedDir, 'synonyms.txt'),
   userDictionary: resolve(shippedDir, 'user-dict.txt'),
   stopWords: resolve(shippedDir, 'stopwords.txt'),
+  places: resolve(shippedDir, 'places.txt'),
 } as const;
 
 /** Query-side synonym rules: a trigger term → the terms a question using it also searches. */
@@ -23,6 +25,11 @@ export interface VocabularyData {
   /** Lines of a jieba user dictionary ("word [frequency] [tag]"). */
   userDictionary: string[];
   stopWords: ReadonlySet<string>;
+  /**
+   * Place names (with and without their administrative unit): a word the segmenter tags as a place is
+   * one only when listed here. Without a list, every such word is.
+   */
+  places?: ReadonlySet<string>;
 }
 
 /** A line the synonym parser could not read, with its number. */
@@ -83,7 +90,8 @@ export function loadVocabulary({
   synonymsFile = shippedVocabularyFiles.synonyms,
   userDictionaryFile = shippedVocabularyFiles.userDictionary,
   stopWordsFile = shippedVocabularyFiles.stopWords,
-}: { synonymsFile?: string; userDictionaryFile?: string; stopWordsFile?: string } = {}): VocabularyData {
+  placesFile = shippedVocabularyFiles.places,
+}: { synonymsFile?: string; userDictionaryFile?: string; stopWordsFile?: string; placesFile?: string } = {}): VocabularyData {
   const read = (path: string, what: string) => {
     if (path === '') return '';
     try {
@@ -96,6 +104,8 @@ export function loadVocabulary({
     synonyms: parseSynonyms(read(synonymsFile, 'synonym'), synonymsFile),
     userDictionary: parseUserDictionary(read(userDictionaryFile, 'user dictionary')),
     stopWords: parseStopWords(read(stopWordsFile, 'stop-word')),
+    // One name per line, `#` comments: the stop-word reader reads that too. No file: no list.
+    places: placesFile === '' ? undefined : parseStopWords(read(placesFile, 'place-name')),
   };
 }
 
