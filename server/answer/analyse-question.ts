@@ -99,7 +99,7 @@ export function analyseQuestion(messages: ChatTurn[], { analyzer, mode = 'answer
     return { text, query: `${isFollowUp ? previousWithoutPlaces : ''} ${lead} ${text}`.trim(), focusTokens: topicTokens(text, analyzer), asks: asksOf(text) };
   });
   // Only a name with its administrative unit ("江岚市") is surely a place; a word the segmenter merely
-  // tags as one ("上山") is not declined for.
+  // tags as one ("下山") is not declined for.
   const unknownPlaces = mentions ? places.filter((place) => unitPattern.test(place) && stemOf(place) !== place && !mentions(stemOf(place))) : [];
   return { question, retrievalQuery, isFollowUp, explicitFollowUp, intent, focusTokens, contextTokens, asks, parts, places, unknownPlaces };
 }
@@ -175,7 +175,7 @@ export function placesIn(text: string, analyzer: Analyzer): string[] {
     if (unitPattern.test(word) && word.length >= 3 && nameTag.test(tag) && stemOf(word).length >= 2) found.push(word);
     else if (unitWord.test(word) && i > 0 && nameTag.test(words[i - 1].tag) && words[i - 1].word.length >= 2 && !analyzer.isStopWord(words[i - 1].word)) found.push(`${words[i - 1].word}${word}`);
     // 贵州, 广州 end in a unit character that is part of the name; 都市, 新区 are not names. The
-    // segmenter also tags words such as 上山 or 海鲜 as places: only a known place name counts.
+    // segmenter also tags words such as 下山 or 海岛 as places: only a known place name counts.
     else if (tag === 'ns' && word.length >= 2 && !(word.length === 2 && /[省市县区镇乡旗盟]$/.test(word)) && !analyzer.isStopWord(word) && analyzer.isKnownPlace(word)) found.push(word);
   });
   // "河阳" tagged as a place and then "河阳市": the longer name stands.

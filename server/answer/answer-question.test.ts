@@ -252,9 +252,9 @@ describe('places', () => {
     rangers = await openTestService({ corpusDir: folder.path, indexDir: index.indexDir });
   });
 
-  // The segmenter tags 上山 as a place name; it is not one, so it does not hold the answer to a place.
+  // The segmenter tags 下山 as a place name; it is not one, so it does not hold the answer to a place.
   it('answers a question with a word the segmenter takes for a place name', async () => {
-    const response = await ask(rangers, '上山巡护的护林员每月补助多少钱？');
+    const response = await ask(rangers, '下山巡护的护林员每月补助多少钱？');
     expect(response.answered).toBe(true);
     expect(response.answer).toContain('每人每月发放劳务补助800元');
   });

@@ -96,7 +96,7 @@ export async function updateIndex({
   const chunks = entries.map((entry) => entry.chunk);
   const vectors = embedding ? entries.map((entry) => entry.vector!) : undefined;
   const dense = vectors && embedding ? VectorIndex.build(vectors, embedding.dimensions) : undefined;
-  const empty: LexicalEntries = { chunkFields: [], chunkCharacters: [], documentTokens: [] };
+  const empty: LexicalEntries = { chunkFields: [], chunkTexts: [], documentTokens: [] };
   const lexical = LexicalIndex.build(documents.map((document) => ({ documentId: document.id, entries: lexicalOf.get(document.id) ?? empty })));
 
   const manifest = await saveIndex({

@@ -544,7 +544,6 @@ export class Bm25Index {
    * documents' scores by the top one without ranking every document.
    */
   scoreSubset(query: Bm25Fields, docs: ArrayLike<number>): { max: number; scores: Float64Array } {
-    if (this.queryTerms(query).length === 0) return { max: 0, scores: new Float64Array(docs.length) };
     const max = this.search(query, { k: 1 })[0]?.score ?? 0;
     return { max, scores: this.scoreDocuments(query, docs) };
   }

@@ -15,7 +15,7 @@ const texts = [
 
 function statistics(): CharacterStatistics {
   const builder = new CharacterStatisticsBuilder();
-  for (const text of texts) builder.add(characters(text));
+  for (const text of texts) builder.add(text);
   return builder.finish();
 }
 

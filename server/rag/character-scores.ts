@@ -157,8 +157,9 @@ export class CharacterStatisticsBuilder {
   private chunks = 0;
   private totalLength = 0;
 
-  /** Adds one chunk's characters (as `characters(text)` gives them). */
-  add(chunkCharacters: string[]): void {
+  /** Adds one chunk's text. */
+  add(text: string): void {
+    const chunkCharacters = characters(text);
     this.chunks++;
     this.totalLength += chunkCharacters.length;
     for (const character of new Set(chunkCharacters)) this.frequencies.set(character, (this.frequencies.get(character) ?? 0) + 1);

@@ -8,14 +8,14 @@ import { packSections, Sections } from './binary-sections.js';
 import { Bm25Builder, Bm25Index, type Bm25Fields } from './bm25-index.js';
 import type { Analyzer } from './analyzer.js';
 import { CharacterStatistics, CharacterStatisticsBuilder, type CharacterStatisticsData } from './character-scores.js';
-import { bigrams, characters, foldWidth } from './tokenize.js';
+import { bigrams, foldWidth } from './tokenize.js';
 import type { IndexedChunk, PolicyDocument } from './types.js';
 
 /** What BM25 indexes for one document: each chunk's fields, and the words of the whole document. */
 export interface LexicalEntries {
   chunkFields: Bm25Fields[];
-  /** Each chunk's single characters (see `characters`). */
-  chunkCharacters: string[][];
+  /** Each chunk's text: the character statistics count its characters. */
+  chunkTexts: string[];
   documentTokens: string[];
 }
 
@@ -29,7 +29,7 @@ export function lexicalEntriesOf(document: Pick<PolicyDocument, 'title'>, chunks
   for (const chunk of chunks) documentTokens.push(...chunk.tokens);
   return {
     chunkFields: chunks.map((chunk) => ({ tokens: withoutTitleEcho(chunk, title, analyzer), bigrams: bigrams(chunk.text), context: chunk.contextTokens })),
-    chunkCharacters: chunks.map((chunk) => characters(chunk.text)),
+    chunkTexts: chunks.map((chunk) => chunk.text),
     documentTokens,
   };
 }
@@ -84,11 +84,11 @@ export class LexicalIndex {
     const chunkEntries = this.chunks.entries();
     const documentEntries = this.documents.entries();
     const out = new Map<string, LexicalEntries>();
-    this.documentIds.forEach((id, i) => out.set(id, { chunkFields: [], chunkCharacters: [], documentTokens: documentEntries[i].tokens }));
+    this.documentIds.forEach((id, i) => out.set(id, { chunkFields: [], chunkTexts: [], documentTokens: documentEntries[i].tokens }));
     chunkEntries.forEach((fields, position) => {
       const entries = out.get(chunks[position].documentId);
       entries?.chunkFields.push(fields);
-      entries?.chunkCharacters.push(characters(chunks[position].text));
+      entries?.chunkTexts.push(chunks[position].text);
     });
     return out;
   }
@@ -121,7 +121,7 @@ export class LexicalIndexBuilder {
   add(documentId: string, entries: LexicalEntries): void {
     if (entries.chunkFields.length === 0) return;
     for (const fields of entries.chunkFields) this.chunkBuilder.add(fields);
-    for (const tokens of entries.chunkCharacters) this.characterBuilder.add(tokens);
+    for (const text of entries.chunkTexts) this.characterBuilder.add(text);
     this.documentBuilder.add({ tokens: entries.documentTokens, bigrams: [], context: [] });
     this.documentIds.push(documentId);
   }
