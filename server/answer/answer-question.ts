@@ -2,16 +2,18 @@
 // with one job; extractive by default, an LLM writing from the same clauses when one is configured.
 import type { RagService } from '../rag/rag-service.js';
 import type { PolicyIndex } from '../rag/policy-index.js';
-import type { SearchResult } from '../rag/types.js';
+import { foldWidth } from '../rag/tokenize.js';
+import type { PolicyDocument, SearchResult } from '../rag/types.js';
 import { analyseQuestion, stemOf, type ChatTurn, type QuestionAnalysis } from './analyse-question.js';
 import type { ChatResponse, Citation, Comparison } from './answer-types.js';
 import { buildComparison, sharedLine } from './compare-documents.js';
+import { versionComparison, versionsCompared } from './compare-versions.js';
 import { condenseWithLlm, generateLlmAnswer, rewriteQueryWithLlm } from './llm-answer.js';
 import { CitationBook, renderAnswer, type AnswerBlock } from './render-answer.js';
 import { retrieveClauses } from './retrieve-clauses.js';
 import { scoreSentences, scoringQuestion } from './score-sentences.js';
 import { selectFactAnswer, type PartScores } from './select-answer.js';
-import { selectSections, topicQuestion, topicTermsOf, type SectionAnswer } from './select-sections.js';
+import { documentOverview, headingLinePick, selectSections, topicQuestion, topicTermsOf, type SectionAnswer } from './select-sections.js';
 
 export type { ChatResponse } from './answer-types.js';
 
@@ -112,9 +114,7 @@ async function answerWithLlm({
   if (analysis.intent === 'fact' || analysis.intent === 'list') {
     return generateLlmAnswer({ service, messages, results: retrieved.results.slice(0, 8), mode, signal, onEvent });
   }
-  const named = documentsNamed(analysis, index);
-  const scored = scoreSentences({ question: scoringQuestion(topicQuestion(analysis, titlesOf(named, index))), results: retrieved.results, index });
-  const answers = selectSections({ analysis, results: retrieved.results, scored, index, onlyDocuments: named.length >= 2 ? named : undefined });
+  const { answers } = sectionAnswers(analysis, retrieved.results, index);
   const clauses: SearchResult[] = answers.flatMap((answer) =>
     answer.items.flat().map((item) => ({ ...item.result, text: item.text, start: item.start, end: item.end, section: item.section })),
   );
@@ -151,16 +151,11 @@ export function composeExtractive(analysis: QuestionAnalysis, retrieved: { resul
 
   // Topics, comparisons, summaries: sections about the topic, grouped by document.
   const named = documentsNamed(analysis, index);
-  const question = scoringQuestion(topicQuestion(analysis, titlesOf(named, index)));
-  const scored = scoreSentences({ question, results: retrieved.results, index });
-  const answers = selectSections({
-    analysis,
-    results: retrieved.results,
-    scored,
-    index,
-    documentLimit: analysis.intent === 'topic' && named.length <= 1 ? 1 : undefined,
-    onlyDocuments: named.length >= 1 && (analysis.intent === 'topic' || named.length >= 2) ? named : undefined,
-  });
+  const versions = analysis.intent === 'comparison' && named.length >= 2 ? versionsCompared(named, analysis, index) : undefined;
+  const changed = versions ? versionComparison({ analysis, older: versions[0], newer: versions[1], index }) : undefined;
+  if (changed) return finish(renderAnswer(changed, index), notes);
+  const { answers, scored, question, overview } = sectionAnswers(analysis, retrieved.results, index, named);
+  if (overview) return finish(renderAnswer(sectionBlocks(answers, index, analysis.intent), index), notes);
   if (answers.length === 0) {
     // A topic question the sections cannot answer may still be a fact question.
     if (analysis.intent === 'topic') {
@@ -185,6 +180,39 @@ export function composeExtractive(analysis: QuestionAnalysis, retrieved: { resul
 }
 
 /**
+ * The sections that answer a topic, comparison or summary question, grouped by document: an overview
+ * part by part when the question asks about one document as a whole, else the sections about its topic.
+ */
+function sectionAnswers(analysis: QuestionAnalysis, results: SearchResult[], index: PolicyIndex, namedDocuments = documentsNamed(analysis, index)) {
+  // "…在相关文件里", "各文件": every document that speaks to it, not only the one whose title it quotes.
+  const acrossDocuments = /相关文件|各(?:份|个|部)?文件|几份|几个文件|哪些文件|多份|各地|各省/.test(analysis.question);
+  // Topics and summaries of a regulation held in several versions are answered from the newest.
+  const named = acrossDocuments ? [] : analysis.intent === 'comparison' ? namedDocuments : newestVersions(namedDocuments, index);
+  const question = scoringQuestion(topicQuestion(analysis, titlesOf(named, index)));
+  const scored = scoreSentences({ question, results, index });
+  const only = named.length === 1 ? index.document(named[0]) : undefined;
+  // "概述《…》的主要内容", "《…》有哪些规定": the whole document is the topic.
+  const whole = only && (analysis.intent === 'summary' || (analysis.intent === 'topic' && titleCoversTopic(analysis, only, index)));
+  const overview = whole ? documentOverview({ analysis, document: only, index }) : undefined;
+  if (overview) return { answers: overview, scored, question, overview: true };
+  const answers = selectSections({
+    analysis,
+    results,
+    scored,
+    index,
+    documentLimit: analysis.intent === 'topic' && named.length <= 1 ? 1 : undefined,
+    onlyDocuments: named.length >= 1 && (analysis.intent !== 'comparison' || named.length >= 2) ? named : undefined,
+  });
+  return { answers, scored, question, overview: false };
+}
+
+/** Whether a document's title says everything the question's topic words say ("专项资金管理" of 《关于…专项资金管理的通知》). */
+function titleCoversTopic(analysis: QuestionAnalysis, document: PolicyDocument, index: PolicyIndex): boolean {
+  const title = foldWidth(document.title);
+  return [...topicTermsOf(analysis, index).weights.keys()].every((token) => title.includes(token));
+}
+
+/**
  * The documents a question names: by words of their titles ("天府新区案例和川渝联合方案", "一干多支意见")
  * or by the places they are issued for ("贵州和云南…"). Document-type words (方案, 条例) and the words
  * every title shares do not name one.
@@ -195,18 +223,35 @@ export function documentsNamed(analysis: QuestionAnalysis, index: PolicyIndex): 
   for (const document of index.documents) {
     const about = `${document.title} ${document.region ?? ''} ${document.issuer ?? ''}`;
     const titleWords = analysis.focusTokens.filter(
-      (token) => token.length >= 2 && !documentTypeWords.test(token) && document.title.includes(token) && index.documentsTitled(token) <= Math.max(1, index.documents.length / 3),
+      (token) => token.length >= 2 && !documentTypeWords.test(token) && !isFunctionWord(token, index) && document.title.includes(token) && index.documentsTitled(token) <= Math.max(1, index.titleCount / 3),
     );
     const places = placeStems.filter((stem) => about.includes(stem));
     const hits = titleWords.length + 2 * places.length;
-    if (titleWords.length >= 2 || places.length > 0) named.push({ id: document.id, hits });
+    // A long name found in one title and in the text of no other document (a regulation's
+    // subject, "消耗臭氧层物质"), names it on its own; a phrase many documents use is a topic instead.
+    const distinctive = titleWords.some((token) => token.length >= 4 && index.documentsTitled(token) === 1 && index.documentsMentioning(token) <= (document.versionGroup?.versions.length ?? 1));
+    if (titleWords.length >= 2 || distinctive || places.length > 0) named.push({ id: document.id, hits });
   }
+  // A title quoted in 《》 names its document (every version of it) and no other.
+  const quoted = [...analysis.question.matchAll(/《([^》]{2,80})》/g)].map((match) => foldWidth(match[1]));
+  const exact = quoted.length > 0 ? index.documents.filter((document) => quoted.some((title) => foldWidth(document.title).replace(/^《|》$/g, '') === title)) : [];
+  if (exact.length > 0) return exact.map((document) => document.id);
   return named.sort((a, b) => b.hits - a.hits).map((entry) => entry.id);
+}
+
+/** A word that joins or points rather than names (及其, 关于, 我们, 以及): it names no document. */
+function isFunctionWord(token: string, index: PolicyIndex): boolean {
+  return index.analyzer.isStopWord(token) || /^(?:c|p|u[a-z]*|r|d|m|q)$/.test(index.analyzer.tag(token)[0]?.tag ?? '');
+}
+
+/** The documents, with every version of one regulation replaced by its newest. */
+function newestVersions(ids: string[], index: PolicyIndex): string[] {
+  return [...new Set(ids.map((id) => index.document(id)?.versionGroup?.newest ?? id))];
 }
 
 const titlesOf = (ids: string[], index: PolicyIndex) => ids.map((id) => index.document(id)?.title ?? '');
 
-const documentTypeWords = /^(?:方案|实施方案|意见|实施意见|办法|条例|规定|通知|决定|规划|纲要|细则|措施|公告|文件|政府|人民政府|关于|印发|实施)$/;
+const documentTypeWords = /^(?:方案|实施方案|意见|实施意见|办法|条例|规定|通知|决定|规划|纲要|细则|措施|公告|文件|政府|人民政府|关于|印发|实施)$|^[\p{Script=Han}]{0,2}(?:条例|办法|规定|细则)$/u;
 
 /** Section answers as Markdown blocks: per document its title, the section's name and its clauses. */
 function sectionBlocks(answers: SectionAnswer[], index: PolicyIndex, intent: QuestionAnalysis['intent']): AnswerBlock[] {
@@ -216,7 +261,11 @@ function sectionBlocks(answers: SectionAnswer[], index: PolicyIndex, intent: Que
     const title = index.document(answer.documentId)?.title ?? answer.documentId;
     if (answer.documentId !== previous) blocks.push({ heading: title, headingLevel: 'document' });
     previous = answer.documentId;
-    blocks.push(answer.section ? { heading: answer.section.path.join(' › '), headingLevel: 'section', items: answer.items } : { items: answer.items });
+    const document = index.document(answer.documentId);
+    const headingPick = answer.section && document ? headingLinePick(document, answer.section, index) : undefined;
+    // The heading's line is cited with the heading, not again as the first item.
+    const items = headingPick ? answer.items.map((item) => item.filter((pick) => pick.start !== headingPick.start || pick.end !== headingPick.end)).filter((item) => item.length > 0) : answer.items;
+    blocks.push(answer.section ? { heading: answer.section.path.join(' › '), headingLevel: 'section', headingPick, items } : { items });
     if (answer.more.length > 0 && intent !== 'comparison') {
       blocks.push({ heading: `更多内容见${title}：${answer.more.map((path) => path[path.length - 1]).join('；')}`, headingLevel: 'section' });
     }

@@ -19,6 +19,8 @@ export interface AnswerBlock {
   /** A heading line ("《…》", a section name); plain text, not a claim. */
   heading?: string;
   headingLevel?: 'document' | 'section';
+  /** The heading's own line in the document, cited after the heading so a reader can open the section. */
+  headingPick?: Pick;
   /** Sentences read as one paragraph; neighbouring spans of one clause share a citation. */
   sentences?: Pick[];
   /** One bullet each, each with its own citation; a bullet of several spans (a clause's lead and its sentence on the topic) cites each. */
@@ -93,7 +95,10 @@ export function renderAnswer(blocks: AnswerBlock[], index: PolicyIndex, book = n
   const lines: string[] = [];
   for (const block of blocks) {
     const parts: string[] = [];
-    if (block.heading) parts.push(block.headingLevel === 'section' ? `#### ${escapeMarkdown(block.heading)}` : `### ${escapeMarkdown(block.heading)}`);
+    if (block.heading) {
+      const marker = block.headingPick ? `[${book.cite(block.headingPick)}]` : '';
+      parts.push(`${block.headingLevel === 'section' ? '####' : '###'} ${escapeMarkdown(block.heading)}${marker}`);
+    }
     if (block.sentences && block.sentences.length > 0) parts.push(renderParagraph(block.sentences, index, book));
     if (block.items && block.items.length > 0) {
       parts.push(block.items.map((item) => `- ${(Array.isArray(item) ? item : [item]).map((span) => `${span.label ?? ''}${escapeMarkdown(span.text)}[${book.cite(span)}]`).join('')}`).join('\n'));

@@ -13,7 +13,7 @@ import { nearDuplicate, overlaps, toPick } from './select-answer.js';
 
 /** Words analysts ask with that name no topic ("有哪些安排", "请总结", "注明出处"). */
 export const askingWords = new Set(
-  '安排 举措 措施 任务 部署 重点 要求 政策 规定 工作 主要 总结 概述 概括 梳理 归纳 汇总 介绍 简要 情况 内容 方面 领域 共同 异同 区别 差异 比较 对比 各地 各省 分别 各自 注明 出处 有关 相关 哪些 什么 提出 做法 方案 文件 条例 办法 意见 都 有 对 怎么 怎样 如何 具体 要点 说明 列出 几份 几部 抓手 途径 方式 提法 表述 强调 建立 推动 推进'.split(' '),
+  '安排 举措 措施 任务 部署 重点 要求 政策 规定 工作 主要 总结 概述 概括 梳理 归纳 汇总 介绍 简要 情况 内容 方面 领域 共同 异同 区别 差异 比较 对比 各地 各省 分别 各自 注明 出处 有关 相关 哪些 什么 提出 做法 方案 文件 条例 办法 意见 都 有 对 怎么 怎样 如何 具体 要点 说明 列出 几份 几部 抓手 途径 方式 提法 表述 强调 建立 推动 推进 相比 变化 版本 修订'.split(' '),
 );
 
 /**
@@ -80,7 +80,8 @@ interface TopicTerms {
 export function topicTermsOf(analysis: QuestionAnalysis, index: PolicyIndex, { keepAskingWords = false } = {}): TopicTerms {
   const all = questionWeights(analysis, index);
   const notPlace = ([token]: [string, number]) => !analysis.places.some((place) => place.includes(token) || token.includes(place));
-  let entries = [...all].filter(notPlace).filter(([token]) => !askingWords.has(token));
+  // A year says which version ("2024年修订的…"), not what about it.
+  let entries = [...all].filter(notPlace).filter(([token]) => !askingWords.has(token) && !isYear(token));
   let fallback: Map<string, number> | undefined;
   if (keepAskingWords) {
     // A section's heading names its topic with nouns: the question's verbs (约定, 建立, 推进) say what
@@ -97,6 +98,8 @@ export function topicTermsOf(analysis: QuestionAnalysis, index: PolicyIndex, { k
   const total = [...weights.values()].reduce((sum, weight) => sum + weight, 0);
   return { weights, total, fallback };
 }
+
+const isYear = (token: string) => /^(?:19|20)\d\d年?$/.test(token);
 
 /** Half the share of a word's character bigrams a text holds, when it holds at least half of them. */
 function partialShare(token: string, text: string): number {
@@ -158,6 +161,8 @@ export function selectSections({
     const candidates = new Map<string, { section: Section; score: number; headingMatch: number; contentMatch: number }>();
     for (const { result, rank } of ranks) {
       for (const section of enclosingSections(document, result)) {
+        // An enumerated item of an article ("第三十三条 › （六）…") is part of its article, not a topic's section.
+        if (section.path.length >= 2 && articleHeading.test(section.path[section.path.length - 2])) continue;
         const key = section.path.join(' › ');
         const existing = candidates.get(key);
         if (existing) {
@@ -218,6 +223,9 @@ export function selectSections({
   return answers.sort((a, b) => b.score - a.score).slice(0, documentLimit);
 }
 
+/** A regulation's article ("第十五条"): its enumerated items belong to it. */
+const articleHeading = /^第[零〇一二三四五六七八九十百千\d]+条/;
+
 /** Sections of the document that hold the result's chunk or lie inside it (a chunk may be a whole clause with its items). */
 function enclosingSections(document: PolicyDocument, result: SearchResult): Section[] {
   return document.sections.filter((section) => section.start < result.end && result.start < section.end && section.path.length > 0);
@@ -254,22 +262,8 @@ function matchWeights(weights: Map<string, number>, texts: { text: string; weigh
  * sub-sections, the section's sentences.
  */
 export function clausesOf(document: PolicyDocument, section: Section, index: PolicyIndex, topic?: TopicTerms): Pick[][] {
-  const children = document.sections.filter(
-    (other) => other.path.length === section.path.length + 1 && other.start >= section.start && other.end <= section.end && section.path.every((part, i) => other.path[i] === part),
-  );
-  const pickOf = (span: { start: number; end: number } | undefined): Pick | undefined => {
-    if (!span) return undefined;
-    const chunk = index.chunkContaining(document.id, span.start, span.start + 1);
-    if (!chunk) return undefined;
-    const end = Math.min(span.end, chunk.end);
-    return {
-      text: document.text.slice(span.start, end),
-      start: span.start,
-      end,
-      result: { chunkId: chunk.id, documentId: document.id, title: document.title, section: chunk.section, text: chunk.text, score: 0, start: chunk.start, end: chunk.end },
-      section: index.sectionAt(document.id, span.start),
-    };
-  };
+  const children = childrenOf(document, section);
+  const pickOf = (span: { start: number; end: number } | undefined) => pickAt(document, span, index);
   if (children.length < 2) {
     return sentencesOf(document, section)
       .slice(0, sectionSettings.maxItemsPerSection)
@@ -279,15 +273,88 @@ export function clausesOf(document: PolicyDocument, section: Section, index: Pol
   }
   const items: Pick[][] = [];
   for (const child of children.slice(0, sectionSettings.maxItemsPerSection)) {
-    const lead = pickOf(leadOf(document, child.start, child.end));
+    const item = leadPicks(document, child.start, child.end, index);
+    const lead = item[item.length - 1];
     if (!lead) continue;
-    const item = [lead];
     const more = topic ? topicSentence(document, lead.end, child.end, topic) : undefined;
     const extra = pickOf(more);
     if (extra && extra.start >= lead.end) item.push(extra);
     items.push(item);
   }
   return items;
+}
+
+/** A span of a document as a cited pick (cut at the end of the chunk that holds its start). */
+export function pickAt(document: PolicyDocument, span: { start: number; end: number } | undefined, index: PolicyIndex): Pick | undefined {
+  if (!span) return undefined;
+  const chunk = index.chunkContaining(document.id, span.start, span.start + 1);
+  if (!chunk) return undefined;
+  const end = Math.min(span.end, chunk.end);
+  return {
+    text: document.text.slice(span.start, end),
+    start: span.start,
+    end,
+    result: { chunkId: chunk.id, documentId: document.id, title: document.title, section: chunk.section, text: chunk.text, score: 0, start: chunk.start, end: chunk.end },
+    section: index.sectionAt(document.id, span.start),
+  };
+}
+
+/** Sections one level below `section` in its document. */
+function childrenOf(document: PolicyDocument, section: Section): Section[] {
+  return document.sections.filter(
+    (other) => other.path.length === section.path.length + 1 && other.start >= section.start && other.end <= section.end && section.path.every((part, i) => other.path[i] === part),
+  );
+}
+
+/**
+ * An overview of one document ("概述《…》的主要内容", "…的主要做法和成效"): each of its parts in
+ * reading order with the clauses that lead it, those about the question's words first. Undefined when
+ * the question asks about something a few of its parts are named for (then those parts answer), or
+ * when the document has no parts to go by.
+ */
+export function documentOverview({ analysis, document, index }: { analysis: QuestionAnalysis; document: PolicyDocument; index: PolicyIndex }): SectionAnswer[] | undefined {
+  const parts = document.sections.filter((section) => section.path.length === 1);
+  if (parts.length < 2) return undefined;
+  const about = foldWidth(`${document.title} ${document.region ?? ''}`);
+  const topic = topicTermsOf(analysis, index);
+  const headingTopic = topicTermsOf(analysis, index, { keepAskingWords: true });
+  // Words that name a few parts' headings ask about those parts; words every part is about, or none
+  // of them, ask about the whole document.
+  const named = parts.filter((part) =>
+    document.sections.some((section) => isWithin(section, part) && matchShare(headingTopic, [{ text: foldWidth(section.path[section.path.length - 1] ?? ''), weight: 1 }], about) >= sectionSettings.minHeadingMatch),
+  );
+  if (named.length > 0 && named.length < parts.length / 2) return undefined;
+  const weightIn = (section: Section) => {
+    const text = foldWidth(document.text.slice(section.start, section.end));
+    let weight = 0;
+    for (const [token, value] of topic.weights) if (!about.includes(token) && text.includes(token)) weight += value;
+    return weight;
+  };
+  // A document of many flat parts (articles without chapters) is one list; otherwise each part leads
+  // with its own best clauses, a share of the length cap each.
+  const flat = parts.length > sectionSettings.maxItemsPerDocument;
+  const groups: { section?: Section; clauses: Section[]; take: number }[] = flat
+    ? [{ clauses: parts, take: sectionSettings.maxItemsPerDocument }]
+    : parts.map((part) => {
+        let node = part;
+        for (let children = childrenOf(document, node); children.length === 1; children = childrenOf(document, node)) node = children[0];
+        const clauses = childrenOf(document, node);
+        return { section: part, clauses: clauses.length > 0 ? clauses : [part], take: Math.max(1, Math.min(3, Math.floor(sectionSettings.maxItems / parts.length))) };
+      });
+  const answers: SectionAnswer[] = [];
+  for (const group of groups) {
+    const chosen = group.clauses
+      .map((clause, order) => ({ clause, order, weight: weightIn(clause) }))
+      .sort((a, b) => b.weight - a.weight || a.order - b.order)
+      .slice(0, group.take)
+      .sort((a, b) => a.order - b.order);
+    // A part without sub-sections is its own clause: its heading line is cited with the heading, so
+    // its lead starts after it.
+    const after = (clause: Section) => (clause === group.section ? (headingLinePick(document, clause, index)?.end ?? clause.start) : clause.start);
+    const items = chosen.map(({ clause }) => leadPicks(document, after(clause), clause.end, index)).filter((item) => item.length > 0);
+    if (items.length > 0) answers.push({ documentId: document.id, section: group.section, items, more: [], score: 1 });
+  }
+  return answers.length > 0 ? answers : undefined;
 }
 
 /** The sentence of a clause (after its lead) that carries most of the topic's weight, if any carries some. */
@@ -301,6 +368,44 @@ function topicSentence(document: PolicyDocument, from: number, to: number, topic
     if (weight > 0 && (!best || weight > best.weight)) best = { start: sentence.start, end: sentence.end, weight };
   }
   return best && best.weight >= 0.3 * topic.total ? best : undefined;
+}
+
+/** The line that names a section (its first sentence when the body runs on in the same line), if short. */
+export function headingLinePick(document: PolicyDocument, section: Section, index: PolicyIndex): Pick | undefined {
+  const line = document.text.slice(section.start, section.end).match(/^\s*([^\n]+)/);
+  if (!line) return undefined;
+  const from = section.start + line[0].length - line[1].length;
+  const first = splitSentences(line[1], from)[0];
+  if (!first) return undefined;
+  const span = trimmedSpan(document.text, first.start, first.end);
+  return span.end - span.start >= 2 && span.end - span.start <= 60 ? pickAt(document, span, index) : undefined;
+}
+
+function trimmedSpan(text: string, from: number, to: number): { start: number; end: number } {
+  let [start, end] = [from, to];
+  while (start < end && /\s/.test(text[start])) start++;
+  while (end > start && /\s/.test(text[end - 1])) end--;
+  return { start, end };
+}
+
+/**
+ * A clause's lead as picks: one per line, so a heading line and the sentence under it are cited
+ * side by side in one bullet rather than as one span across a line break.
+ */
+function leadPicks(document: PolicyDocument, start: number, end: number, index: PolicyIndex): Pick[] {
+  const lead = leadOf(document, start, end);
+  if (!lead) return [];
+  const picks: Pick[] = [];
+  for (const line of document.text.slice(lead.start, lead.end).matchAll(/[^\n]+/g)) {
+    const from = lead.start + (line.index ?? 0);
+    const text = line[0];
+    const leading = text.length - text.trimStart().length;
+    const trimmed = text.trim();
+    if (trimmed.length === 0) continue;
+    const pick = pickAt(document, { start: from + leading, end: from + leading + trimmed.length }, index);
+    if (pick) picks.push(pick);
+  }
+  return picks;
 }
 
 /** A clause's heading line and its first sentence of substance, as one span of at most ~200 characters. */

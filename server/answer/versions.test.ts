@@ -51,4 +51,32 @@ describe('answers from a regulation held in two versions', () => {
       expect(service.index.document(citation.documentId)!.text.slice(citation.start, citation.end)).toBe(citation.quote);
     }
   });
+
+  it('lists what changed between the versions, the newer wording beside the older, each cited at its span', async () => {
+    const response = await answerQuestion(service, { messages: [{ role: 'user', content: '消耗臭氧层物质管理条例2023年修订后与2018年版相比，罚款有哪些变化？' }] });
+    expect(response.answered).toBe(true);
+    expect(response.answer).toContain('2023年版与2018年版相比有改动的条款');
+    expect(response.answer).toContain('**2023年版**：');
+    expect(response.answer).toContain('**2018年版**：');
+    // The fine the 2023 version sets for producing without a quota permit, next to the one it replaced.
+    const files = new Set(response.citations.map((citation) => service.index.document(citation.documentId)!.file));
+    expect(files).toEqual(new Set([older, newer]));
+    expect(response.answer).toContain('100万元以上500万元以下');
+    // A clause worded the same in both versions is not listed.
+    expect(response.answer).not.toContain('第二条 本条例所称消耗臭氧层物质');
+    for (const citation of response.citations) {
+      expect(service.index.document(citation.documentId)!.text.slice(citation.start, citation.end)).toBe(citation.quote);
+    }
+  });
+
+  it('gives an overview of the newest version part by part when asked for its main content', async () => {
+    const response = await answerQuestion(service, { messages: [{ role: 'user', content: '概述《消耗臭氧层物质管理条例》的主要内容' }] });
+    expect(response.answered).toBe(true);
+    const parts = [...response.answer.matchAll(/^#### (.+?)\[\d+\]$/gm)].map((match) => match[1]);
+    expect(parts).toEqual(['第一章 总 则', '第二章 生产、销售和使用', '第三章 进出口', '第四章 监督检查', '第五章 法律责任', '第六章 附 则']);
+    for (const citation of response.citations) {
+      expect(service.index.document(citation.documentId)!.file).toBe(newer);
+      expect(citation.quote).not.toContain('\n');
+    }
+  });
 });

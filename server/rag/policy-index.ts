@@ -218,8 +218,21 @@ export class PolicyIndex {
 
   /** How many documents' titles contain `term`. */
   documentsTitled(term: string): number {
-    return this.cache('titled', term, () => this.documents.filter((document) => document.title.includes(term)).length);
+    // Versions of one regulation share a title: they count once.
+    return this.cache('titled', term, () => new Set(this.documents.filter((document) => document.title.includes(term)).map((document) => document.title)).size);
   }
+
+  /** How many documents' text holds `term` (each version counts). */
+  documentsMentioning(term: string): number {
+    return this.cache('mentioning', term, () => this.documents.filter((document) => document.text.includes(term)).length);
+  }
+
+  /** How many different titles the library holds (versions of one regulation count once). */
+  get titleCount(): number {
+    this.distinctTitles ??= new Set(this.documents.map((document) => document.title)).size;
+    return this.distinctTitles;
+  }
+  private distinctTitles?: number;
 
   /** Whether any document's text contains `term` (widths folded): a name the corpus mentions. */
   mentions(term: string): boolean {

@@ -1,0 +1,26 @@
+// What a question asks decides how it is answered: a section's measures, one clause's items, or what
+// changed between two versions of a regulation.
+import { describe, expect, it } from 'vitest';
+import { defaultAnalyzer } from '../rag/analyzer';
+import { analyseQuestion } from './analyse-question';
+
+const analyzer = defaultAnalyzer();
+const intentOf = (question: string) => analyseQuestion([{ role: 'user', content: question }], { analyzer }).intent;
+
+describe('question intent', () => {
+  it('reads "哪些…要求/制度/规定" as asking for the measures of a section', () => {
+    expect(intentOf('对危险化学品运输车辆有哪些管理要求？')).toBe('topic');
+    expect(intentOf('校园周边设置了哪些特别制度？')).toBe('topic');
+    expect(intentOf('物业服务企业要履行哪些义务？')).toBe('topic');
+  });
+
+  it('keeps "哪些条件/材料/情形" a list of one clause\'s items', () => {
+    expect(intentOf('申请养犬登记需要符合哪些条件？')).toBe('list');
+    expect(intentOf('办理居住登记要带哪些材料？')).toBe('list');
+  });
+
+  it('reads "与…相比有哪些变化" as a comparison', () => {
+    expect(intentOf('2024年修订的养犬规定与2018年版本相比，有哪些变化？')).toBe('comparison');
+    expect(intentOf('新版办法在罚款上有何变化？')).toBe('comparison');
+  });
+});
