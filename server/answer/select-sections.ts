@@ -13,7 +13,7 @@ import { nearDuplicate, overlaps, toPick } from './select-answer.js';
 
 /** Words analysts ask with that name no topic ("有哪些安排", "请总结", "注明出处"). */
 export const askingWords = new Set(
-  '安排 举措 措施 任务 部署 重点 要求 政策 规定 工作 主要 总结 概述 概括 梳理 归纳 汇总 介绍 简要 情况 内容 方面 领域 共同 异同 区别 差异 比较 对比 各地 各省 分别 各自 注明 出处 有关 相关 哪些 什么 提出 做法 方案 文件 条例 办法 意见 都 有 对 怎么 怎样 如何 具体 要点 说明 列出 几份 几部 抓手 途径 方式 提法 表述 强调 建立 推动 推进 相比 变化 版本 修订'.split(' '),
+  '安排 举措 措施 任务 部署 重点 要求 政策 规定 工作 主要 总结 概述 概括 梳理 归纳 汇总 介绍 简要 情况 内容 方面 领域 共同 异同 区别 差异 比较 对比 各地 各省 分别 各自 注明 出处 有关 相关 哪些 什么 提出 做法 方案 文件 条例 办法 意见 都 有 对 怎么 怎样 如何 具体 要点 说明 列出 几份 几部 抓手 途径 方式 提法 表述 强调 建立 推动 推进 相比 变化 版本 修订 条款'.split(' '),
 );
 
 /**
@@ -334,7 +334,7 @@ export function documentOverview({ analysis, document, index }: { analysis: Ques
   // with its own best clauses, a share of the length cap each.
   const flat = parts.length > sectionSettings.maxItemsPerDocument;
   const groups: { section?: Section; clauses: Section[]; take: number }[] = flat
-    ? [{ clauses: parts, take: sectionSettings.maxItemsPerDocument }]
+    ? spread(parts.filter((part) => !formulaClause.test(document.text.slice(part.start, part.end))), sectionSettings.maxItemsPerDocument).map((clauses) => ({ clauses, take: 1 }))
     : parts.map((part) => {
         let node = part;
         for (let children = childrenOf(document, node); children.length === 1; children = childrenOf(document, node)) node = children[0];
@@ -342,9 +342,10 @@ export function documentOverview({ analysis, document, index }: { analysis: Ques
         return { section: part, clauses: clauses.length > 0 ? clauses : [part], take: Math.max(1, Math.min(3, Math.floor(sectionSettings.maxItems / parts.length))) };
       });
   const answers: SectionAnswer[] = [];
+  const flatItems: Pick[][] = [];
   for (const group of groups) {
     const chosen = group.clauses
-      .map((clause, order) => ({ clause, order, weight: weightIn(clause) }))
+      .map((clause, order) => ({ clause, order, weight: weightIn(clause) + (flat ? 0.01 * ruleWords(document.text.slice(clause.start, clause.end)) : 0) }))
       .sort((a, b) => b.weight - a.weight || a.order - b.order)
       .slice(0, group.take)
       .sort((a, b) => a.order - b.order);
@@ -352,9 +353,25 @@ export function documentOverview({ analysis, document, index }: { analysis: Ques
     // its lead starts after it.
     const after = (clause: Section) => (clause === group.section ? (headingLinePick(document, clause, index)?.end ?? clause.start) : clause.start);
     const items = chosen.map(({ clause }) => leadPicks(document, after(clause), clause.end, index)).filter((item) => item.length > 0);
-    if (items.length > 0) answers.push({ documentId: document.id, section: group.section, items, more: [], score: 1 });
+    if (flat) flatItems.push(...items);
+    else if (items.length > 0) answers.push({ documentId: document.id, section: group.section, items, more: [], score: 1 });
   }
+  if (flatItems.length > 0) answers.push({ documentId: document.id, items: flatItems, more: [], score: 1 });
   return answers.length > 0 ? answers : undefined;
+}
+
+/** A clause that only states why the text was made or when it takes effect ("为了…，制定本条例", "本办法自…起施行"). */
+const formulaClause = /^\s*(?:第[零〇一二三四五六七八九十百千\d]+条\s*)?(?:为了?[^。]{0,120}(?:制定|修订)本(?:条例|办法|规定|细则|决定)。?\s*$|本(?:条例|办法|规定|细则|决定)自[^。]{0,30}施行)/;
+
+/** How many words of obligation or rule-making a clause uses (应当, 不得, 禁止, 实行, 建立…): the clauses that set rules. */
+function ruleWords(text: string): number {
+  return (text.match(/应当|不得|禁止|实行|建立|制度|负责|可以/g) ?? []).length;
+}
+
+/** Items split into `bins` consecutive runs of near-equal length, so a pick from each spans the whole text. */
+function spread<T>(items: T[], bins: number): T[][] {
+  if (items.length <= bins) return items.map((item) => [item]);
+  return Array.from({ length: bins }, (_, i) => items.slice(Math.floor((i * items.length) / bins), Math.floor(((i + 1) * items.length) / bins)));
 }
 
 /** The sentence of a clause (after its lead) that carries most of the topic's weight, if any carries some. */
