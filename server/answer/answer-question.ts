@@ -305,11 +305,19 @@ function maskedCharacterNotes(citations: Citation[]): string[] {
 /** Which version of a regulation answered, and that older wording shown is superseded. */
 function versionNotes(citations: Citation[]): string[] {
   const notes: string[] = [];
+  // Quotes from one superseded version share one note that lists their markers.
+  const superseded = new Map<string, number[]>();
   for (const citation of citations) {
     if (!citation.version) continue;
-    const note = citation.version.superseded ? `[${citation.n}] 引自${citation.title}的${citation.version.label}，该版本已被修订。` : `依据${citation.title}${citation.version.label}。`;
+    if (citation.version.superseded) {
+      const key = `${citation.title}的${citation.version.label}`;
+      superseded.set(key, [...(superseded.get(key) ?? []), citation.n]);
+      continue;
+    }
+    const note = `依据${citation.title}${citation.version.label}。`;
     if (!notes.includes(note)) notes.push(note);
   }
+  for (const [source, numbers] of superseded) notes.push(`${numbers.map((n) => `[${n}]`).join('')} 引自${source}，该版本已被修订。`);
   return notes;
 }
 

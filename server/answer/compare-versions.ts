@@ -139,7 +139,8 @@ export function versionComparison({ analysis, older, newer, index }: { analysis:
   const changes = versionChanges(older, newer);
   if (changes.length === 0) return undefined;
   const about = foldWidth(newer.title);
-  const terms = [...topicTermsOf(analysis, index).weights.keys()].filter((token) => !about.includes(token));
+  // Words of two characters or more that are neither the title's nor the version's ("2018年版") name the topic.
+  const terms = [...topicTermsOf(analysis, index).weights.keys()].filter((token) => token.length >= 2 && !about.includes(token) && !/版$/.test(token));
   const textOf = (document: PolicyDocument, unit?: Unit) => (unit ? foldWidth(document.text.slice(unit.start, unit.end)) : '');
   const onTopic = changes.filter((change) => terms.some((term) => textOf(newer, change.newer).includes(term) || textOf(older, change.older).includes(term)));
   const shown = (onTopic.length > 0 ? onTopic : changes).slice(0, versionSettings.maxChanges);

@@ -62,6 +62,10 @@ describe('answers from a regulation held in two versions', () => {
     const files = new Set(response.citations.map((citation) => service.index.document(citation.documentId)!.file));
     expect(files).toEqual(new Set([older, newer]));
     expect(response.answer).toContain('100万元以上500万元以下');
+    // One note names every quote from the superseded version, not one note per quote.
+    expect(response.notes?.filter((note) => note.includes('该版本已被修订'))).toHaveLength(1);
+    // Only clauses about fines are listed: a reworded clause on another subject is not.
+    expect(response.answer).not.toContain('国家方案');
     // A clause worded the same in both versions is not listed.
     expect(response.answer).not.toContain('第二条 本条例所称消耗臭氧层物质');
     for (const citation of response.citations) {
