@@ -14,6 +14,15 @@ describe('question intent', () => {
     expect(intentOf('物业服务企业要履行哪些义务？')).toBe('topic');
   });
 
+  it('reads a plan ("打算怎样…", "具体怎么做") as asking for its measures', () => {
+    expect(intentOf('市里打算怎样改善老旧小区的停车难？')).toBe('topic');
+    expect(intentOf('要把老街建成步行街，具体怎么做？')).toBe('topic');
+  });
+
+  it('does not take "川渝两地…" (two places acting together) for a comparison', () => {
+    expect(intentOf('川渝两地的居民异地就医能直接结算吗？')).not.toBe('comparison');
+  });
+
   it('keeps "哪些条件/材料/情形" a list of one clause\'s items', () => {
     expect(intentOf('申请养犬登记需要符合哪些条件？')).toBe('list');
     expect(intentOf('办理居住登记要带哪些材料？')).toBe('list');
