@@ -112,6 +112,19 @@ describe('structureDocument on run-on lines', () => {
     expect(paths(lines.join(''))).toEqual(paths(lines.join('\n\n')));
   });
 
+  it('keeps 二、 above （四） when the copy lost its opening and starts at （二）', () => {
+    const text = '（二）基本原则。统筹兼顾。（三）主要目标。到2025年取得进展。二、重点任务 （四）建设交通网络。加快铁路建设。（五）发展产业。培育集群。三、保障措施 （六）加强领导。压实责任。';
+    expect(paths(text)).toEqual([
+      ['（二）基本原则'],
+      ['（三）主要目标'],
+      ['二、重点任务'],
+      ['二、重点任务', '（四）建设交通网络'],
+      ['二、重点任务', '（五）发展产业'],
+      ['三、保障措施'],
+      ['三、保障措施', '（六）加强领导'],
+    ]);
+  });
+
   it('does not take a cross-reference for an article or an item', () => {
     const text = '第一条 为了规范管理，制定本条例。 第二条 违反本条例第五条规定的，依照第(一)项处理。 第三条 有本条例第二条第(二)、(三)项所列行为之一的，处以罚款。';
     expect(paths(text)).toEqual([['第一条'], ['第二条'], ['第三条']]);

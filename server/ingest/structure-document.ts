@@ -132,12 +132,25 @@ export function structureDocument(text: string): DocumentStructure {
  */
 function nestingOrder(blocks: RawBlock[]): NumberingStyle[] {
   const first = new Map<NumberingStyle, number>();
+  const firstNumber = new Map<NumberingStyle, number | undefined>();
   blocks.forEach((block, i) => {
-    if (block.style && !first.has(block.style)) first.set(block.style, i);
+    if (block.style && !first.has(block.style)) {
+      first.set(block.style, i);
+      firstNumber.set(block.style, block.number);
+    }
   });
   const structural = (style: NumberingStyle) => structuralStyles.has(style);
+  // A （二） seen before any 一、 does not put （…） above 一、 when the text's first （…） is not （一）:
+  // the opening of the text was lost (a web copy's first page), so the customary order stands.
+  const customary = (a: NumberingStyle, b: NumberingStyle) => {
+    const pair = new Set([a, b]);
+    if (!pair.has('chinese') || !pair.has('paren-chinese')) return false;
+    const number = firstNumber.get('paren-chinese');
+    return number !== undefined && number > 1 && first.get('paren-chinese')! < first.get('chinese')!;
+  };
   return [...first.keys()].sort((a, b) => {
     if (structural(a) || structural(b)) return structural(a) && structural(b) ? styleRank.get(a)! - styleRank.get(b)! : structural(a) ? -1 : 1;
+    if (customary(a, b)) return styleRank.get(a)! - styleRank.get(b)!;
     return first.get(a)! - first.get(b)!;
   });
 }
