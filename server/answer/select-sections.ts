@@ -34,6 +34,8 @@ export function topicQuestion(analysis: QuestionAnalysis, namedTitles: string[] 
 export const sectionSettings = {
   /** A section is about the topic when its headings carry this share of the topic's weight. */
   minHeadingMatch: 0.5,
+  /** …in a document the question names, this share. */
+  namedHeadingMatch: 0.35,
   /** A list question's section must be named by its own heading this fully ("基本原则"). */
   strictHeadingMatch: 0.8,
   /** Without such a section, a document's sentences this close to the topic answer instead… */
@@ -177,8 +179,12 @@ export function selectSections({
       }
     }
     // A section is about the topic when its own headings name it; its clauses then answer.
+    // In a document the question names, its best-named section needs less: the question is about that
+    // document, so the section that names most of the topic is the one asked about.
+    const named = onlyDocuments?.includes(document.id) ?? false;
+    const threshold = strictHeadings ? sectionSettings.strictHeadingMatch : named ? sectionSettings.namedHeadingMatch : sectionSettings.minHeadingMatch;
     const ranked = [...candidates.values()]
-      .filter((candidate) => candidate.headingMatch >= (strictHeadings ? sectionSettings.strictHeadingMatch : sectionSettings.minHeadingMatch))
+      .filter((candidate) => candidate.headingMatch >= threshold)
       .sort((a, b) => b.score - a.score || b.section.path.length - a.section.path.length);
     const best = ranked[0];
     if (best) {
@@ -206,7 +212,6 @@ export function selectSections({
     if (strictHeadings) continue;
     // No section about the topic: the document's sentences that are, in reading order.
     // A document the question names fits whatever places the question names for the others.
-    const named = onlyDocuments?.includes(document.id) ?? false;
     const sentences = scored.filter((sentence) => sentence.result.documentId === document.id && (sentence.placeFits || named) && !sentence.heading && !sentence.preamble && sentence.coverage >= sectionSettings.minSentenceCoverage);
     const top = sentences[0]?.score ?? 0;
     const picked: ScoredSentence[] = [];

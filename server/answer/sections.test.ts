@@ -1,0 +1,74 @@
+// Analyst answers built from a document's sections: the section a question is about, with its heading
+// cited, and an overview of a whole document part by part.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RagService } from '../rag/rag-service';
+import { ingestToTemporaryIndex, openTestService, temporaryFolder, writeCorpus } from '../test-support/corpus';
+import { answerQuestion } from './answer-question';
+
+const opinion = `南屏县推进乡村振兴的实施意见
+
+一、总体要求
+（一）指导思想。坚持农业农村优先发展，加快推进农业农村现代化。
+（二）基本原则。
+——因地制宜、分类推进。根据各村资源禀赋和发展基础，分类施策。
+二、重点任务
+（三）发展特色产业。每个乡镇培育1个以上特色主导产业。
+（四）改善人居环境。开展农村厕所革命，推进生活垃圾分类处理。
+（五）建设数字乡村。推进农村宽带和移动网络覆盖。
+`;
+
+const plan = `东陵市优化营商环境行动方案
+
+一、总体要求
+坚持问题导向，持续优化营商环境，激发市场主体活力。
+二、主要任务
+（一）深化审批制度改革。推行企业开办全程网上办理，办理时间压缩至1个工作日。
+（二）加强要素保障。建立用地、用能、用水保障协调机制，重大项目要素需求优先保障。
+三、保障措施
+加强组织领导，压实各级责任，定期通报工作进展。
+`;
+
+let service: RagService;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  const folder = await temporaryFolder('sections');
+  cleanups.push(folder.remove);
+  await writeCorpus(folder.path, { 'nanping.txt': opinion, 'dongling.txt': plan });
+  const index = await ingestToTemporaryIndex(folder.path);
+  cleanups.push(index.remove);
+  service = await openTestService({ corpusDir: folder.path, indexDir: index.indexDir });
+});
+
+afterAll(async () => {
+  for (const cleanup of cleanups) await cleanup();
+});
+
+const ask = (question: string) => answerQuestion(service, { messages: [{ role: 'user', content: question }] });
+
+function expectExactCitations(response: Awaited<ReturnType<typeof ask>>) {
+  for (const citation of response.citations) {
+    expect(service.index.document(citation.documentId)!.text.slice(citation.start, citation.end)).toBe(citation.quote);
+    expect(citation.quote).not.toContain('\n');
+  }
+}
+
+describe('section answers', () => {
+  it('answers from the section of the named document whose heading names part of the topic, heading cited', async () => {
+    // 人居环境 is in the heading, 污水治理 is not: the section still answers, since the question names the document.
+    const response = await ask('南屏县的意见对人居环境和污水治理有哪些安排？');
+    expect(response.answer).toMatch(/^#### 二、重点任务 › （四）改善人居环境\[\d+\]$/m);
+    expect(response.answer).toContain('开展农村厕所革命');
+    expectExactCitations(response);
+  });
+
+  it('gives an overview of a document part by part, each part\'s heading cited', async () => {
+    const response = await ask('概述《东陵市优化营商环境行动方案》的主要内容');
+    const parts = [...response.answer.matchAll(/^#### (.+?)\[\d+\]$/gm)].map((match) => match[1]);
+    expect(parts).toEqual(['一、总体要求', '二、主要任务', '三、保障措施']);
+    expect(response.answer).toContain('推行企业开办全程网上办理');
+    expect(response.answer).toContain('加强组织领导');
+    expect(new Set(response.citations.map((citation) => citation.documentId))).toEqual(new Set(['dongling']));
+    expectExactCitations(response);
+  });
+});
