@@ -33,3 +33,21 @@ describe('question intent', () => {
     expect(intentOf('新版办法在罚款上有何变化？')).toBe('comparison');
   });
 });
+
+describe('questions that ask the same of each item of a list', () => {
+  const partsOf = (question: string) => analyseQuestion([{ role: 'user', content: question }], { analyzer }).parts.map((part) => part.text);
+
+  it('asks each item on its own, without the pointer back to the list', () => {
+    expect(partsOf('办理居住证、护照、驾驶证，这三种证件分别要多少天？')).toEqual(['办理居住证，要多少天？', '护照，要多少天？', '驾驶证，要多少天？']);
+  });
+
+  it('gives a closing note only to the item it names', () => {
+    expect(partsOf('养犬、养猫以及养鸟，各要办什么手续？（养犬按2020年的规定）')).toEqual(['养犬，要办什么手续？（养犬按2020年的规定）', '养猫，要办什么手续？', '养鸟，要办什么手续？']);
+  });
+
+  it('leaves a list of places to the comparison of documents', () => {
+    const analysis = analyseQuestion([{ role: 'user', content: '四川、贵州，分别提出了什么目标？' }], { analyzer });
+    expect(analysis.parts).toHaveLength(1);
+    expect(analysis.intent).toBe('comparison');
+  });
+});

@@ -92,10 +92,12 @@ export function analyseQuestion(messages: ChatTurn[], { analyzer, mode = 'answer
   const retrievalQuery = isFollowUp ? `${previousWithoutPlaces} ${question}` : question;
 
   const asks = asksOf(question);
-  const intent = intentOf(question, mode, places);
-  const parts = partsOf(question, analyzer).map((text, i, all) => {
+  // "A、B、C，…分别是多少？": the same thing asked of each item, each answered as its own part.
+  const distributed = mode === 'answer' && places.length === 0 ? distributedParts(question) : undefined;
+  const intent = distributed ? 'fact' : intentOf(question, mode, places);
+  const parts = (distributed ?? partsOf(question, analyzer)).map((text, i, all) => {
     // A later part ("逾期不办怎么处罚？") leans on the first part's topic.
-    const lead = i === 0 ? '' : topicTokens(all[0], analyzer).filter((token) => !topicTokens(text, analyzer).includes(token) && !places.some((place) => place.includes(token))).join(' ');
+    const lead = i === 0 || distributed ? '' : topicTokens(all[0], analyzer).filter((token) => !topicTokens(text, analyzer).includes(token) && !places.some((place) => place.includes(token))).join(' ');
     return { text, query: `${isFollowUp ? previousWithoutPlaces : ''} ${lead} ${text}`.trim(), focusTokens: topicTokens(text, analyzer), asks: asksOf(text) };
   });
   // Only a name with its administrative unit ("江岚市") is surely a place; a word the segmenter merely
@@ -134,6 +136,33 @@ export function partsOf(text: string, analyzer?: Analyzer): string[] {
     else merged.push(piece);
   }
   return merged.slice(0, 4);
+}
+
+/**
+ * A question that asks one thing of each item of a list it opens with ("买房交契税、持有房产交房产税，
+ * 税率分别是多少？", "销售A、B以及C，记录各要保存多久？"): one question per item, the item with what is
+ * asked of it. Undefined unless the opening clause lists two to four short items and the rest asks
+ * 分别/各.
+ */
+export function distributedParts(question: string): string[] | undefined {
+  const split = question.match(/^([^，,。？?]+)[，,](.+)$/);
+  if (!split) return undefined;
+  const [, list, rest] = split;
+  if (!/分别|各自|各(?:要|是|为|有|需|需要|应)/.test(rest)) return undefined;
+  const items = list
+    .split(/、|以及|及/)
+    .map((item) => item.trim())
+    .filter(Boolean);
+  if (items.length < 2 || items.length > 4 || items.some((item) => item.length > 20 || item.length < 2)) return undefined;
+  // "这三种税的税率分别是多少" → "税率是多少": the pointer back to the list and the distributing word go.
+  // A closing note in brackets ("（船员按2023年修订的条例）") belongs to the items it names.
+  const note = rest.match(/[（(][^（）()]*[)）]\s*$/)?.[0] ?? '';
+  const asked = rest
+    .slice(0, rest.length - note.length)
+    .replace(/^(?:这|那|上述|以上)(?:[一二两三四五六七八九十几]+)?(?:种|个|类|项|部|些)?(?:[\p{Script=Han}]{0,4}?的|[\p{Script=Han}]{0,4}?(?=分别|各))/u, '')
+    .replace(/分别|各自|各(?=要|是|为|有|需|应)/g, '');
+  const names = (item: string) => [...item].some((_, i) => i + 2 <= item.length && note.includes(item.slice(i, i + 2)));
+  return items.map((item) => `${item}，${asked}${note && names(item) ? note : ''}`);
 }
 
 function asksOf(question: string): Asks {
