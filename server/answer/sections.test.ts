@@ -71,4 +71,11 @@ describe('section answers', () => {
     expect(new Set(response.citations.map((citation) => citation.documentId))).toEqual(new Set(['dongling']));
     expectExactCitations(response);
   });
+
+  it('answers a summary across documents from each one\'s section on the topic, "各份文件" naming no topic', async () => {
+    const response = await ask('请总结各份文件在人居环境和审批改革方面的安排，并注明出处。');
+    expect(response.answer).toMatch(/^#### 二、重点任务 › （四）改善人居环境\[\d+\]$/m);
+    expect(response.answer).toMatch(/^#### 二、主要任务 › （一）深化审批制度改革\[\d+\]$/m);
+    expectExactCitations(response);
+  });
 });

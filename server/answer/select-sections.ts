@@ -16,6 +16,9 @@ export const askingWords = new Set(
   '安排 举措 措施 任务 部署 重点 要求 政策 规定 工作 主要 总结 概述 概括 梳理 归纳 汇总 介绍 简要 情况 内容 方面 领域 共同 异同 区别 差异 比较 对比 各地 各省 分别 各自 注明 出处 有关 相关 哪些 什么 提出 做法 方案 文件 条例 办法 意见 都 有 对 怎么 怎样 如何 具体 要点 说明 列出 几份 几部 抓手 途径 方式 提法 表述 强调 建立 推动 推进 相比 变化 版本 修订 条款'.split(' '),
 );
 
+/** An asking word, or a word that points at the documents themselves ("份文件" of 各份文件, 该文件). */
+export const isAskingWord = (token: string) => askingWords.has(token) || /文件$/.test(token);
+
 /**
  * The question as sentence scoring should read an analyst's question: its topic words only. The words
  * of the titles it names ("贵州和川渝联合方案…") say which documents, not what about them. (Place names
@@ -24,7 +27,7 @@ export const askingWords = new Set(
 export function topicQuestion(analysis: QuestionAnalysis, namedTitles: string[] = []): QuestionAnalysis {
   const naming = (token: string) => namedTitles.length >= 2 && namedTitles.some((title) => title.includes(token));
   const topic = (tokens: string[]) => {
-    const kept = tokens.filter((token) => !askingWords.has(token));
+    const kept = tokens.filter((token) => !isAskingWord(token));
     const topical = kept.filter((token) => !naming(token));
     return topical.length > 0 ? topical : kept;
   };
@@ -83,7 +86,7 @@ export function topicTermsOf(analysis: QuestionAnalysis, index: PolicyIndex, { k
   const all = questionWeights(analysis, index);
   const notPlace = ([token]: [string, number]) => !analysis.places.some((place) => place.includes(token) || token.includes(place));
   // A year says which version ("2024年修订的…"), not what about it.
-  let entries = [...all].filter(notPlace).filter(([token]) => !askingWords.has(token) && !isYear(token));
+  let entries = [...all].filter(notPlace).filter(([token]) => !isAskingWord(token) && !isYear(token));
   let fallback: Map<string, number> | undefined;
   if (keepAskingWords) {
     // A section's heading names its topic with nouns: the question's verbs (约定, 建立, 推进) say what
@@ -92,7 +95,7 @@ export function topicTermsOf(analysis: QuestionAnalysis, index: PolicyIndex, { k
     // all; a single character ("新") names no topic while longer words are there.
     const words = entries.some(([token]) => token.length >= 2) ? entries.filter(([token]) => token.length >= 2) : entries;
     const nouns = words.map(([token, weight]): [string, number] => [token, isTopicWord(token, index) ? weight : verbWeight * weight]);
-    const asking = [...all].filter(notPlace).filter(([token]) => askingWords.has(token));
+    const asking = [...all].filter(notPlace).filter(([token]) => isAskingWord(token));
     entries = nouns.length > 0 ? nouns : asking;
     fallback = nouns.length > 0 && asking.length > 0 ? new Map(asking) : undefined;
   }
@@ -181,7 +184,8 @@ export function selectSections({
     // A section is about the topic when its own headings name it; its clauses then answer.
     // In a document the question names, its best-named section needs less: the question is about that
     // document, so the section that names most of the topic is the one asked about.
-    const named = onlyDocuments?.includes(document.id) ?? false;
+    // So does every document of a summary or comparison across documents: each is asked about.
+    const named = (onlyDocuments?.includes(document.id) ?? false) || analysis.intent === 'summary' || analysis.intent === 'comparison';
     const threshold = strictHeadings ? sectionSettings.strictHeadingMatch : named ? sectionSettings.namedHeadingMatch : sectionSettings.minHeadingMatch;
     const ranked = [...candidates.values()]
       .filter((candidate) => candidate.headingMatch >= threshold)
