@@ -67,9 +67,10 @@ export async function answerQuestion(service: RagService, { messages, mode = 'an
   const retrievedAt = performance.now();
 
   let response: Draft & { verification?: ChatResponse['verification'] };
-  const declined = declineUnknownPlaces(analysis, index);
-  if (declined) {
-    response = declined;
+  // A place no document covers is declined; versions of one regulation are compared clause by clause.
+  const direct = declineUnknownPlaces(analysis, index) ?? versionChanges(analysis, index);
+  if (direct) {
+    response = direct;
     emit(response, onEvent);
   } else if (service.config.LLM_BASE_URL) {
     response = await answerWithLlm({ service, analysis, retrieved, messages, mode, signal, onEvent });
@@ -150,11 +151,7 @@ export function composeExtractive(analysis: QuestionAnalysis, retrieved: { resul
   }
 
   // Topics, comparisons, summaries: sections about the topic, grouped by document.
-  const named = documentsNamed(analysis, index);
-  const versions = analysis.intent === 'comparison' && named.length >= 2 ? versionsCompared(named, analysis, index) : undefined;
-  const changed = versions ? versionComparison({ analysis, older: versions[0], newer: versions[1], index }) : undefined;
-  if (changed) return finish(renderAnswer(changed, index), notes);
-  const { answers, scored, question, overview } = sectionAnswers(analysis, retrieved.results, index, named);
+  const { answers, scored, question, overview } = sectionAnswers(analysis, retrieved.results, index);
   if (overview) return finish(renderAnswer(sectionBlocks(answers, index, analysis.intent), index), notes);
   if (answers.length === 0) {
     // A topic question the sections cannot answer may still be a fact question.
@@ -177,6 +174,19 @@ export function composeExtractive(analysis: QuestionAnalysis, retrieved: { resul
   }
   const answer = [lead, rendered.answer].filter(Boolean).join('\n\n');
   return finish({ answer, citations: book.citations }, notes, comparison);
+}
+
+/**
+ * "与2018年版相比有哪些变化": when the question compares versions of one regulation, the clauses whose
+ * wording changed, newer beside older (extractive also with an LLM: a list of cited wordings is the answer).
+ */
+function versionChanges(analysis: QuestionAnalysis, index: PolicyIndex): Draft | undefined {
+  if (analysis.intent !== 'comparison') return undefined;
+  const named = documentsNamed(analysis, index);
+  if (named.length < 2) return undefined;
+  const versions = versionsCompared(named, analysis, index);
+  const blocks = versions ? versionComparison({ analysis, older: versions[0], newer: versions[1], index }) : undefined;
+  return blocks ? finish(renderAnswer(blocks, index), unknownPlaceNotes(analysis)) : undefined;
 }
 
 /**
