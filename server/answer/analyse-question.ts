@@ -38,6 +38,8 @@ export interface QuestionPart {
   query: string;
   focusTokens: string[];
   asks: Asks;
+  /** For a question that asks the same of each item of a list, the item this part asks about. */
+  item?: string;
 }
 
 export interface QuestionAnalysis {
@@ -98,7 +100,8 @@ export function analyseQuestion(messages: ChatTurn[], { analyzer, mode = 'answer
   const parts = (distributed ?? partsOf(question, analyzer)).map((text, i, all) => {
     // A later part ("逾期不办怎么处罚？") leans on the first part's topic.
     const lead = i === 0 || distributed ? '' : topicTokens(all[0], analyzer).filter((token) => !topicTokens(text, analyzer).includes(token) && !places.some((place) => place.includes(token))).join(' ');
-    return { text, query: `${isFollowUp ? previousWithoutPlaces : ''} ${lead} ${text}`.trim(), focusTokens: topicTokens(text, analyzer), asks: asksOf(text) };
+    const item = distributed ? text.slice(0, text.indexOf('，')) : undefined;
+    return { text, query: `${isFollowUp ? previousWithoutPlaces : ''} ${lead} ${text}`.trim(), focusTokens: topicTokens(text, analyzer), asks: asksOf(text), ...(item ? { item } : {}) };
   });
   // Only a name with its administrative unit ("江岚市") is surely a place; a word the segmenter merely
   // tags as one ("下山") is not declined for.

@@ -140,6 +140,7 @@ export function composeExtractive(analysis: QuestionAnalysis, retrieved: { resul
       return finish(renderAnswer(sectionBlocks(named, index, analysis.intent), index), notes);
     }
   }
+  if (analysis.parts.length > 1 && analysis.parts.every((part) => part.item)) return itemByItem(analysis, retrieved, index, notes);
   if (analysis.intent === 'fact' || analysis.intent === 'list') {
     const parts: PartScores[] = (analysis.parts.length > 1 ? analysis.parts : [undefined]).map((part, i) => {
       const question = scoringQuestion(analysis, part);
@@ -174,6 +175,24 @@ export function composeExtractive(analysis: QuestionAnalysis, retrieved: { resul
   }
   const answer = [lead, rendered.answer].filter(Boolean).join('\n\n');
   return finish({ answer, citations: book.citations }, notes, comparison);
+}
+
+/**
+ * "A、B、C，…分别是多少？": each item answered on its own under its name; an item nothing answers is
+ * said so in a note, the others still answered.
+ */
+function itemByItem(analysis: QuestionAnalysis, retrieved: { results: SearchResult[]; perPart: SearchResult[][] }, index: PolicyIndex, notes: string[]): Draft {
+  const blocks: AnswerBlock[] = [];
+  const unanswered: string[] = [];
+  analysis.parts.forEach((part, i) => {
+    const question = scoringQuestion(analysis, part);
+    const selection = selectFactAnswer({ analysis, parts: [{ question, scored: scoreSentences({ question, results: retrieved.perPart[i] ?? [], index }) }], index });
+    if (selection.kind === 'refusal') unanswered.push(part.item ?? part.text);
+    else blocks.push({ heading: part.item, headingLevel: 'section' }, ...selection.blocks);
+  });
+  if (blocks.length === 0) return refusal([]);
+  const missing = unanswered.length > 0 ? [`没有找到回答“${unanswered.join('”“')}”的条款。`] : [];
+  return finish(renderAnswer(blocks, index), [...notes, ...missing]);
 }
 
 /**

@@ -78,4 +78,11 @@ describe('section answers', () => {
     expect(response.answer).toMatch(/^#### 二、主要任务 › （一）深化审批制度改革\[\d+\]$/m);
     expectExactCitations(response);
   });
+
+  it('answers a question that asks the same of each item of a list item by item, under each item\'s name', async () => {
+    const response = await ask('企业开办、重大项目要素保障，分别有什么要求？');
+    expect(response.answer).toMatch(/^#### 企业开办\n\n.*全程网上办理/m);
+    expect(response.answer).toMatch(/^#### 重大项目要素保障\n\n.*优先保障/m);
+    expectExactCitations(response);
+  });
 });
