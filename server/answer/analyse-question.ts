@@ -142,8 +142,8 @@ export function partsOf(text: string, analyzer?: Analyzer): string[] {
 }
 
 /**
- * A question that asks one thing of each item of a list it opens with ("买房交契税、持有房产交房产税，
- * 税率分别是多少？", "销售A、B以及C，记录各要保存多久？"): one question per item, the item with what is
+ * A question that asks one thing of each item of a list it opens with ("办理居住证、护照、驾驶证，
+ * 分别要多少天？", "养犬、养猫以及养鸟，各要办什么手续？"): one question per item, the item with what is
  * asked of it. Undefined unless the opening clause lists two to four short items and the rest asks
  * 分别/各.
  */
@@ -157,8 +157,8 @@ export function distributedParts(question: string): string[] | undefined {
     .map((item) => item.trim())
     .filter(Boolean);
   if (items.length < 2 || items.length > 4 || items.some((item) => item.length > 20 || item.length < 2)) return undefined;
-  // "这三种税的税率分别是多少" → "税率是多少": the pointer back to the list and the distributing word go.
-  // A closing note in brackets ("（船员按2023年修订的条例）") belongs to the items it names.
+  // "这三种证件分别要多少天" → "要多少天": the pointer back to the list and the distributing word go.
+  // A closing note in brackets ("（养犬按2020年的规定）") belongs to the items it names.
   const note = rest.match(/[（(][^（）()]*[)）]\s*$/)?.[0] ?? '';
   const asked = rest
     .slice(0, rest.length - note.length)

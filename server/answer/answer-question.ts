@@ -213,7 +213,7 @@ function versionChanges(analysis: QuestionAnalysis, index: PolicyIndex): Draft |
  * part by part when the question asks about one document as a whole, else the sections about its topic.
  */
 function sectionAnswers(analysis: QuestionAnalysis, results: SearchResult[], index: PolicyIndex, namedDocuments = documentsNamed(analysis, index)) {
-  // "…在相关文件里", "各文件": every document that speaks to it, not only the one whose title it quotes.
+  // "…在几份文件里", "各文件": every document that speaks to it, not only the one whose title it quotes.
   const acrossDocuments = /相关文件|各(?:份|个|部)?文件|几份|几个文件|哪些文件|多份|各地|各省/.test(analysis.question);
   // Topics and summaries of a regulation held in several versions are answered from the newest.
   const named = acrossDocuments ? [] : analysis.intent === 'comparison' ? namedDocuments : newestVersions(namedDocuments, index);

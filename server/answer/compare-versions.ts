@@ -1,5 +1,5 @@
 // Stage 4 — select, for "what changed" questions about a regulation the library holds in several
-// versions ("2024年修订的…与2013年版本相比有哪些变化？"): the clauses whose wording differs between two
+// versions ("2023年修订后与2018年版相比有哪些变化？"): the clauses whose wording differs between two
 // versions, each shown as the newer wording next to the older one, both cited.
 import type { PolicyIndex } from '../rag/policy-index.js';
 import { foldWidth } from '../rag/tokenize.js';
