@@ -185,8 +185,9 @@ export function selectSections({
     // In a document the question names, its best-named section needs less: the question is about that
     // document, so the section that names most of the topic is the one asked about.
     // So does every document of a summary or comparison across documents: each is asked about.
-    const named = (onlyDocuments?.includes(document.id) ?? false) || analysis.intent === 'summary' || analysis.intent === 'comparison';
-    const threshold = strictHeadings ? sectionSettings.strictHeadingMatch : named ? sectionSettings.namedHeadingMatch : sectionSettings.minHeadingMatch;
+    const named = onlyDocuments?.includes(document.id) ?? false;
+    const asked = named || analysis.intent === 'summary' || analysis.intent === 'comparison';
+    const threshold = strictHeadings ? sectionSettings.strictHeadingMatch : asked ? sectionSettings.namedHeadingMatch : sectionSettings.minHeadingMatch;
     const ranked = [...candidates.values()]
       .filter((candidate) => candidate.headingMatch >= threshold)
       .sort((a, b) => b.score - a.score || b.section.path.length - a.section.path.length);
@@ -214,9 +215,10 @@ export function selectSections({
       }
     }
     if (strictHeadings) continue;
-    // No section about the topic: the document's sentences that are, in reading order.
-    // A document the question names fits whatever places the question names for the others.
-    const sentences = scored.filter((sentence) => sentence.result.documentId === document.id && (sentence.placeFits || named) && !sentence.heading && !sentence.preamble && sentence.coverage >= sectionSettings.minSentenceCoverage);
+    // No section about the topic: the document's sentences that are, in reading order. A document
+    // the question names, or any document of a summary or comparison across documents, is asked
+    // about whatever places its sentences name (a province's plan names its cities).
+    const sentences = scored.filter((sentence) => sentence.result.documentId === document.id && (sentence.placeFits || asked) && !sentence.heading && !sentence.preamble && sentence.coverage >= sectionSettings.minSentenceCoverage);
     const top = sentences[0]?.score ?? 0;
     const picked: ScoredSentence[] = [];
     for (const sentence of sentences) {
