@@ -648,9 +648,10 @@ export class Bm25Index {
     }
     if (count >= k) threshold = Math.max(threshold, this.kthLargest(touched, count, k));
     let kept = 0;
-    if (count * 16 > this.size) {
+    const size = this.size;
+    if (count * 16 > size) {
       // Many documents: reading the score buffer in document order is cheaper than sorting them.
-      for (let doc = 0; doc < this.size; doc++) {
+      for (let doc = 0; doc < size; doc++) {
         const score = scores[doc];
         if (score === 0) continue;
         if ((score + remaining) * slack > threshold) candidates[kept++] = doc;
@@ -746,33 +747,24 @@ export class Bm25Index {
     return { count, top };
   }
 
-  /** The k-th largest score of `docs[0..count)` (1 ≤ k ≤ count), by quickselect on a copy. */
+  /**
+   * The k-th largest score of `docs[0..count)` (1 ≤ k ≤ count): one pass that keeps the k largest in a
+   * min-heap; after the first few hundred documents nearly every score fails the comparison with its top.
+   */
   private kthLargest(docs: Int32Array, count: number, k: number): number {
     const { scores, values } = this.scratchBuffers();
-    for (let i = 0; i < count; i++) values[i] = scores[docs[i]];
-    let low = 0;
-    let high = count - 1;
-    const target = k - 1;
-    while (low < high) {
-      const pivot = values[(low + high) >>> 1];
-      let i = low;
-      let j = high;
-      while (i <= j) {
-        while (values[i] > pivot) i++;
-        while (values[j] < pivot) j--;
-        if (i <= j) {
-          const swap = values[i];
-          values[i] = values[j];
-          values[j] = swap;
-          i++;
-          j--;
-        }
+    for (let i = 0; i < k; i++) values[i] = scores[docs[i]];
+    for (let i = (k >>> 1) - 1; i >= 0; i--) siftDown(values, k, i);
+    let least = values[0];
+    for (let i = k; i < count; i++) {
+      const score = scores[docs[i]];
+      if (score > least) {
+        values[0] = score;
+        siftDown(values, k, 0);
+        least = values[0];
       }
-      if (target <= j) high = j;
-      else if (target >= i) low = i;
-      else break;
     }
-    return values[target];
+    return least;
   }
 
   private scratchBuffers() {
@@ -786,6 +778,20 @@ export class Bm25Index {
       tfs: new Int32Array(blockSize),
     });
   }
+}
+
+/** Restores the min-heap order of `heap[0..size)` below entry `i`. */
+function siftDown(heap: Float64Array, size: number, i: number): void {
+  const value = heap[i];
+  for (;;) {
+    let child = 2 * i + 1;
+    if (child >= size) break;
+    if (child + 1 < size && heap[child + 1] < heap[child]) child++;
+    if (heap[child] >= value) break;
+    heap[i] = heap[child];
+    i = child;
+  }
+  heap[i] = value;
 }
 
 /** Each document's (term, count) pairs of a field, read back from its postings. */
