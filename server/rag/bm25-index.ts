@@ -223,6 +223,20 @@ class Field {
     return unpack(packed, docBase + ((count * docBits + 31) >>> 5), blockTfBits[block], low) + 1;
   }
 
+  /** Term count of `doc` for term `term` (0 when absent): the block by binary search on its last documents, then {@link lookup}. */
+  termFrequency(term: number, doc: number): number {
+    const { termBlocks, blockFirstDocs, blockLastDocs } = this.arrays;
+    let low = termBlocks[term];
+    let high = termBlocks[term + 1] - 1;
+    if (low > high || blockLastDocs[high] < doc) return 0;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (blockLastDocs[middle] < doc) low = middle + 1;
+      else high = middle;
+    }
+    return blockFirstDocs[low] > doc ? 0 : this.lookup(term, low, doc);
+  }
+
   /** Reads block `block` of term `term` into `docs` and `tfs`; returns the number of postings. */
   decodeBlock(term: number, block: number, docs: Int32Array, tfs: Int32Array): number {
     const { blockFirstDocs, blockWords, blockDocBits, blockTfBits, packed } = this.arrays;
@@ -439,7 +453,7 @@ export class Bm25Index {
   private readonly fields: [Field, Field, Field];
   private readonly weights: [number, number, number];
   /** Score buffer and the documents it holds scores for (all zeros between queries; search is synchronous). */
-  private scratch?: { scores: Float64Array; touched: Int32Array; candidates: Int32Array; values: Float64Array; mask: Uint8Array; docs: Int32Array; tfs: Int32Array };
+  private scratch?: { scores: Float64Array; touched: Int32Array; candidates: Int32Array; values: Float64Array; seeds: Int32Array; bits: Uint32Array; mask: Uint8Array; docs: Int32Array; tfs: Int32Array };
 
   /** Builds the index over `entries` (document i = the i-th entry). */
   constructor(
@@ -620,7 +634,7 @@ export class Bm25Index {
    * lower bound of the final one).
    */
   private disjunction(terms: QueryTerm[], k: number, mask?: Uint8Array): { candidates: Int32Array; from: number; threshold: number } {
-    const { scores, touched, candidates } = this.scratchBuffers();
+    const { scores, touched, candidates, bits } = this.scratchBuffers();
     let remaining = 0;
     for (const term of terms) remaining += term.upper;
     let count = 0;
@@ -646,25 +660,27 @@ export class Bm25Index {
         }
       }
     }
-    if (count >= k) threshold = Math.max(threshold, this.kthLargest(touched, count, k));
+    // The partial scores are final when every term was added; otherwise completing the best of them
+    // gives a threshold well above their own k-th best, which most documents then fail.
+    if (count >= k) threshold = Math.max(threshold, from < terms.length ? this.completedThreshold(terms, from, touched, count, k) : this.kthLargest(touched, count, k));
+    // The documents that pass, in ascending order by way of a bit per document.
     let kept = 0;
-    const size = this.size;
-    if (count * 16 > size) {
-      // Many documents: reading the score buffer in document order is cheaper than sorting them.
-      for (let doc = 0; doc < size; doc++) {
-        const score = scores[doc];
-        if (score === 0) continue;
-        if ((score + remaining) * slack > threshold) candidates[kept++] = doc;
-        else scores[doc] = 0;
-      }
-      return { candidates: candidates.subarray(0, kept), from, threshold };
-    }
     for (let i = 0; i < count; i++) {
       const doc = touched[i];
-      if ((scores[doc] + remaining) * slack > threshold) candidates[kept++] = doc;
+      if ((scores[doc] + remaining) * slack > threshold) bits[doc >>> 5] |= 1 << (doc & 31);
       else scores[doc] = 0;
     }
-    return { candidates: candidates.subarray(0, kept).sort(), from, threshold };
+    for (let w = 0; w < bits.length; w++) {
+      let word = bits[w];
+      if (word === 0) continue;
+      bits[w] = 0;
+      while (word !== 0) {
+        const low = word & -word;
+        candidates[kept++] = (w << 5) | (31 - Math.clz32(low));
+        word ^= low;
+      }
+    }
+    return { candidates: candidates.subarray(0, kept), from, threshold };
   }
 
   /**
@@ -710,18 +726,59 @@ export class Bm25Index {
         }
       }
       remaining -= terms[t].upper;
-      if (k > 0 && live.length > k) {
-        threshold = Math.max(threshold, this.kthLargest(live, live.length, k));
-        let kept = 0;
-        for (let i = 0; i < live.length; i++) {
-          const doc = live[i];
-          if ((scores[doc] + remaining) * slack > threshold) live[kept++] = doc;
-          else scores[doc] = 0;
-        }
-        live = live.subarray(0, kept);
-      }
+      if (k > 0 && live.length > k) live = this.withoutHopeless(live, remaining, Math.max(threshold, this.kthLargest(live, live.length, k)));
     }
     return live;
+  }
+
+  /** The documents of `live` whose score plus `remaining` can still pass `threshold` (the others' scores are cleared). */
+  private withoutHopeless(live: Int32Array, remaining: number, threshold: number): Int32Array {
+    const { scores } = this.scratchBuffers();
+    let kept = 0;
+    for (let i = 0; i < live.length; i++) {
+      const doc = live[i];
+      if ((scores[doc] + remaining) * slack > threshold) live[kept++] = doc;
+      else scores[doc] = 0;
+    }
+    return live.subarray(0, kept);
+  }
+
+  /**
+   * A lower bound of the k-th best final score, far above the k-th best partial one: the k candidates
+   * with the best partial scores, each completed with the terms `from..` looked up one by one. These
+   * are k real documents, so the k-th best final score is at least the least of theirs; the buffer is
+   * left as it was (the candidates are scored again, in order, by the conjunction).
+   */
+  private completedThreshold(terms: QueryTerm[], from: number, candidates: Int32Array, count: number, k: number): number {
+    const { scores, values, seeds } = this.scratchBuffers();
+    // The k best partial scores (a min-heap of values, their documents alongside).
+    let size = 0;
+    for (let i = 0; i < count; i++) {
+      const doc = candidates[i];
+      const score = scores[doc];
+      if (size < k) {
+        values[size] = score;
+        seeds[size++] = doc;
+        if (size === k) for (let j = (k >>> 1) - 1; j >= 0; j--) siftDownWith(values, seeds, k, j);
+      } else if (score > values[0]) {
+        values[0] = score;
+        seeds[0] = doc;
+        siftDownWith(values, seeds, k, 0);
+      }
+    }
+    let least = Infinity;
+    for (let i = 0; i < k; i++) {
+      const doc = seeds[i];
+      // The same additions, in the same order, as the conjunction makes for this document.
+      let score = scores[doc];
+      for (let t = from; t < terms.length; t++) {
+        const { field, term, weight } = terms[t];
+        const tf = field.termFrequency(term, doc);
+        if (tf > 0) score += (weight * (tf * (field.k1 + 1))) / (tf + field.norms[doc]);
+      }
+      if (score < least) least = score;
+    }
+    return least;
   }
 
   /** Adds every posting of `term` into the score buffer (documents outside `mask` skipped); returns the new touched count and the best score seen. */
@@ -773,6 +830,8 @@ export class Bm25Index {
       touched: new Int32Array(this.size),
       candidates: new Int32Array(this.size),
       values: new Float64Array(this.size),
+      seeds: new Int32Array(this.size),
+      bits: new Uint32Array((this.size + 31) >>> 5),
       mask: new Uint8Array(this.size),
       docs: new Int32Array(blockSize),
       tfs: new Int32Array(blockSize),
@@ -792,6 +851,23 @@ function siftDown(heap: Float64Array, size: number, i: number): void {
     i = child;
   }
   heap[i] = value;
+}
+
+/** {@link siftDown} on a heap of values whose documents move with them. */
+function siftDownWith(heap: Float64Array, docs: Int32Array, size: number, i: number): void {
+  const value = heap[i];
+  const doc = docs[i];
+  for (;;) {
+    let child = 2 * i + 1;
+    if (child >= size) break;
+    if (child + 1 < size && heap[child + 1] < heap[child]) child++;
+    if (heap[child] >= value) break;
+    heap[i] = heap[child];
+    docs[i] = docs[child];
+    i = child;
+  }
+  heap[i] = value;
+  docs[i] = doc;
 }
 
 /** Each document's (term, count) pairs of a field, read back from its postings. */
