@@ -693,6 +693,7 @@ export class Bm25Index {
     let remaining = 0;
     for (let t = from; t < terms.length; t++) remaining += terms[t].upper;
     let live = candidates;
+    const seeded = threshold >= 0;
     for (let t = from; t < terms.length && live.length > 0; t++) {
       const { field, term, weight } = terms[t];
       const { termBlocks, blockFirstDocs, blockLastDocs } = field.arrays;
@@ -726,7 +727,12 @@ export class Bm25Index {
         }
       }
       remaining -= terms[t].upper;
-      if (k > 0 && live.length > k) live = this.withoutHopeless(live, remaining, Math.max(threshold, this.kthLargest(live, live.length, k)));
+      if (k > 0 && live.length > k) {
+        // Without a threshold from the first phase (a few allowed documents looked up directly), the
+        // k-th best partial score is the one to prune with; a completed threshold is rarely passed by it.
+        if (!seeded) threshold = Math.max(threshold, this.kthLargest(live, live.length, k));
+        live = this.withoutHopeless(live, remaining, threshold);
+      }
     }
     return live;
   }
