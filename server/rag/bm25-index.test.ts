@@ -7,6 +7,7 @@ import { seedCorpusDir } from '../test-support/corpus';
 import { packSections, Sections } from './binary-sections';
 import { bm25Defaults, Bm25Index, type Bm25Fields } from './bm25-index';
 import { bigramCodes, jaccardAtLeast } from './policy-index';
+import { PositionSet } from './position-set';
 import { bigrams, queryTokens, tokenize } from './tokenize';
 
 const sentences: string[] = [];
@@ -74,6 +75,15 @@ describe('Bm25Index', () => {
     expect(got.length).toBeGreaterThan(0);
     expect(got.every(({ doc }) => allowed.has(doc))).toBe(true);
     expect(got).toEqual(index.search(queries[4], { k: entries.length }).filter(({ doc }) => allowed.has(doc)).slice(0, 10));
+  });
+
+  it('keeps to allowed documents given as a PositionSet exactly as given as a Set', () => {
+    for (const every of [2, 3, 50, 400]) {
+      const positions = Array.from({ length: entries.length }, (_, i) => i).filter((i) => i % every === 1);
+      for (const query of queries) {
+        for (const k of [1, 10, 100]) expect(index.search(query, { k, allowed: PositionSet.union([positions], entries.length) })).toEqual(index.search(query, { k, allowed: new Set(positions) }));
+      }
+    }
   });
 
   it('scores a subset of documents with the maximum over all of them', () => {

@@ -7,6 +7,7 @@
 // the terms left cannot lift a new document into the top k, and returns exactly what scoring every
 // posting returns.
 import type { SectionArray, Sections } from './binary-sections.js';
+import { PositionSet } from './position-set.js';
 
 /** Postings per block: the unit of skipping and of the per-block score bound. */
 const blockSize = 128;
@@ -509,7 +510,7 @@ export class Bm25Index {
    * order of addition), but once the terms left cannot lift a new document into the top k, they are
    * looked up only for the documents that can still get there (MaxScore, term at a time).
    */
-  search(query: Bm25Fields, { k, allowed }: { k: number; allowed?: Set<number> }): { doc: number; score: number }[] {
+  search(query: Bm25Fields, { k, allowed }: { k: number; allowed?: ReadonlySet<number> }): { doc: number; score: number }[] {
     const terms = this.queryTerms(query);
     if (terms.length === 0 || k <= 0) return [];
     const scratch = this.scratchBuffers();
@@ -518,13 +519,17 @@ export class Bm25Index {
     let candidates: Int32Array;
     let from = 0;
     let threshold = -1;
+    // A PositionSet (policy-index.ts) hands over its positions already sorted.
+    const positions = allowed instanceof PositionSet ? allowed.positions : undefined;
     if (allowed && allowed.size * 8 < postings) {
       // A few allowed documents are cheaper to look up than the query's postings are to walk.
-      candidates = Int32Array.from(allowed).sort();
+      candidates = positions ? positions.slice() : Int32Array.from(allowed).sort();
     } else {
-      if (allowed) for (const doc of allowed) mask[doc] = 1;
+      if (positions) mark(mask, positions, 1);
+      else if (allowed) for (const doc of allowed) mask[doc] = 1;
       ({ candidates, from, threshold } = this.disjunction(terms, k, allowed ? mask : undefined));
-      if (allowed) for (const doc of allowed) mask[doc] = 0;
+      if (positions) mark(mask, positions, 0);
+      else if (allowed) for (const doc of allowed) mask[doc] = 0;
     }
     const survivors = this.conjunction(terms, from, candidates, k, threshold);
     const best = new TopK(k);
@@ -539,7 +544,7 @@ export class Bm25Index {
    * The reference scorer: adds every posting of every query term into the score buffer, then keeps
    * the top k. Slower than {@link search}; kept to check it and to measure what pruning saves.
    */
-  searchExhaustive(query: Bm25Fields, { k, allowed }: { k: number; allowed?: Set<number> }): { doc: number; score: number }[] {
+  searchExhaustive(query: Bm25Fields, { k, allowed }: { k: number; allowed?: ReadonlySet<number> }): { doc: number; score: number }[] {
     const { scores, touched } = this.scratchBuffers();
     let count = 0;
     for (const term of this.queryTerms(query)) count = this.addPostings(term, count).count;
@@ -843,6 +848,11 @@ export class Bm25Index {
       tfs: new Int32Array(blockSize),
     });
   }
+}
+
+/** Sets `mask` to `value` at each of `positions`. */
+function mark(mask: Uint8Array, positions: Int32Array, value: number): void {
+  for (let i = 0; i < positions.length; i++) mask[positions[i]] = value;
 }
 
 /** Restores the min-heap order of `heap[0..size)` below entry `i`. */

@@ -255,7 +255,7 @@ export class ClusterIndex extends PolicyIndex {
     return this.engineVector.run(vector, () => super.search(query, { ...options, mode: 'lexical' }));
   }
 
-  protected override async lexicalCandidates(fields: Bm25Fields, { k, allowed }: { k: number; allowed?: Set<number> }): Promise<{ doc: number; score: number }[]> {
+  protected override async lexicalCandidates(fields: Bm25Fields, { k, allowed }: { k: number; allowed?: ReadonlySet<number> }): Promise<{ doc: number; score: number }[]> {
     const clauses = [
       ...queryClauses('words', fields.tokens, 1),
       ...queryClauses('bigrams', fields.bigrams, bm25Defaults.bigramWeight),
@@ -271,12 +271,12 @@ export class ClusterIndex extends PolicyIndex {
     return this.select({ q: clauses.join(' '), defType: 'lucene', 'q.op': 'OR' }, { k, allowed, score: (score) => score * (bm25Defaults.k1 + 1) });
   }
 
-  protected override async denseCandidates(vector: number[], { k, allowed }: { k: number; allowed?: Set<number> }): Promise<{ doc: number; score: number }[]> {
+  protected override async denseCandidates(vector: number[], { k, allowed }: { k: number; allowed?: ReadonlySet<number> }): Promise<{ doc: number; score: number }[]> {
     // Lucene's cosine score is (1 + cos) / 2; the product's is the cosine.
     return this.select({ q: `{!knn f=${this.vectorField} topK=${k}}[${float32Text(vector).join(',')}]` }, { k, allowed, score: (score) => 2 * score - 1 });
   }
 
-  private async select(params: Record<string, string>, { k, allowed, score }: { k: number; allowed?: Set<number>; score: (solrScore: number) => number }): Promise<{ doc: number; score: number }[]> {
+  private async select(params: Record<string, string>, { k, allowed, score }: { k: number; allowed?: ReadonlySet<number>; score: (solrScore: number) => number }): Promise<{ doc: number; score: number }[]> {
     const filter = allowed ? this.documentFilter(allowed) : undefined;
     if (filter === null) return [];
     let response: SelectResponse;
@@ -301,7 +301,7 @@ export class ClusterIndex extends PolicyIndex {
   }
 
   /** A filter on the documents of the allowed chunks; undefined when every document is allowed, null when none is. */
-  private documentFilter(allowed: Set<number>): string | undefined | null {
+  private documentFilter(allowed: ReadonlySet<number>): string | undefined | null {
     const documents = new Set<string>();
     for (const position of allowed) {
       const chunk = this.chunks[position];

@@ -8,6 +8,7 @@ import { Analyzer, defaultVocabulary } from './analyzer.js';
 import { bigrams, foldWidth } from './tokenize.js';
 import type { CharacterStatistics } from './character-scores.js';
 import type { VocabularyData } from './vocabulary.js';
+import { PositionSet } from './position-set.js';
 import type { Chunk, PolicyDocument, SearchResult } from './types.js';
 
 // What the chunk BM25 field holds is decided at ingest (lexical-index.ts); the helpers stay importable from here.
@@ -105,7 +106,7 @@ export class PolicyIndex {
   private readonly documentBm25: Bm25Index;
   private readonly characterStatistics: CharacterStatistics;
   /** Place stem → the chunk positions of the documents issued for that place. */
-  private readonly placeChunks = new Map<string, number[]>();
+  private readonly placeChunks = new Map<string, Int32Array>();
 
   /** The analysis chain this index was tokenized with (shipped vocabulary plus the corpus's own terms). */
   readonly analyzer: Analyzer;
@@ -132,13 +133,15 @@ export class PolicyIndex {
       else this.chunkPositions.set(chunk.documentId, [i]);
       this.chunkIndexById.set(chunk.id, i);
     });
+    const placePositions = new Map<string, number[]>();
     for (const document of stored.documents) {
       for (const stem of documentPlaceStems(document)) {
-        const positions = this.placeChunks.get(stem) ?? [];
-        positions.push(...(this.chunkPositions.get(document.id) ?? []));
-        this.placeChunks.set(stem, positions);
+        const positions = placePositions.get(stem) ?? [];
+        for (const position of this.chunkPositions.get(document.id) ?? []) positions.push(position);
+        placePositions.set(stem, positions);
       }
     }
+    for (const [stem, positions] of placePositions) this.placeChunks.set(stem, Int32Array.from(positions));
     this.bigramCodes = new Array(stored.chunks.length);
     this.analyzer.tokenize('预热分词词典'); // loads the segmenter's dictionary now rather than on the first question
     this.dense = embedder && stored.dense ? stored.dense : undefined;
@@ -280,12 +283,12 @@ export class PolicyIndex {
    * Chunk BM25 candidates (chunk positions), best first: the embedded BM25 index, or a search cluster's
    * (ClusterIndex overrides this and `denseCandidates`; everything else stays here).
    */
-  protected async lexicalCandidates(fields: Bm25Fields, options: { k: number; allowed?: Set<number> }): Promise<{ doc: number; score: number }[]> {
+  protected async lexicalCandidates(fields: Bm25Fields, options: { k: number; allowed?: ReadonlySet<number> }): Promise<{ doc: number; score: number }[]> {
     return this.bm25.search(fields, options);
   }
 
   /** The nearest chunks to a query vector, through the VectorStore interface (chunk positions, best first). */
-  protected async denseCandidates(vector: number[], { k, allowed }: { k: number; allowed?: Set<number> }): Promise<{ doc: number; score: number }[]> {
+  protected async denseCandidates(vector: number[], { k, allowed }: { k: number; allowed?: ReadonlySet<number> }): Promise<{ doc: number; score: number }[]> {
     const filter = allowed ? (position: number) => allowed.has(position) : undefined;
     // Asking for no more than the allowed chunks keeps hnswlib's ef (raised with k) what it was before.
     const hits = await this.dense!.similaritySearchVectorWithScore(vector, allowed ? Math.min(k, allowed.size) : k, filter);
@@ -298,7 +301,7 @@ export class PolicyIndex {
   }
 
   /** Chunk BM25 plus a share of its document's BM25, re-ranked over a wide candidate pool. */
-  private async lexicalSearch(query: string, pool: number, allowed?: Set<number>): Promise<{ doc: number; score: number }[]> {
+  private async lexicalSearch(query: string, pool: number, allowed?: ReadonlySet<number>): Promise<{ doc: number; score: number }[]> {
     const fields = this.queryFields(query);
     const candidates = await this.lexicalCandidates(fields, { k: pool * lexicalDepth.poolMultiple, allowed });
     if (candidates.length === 0) return candidates;
@@ -338,7 +341,7 @@ export class PolicyIndex {
    * query lacks, search again at a lower weight; their scores join the candidates'. It bridges the
    * words an asker uses and the words the documents use when the top clauses already found some.
    */
-  private expandWithFeedback(fields: Bm25Fields, candidates: { doc: number; score: number }[], pool: number, allowed?: Set<number>): void {
+  private expandWithFeedback(fields: Bm25Fields, candidates: { doc: number; score: number }[], pool: number, allowed?: ReadonlySet<number>): void {
     const top = candidates.slice(0, relevanceFeedback.documents);
     const topScore = top[0].score;
     const inQuery = new Set(fields.tokens);
@@ -364,17 +367,15 @@ export class PolicyIndex {
   }
 
   /** Chunks of the documents issued for the places a query names (within `allowed`); undefined when it names none. */
-  private namedPlaceChunks(query: string, allowed?: Set<number>): Set<number> | undefined {
+  private namedPlaceChunks(query: string, allowed?: ReadonlySet<number>): PositionSet | undefined {
     // A comparison ("云岭和兰陵分别…", "贵州和川渝各自…") is not about one place's notices.
     if (comparisonWords.test(query)) return undefined;
-    let named: Set<number> | undefined;
-    for (const [stem, positions] of this.placeChunks) {
-      if (!query.includes(stem)) continue;
-      named ??= new Set();
-      for (const position of positions) if (!allowed || allowed.has(position)) named.add(position);
-    }
+    const lists: Int32Array[] = [];
+    for (const [stem, positions] of this.placeChunks) if (query.includes(stem)) lists.push(positions);
+    if (lists.length === 0) return undefined;
+    const named = PositionSet.union(lists, this.chunks.length, allowed);
     // A place every document shares (a one-city corpus) tells nothing apart.
-    return named && named.size > 0 && named.size < this.chunks.length ? named : undefined;
+    return named.size > 0 && named.size < this.chunks.length ? named : undefined;
   }
 
   private result(doc: number, score: number): SearchResult {
