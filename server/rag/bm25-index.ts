@@ -521,7 +521,7 @@ export class Bm25Index {
     let threshold = -1;
     // A PositionSet (policy-index.ts) hands over its positions already sorted.
     const positions = allowed instanceof PositionSet ? allowed.positions : undefined;
-    if (allowed && allowed.size * 8 < postings) {
+    if (allowed && allowed.size * terms.length * 16 < postings) {
       // A few allowed documents are cheaper to look up than the query's postings are to walk.
       candidates = positions ? positions.slice() : Int32Array.from(allowed).sort();
     } else {
