@@ -794,17 +794,58 @@ export class Bm25Index {
 
   /** Adds every posting of `term` into the score buffer (documents outside `mask` skipped); returns the new touched count and the best score seen. */
   private addPostings({ field, term, weight }: QueryTerm, count: number, mask?: Uint8Array): { count: number; top: number } {
-    const { scores, touched, docs, tfs } = this.scratchBuffers();
+    const { scores, touched } = this.scratchBuffers();
     const { norms } = field;
     const k1Plus1 = field.k1 + 1;
-    const { termBlocks } = field.arrays;
+    const { termBlocks, blockFirstDocs, blockWords, blockDocBits, blockTfBits, packed } = field.arrays;
     let top = 0;
     for (let block = termBlocks[term], end = termBlocks[term + 1]; block < end; block++) {
-      const n = field.decodeBlock(term, block, docs, tfs);
+      // The block's document offsets and term counts are read as they are added (decodeBlock's
+      // unpacking, inlined: this loop is where a search spends most of its time).
+      const n = field.blockLength(term, block);
+      const first = blockFirstDocs[block];
+      const docBits = blockDocBits[block];
+      const tfBits = blockTfBits[block];
+      const docMask = (1 << docBits) - 1;
+      const tfMask = (1 << tfBits) - 1;
+      let docWord = blockWords[block];
+      let tfWord = docWord + ((n * docBits + 31) >>> 5);
+      let docBuffer = docBits === 0 ? 0 : packed[docWord];
+      let tfBuffer = tfBits === 0 ? 0 : packed[tfWord];
+      let docUsed = 0;
+      let tfUsed = 0;
       for (let i = 0; i < n; i++) {
-        const doc = docs[i];
+        let doc = first;
+        if (docBits !== 0) {
+          if (docUsed === 32) {
+            docBuffer = packed[++docWord];
+            docUsed = 0;
+          }
+          let value = docBuffer >>> docUsed;
+          docUsed += docBits;
+          if (docUsed > 32) {
+            docBuffer = packed[++docWord];
+            docUsed -= 32;
+            value |= docBuffer << (docBits - docUsed);
+          }
+          doc += value & docMask;
+        }
+        let tf = 1;
+        if (tfBits !== 0) {
+          if (tfUsed === 32) {
+            tfBuffer = packed[++tfWord];
+            tfUsed = 0;
+          }
+          let value = tfBuffer >>> tfUsed;
+          tfUsed += tfBits;
+          if (tfUsed > 32) {
+            tfBuffer = packed[++tfWord];
+            tfUsed -= 32;
+            value |= tfBuffer << (tfBits - tfUsed);
+          }
+          tf += value & tfMask;
+        }
         if (mask && mask[doc] === 0) continue;
-        const tf = tfs[i];
         const before = scores[doc];
         if (before === 0) touched[count++] = doc;
         const after = before + (weight * (tf * k1Plus1)) / (tf + norms[doc]);
