@@ -694,14 +694,14 @@ export class Bm25Index {
    * candidates left, a prefix of `candidates` (their scores are complete); with k = 0 none is dropped.
    */
   private conjunction(terms: QueryTerm[], from: number, candidates: Int32Array, k: number, threshold: number): Int32Array {
-    const { scores, docs, tfs } = this.scratchBuffers();
+    const { scores } = this.scratchBuffers();
     let remaining = 0;
     for (let t = from; t < terms.length; t++) remaining += terms[t].upper;
     let live = candidates;
     const seeded = threshold >= 0;
     for (let t = from; t < terms.length && live.length > 0; t++) {
       const { field, term, weight } = terms[t];
-      const { termBlocks, blockFirstDocs, blockLastDocs } = field.arrays;
+      const { termBlocks, blockFirstDocs, blockLastDocs, blockWords, blockDocBits, blockTfBits, packed } = field.arrays;
       const { norms } = field;
       const k1Plus1 = field.k1 + 1;
       let c = 0;
@@ -721,12 +721,41 @@ export class Bm25Index {
           }
           continue;
         }
-        const count = field.decodeBlock(term, block, docs, tfs);
-        for (let p = 0; c < live.length && live[c] <= last; c++) {
+        // Many candidates in this block: walk its documents alongside them, unpacking offsets as it
+        // goes and a term count only where a candidate is found.
+        const n = field.blockLength(term, block);
+        const first = blockFirstDocs[block];
+        const docBits = blockDocBits[block];
+        const docMask = (1 << docBits) - 1;
+        const tfBits = blockTfBits[block];
+        const tfBase = blockWords[block] + ((n * docBits + 31) >>> 5);
+        let word = blockWords[block];
+        let buffer = docBits === 0 ? 0 : packed[word];
+        let used = 0;
+        let current = -1;
+        let p = 0;
+        for (; c < live.length && live[c] <= last; c++) {
           const doc = live[c];
-          while (p < count && docs[p] < doc) p++;
-          if (p < count && docs[p] === doc) {
-            const tf = tfs[p];
+          while (current < doc && p < n) {
+            let value = 0;
+            if (docBits !== 0) {
+              if (used === 32) {
+                buffer = packed[++word];
+                used = 0;
+              }
+              value = buffer >>> used;
+              used += docBits;
+              if (used > 32) {
+                buffer = packed[++word];
+                used -= 32;
+                value |= buffer << (docBits - used);
+              }
+            }
+            current = first + (value & docMask);
+            p++;
+          }
+          if (current === doc) {
+            const tf = tfBits === 0 ? 1 : unpack(packed, tfBase, tfBits, p - 1) + 1;
             scores[doc] += (weight * (tf * k1Plus1)) / (tf + norms[doc]);
           }
         }
