@@ -12,7 +12,7 @@ import { PositionSet } from './position-set.js';
 /** Postings per block: the unit of skipping and of the per-block score bound. */
 const blockSize = 128;
 /** Up to this many candidates in a block are looked up one by one rather than by reading the block. */
-const sparseLookups = 12;
+const sparseLookups = 4;
 /** Bounds are compared with this slack, so rounding never prunes a document that belongs in the top k. */
 const slack = 1 + 1e-9;
 
