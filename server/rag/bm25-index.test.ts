@@ -63,6 +63,20 @@ describe('Bm25Index', () => {
     expect(index.search({ tokens: ['火星殖民'], bigrams: ['火星'], context: [] }, { k: 5 })).toEqual([]);
   });
 
+  it('scores a one-word query with exactly the value of the BM25 formula (the norm shared by documents of one length)', () => {
+    const average = entries.reduce((sum, entry) => sum + entry.tokens.length, 0) / entries.length;
+    const word = '发展';
+    const n = entries.filter((entry) => entry.tokens.includes(word)).length;
+    const idf = Math.max(0.01, Math.log(1 + (entries.length - n + 0.5) / (n + 0.5)));
+    const { k1, b } = bm25Defaults;
+    const got = index.search({ tokens: [word], bigrams: [], context: [] }, { k: entries.length });
+    expect(got.length).toBe(n);
+    for (const { doc, score } of got) {
+      const tf = entries[doc].tokens.filter((token) => token === word).length;
+      expect(score).toBe((idf * (tf * (k1 + 1))) / (tf + k1 * (1 - b + (b * entries[doc].tokens.length) / average)));
+    }
+  });
+
   it('gives the same answer to the same query twice (the score buffer is reset)', () => {
     const first = index.search(queries[0], { k: 20 });
     index.search(queries[1], { k: 3 });

@@ -141,8 +141,8 @@ const arrayKinds: Record<keyof FieldArrays, 'i32' | 'u16' | 'u32' | 'u8' | 'f32'
 
 /** One field's inverted index, searchable; built by {@link FieldBuilder} or read from stored sections. */
 class Field {
-  /** k1 · (1 − b + b · length / average length), per document. */
-  readonly norms: Float64Array;
+  /** k1 · (1 − b + b · length / average length) of document d: `norms.table[norms.codes[d]]`. */
+  readonly norms: Norms;
   readonly idfs: Float64Array;
   readonly size: number;
   readonly termCount: number;
@@ -264,14 +264,42 @@ class Field {
   }
 }
 
-function normsOf(lengths: Int32Array, k1: number, b: number): Float64Array {
+/**
+ * Each document's k1 · (1 − b + b · length / average length), as a code per document into a table of
+ * the distinct lengths' values: a norm depends on the length alone, and scoring reads one per posting,
+ * so two bytes a document (rather than eight) keep more of them in the processor's cache.
+ */
+interface Norms {
+  codes: Uint16Array | Int32Array;
+  table: Float64Array;
+}
+
+function normsOf(lengths: Int32Array, k1: number, b: number): Norms {
   const size = lengths.length;
   let total = 0;
-  for (let doc = 0; doc < size; doc++) total += lengths[doc];
+  let longest = 0;
+  for (let doc = 0; doc < size; doc++) {
+    total += lengths[doc];
+    if (lengths[doc] > longest) longest = lengths[doc];
+  }
   const average = size > 0 ? total / size || 1 : 1;
-  const norms = new Float64Array(size);
-  for (let doc = 0; doc < size; doc++) norms[doc] = k1 * (1 - b + (b * lengths[doc]) / average);
-  return norms;
+  // Code of each length: a table by length when lengths are short (always, for chunks), else a map.
+  const byLength = longest < 1 << 20 ? new Int32Array(longest + 1).fill(-1) : undefined;
+  const byLengthMap = new Map<number, number>();
+  const distinct: number[] = [];
+  for (let doc = 0; doc < size; doc++) {
+    const length = lengths[doc];
+    if (byLength ? byLength[length] < 0 : !byLengthMap.has(length)) {
+      if (byLength) byLength[length] = 0;
+      else byLengthMap.set(length, 0);
+      distinct.push(length);
+    }
+  }
+  distinct.sort((x, y) => x - y);
+  distinct.forEach((length, code) => (byLength ? (byLength[length] = code) : byLengthMap.set(length, code)));
+  const codes = distinct.length <= 1 << 16 ? new Uint16Array(size) : new Int32Array(size);
+  for (let doc = 0; doc < size; doc++) codes[doc] = byLength ? byLength[lengths[doc]] : byLengthMap.get(lengths[doc])!;
+  return { codes, table: Float64Array.from(distinct, (length) => k1 * (1 - b + (b * length) / average)) };
 }
 
 /** Grows typed arrays as documents are added. */
@@ -357,7 +385,7 @@ class FieldBuilder {
         seen[t]++;
         blockLastDocs[block] = doc;
         if (tf > blockMaxTfs[block]) blockMaxTfs[block] = tf;
-        const impact = (tf * k1Plus1) / (tf + norms[doc]);
+        const impact = (tf * k1Plus1) / (tf + norms.table[norms.codes[doc]]);
         if (impact > blockMaxima[block]) blockMaxima[block] = impact;
       }
     }
@@ -702,7 +730,7 @@ export class Bm25Index {
     for (let t = from; t < terms.length && live.length > 0; t++) {
       const { field, term, weight } = terms[t];
       const { termBlocks, blockFirstDocs, blockLastDocs, blockWords, blockDocBits, blockTfBits, packed } = field.arrays;
-      const { norms } = field;
+      const { codes, table } = field.norms;
       const k1Plus1 = field.k1 + 1;
       let c = 0;
       for (let block = termBlocks[term], end = termBlocks[term + 1]; block < end && c < live.length; block++) {
@@ -717,7 +745,7 @@ export class Bm25Index {
           for (; c < inBlock; c++) {
             const doc = live[c];
             const tf = field.lookup(term, block, doc);
-            if (tf > 0) scores[doc] += (weight * (tf * k1Plus1)) / (tf + norms[doc]);
+            if (tf > 0) scores[doc] += (weight * (tf * k1Plus1)) / (tf + table[codes[doc]]);
           }
           continue;
         }
@@ -756,7 +784,7 @@ export class Bm25Index {
           }
           if (current === doc) {
             const tf = tfBits === 0 ? 1 : unpack(packed, tfBase, tfBits, p - 1) + 1;
-            scores[doc] += (weight * (tf * k1Plus1)) / (tf + norms[doc]);
+            scores[doc] += (weight * (tf * k1Plus1)) / (tf + table[codes[doc]]);
           }
         }
       }
@@ -814,7 +842,7 @@ export class Bm25Index {
       for (let t = from; t < terms.length; t++) {
         const { field, term, weight } = terms[t];
         const tf = field.termFrequency(term, doc);
-        if (tf > 0) score += (weight * (tf * (field.k1 + 1))) / (tf + field.norms[doc]);
+        if (tf > 0) score += (weight * (tf * (field.k1 + 1))) / (tf + field.norms.table[field.norms.codes[doc]]);
       }
       if (score < least) least = score;
     }
@@ -824,7 +852,7 @@ export class Bm25Index {
   /** Adds every posting of `term` into the score buffer (documents outside `mask` skipped); returns the new touched count and the best score seen. */
   private addPostings({ field, term, weight }: QueryTerm, count: number, mask?: Uint8Array): { count: number; top: number } {
     const { scores, touched } = this.scratchBuffers();
-    const { norms } = field;
+    const { codes, table } = field.norms;
     const k1Plus1 = field.k1 + 1;
     const { termBlocks, blockFirstDocs, blockWords, blockDocBits, blockTfBits, packed } = field.arrays;
     let top = 0;
@@ -877,7 +905,7 @@ export class Bm25Index {
         if (mask && mask[doc] === 0) continue;
         const before = scores[doc];
         if (before === 0) touched[count++] = doc;
-        const after = before + (weight * (tf * k1Plus1)) / (tf + norms[doc]);
+        const after = before + (weight * (tf * k1Plus1)) / (tf + table[codes[doc]]);
         scores[doc] = after;
         if (after > top) top = after;
       }
