@@ -7,7 +7,7 @@
 // the terms left cannot lift a new document into the top k, and returns exactly what scoring every
 // posting returns.
 import type { SectionArray, Sections } from './binary-sections.js';
-import { PositionSet } from './position-set.js';
+import { bitCount, PositionSet } from './position-set.js';
 
 /** Postings per block: the unit of skipping and of the per-block score bound. */
 const blockSize = 128;
@@ -482,7 +482,7 @@ export class Bm25Index {
   private readonly fields: [Field, Field, Field];
   private readonly weights: [number, number, number];
   /** Score buffer and the documents it holds scores for (all zeros between queries; search is synchronous). */
-  private scratch?: { scores: Float64Array; touched: Int32Array; candidates: Int32Array; values: Float64Array; seeds: Int32Array; bits: Uint32Array; mask: Uint8Array; docs: Int32Array; tfs: Int32Array };
+  private scratch?: { scores: Float64Array; touched: Uint32Array; candidates: Int32Array; values: Float64Array; seeds: Int32Array; mask: Uint8Array };
 
   /** Builds the index over `entries` (document i = the i-th entry). */
   constructor(
@@ -574,14 +574,18 @@ export class Bm25Index {
    */
   searchExhaustive(query: Bm25Fields, { k, allowed }: { k: number; allowed?: ReadonlySet<number> }): { doc: number; score: number }[] {
     const { scores, touched } = this.scratchBuffers();
-    let count = 0;
-    for (const term of this.queryTerms(query)) count = this.addPostings(term, count).count;
-    const best = new TopK(Math.min(k, count));
-    for (let i = 0; i < count; i++) {
-      const doc = touched[i];
-      const score = scores[doc];
-      scores[doc] = 0;
-      if (score > 0 && (!allowed || allowed.has(doc))) best.offer(doc, score);
+    for (const term of this.queryTerms(query)) this.addPostings(term);
+    const best = new TopK(Math.min(k, this.size));
+    for (let w = 0; w < touched.length; w++) {
+      for (let word = touched[w]; word !== 0; ) {
+        const low = word & -word;
+        const doc = (w << 5) | (31 - Math.clz32(low));
+        word ^= low;
+        const score = scores[doc];
+        scores[doc] = 0;
+        if (score > 0 && (!allowed || allowed.has(doc))) best.offer(doc, score);
+      }
+      touched[w] = 0;
     }
     return best.sorted();
   }
@@ -667,10 +671,11 @@ export class Bm25Index {
    * lower bound of the final one).
    */
   private disjunction(terms: QueryTerm[], k: number, mask?: Uint8Array): { candidates: Int32Array; from: number; threshold: number } {
-    const { scores, touched, candidates, bits } = this.scratchBuffers();
+    const { scores, touched, candidates } = this.scratchBuffers();
     let remaining = 0;
     for (const term of terms) remaining += term.upper;
-    let count = 0;
+    // Whether k documents have a score yet (counted only until they do).
+    let enough = false;
     let from = 0;
     let best = 0;
     // The k-th best score so far, recomputed only when the bound left has shrunk by a tenth since the
@@ -678,16 +683,15 @@ export class Bm25Index {
     let threshold = -1;
     let checkedAt = Infinity;
     while (from < terms.length) {
-      let top: number;
-      ({ count, top } = this.addPostings(terms[from], count, mask));
+      const top = this.addPostings(terms[from], mask);
       if (top > best) best = top;
       remaining -= terms[from].upper;
       from++;
       // Stop once k documents have more than the remaining terms can give any other one.
-      if (count >= k && from < terms.length && best > remaining * slack) {
+      if (from < terms.length && best > remaining * slack && (enough ||= this.touchedAtLeast(k))) {
         if (remaining * slack <= threshold) break;
         if (remaining < 0.9 * checkedAt) {
-          threshold = this.kthLargest(touched, count, k);
+          threshold = this.kthLargest(k);
           checkedAt = remaining;
           if (remaining * slack <= threshold) break;
         }
@@ -695,23 +699,18 @@ export class Bm25Index {
     }
     // The partial scores are final when every term was added; otherwise completing the best of them
     // gives a threshold well above their own k-th best, which most documents then fail.
-    if (count >= k) threshold = Math.max(threshold, from < terms.length ? this.completedThreshold(terms, from, touched, count, k) : this.kthLargest(touched, count, k));
-    // The documents that pass, in ascending order by way of a bit per document.
+    if (enough || this.touchedAtLeast(k)) threshold = Math.max(threshold, from < terms.length ? this.completedThreshold(terms, from, k) : this.kthLargest(k));
+    // The documents that pass, in ascending order.
     let kept = 0;
-    for (let i = 0; i < count; i++) {
-      const doc = touched[i];
-      if ((scores[doc] + remaining) * slack > threshold) bits[doc >>> 5] |= 1 << (doc & 31);
-      else scores[doc] = 0;
-    }
-    for (let w = 0; w < bits.length; w++) {
-      let word = bits[w];
-      if (word === 0) continue;
-      bits[w] = 0;
-      while (word !== 0) {
+    for (let w = 0; w < touched.length; w++) {
+      for (let word = touched[w]; word !== 0; ) {
         const low = word & -word;
-        candidates[kept++] = (w << 5) | (31 - Math.clz32(low));
+        const doc = (w << 5) | (31 - Math.clz32(low));
         word ^= low;
+        if ((scores[doc] + remaining) * slack > threshold) candidates[kept++] = doc;
+        else scores[doc] = 0;
       }
+      touched[w] = 0;
     }
     return { candidates: candidates.subarray(0, kept), from, threshold };
   }
@@ -792,7 +791,7 @@ export class Bm25Index {
       if (k > 0 && live.length > k) {
         // Without a threshold from the first phase (a few allowed documents looked up directly), the
         // k-th best partial score is the one to prune with; a completed threshold is rarely passed by it.
-        if (!seeded) threshold = Math.max(threshold, this.kthLargest(live, live.length, k));
+        if (!seeded) threshold = Math.max(threshold, this.kthLargestOf(live, live.length, k));
         live = this.withoutHopeless(live, remaining, threshold);
       }
     }
@@ -817,21 +816,25 @@ export class Bm25Index {
    * are k real documents, so the k-th best final score is at least the least of theirs; the buffer is
    * left as it was (the candidates are scored again, in order, by the conjunction).
    */
-  private completedThreshold(terms: QueryTerm[], from: number, candidates: Int32Array, count: number, k: number): number {
-    const { scores, values, seeds } = this.scratchBuffers();
+  private completedThreshold(terms: QueryTerm[], from: number, k: number): number {
+    const { scores, values, seeds, touched } = this.scratchBuffers();
     // The k best partial scores (a min-heap of values, their documents alongside).
     let size = 0;
-    for (let i = 0; i < count; i++) {
-      const doc = candidates[i];
-      const score = scores[doc];
-      if (size < k) {
-        values[size] = score;
-        seeds[size++] = doc;
-        if (size === k) for (let j = (k >>> 1) - 1; j >= 0; j--) siftDownWith(values, seeds, k, j);
-      } else if (score > values[0]) {
-        values[0] = score;
-        seeds[0] = doc;
-        siftDownWith(values, seeds, k, 0);
+    for (let w = 0; w < touched.length; w++) {
+      for (let word = touched[w]; word !== 0; ) {
+        const low = word & -word;
+        const doc = (w << 5) | (31 - Math.clz32(low));
+        word ^= low;
+        const score = scores[doc];
+        if (size < k) {
+          values[size] = score;
+          seeds[size++] = doc;
+          if (size === k) for (let j = (k >>> 1) - 1; j >= 0; j--) siftDownWith(values, seeds, k, j);
+        } else if (score > values[0]) {
+          values[0] = score;
+          seeds[0] = doc;
+          siftDownWith(values, seeds, k, 0);
+        }
       }
     }
     let least = Infinity;
@@ -849,8 +852,11 @@ export class Bm25Index {
     return least;
   }
 
-  /** Adds every posting of `term` into the score buffer (documents outside `mask` skipped); returns the new touched count and the best score seen. */
-  private addPostings({ field, term, weight }: QueryTerm, count: number, mask?: Uint8Array): { count: number; top: number } {
+  /**
+   * Adds every posting of `term` into the score buffer (documents outside `mask` skipped), marking
+   * each document in `touched`; returns the best score seen.
+   */
+  private addPostings({ field, term, weight }: QueryTerm, mask?: Uint8Array): number {
     const { scores, touched } = this.scratchBuffers();
     const { codes, table } = field.norms;
     const k1Plus1 = field.k1 + 1;
@@ -903,21 +909,46 @@ export class Bm25Index {
           tf += value & tfMask;
         }
         if (mask && mask[doc] === 0) continue;
-        const before = scores[doc];
-        if (before === 0) touched[count++] = doc;
-        const after = before + (weight * (tf * k1Plus1)) / (tf + table[codes[doc]]);
+        const after = scores[doc] + (weight * (tf * k1Plus1)) / (tf + table[codes[doc]]);
         scores[doc] = after;
+        touched[doc >>> 5] |= 1 << (doc & 31);
         if (after > top) top = after;
       }
     }
-    return { count, top };
+    return top;
   }
 
   /**
-   * The k-th largest score of `docs[0..count)` (1 ≤ k ≤ count): one pass that keeps the k largest in a
-   * min-heap; after the first few hundred documents nearly every score fails the comparison with its top.
+   * The k-th largest score of the touched documents (at least k): one pass that keeps the k largest in
+   * a min-heap; after the first few hundred documents nearly every score fails the comparison with its top.
    */
-  private kthLargest(docs: Int32Array, count: number, k: number): number {
+  private kthLargest(k: number): number {
+    const { scores, values, touched } = this.scratchBuffers();
+    let size = 0;
+    let least = -Infinity;
+    for (let w = 0; w < touched.length; w++) {
+      for (let word = touched[w]; word !== 0; ) {
+        const low = word & -word;
+        const score = scores[(w << 5) | (31 - Math.clz32(low))];
+        word ^= low;
+        if (size < k) {
+          values[size++] = score;
+          if (size === k) {
+            for (let i = (k >>> 1) - 1; i >= 0; i--) siftDown(values, k, i);
+            least = values[0];
+          }
+        } else if (score > least) {
+          values[0] = score;
+          siftDown(values, k, 0);
+          least = values[0];
+        }
+      }
+    }
+    return least;
+  }
+
+  /** The k-th largest score of `docs[0..count)` (1 ≤ k ≤ count), as {@link kthLargest}. */
+  private kthLargestOf(docs: Int32Array, count: number, k: number): number {
     const { scores, values } = this.scratchBuffers();
     for (let i = 0; i < k; i++) values[i] = scores[docs[i]];
     for (let i = (k >>> 1) - 1; i >= 0; i--) siftDown(values, k, i);
@@ -933,17 +964,22 @@ export class Bm25Index {
     return least;
   }
 
+  /** Whether at least k documents are marked in `touched`. */
+  private touchedAtLeast(k: number): boolean {
+    const { touched } = this.scratchBuffers();
+    let count = 0;
+    for (let w = 0; w < touched.length && count < k; w++) if (touched[w] !== 0) count += bitCount(touched[w]);
+    return count >= k;
+  }
+
   private scratchBuffers() {
     return (this.scratch ??= {
       scores: new Float64Array(this.size),
-      touched: new Int32Array(this.size),
+      touched: new Uint32Array((this.size + 31) >>> 5),
       candidates: new Int32Array(this.size),
       values: new Float64Array(this.size),
       seeds: new Int32Array(this.size),
-      bits: new Uint32Array((this.size + 31) >>> 5),
       mask: new Uint8Array(this.size),
-      docs: new Int32Array(blockSize),
-      tfs: new Int32Array(blockSize),
     });
   }
 }
