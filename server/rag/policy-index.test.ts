@@ -73,6 +73,37 @@ describe('PolicyIndex.search on the seed corpus', () => {
   });
 });
 
+describe('PolicyIndex lexical candidates of some chunks', () => {
+  /** Exposes the candidate search the place-naming questions run a second time. */
+  class CandidateIndex extends PolicyIndex {
+    candidates(...args: Parameters<PolicyIndex['lexicalCandidates']>) {
+      return this.lexicalCandidates(...args);
+    }
+  }
+
+  it('takes the best chunks of some documents from a wider list exactly as searching them finds them', async () => {
+    const candidateIndex = new CandidateIndex(index.stored);
+    const documentIds = [...new Set(index.chunks.map((chunk) => chunk.documentId))];
+    let fromWider = 0;
+    for (const question of ['贵州要在对口帮扶城市建设多少个农特产品展销中心？', '川渝高竹新区由哪两个地方共建？', '区域协调发展', '生态补偿机制']) {
+      const fields = index.queryFields(question);
+      // A wider list shorter than the chunks the question matches, as at scale.
+      const wider = await candidateIndex.candidates(fields, { k: 24 });
+      for (let d = 0; d < documentIds.length; d++) {
+        const within = new Set(documentIds.filter((_, i) => i === d || (i * 7 + d) % 5 === 0));
+        const allowed = new Set(index.chunks.flatMap((chunk, position) => (within.has(chunk.documentId) ? [position] : [])));
+        for (const k of [1, 3, 5, 10, 20]) {
+          const searched = await candidateIndex.candidates(fields, { k, allowed });
+          expect(await candidateIndex.candidates(fields, { k, allowed, wider })).toEqual(searched);
+          if (wider.filter(({ doc }) => allowed.has(doc)).length >= k) fromWider++;
+        }
+      }
+    }
+    expect(fromWider).toBeGreaterThan(20);
+    expect(fromWider).toBeLessThan(4 * documentIds.length * 5);
+  });
+});
+
 describe('PolicyIndex.search over reposted clauses', () => {
   let reposted: PolicyIndex;
 

@@ -283,8 +283,28 @@ export class PolicyIndex {
    * Chunk BM25 candidates (chunk positions), best first: the embedded BM25 index, or a search cluster's
    * (ClusterIndex overrides this and `denseCandidates`; everything else stays here).
    */
-  protected async lexicalCandidates(fields: Bm25Fields, options: { k: number; allowed?: ReadonlySet<number> }): Promise<{ doc: number; score: number }[]> {
-    return this.bm25.search(fields, options);
+  protected async lexicalCandidates(
+    fields: Bm25Fields,
+    {
+      k,
+      allowed,
+      wider,
+    }: {
+      k: number;
+      allowed?: ReadonlySet<number>;
+      /**
+       * The same query's top list over a superset of `allowed` (ranked by score, then position), which
+       * a backend may use: when it holds k allowed chunks, those are the k best allowed ones.
+       */
+      wider?: { doc: number; score: number }[];
+    },
+  ): Promise<{ doc: number; score: number }[]> {
+    if (wider && allowed) {
+      const inside = wider.filter(({ doc }) => allowed.has(doc));
+      // Any allowed chunk outside the wider list ranks below all of its entries.
+      if (inside.length >= k) return inside.slice(0, k).map(({ doc, score }) => ({ doc, score }));
+    }
+    return this.bm25.search(fields, { k, allowed });
   }
 
   /** The nearest chunks to a query vector, through the VectorStore interface (chunk positions, best first). */
@@ -305,13 +325,14 @@ export class PolicyIndex {
     const fields = this.queryFields(query);
     const candidates = await this.lexicalCandidates(fields, { k: pool * lexicalDepth.poolMultiple, allowed });
     if (candidates.length === 0) return candidates;
+    const wider = candidates.slice();
     if (relevanceFeedback.weight > 0) this.expandWithFeedback(fields, candidates, pool, allowed);
     // A question naming a city or county ("在兰陵市买了房…") also searches that place's notices, which
     // then rank ahead of the same rule in other places' notices.
     const named = this.namedPlaceChunks(query, allowed);
     if (named) {
       const seen = new Set(candidates.map(({ doc }) => doc));
-      for (const candidate of await this.lexicalCandidates(fields, { k: pool, allowed: named })) if (!seen.has(candidate.doc)) candidates.push(candidate);
+      for (const candidate of await this.lexicalCandidates(fields, { k: pool, allowed: named, wider })) if (!seen.has(candidate.doc)) candidates.push(candidate);
     }
     if (characterRanking.weight > 0) this.withCharacterScores(query, candidates);
     // Only the candidates' documents are scored, normalised by the best document of the whole corpus.
