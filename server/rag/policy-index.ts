@@ -105,7 +105,7 @@ export class PolicyIndex {
   private readonly documentNumber: Map<string, number>;
   private readonly documentBm25: Bm25Index;
   private readonly characterStatistics: CharacterStatistics;
-  /** Place stem → the chunk positions of the documents issued for that place. */
+  /** Place stem → the chunk positions of the documents issued for that place, ascending. */
   private readonly placeChunks = new Map<string, Int32Array>();
 
   /** The analysis chain this index was tokenized with (shipped vocabulary plus the corpus's own terms). */
@@ -141,7 +141,7 @@ export class PolicyIndex {
         placePositions.set(stem, positions);
       }
     }
-    for (const [stem, positions] of placePositions) this.placeChunks.set(stem, Int32Array.from(positions));
+    for (const [stem, positions] of placePositions) this.placeChunks.set(stem, Int32Array.from(new Set(positions)).sort());
     this.bigramCodes = new Array(stored.chunks.length);
     this.analyzer.tokenize('预热分词词典'); // loads the segmenter's dictionary now rather than on the first question
     this.dense = embedder && stored.dense ? stored.dense : undefined;
@@ -394,7 +394,7 @@ export class PolicyIndex {
     const lists: Int32Array[] = [];
     for (const [stem, positions] of this.placeChunks) if (query.includes(stem)) lists.push(positions);
     if (lists.length === 0) return undefined;
-    const named = PositionSet.union(lists, this.chunks.length, allowed);
+    const named = lists.length === 1 && !allowed ? PositionSet.fromSorted(lists[0], this.chunks.length) : PositionSet.union(lists, this.chunks.length, allowed);
     // A place every document shares (a one-city corpus) tells nothing apart.
     return named.size > 0 && named.size < this.chunks.length ? named : undefined;
   }

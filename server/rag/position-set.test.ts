@@ -11,6 +11,7 @@ describe('PositionSet', () => {
       const within = random(2) === 0 ? new Set(Array.from({ length: random(limit) }, () => random(limit))) : undefined;
       const expected = [...new Set(lists.flatMap((list) => [...list]))].filter((position) => !within || within.has(position)).sort((a, b) => a - b);
       const set = PositionSet.union(lists, limit, within);
+      expect([...PositionSet.fromSorted(set.positions, limit)]).toEqual(expected);
       expect(set.size).toBe(expected.length);
       expect([...set]).toEqual(expected);
       expect([...set.positions]).toEqual(expected);

@@ -8,6 +8,13 @@ export class PositionSet implements ReadonlySet<number> {
     readonly positions: Int32Array,
   ) {}
 
+  /** The positions of `positions` (ascending, distinct, below `limit`), which the set keeps as they are. */
+  static fromSorted(positions: Int32Array, limit: number): PositionSet {
+    const bits = new Uint32Array((limit + 31) >>> 5);
+    for (let i = 0; i < positions.length; i++) bits[positions[i] >>> 5] |= 1 << (positions[i] & 31);
+    return new PositionSet(bits, positions);
+  }
+
   /**
    * The positions of any of `lists` (each a list of positions below `limit`, in any order), restricted
    * to those `within` holds when it is given.
