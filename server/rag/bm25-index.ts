@@ -482,7 +482,7 @@ export class Bm25Index {
   private readonly fields: [Field, Field, Field];
   private readonly weights: [number, number, number];
   /** Score buffer and the documents it holds scores for (all zeros between queries; search is synchronous). */
-  private scratch?: { scores: Float64Array; touched: Uint32Array; candidates: Int32Array; values: Float64Array; seeds: Int32Array; mask: Uint8Array };
+  private scratch?: { scores: Float64Array; touched: Uint32Array; candidates: Int32Array; values: Float64Array; seeds: Int32Array; mask: Uint8Array; high: Int32Array; highCount: number; floor: number };
 
   /** Builds the index over `entries` (document i = the i-th entry). */
   constructor(
@@ -667,11 +667,12 @@ export class Bm25Index {
    * Adds terms' postings to every document they hold, largest bound first, until the bounds of the
    * terms left add up to no more than the k-th best score so far: from then on no document they alone
    * hold can reach the top k. Returns the documents that still can (ascending, their partial scores
-   * in the buffer; the others' scores are cleared), the next term, and the k-th best score so far (a
-   * lower bound of the final one).
+   * in the buffer; the others' scores are cleared), the next term, and a lower bound of the k-th best
+   * final score.
    */
   private disjunction(terms: QueryTerm[], k: number, mask?: Uint8Array): { candidates: Int32Array; from: number; threshold: number } {
-    const { scores, touched, candidates } = this.scratchBuffers();
+    const scratch = this.scratchBuffers();
+    const { scores, touched, candidates } = scratch;
     let remaining = 0;
     for (const term of terms) remaining += term.upper;
     // Whether k documents have a score yet (counted only until they do).
@@ -679,9 +680,13 @@ export class Bm25Index {
     let from = 0;
     let best = 0;
     // The k-th best score so far, recomputed only when the bound left has shrunk by a tenth since the
-    // last time (scores only grow, so an older value is still a lower bound).
+    // last time (scores only grow, so an older value is still a lower bound). Once it is known, the
+    // documents scoring at least it are listed in `high` as they reach it (addPostings), so that the
+    // next one is found among them rather than among every document touched.
     let threshold = -1;
     let checkedAt = Infinity;
+    scratch.floor = Infinity;
+    scratch.highCount = 0;
     while (from < terms.length) {
       const top = this.addPostings(terms[from], mask);
       if (top > best) best = top;
@@ -691,27 +696,33 @@ export class Bm25Index {
       if (from < terms.length && best > remaining * slack && (enough ||= this.touchedAtLeast(k))) {
         if (remaining * slack <= threshold) break;
         if (remaining < 0.9 * checkedAt) {
-          threshold = this.kthLargest(k);
+          threshold = this.bestPartialScores(k);
           checkedAt = remaining;
+          this.raiseFloor(threshold);
           if (remaining * slack <= threshold) break;
         }
       }
     }
     // The partial scores are final when every term was added; otherwise completing the best of them
     // gives a threshold well above their own k-th best, which most documents then fail.
-    if (enough || this.touchedAtLeast(k)) threshold = Math.max(threshold, from < terms.length ? this.completedThreshold(terms, from, k) : this.kthLargest(k));
+    if (enough || this.touchedAtLeast(k)) {
+      threshold = Math.max(threshold, this.bestPartialScores(k));
+      if (from < terms.length) threshold = Math.max(threshold, this.completedThreshold(terms, from, k));
+    }
     // The documents that pass, in ascending order.
     let kept = 0;
     for (let w = 0; w < touched.length; w++) {
       for (let word = touched[w]; word !== 0; ) {
-        const low = word & -word;
-        const doc = (w << 5) | (31 - Math.clz32(low));
-        word ^= low;
+        const lowest = word & -word;
+        const doc = (w << 5) | (31 - Math.clz32(lowest));
+        word ^= lowest;
         if ((scores[doc] + remaining) * slack > threshold) candidates[kept++] = doc;
         else scores[doc] = 0;
       }
       touched[w] = 0;
     }
+    scratch.floor = Infinity;
+    scratch.highCount = 0;
     return { candidates: candidates.subarray(0, kept), from, threshold };
   }
 
@@ -811,32 +822,14 @@ export class Bm25Index {
   }
 
   /**
-   * A lower bound of the k-th best final score, far above the k-th best partial one: the k candidates
-   * with the best partial scores, each completed with the terms `from..` looked up one by one. These
-   * are k real documents, so the k-th best final score is at least the least of theirs; the buffer is
-   * left as it was (the candidates are scored again, in order, by the conjunction).
+   * A lower bound of the k-th best final score, far above the k-th best partial one: the k documents
+   * with the best partial scores (as {@link bestPartialScores} left them in `seeds`), each completed
+   * with the terms `from..` looked up one by one. These are k real documents, so the k-th best final
+   * score is at least the least of theirs; the buffer is left as it was (the candidates are scored
+   * again, in order, by the conjunction).
    */
   private completedThreshold(terms: QueryTerm[], from: number, k: number): number {
-    const { scores, values, seeds, touched } = this.scratchBuffers();
-    // The k best partial scores (a min-heap of values, their documents alongside).
-    let size = 0;
-    for (let w = 0; w < touched.length; w++) {
-      for (let word = touched[w]; word !== 0; ) {
-        const low = word & -word;
-        const doc = (w << 5) | (31 - Math.clz32(low));
-        word ^= low;
-        const score = scores[doc];
-        if (size < k) {
-          values[size] = score;
-          seeds[size++] = doc;
-          if (size === k) for (let j = (k >>> 1) - 1; j >= 0; j--) siftDownWith(values, seeds, k, j);
-        } else if (score > values[0]) {
-          values[0] = score;
-          seeds[0] = doc;
-          siftDownWith(values, seeds, k, 0);
-        }
-      }
-    }
+    const { scores, seeds } = this.scratchBuffers();
     let least = Infinity;
     for (let i = 0; i < k; i++) {
       const doc = seeds[i];
@@ -854,10 +847,13 @@ export class Bm25Index {
 
   /**
    * Adds every posting of `term` into the score buffer (documents outside `mask` skipped), marking
-   * each document in `touched`; returns the best score seen.
+   * each document in `touched` and listing in `high` each whose score reaches `floor`; returns the
+   * best score seen.
    */
   private addPostings({ field, term, weight }: QueryTerm, mask?: Uint8Array): number {
-    const { scores, touched } = this.scratchBuffers();
+    const scratch = this.scratchBuffers();
+    const { scores, touched, high, floor } = scratch;
+    let { highCount } = scratch;
     const { codes, table } = field.norms;
     const k1Plus1 = field.k1 + 1;
     const { termBlocks, blockFirstDocs, blockWords, blockDocBits, blockTfBits, packed } = field.arrays;
@@ -909,45 +905,76 @@ export class Bm25Index {
           tf += value & tfMask;
         }
         if (mask && mask[doc] === 0) continue;
-        const after = scores[doc] + (weight * (tf * k1Plus1)) / (tf + table[codes[doc]]);
+        const before = scores[doc];
+        const after = before + (weight * (tf * k1Plus1)) / (tf + table[codes[doc]]);
         scores[doc] = after;
         touched[doc >>> 5] |= 1 << (doc & 31);
+        if (after >= floor && before < floor) high[highCount++] = doc;
         if (after > top) top = after;
       }
     }
+    scratch.highCount = highCount;
     return top;
   }
 
   /**
-   * The k-th largest score of the touched documents (at least k): one pass that keeps the k largest in
-   * a min-heap; after the first few hundred documents nearly every score fails the comparison with its top.
+   * The k-th best score of the touched documents (at least k of them), leaving the k best in `seeds`
+   * (their scores in `values`, a min-heap). It looks at the documents listed in `high`: once a floor
+   * is set, those are every document scoring at least it ({@link raiseFloor}); the first time, every
+   * touched document. One pass, in which nearly every score fails the comparison with the heap's top;
+   * the list keeps only the documents that passed it (every one scoring at least the k-th best).
    */
-  private kthLargest(k: number): number {
-    const { scores, values, touched } = this.scratchBuffers();
-    let size = 0;
-    let least = -Infinity;
-    for (let w = 0; w < touched.length; w++) {
-      for (let word = touched[w]; word !== 0; ) {
-        const low = word & -word;
-        const score = scores[(w << 5) | (31 - Math.clz32(low))];
-        word ^= low;
-        if (size < k) {
-          values[size++] = score;
-          if (size === k) {
-            for (let i = (k >>> 1) - 1; i >= 0; i--) siftDown(values, k, i);
-            least = values[0];
-          }
-        } else if (score > least) {
-          values[0] = score;
-          siftDown(values, k, 0);
-          least = values[0];
+  private bestPartialScores(k: number): number {
+    const scratch = this.scratchBuffers();
+    const { scores, values, seeds, touched, high } = scratch;
+    if (scratch.floor === Infinity) {
+      let count = 0;
+      for (let w = 0; w < touched.length; w++) {
+        for (let word = touched[w]; word !== 0; ) {
+          const lowest = word & -word;
+          word ^= lowest;
+          high[count++] = (w << 5) | (31 - Math.clz32(lowest));
         }
       }
+      scratch.highCount = count;
     }
-    return least;
+    let size = 0;
+    let kept = 0;
+    for (let i = 0; i < scratch.highCount; i++) {
+      const doc = high[i];
+      const score = scores[doc];
+      if (size < k) {
+        values[size] = score;
+        seeds[size++] = doc;
+        if (size === k) for (let j = (k >>> 1) - 1; j >= 0; j--) siftDownWith(values, seeds, k, j);
+      } else if (score < values[0]) {
+        continue; // below k documents already: below the k-th best
+      } else if (score > values[0]) {
+        values[0] = score;
+        seeds[0] = doc;
+        siftDownWith(values, seeds, k, 0);
+      }
+      high[kept++] = doc;
+    }
+    scratch.highCount = kept;
+    return values[0];
   }
 
-  /** The k-th largest score of `docs[0..count)` (1 ≤ k ≤ count), as {@link kthLargest}. */
+  /**
+   * Sets the floor from which addPostings lists documents in `high`, keeping there those of its
+   * documents that score at least it; `floor` is a k-th best score that {@link bestPartialScores}
+   * found, so every document scoring at least it is there already.
+   */
+  private raiseFloor(floor: number): void {
+    const scratch = this.scratchBuffers();
+    const { scores, high } = scratch;
+    let count = 0;
+    for (let i = 0; i < scratch.highCount; i++) if (scores[high[i]] >= floor) high[count++] = high[i];
+    scratch.floor = floor;
+    scratch.highCount = count;
+  }
+
+  /** The k-th largest score of `docs[0..count)` (1 ≤ k ≤ count), by a k-entry min-heap as {@link bestPartialScores}. */
   private kthLargestOf(docs: Int32Array, count: number, k: number): number {
     const { scores, values } = this.scratchBuffers();
     for (let i = 0; i < k; i++) values[i] = scores[docs[i]];
@@ -980,6 +1007,9 @@ export class Bm25Index {
       values: new Float64Array(this.size),
       seeds: new Int32Array(this.size),
       mask: new Uint8Array(this.size),
+      high: new Int32Array(this.size),
+      highCount: 0,
+      floor: Infinity,
     });
   }
 }
