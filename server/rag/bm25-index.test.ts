@@ -125,6 +125,21 @@ describe('Bm25Index', () => {
     expect(compared).toBe(1500);
   });
 
+  it('prunes without changing a result over thousands of documents and long questions', () => {
+    // Documents of several seed sentences each and questions of up to 80 characters: deep postings,
+    // dozens of terms, thresholds raised many times in both phases.
+    let seed = 29;
+    const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    const texts = Array.from({ length: 3000 }, () => Array.from({ length: 1 + random(4) }, () => sentences[random(sentences.length)]).join(''));
+    const large = new Bm25Index(texts.map((text) => ({ tokens: tokenize(text), bigrams: bigrams(text), context: tokenize(text.slice(0, 16)) })));
+    for (let q = 0; q < 40; q++) {
+      const text = texts[random(texts.length)].slice(random(40), 80);
+      const query = { tokens: queryTokens(text), bigrams: bigrams(text), context: queryTokens(text) };
+      const allowed = q % 3 === 0 ? new Set(Array.from({ length: 600 }, () => random(texts.length))) : undefined;
+      for (const k of [1, 10, 100, 400]) expect(large.search(query, { k, allowed })).toEqual(large.searchExhaustive(query, { k, allowed }));
+    }
+  });
+
   it('reads back from its stored sections with the same answers', () => {
     const stored = Bm25Index.fromSections(new Sections(packSections(index.sections('chunks'))), 'chunks');
     for (const query of queries) {

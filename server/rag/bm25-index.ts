@@ -963,7 +963,10 @@ export class Bm25Index {
   /**
    * Sets the floor from which addPostings lists documents in `high`, keeping there those of its
    * documents that score at least it; `floor` is a k-th best score that {@link bestPartialScores}
-   * found, so every document scoring at least it is there already.
+   * found, so every document scoring at least it is there already. A document left out is listed
+   * again when it reaches the floor: dropping those below it is what keeps the list free of repeats
+   * (a repeat could count one document twice among the k best and overstate the threshold; a missing
+   * document would only understate it).
    */
   private raiseFloor(floor: number): void {
     const scratch = this.scratchBuffers();
