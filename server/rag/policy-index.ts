@@ -102,7 +102,10 @@ export class PolicyIndex {
   private readonly chunkIndexById = new Map<string, number>();
   private readonly bigramCodes: (Uint32Array | undefined)[];
   private readonly figures: (string[] | undefined)[] = [];
-  private readonly documentNumber: Map<string, number>;
+  /** Per chunk position: its document's number in the document BM25 index. */
+  private readonly chunkDocumentNumbers: Int32Array;
+  /** Per chunk position: 1 when its document is a copy or an older version (canonicalFirst ranks it after). */
+  private readonly secondaryChunks: Uint8Array;
   private readonly documentBm25: Bm25Index;
   private readonly characterStatistics: CharacterStatistics;
   /** Place stem → the chunk positions of the documents issued for that place, ascending. */
@@ -126,12 +129,23 @@ export class PolicyIndex {
     this.bm25 = stored.lexical.chunks;
     this.documentBm25 = stored.lexical.documents;
     this.characterStatistics = stored.lexical.characters;
-    this.documentNumber = new Map(stored.lexical.documentIds.map((id, i) => [id, i]));
+    const documentNumber = new Map(stored.lexical.documentIds.map((id, i) => [id, i]));
+    this.chunkDocumentNumbers = new Int32Array(stored.chunks.length);
+    this.secondaryChunks = new Uint8Array(stored.chunks.length);
+    let previous: { id: string; number: number; secondary: number } | undefined;
     stored.chunks.forEach((chunk, i) => {
       const positions = this.chunkPositions.get(chunk.documentId);
       if (positions) positions.push(i);
       else this.chunkPositions.set(chunk.documentId, [i]);
       this.chunkIndexById.set(chunk.id, i);
+      if (previous?.id !== chunk.documentId) {
+        const document = this.documentsById.get(chunk.documentId);
+        const group = document?.versionGroup;
+        const secondary = Boolean(document?.duplicateOf) || (group !== undefined && group.versions.length > 1 && group.newest !== document?.id);
+        previous = { id: chunk.documentId, number: documentNumber.get(chunk.documentId) ?? -1, secondary: secondary ? 1 : 0 };
+      }
+      this.chunkDocumentNumbers[i] = previous.number;
+      this.secondaryChunks[i] = previous.secondary;
     });
     const placePositions = new Map<string, number[]>();
     for (const document of stored.documents) {
@@ -336,7 +350,7 @@ export class PolicyIndex {
     }
     if (characterRanking.weight > 0) this.withCharacterScores(query, candidates);
     // Only the candidates' documents are scored, normalised by the best document of the whole corpus.
-    const documentNumbers = candidates.map(({ doc }) => this.documentNumber.get(this.chunks[doc].documentId)!);
+    const documentNumbers = candidates.map(({ doc }) => this.chunkDocumentNumbers[doc]);
     const { max, scores } = this.documentBm25.scoreSubset({ tokens: fields.tokens, bigrams: [], context: [] }, documentNumbers);
     const topChunk = Math.max(...candidates.map(({ score }) => score));
     return candidates
@@ -419,13 +433,9 @@ export class PolicyIndex {
    * and the newest version's rank first, so they are the ones kept when the copies collapse.
    */
   private canonicalFirst(ranked: { doc: number; score: number }[]): { doc: number; score: number }[] {
-    const secondary = (doc: number) => {
-      const document = this.documentsById.get(this.chunks[doc].documentId);
-      const group = document?.versionGroup;
-      return Boolean(document?.duplicateOf) || (group !== undefined && group.versions.length > 1 && group.newest !== document?.id);
-    };
-    if (!ranked.some(({ doc }) => secondary(doc))) return ranked;
-    return ranked.map(({ doc, score }) => ({ doc, score: secondary(doc) ? score * 0.97 : score })).sort((a, b) => b.score - a.score || a.doc - b.doc);
+    const secondary = this.secondaryChunks;
+    if (!ranked.some(({ doc }) => secondary[doc] === 1)) return ranked;
+    return ranked.map(({ doc, score }) => ({ doc, score: secondary[doc] === 1 ? score * 0.97 : score })).sort((a, b) => b.score - a.score || a.doc - b.doc);
   }
 
   /** Drops a candidate whose text nearly repeats one already taken (reposted clauses, copies). */
