@@ -27,6 +27,23 @@ describe('CharacterStatistics', () => {
     actual.forEach((score, i) => expect(score).toBeCloseTo(expected[i], 9));
   });
 
+  it('counts characters as characters() splits them, over texts of random code units', () => {
+    // Han, full-width and half-width letters and digits, points, per cent signs, spaces, surrogate
+    // pairs (Han and not) and punctuation, in random order (well-formed UTF-16, as decoded text is).
+    const units = ['书', '借', '〇', '𠮷', '😀', 'Ａ', 'ａ', 'Z', 'z', '７', '7', '．', '.', '％', '%', '\u3000', ' ', '，', '-', 'é'];
+    let seed = 3;
+    const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    const randomTexts = Array.from({ length: 300 }, () => Array.from({ length: random(30) }, () => units[random(units.length)]).join(''));
+    const builder = new CharacterStatisticsBuilder();
+    for (const text of randomTexts) builder.add(text);
+    const scored = builder.finish();
+    const postings = new Bm25Index(randomTexts.map((text) => ({ tokens: characters(text), bigrams: [], context: [] })));
+    for (const query of ['书借', 'a7', 'Ｚ７．７％', '𠮷〇', 'z.7%书']) {
+      const expected = postings.scoreDocuments({ tokens: characters(query), bigrams: [], context: [] }, randomTexts.map((_, doc) => doc));
+      scored.scoreTexts(query, randomTexts).forEach((score, i) => expect(score).toBeCloseTo(expected[i], 9));
+    }
+  });
+
   it('survives being stored and read back (JSON)', () => {
     const stored = new CharacterStatistics(JSON.parse(JSON.stringify(statistics().data)));
     expect(Array.from(stored.scoreTexts('借阅图书', texts))).toEqual(Array.from(statistics().scoreTexts('借阅图书', texts)));

@@ -59,17 +59,36 @@ export class CharacterStatistics {
   }
 }
 
-let hanTable: Uint8Array | undefined;
 /** Per UTF-16 code unit, 1 + the query token it is (a single-unit Han character), else 0; cleared after each use. */
 const unitTokens = new Int32Array(0x10000);
 
-/** Whether each UTF-16 code unit is a Han character on its own (as /\p{Script=Han}/u says), built once. */
-function isHanUnit(code: number): boolean {
-  if (!hanTable) {
-    hanTable = new Uint8Array(0x10000);
-    for (let unit = 0; unit < 0x10000; unit++) if (unit < 0xd800 || unit > 0xdfff) hanTable[unit] = /\p{Script=Han}/u.test(String.fromCharCode(unit)) ? 1 : 0;
+/** What a UTF-16 code unit starts, widths folded: a Han character on its own, a Latin or digit run, a surrogate pair, or nothing. */
+const enum UnitKind {
+  Other = 0,
+  Han = 1,
+  Alphanumeric = 2,
+  HighSurrogate = 3,
+}
+
+let unitKinds: Uint8Array | undefined;
+
+/** The kind of every code unit (Han as /\p{Script=Han}/u says), built once. */
+function kindsOfUnits(): Uint8Array {
+  if (!unitKinds) {
+    unitKinds = new Uint8Array(0x10000);
+    for (let unit = 0; unit < 0x10000; unit++) {
+      if (unit >= 0xd800 && unit <= 0xdbff) unitKinds[unit] = UnitKind.HighSurrogate;
+      else if (unit >= 0xdc00 && unit <= 0xdfff) unitKinds[unit] = UnitKind.Other;
+      else if (isAlphanumeric(foldedUnit(unit))) unitKinds[unit] = UnitKind.Alphanumeric;
+      else if (/\p{Script=Han}/u.test(String.fromCharCode(unit))) unitKinds[unit] = UnitKind.Han;
+    }
   }
-  return hanTable[code] === 1;
+  return unitKinds;
+}
+
+/** Whether a UTF-16 code unit is a Han character on its own. */
+function isHanUnit(code: number): boolean {
+  return kindsOfUnits()[code] === UnitKind.Han;
 }
 
 /** A code unit as `foldWidth` leaves it: full-width ASCII folded, ideographic space a space, lower case. */
@@ -107,16 +126,21 @@ class CharacterCounter {
 
   count(text: string): { length: number; counts: Float64Array } {
     const { counts, others } = this;
+    const kinds = kindsOfUnits();
     counts.fill(0);
     let length = 0;
     for (let i = 0; i < text.length; ) {
-      const code = foldedUnit(text.charCodeAt(i));
-      if (isHanUnit(code)) {
+      const unit = text.charCodeAt(i);
+      const kind = kinds[unit];
+      if (kind === UnitKind.Han) {
+        // Folding leaves Han characters as they are.
         length++;
-        const token = unitTokens[code];
+        const token = unitTokens[unit];
         if (token > 0) counts[token - 1]++;
         i++;
-      } else if (isAlphanumeric(code)) {
+      } else if (kind === UnitKind.Other) {
+        i++;
+      } else if (kind === UnitKind.Alphanumeric) {
         let end = i + 1;
         while (end < text.length && isAlphanumeric(foldedUnit(text.charCodeAt(end)))) end++;
         if (end + 1 < text.length && foldedUnit(text.charCodeAt(end)) === 0x2e && isDigit(foldedUnit(text.charCodeAt(end + 1)))) {
@@ -130,7 +154,7 @@ class CharacterCounter {
           if (token !== undefined) counts[token]++;
         }
         i = end;
-      } else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      } else if (i + 1 < text.length) {
         const pair = text.slice(i, i + 2);
         if (/^\p{Script=Han}$/u.test(pair)) {
           length++;
