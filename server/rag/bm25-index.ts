@@ -4,8 +4,9 @@
 // posting can be found without reading the whole block; beside each block, its first and last
 // document. Each term also keeps the best score factor any of its postings reaches, which bounds what
 // the term can add to a document: top-k search (MaxScore, term at a time) stops walking postings once
-// the terms left cannot lift a new document into the top k, and returns exactly what scoring every
-// posting returns.
+// the terms left cannot lift a new document into the top k, completes the k best documents so far to
+// raise the bar the others must pass, looks the terms left up only for the documents that pass it,
+// and returns exactly what scoring every posting returns (the same sums, added in the same order).
 import type { SectionArray, Sections } from './binary-sections.js';
 import { bitCount, PositionSet } from './position-set.js';
 
@@ -536,7 +537,8 @@ export class Bm25Index {
    * The k best documents with a positive score, best first (ties by document number); `allowed`
    * (document numbers) restricts them. Scores exactly as {@link searchExhaustive} (same sums, same
    * order of addition), but once the terms left cannot lift a new document into the top k, they are
-   * looked up only for the documents that can still get there (MaxScore, term at a time).
+   * looked up only for the documents that can still get there (MaxScore, term at a time), judged
+   * against the least final score of the k documents that were best so far.
    */
   search(query: Bm25Fields, { k, allowed }: { k: number; allowed?: ReadonlySet<number> }): { doc: number; score: number }[] {
     const terms = this.queryTerms(query);
