@@ -129,24 +129,25 @@ export class PolicyIndex {
     this.bm25 = stored.lexical.chunks;
     this.documentBm25 = stored.lexical.documents;
     this.characterStatistics = stored.lexical.characters;
-    const documentNumber = new Map(stored.lexical.documentIds.map((id, i) => [id, i]));
-    this.chunkDocumentNumbers = new Int32Array(stored.chunks.length);
-    this.secondaryChunks = new Uint8Array(stored.chunks.length);
-    let previous: { id: string; number: number; secondary: number } | undefined;
     stored.chunks.forEach((chunk, i) => {
       const positions = this.chunkPositions.get(chunk.documentId);
       if (positions) positions.push(i);
       else this.chunkPositions.set(chunk.documentId, [i]);
       this.chunkIndexById.set(chunk.id, i);
-      if (previous?.id !== chunk.documentId) {
-        const document = this.documentsById.get(chunk.documentId);
-        const group = document?.versionGroup;
-        const secondary = Boolean(document?.duplicateOf) || (group !== undefined && group.versions.length > 1 && group.newest !== document?.id);
-        previous = { id: chunk.documentId, number: documentNumber.get(chunk.documentId) ?? -1, secondary: secondary ? 1 : 0 };
-      }
-      this.chunkDocumentNumbers[i] = previous.number;
-      this.secondaryChunks[i] = previous.secondary;
     });
+    const documentNumber = new Map(stored.lexical.documentIds.map((id, i) => [id, i]));
+    this.chunkDocumentNumbers = new Int32Array(stored.chunks.length);
+    this.secondaryChunks = new Uint8Array(stored.chunks.length);
+    for (const [id, positions] of this.chunkPositions) {
+      const document = this.documentsById.get(id);
+      const group = document?.versionGroup;
+      const secondary = Boolean(document?.duplicateOf) || (group !== undefined && group.versions.length > 1 && group.newest !== document?.id);
+      const number = documentNumber.get(id) ?? -1;
+      for (const position of positions) {
+        this.chunkDocumentNumbers[position] = number;
+        this.secondaryChunks[position] = secondary ? 1 : 0;
+      }
+    }
     const placePositions = new Map<string, number[]>();
     for (const document of stored.documents) {
       for (const stem of documentPlaceStems(document)) {
@@ -155,7 +156,7 @@ export class PolicyIndex {
         placePositions.set(stem, positions);
       }
     }
-    for (const [stem, positions] of placePositions) this.placeChunks.set(stem, Int32Array.from(new Set(positions)).sort());
+    for (const [stem, positions] of placePositions) this.placeChunks.set(stem, Int32Array.from(positions).sort());
     this.bigramCodes = new Array(stored.chunks.length);
     this.analyzer.tokenize('预热分词词典'); // loads the segmenter's dictionary now rather than on the first question
     this.dense = embedder && stored.dense ? stored.dense : undefined;
