@@ -200,7 +200,9 @@ function itemByItem(analysis: QuestionAnalysis, retrieved: { results: SearchResu
  * wording changed, newer beside older (extractive also with an LLM: a list of cited wordings is the answer).
  */
 function versionChanges(analysis: QuestionAnalysis, index: PolicyIndex): Draft | undefined {
-  if (analysis.intent !== 'comparison') return undefined;
+  // Only a question about change ("有哪些变化", "与…相比", two years) compares versions clause by clause.
+  const years = new Set(analysis.question.match(/(?:19|20)\d\d/g) ?? []);
+  if (analysis.intent !== 'comparison' || !(/变化|相比|前后|新旧|改动|修改了|版本/.test(analysis.question) || years.size >= 2)) return undefined;
   const named = documentsNamed(analysis, index);
   if (named.length < 2) return undefined;
   const versions = versionsCompared(named, analysis, index);
@@ -221,18 +223,39 @@ function sectionAnswers(analysis: QuestionAnalysis, results: SearchResult[], ind
   const scored = scoreSentences({ question, results, index });
   const only = named.length === 1 ? index.document(named[0]) : undefined;
   // "概述《…》的主要内容", "《…》有哪些规定": the whole document is the topic.
-  const whole = only && (analysis.intent === 'summary' || (analysis.intent === 'topic' && titleCoversTopic(analysis, only, index)));
+  const whole = only && namesWholeTitle(analysis, only) && (analysis.intent === 'summary' || (analysis.intent === 'topic' && titleCoversTopic(analysis, only, index)));
   const overview = whole ? documentOverview({ analysis, document: only, index }) : undefined;
   if (overview) return { answers: overview, scored, question, overview: true };
+  // A topic stays in the document it names; a summary only in one it names by its title; a comparison
+  // among the documents it names when they are at least two different ones (not versions of one).
+  const titles = new Set(named.map((id) => index.document(id)?.title));
+  const restrictTo =
+    named.length >= 1 &&
+    (analysis.intent === 'topic' || (analysis.intent === 'summary' && (named.length >= 2 || (only !== undefined && namesWholeTitle(analysis, only)))) || (analysis.intent === 'comparison' && titles.size >= 2));
   const answers = selectSections({
     analysis,
     results,
     scored,
     index,
     documentLimit: analysis.intent === 'topic' && named.length <= 1 ? 1 : undefined,
-    onlyDocuments: named.length >= 1 && (analysis.intent !== 'comparison' || named.length >= 2) ? named : undefined,
+    onlyDocuments: restrictTo ? named : undefined,
   });
   return { answers, scored, question, overview: false };
+}
+
+/**
+ * Whether the question names the document itself, not just words its title shares with others: its
+ * title in 《》, or most of its title's own words (what is left without 《》, 中华人民共和国, 关于 and the
+ * document type).
+ */
+function namesWholeTitle(analysis: QuestionAnalysis, document: PolicyDocument): boolean {
+  const question = foldWidth(analysis.question);
+  const title = foldWidth(document.title).replace(/^《|》$/g, '');
+  if ([...question.matchAll(/《([^》]{4,80})》/g)].some((match) => title.includes(match[1]))) return true;
+  const core = title.replace(/中华人民共和国|关于|的|[《》〈〉“”"\s]/g, '').replace(/(?:暂行|实施)?(?:条例|办法|规定|细则|通知|决定|意见|方案)$/, '');
+  if (core.length < 2) return false;
+  const grams = Array.from({ length: core.length - 1 }, (_, i) => core.slice(i, i + 2));
+  return grams.filter((gram) => question.includes(gram)).length / grams.length >= 0.6;
 }
 
 /** Whether a document's title says everything the question's topic words say ("专项资金管理" of 《关于…专项资金管理的通知》). */

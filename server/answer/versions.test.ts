@@ -83,4 +83,9 @@ describe('answers from a regulation held in two versions', () => {
       expect(citation.quote).not.toContain('\n');
     }
   });
+
+  it('does not list version changes for a question that does not ask what changed', async () => {
+    const response = await answerQuestion(service, { messages: [{ role: 'user', content: '消耗臭氧层物质管理条例对无证生产和违规进出口的罚款有何异同？' }] });
+    expect(response.answer).not.toContain('相比有改动的条款');
+  });
 });
