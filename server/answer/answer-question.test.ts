@@ -3,7 +3,7 @@
 // question names, places, and refusals.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RagService } from '../rag/rag-service';
-import { ingestToTemporaryIndex, openTestService, temporaryFolder, writeCorpus } from '../test-support/corpus';
+import { serviceOverFiles } from '../test-support/corpus';
 import { answerQuestion } from './answer-question';
 
 const notice = `江州市创业担保贷款实施办法
@@ -82,19 +82,18 @@ let notices: RagService;
 const cleanups: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  const folder = await temporaryFolder('notice');
-  cleanups.push(folder.remove);
-  await writeCorpus(folder.path, {
-    'jiangzhou-loans.txt': notice,
-    'dongling-business.txt': plan,
-    'hequ-employment.txt': measures,
-    'nanping-villages.txt': opinion,
-    'dongling-dogs.txt': regulation,
-    'hequ-dogs.txt': otherCity,
-  });
-  const index = await ingestToTemporaryIndex(folder.path);
-  cleanups.push(index.remove);
-  notices = await openTestService({ corpusDir: folder.path, indexDir: index.indexDir });
+  notices = await serviceOverFiles(
+    'notice',
+    {
+      'jiangzhou-loans.txt': notice,
+      'dongling-business.txt': plan,
+      'hequ-employment.txt': measures,
+      'nanping-villages.txt': opinion,
+      'dongling-dogs.txt': regulation,
+      'hequ-dogs.txt': otherCity,
+    },
+    cleanups,
+  );
 });
 
 afterAll(async () => {
@@ -238,18 +237,17 @@ describe('places', () => {
   let rangers: RagService;
 
   beforeAll(async () => {
-    const folder = await temporaryFolder('rangers');
-    cleanups.push(folder.remove);
-    await writeCorpus(folder.path, {
-      'qinglan-rangers.txt': `青岚县生态护林员管理办法
+    rangers = await serviceOverFiles(
+      'rangers',
+      {
+        'qinglan-rangers.txt': `青岚县生态护林员管理办法
 
 第三条 聘用的生态护林员负责日常巡护，每人每月发放劳务补助800元。
 第四条 劳务补助按月发放。
 `,
-    });
-    const index = await ingestToTemporaryIndex(folder.path);
-    cleanups.push(index.remove);
-    rangers = await openTestService({ corpusDir: folder.path, indexDir: index.indexDir });
+      },
+      cleanups,
+    );
   });
 
   // The segmenter tags 下山 as a place name; it is not one, so it does not hold the answer to a place.

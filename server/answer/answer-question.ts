@@ -7,7 +7,7 @@ import type { PolicyDocument, SearchResult } from '../rag/types.js';
 import { analyseQuestion, stemOf, type ChatTurn, type QuestionAnalysis } from './analyse-question.js';
 import type { ChatResponse, Citation, Comparison } from './answer-types.js';
 import { buildComparison, sharedLine } from './compare-documents.js';
-import { versionComparison, versionsCompared } from './compare-versions.js';
+import { asksAboutChange, versionComparison, versionsCompared } from './compare-versions.js';
 import { condenseWithLlm, generateLlmAnswer, rewriteQueryWithLlm } from './llm-answer.js';
 import { CitationBook, renderAnswer, type AnswerBlock } from './render-answer.js';
 import { retrieveClauses } from './retrieve-clauses.js';
@@ -68,7 +68,7 @@ export async function answerQuestion(service: RagService, { messages, mode = 'an
 
   let response: Draft & { verification?: ChatResponse['verification'] };
   // A place no document covers is declined; versions of one regulation are compared clause by clause.
-  const direct = declineUnknownPlaces(analysis, index) ?? versionChanges(analysis, index);
+  const direct = declineUnknownPlaces(analysis, index) ?? versionChangeAnswer(analysis, index);
   if (direct) {
     response = direct;
     emit(response, onEvent);
@@ -199,10 +199,8 @@ function itemByItem(analysis: QuestionAnalysis, retrieved: { results: SearchResu
  * "与2018年版相比有哪些变化": when the question compares versions of one regulation, the clauses whose
  * wording changed, newer beside older (extractive also with an LLM: a list of cited wordings is the answer).
  */
-function versionChanges(analysis: QuestionAnalysis, index: PolicyIndex): Draft | undefined {
-  // Only a question about change ("有哪些变化", "与…相比", two years) compares versions clause by clause.
-  const years = new Set(analysis.question.match(/(?:19|20)\d\d/g) ?? []);
-  if (analysis.intent !== 'comparison' || !(/变化|相比|前后|新旧|改动|修改了|版本/.test(analysis.question) || years.size >= 2)) return undefined;
+function versionChangeAnswer(analysis: QuestionAnalysis, index: PolicyIndex): Draft | undefined {
+  if (analysis.intent !== 'comparison' || !asksAboutChange(analysis.question)) return undefined;
   const named = documentsNamed(analysis, index);
   if (named.length < 2) return undefined;
   const versions = versionsCompared(named, analysis, index);
@@ -214,16 +212,18 @@ function versionChanges(analysis: QuestionAnalysis, index: PolicyIndex): Draft |
  * The sections that answer a topic, comparison or summary question, grouped by document: an overview
  * part by part when the question asks about one document as a whole, else the sections about its topic.
  */
-function sectionAnswers(analysis: QuestionAnalysis, results: SearchResult[], index: PolicyIndex, namedDocuments = documentsNamed(analysis, index)) {
+function sectionAnswers(analysis: QuestionAnalysis, results: SearchResult[], index: PolicyIndex) {
   // "…在几份文件里", "各文件": every document that speaks to it, not only the one whose title it quotes.
   const acrossDocuments = /相关文件|各(?:份|个|部)?文件|几份|几个文件|哪些文件|多份|各地|各省/.test(analysis.question);
   // Topics and summaries of a regulation held in several versions are answered from the newest.
-  const named = acrossDocuments ? [] : analysis.intent === 'comparison' ? namedDocuments : newestVersions(namedDocuments, index);
+  const namedDocuments = acrossDocuments ? [] : documentsNamed(analysis, index);
+  const named = analysis.intent === 'comparison' ? namedDocuments : newestVersions(namedDocuments, index);
   const question = scoringQuestion(topicQuestion(analysis, titlesOf(named, index)));
   const scored = scoreSentences({ question, results, index });
   const only = named.length === 1 ? index.document(named[0]) : undefined;
+  const onlyByTitle = only !== undefined && namesWholeTitle(analysis, only);
   // "概述《…》的主要内容", "《…》有哪些规定": the whole document is the topic.
-  const whole = only && namesWholeTitle(analysis, only) && (analysis.intent === 'summary' || (analysis.intent === 'topic' && titleCoversTopic(analysis, only, index)));
+  const whole = onlyByTitle && (analysis.intent === 'summary' || (analysis.intent === 'topic' && titleCoversTopic(analysis, only, index)));
   const overview = whole ? documentOverview({ analysis, document: only, index }) : undefined;
   if (overview) return { answers: overview, scored, question, overview: true };
   // A topic stays in the document it names; a summary only in one it names by its title; a comparison
@@ -231,7 +231,7 @@ function sectionAnswers(analysis: QuestionAnalysis, results: SearchResult[], ind
   const titles = new Set(named.map((id) => index.document(id)?.title));
   const restrictTo =
     named.length >= 1 &&
-    (analysis.intent === 'topic' || (analysis.intent === 'summary' && (named.length >= 2 || (only !== undefined && namesWholeTitle(analysis, only)))) || (analysis.intent === 'comparison' && titles.size >= 2));
+    (analysis.intent === 'topic' || (analysis.intent === 'summary' && (named.length >= 2 || onlyByTitle)) || (analysis.intent === 'comparison' && titles.size >= 2));
   const answers = selectSections({
     analysis,
     results,

@@ -6,7 +6,7 @@ import { foldWidth } from '../rag/tokenize.js';
 import type { PolicyDocument } from '../rag/types.js';
 import type { QuestionAnalysis } from './analyse-question.js';
 import type { AnswerBlock, Pick } from './render-answer.js';
-import { pickAt, topicTermsOf } from './select-sections.js';
+import { articleHeading, pickAt, topicTermsOf, trimmedSpan } from './select-sections.js';
 
 export const versionSettings = {
   /** Two clauses are one clause reworded when their character bigrams overlap this much (Dice). */
@@ -27,6 +27,14 @@ export interface VersionChange {
   older?: Unit;
 }
 
+/** The years a text names ("2013年版本" → 2013), each once. */
+const yearsIn = (text: string) => [...new Set(text.match(/(?:19|20)\d\d/g) ?? [])];
+
+/** Whether a question asks what changed ("有哪些变化", "与…相比", or two years): only then are versions compared clause by clause. */
+export function asksAboutChange(question: string): boolean {
+  return /变化|相比|前后|新旧|改动|修改了|版本/.test(question) || yearsIn(question).length >= 2;
+}
+
 /**
  * The two versions a question compares: those whose dates carry the years it names, else the newest
  * and the one before it. Undefined unless the named documents are versions of one regulation.
@@ -35,7 +43,7 @@ export function versionsCompared(named: string[], analysis: QuestionAnalysis, in
   const group = index.document(named[0] ?? '')?.versionGroup;
   if (!group || group.versions.length < 2 || !named.every((id) => group.versions.some((version) => version.id === id))) return undefined;
   const byDate = [...group.versions].sort((a, b) => (a.date ?? '').localeCompare(b.date ?? ''));
-  const years = [...analysis.question.matchAll(/(?:19|20)\d\d/g)].map((match) => match[0]);
+  const years = yearsIn(analysis.question);
   const dated = byDate.filter((version) => years.some((year) => version.date?.startsWith(year)));
   const pair = dated.length >= 2 ? dated.slice(-2) : dated.length === 1 && years.length === 1 ? [dated[0], byDate[byDate.length - 1]] : byDate.slice(-2);
   const [older, newer] = pair[0].date === pair[1].date ? byDate.slice(-2) : [...pair].sort((a, b) => (a.date ?? '').localeCompare(b.date ?? ''));
@@ -49,9 +57,7 @@ function unitsOf(document: PolicyDocument): Unit[] {
   const sections = document.sections.filter((section) => section.path.length > 0);
   const units: Unit[] = [];
   const add = (from: number, to: number) => {
-    let [start, end] = [from, to];
-    while (start < end && /\s/.test(document.text[start])) start++;
-    while (end > start && /\s/.test(document.text[end - 1])) end--;
+    const { start, end } = trimmedSpan(document.text, from, to);
     const key = normalise(document.text.slice(start, end));
     if (key.length >= 4) units.push({ start, end, key });
   };
@@ -90,19 +96,12 @@ function differingSentences(document: PolicyDocument, unit: Unit, other?: string
   const sentences = fullSentences(document.text.slice(unit.start, unit.end), unit.start).filter((sentence) => sentence.text.trim().length >= 2);
   const others = new Set(other ? fullSentences(other).map((sentence) => normalise(sentence.text)) : []);
   const differing = sentences.filter((sentence) => !others.has(normalise(sentence.text)));
-  return (differing.length > 0 ? differing : sentences).slice(0, 3).map((sentence) => trimmed(document.text, sentence.start, sentence.end));
+  return (differing.length > 0 ? differing : sentences).slice(0, 3).map((sentence) => trimmedSpan(document.text, sentence.start, sentence.end));
 }
 
 /** Whole sentences (to 。！？ or a line break; a "；" does not end one: its clauses read together). */
 function fullSentences(text: string, offset = 0): { text: string; start: number; end: number }[] {
   return [...text.matchAll(/[^。！？!?\n]+[。！？!?]*/g)].map((match) => ({ text: match[0], start: offset + (match.index ?? 0), end: offset + (match.index ?? 0) + match[0].length }));
-}
-
-function trimmed(text: string, from: number, to: number): { start: number; end: number } {
-  let [start, end] = [from, to];
-  while (start < end && /\s/.test(text[start])) start++;
-  while (end > start && /\s/.test(text[end - 1])) end--;
-  return { start, end };
 }
 
 /** Clauses reworded, added or removed between two versions, in the newer version's order. */
@@ -172,5 +171,5 @@ export function versionComparison({ analysis, older, newer, index }: { analysis:
 /** The clause a unit belongs to as its reader names it: its article ("第九条") or its last heading. */
 function clauseName(document: PolicyDocument, unit: Unit, index: PolicyIndex): string {
   const path = index.sectionAt(document.id, unit.start);
-  return [...path].reverse().find((heading) => /^第[零〇一二三四五六七八九十百千\d]+条/.test(heading)) ?? path[path.length - 1] ?? '';
+  return [...path].reverse().find((heading) => articleHeading.test(heading)) ?? path[path.length - 1] ?? '';
 }

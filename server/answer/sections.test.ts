@@ -2,7 +2,7 @@
 // cited, and an overview of a whole document part by part.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RagService } from '../rag/rag-service';
-import { ingestToTemporaryIndex, openTestService, temporaryFolder, writeCorpus } from '../test-support/corpus';
+import { serviceOverFiles } from '../test-support/corpus';
 import { answerQuestion } from './answer-question';
 
 const opinion = `南屏县推进乡村振兴的实施意见
@@ -32,12 +32,7 @@ let service: RagService;
 const cleanups: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  const folder = await temporaryFolder('sections');
-  cleanups.push(folder.remove);
-  await writeCorpus(folder.path, { 'nanping.txt': opinion, 'dongling.txt': plan });
-  const index = await ingestToTemporaryIndex(folder.path);
-  cleanups.push(index.remove);
-  service = await openTestService({ corpusDir: folder.path, indexDir: index.indexDir });
+  service = await serviceOverFiles('sections', { 'nanping.txt': opinion, 'dongling.txt': plan }, cleanups);
 });
 
 afterAll(async () => {

@@ -235,7 +235,7 @@ export function selectSections({
 }
 
 /** A regulation's article ("第十五条"): its enumerated items belong to it. */
-const articleHeading = /^第[零〇一二三四五六七八九十百千\d]+条/;
+export const articleHeading = /^第[零〇一二三四五六七八九十百千\d]+条/;
 
 /** Sections of the document that hold the result's chunk or lie inside it (a chunk may be a whole clause with its items). */
 function enclosingSections(document: PolicyDocument, result: SearchResult): Section[] {
@@ -409,7 +409,8 @@ export function headingLinePick(document: PolicyDocument, section: Section, inde
   return span.end - span.start >= 2 && span.end - span.start <= 60 ? pickAt(document, span, index) : undefined;
 }
 
-function trimmedSpan(text: string, from: number, to: number): { start: number; end: number } {
+/** The span without the whitespace at either end. */
+export function trimmedSpan(text: string, from: number, to: number): { start: number; end: number } {
   let [start, end] = [from, to];
   while (start < end && /\s/.test(text[start])) start++;
   while (end > start && /\s/.test(text[end - 1])) end--;
@@ -426,11 +427,8 @@ function leadPicks(document: PolicyDocument, start: number, end: number, index: 
   const picks: Pick[] = [];
   for (const line of document.text.slice(lead.start, lead.end).matchAll(/[^\n]+/g)) {
     const from = lead.start + (line.index ?? 0);
-    const text = line[0];
-    const leading = text.length - text.trimStart().length;
-    const trimmed = text.trim();
-    if (trimmed.length === 0) continue;
-    const pick = pickAt(document, { start: from + leading, end: from + leading + trimmed.length }, index);
+    const span = trimmedSpan(document.text, from, from + line[0].length);
+    const pick = span.end > span.start ? pickAt(document, span, index) : undefined;
     if (pick) picks.push(pick);
   }
   return picks;

@@ -53,3 +53,13 @@ export async function ingestToTemporaryIndex(
 export async function openTestService({ corpusDir, indexDir, env = {} }: { corpusDir: string; indexDir: string; env?: Record<string, string> }): Promise<RagService> {
   return openRagService({ config: testConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, ...env }), ingestIfStale: true });
 }
+
+/** A RAG service over a temporary corpus of `files`, ingested lexically; both folders join `cleanups`. */
+export async function serviceOverFiles(prefix: string, files: Record<string, string>, cleanups: (() => Promise<void>)[]): Promise<RagService> {
+  const folder = await temporaryFolder(prefix);
+  cleanups.push(folder.remove);
+  await writeCorpus(folder.path, files);
+  const index = await ingestToTemporaryIndex(folder.path);
+  cleanups.push(index.remove);
+  return openTestService({ corpusDir: folder.path, indexDir: index.indexDir });
+}
