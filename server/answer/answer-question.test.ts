@@ -257,3 +257,32 @@ describe('places', () => {
     expect(response.answer).toContain('每人每月发放劳务补助800元');
   });
 });
+
+describe('questions asking how much', () => {
+  let rules: RagService;
+
+  beforeAll(async () => {
+    rules = await serviceOverFiles(
+      'how-much',
+      {
+        'xiling-enrolment.txt': `西陵市职业院校招生办法
+
+第二十一条 招生时，对少数民族考生给予适当照顾，具体办法另行制定。
+第二十二条 报名费按照每人每科30元收取。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  // "第二十一条" numbers the article; it is no figure, so it cannot answer "加多少分".
+  it('refuses when only an article number stands where the figure should be', async () => {
+    const response = await ask(rules, '少数民族考生招生时能加多少分？');
+    expect(response.answered).toBe(false);
+  });
+
+  it('still answers the figure the clause does hold', async () => {
+    const response = await ask(rules, '报名费每科收多少钱？');
+    expect(response.answer).toContain('每人每科30元');
+  });
+});

@@ -149,12 +149,15 @@ type Judgement = { answers: false } | { answers: true; best: ScoredSentence; cov
  */
 export function judge({ question, scored }: PartScores, index: PolicyIndex): Judgement {
   // A question naming a place is answered from documents about it, or clauses that name it.
-  const candidates = scored.filter((sentence) => sentence.matchesFocus && sentence.placeFits && !sentence.preamble && (!question.asks.number || holdsNumber(sentence.text) || sentence.opensList));
+  const focused = scored.filter((sentence) => sentence.matchesFocus && sentence.placeFits && !sentence.preamble);
+  // A question asking how much is answered by a sentence holding a figure (or opening the list of them).
+  const candidates = question.asks.number ? focused.filter((sentence) => holdsNumber(sentence.text) || sentence.opensList) : focused;
   // A heading that outscores its own body gives way to the body.
   const top = candidates[0];
   const body = top?.heading ? candidates.find((sentence) => !sentence.heading && sentence.result.chunkId === top.result.chunkId) ?? candidates.find((sentence) => !sentence.heading) : undefined;
   const best = body ?? top;
   if (!best) return { answers: false };
+  // How much of the question the corpus speaks to (for "how much", among the sentences holding a figure).
   const covering = candidates.slice(0, 8).reduce<ScoredSentence | undefined>((winner, sentence) => (!winner || sentence.coverage > winner.coverage ? sentence : winner), undefined);
   const coverage = covering?.coverage ?? 0;
   const matched = covering?.matchedTerms ?? 0;
