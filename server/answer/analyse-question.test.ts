@@ -51,3 +51,20 @@ describe('questions that ask the same of each item of a list', () => {
     expect(analysis.intent).toBe('comparison');
   });
 });
+
+describe('the parts of a message', () => {
+  const analyse = (question: string) => analyseQuestion([{ role: 'user', content: question }], { analyzer });
+
+  it('asks "…呢？" what the first part asked, of something else', () => {
+    const [first, second] = analyse('小型客车的过路费每公里收多少？大型货车呢？').parts;
+    expect(first.asks.number).toBe(true);
+    expect(second.text).toBe('大型货车呢？');
+    expect(second.asks.number).toBe(true);
+  });
+
+  it('does not take a kind of place (大城市, 山区) for a named one', () => {
+    expect(analyse('大城市的公租房租金标准是多少？').places).toEqual([]);
+    expect(analyse('山区学校的教师补贴是多少？').places).toEqual([]);
+    expect(analyse('青禾市的公租房租金标准是多少？').places).toEqual(['青禾市']);
+  });
+});

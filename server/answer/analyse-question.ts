@@ -101,7 +101,10 @@ export function analyseQuestion(messages: ChatTurn[], { analyzer, mode = 'answer
     // A later part ("逾期不办怎么处罚？") leans on the first part's topic.
     const lead = i === 0 || distributed ? '' : topicTokens(all[0], analyzer).filter((token) => !topicTokens(text, analyzer).includes(token) && !places.some((place) => place.includes(token))).join(' ');
     const item = distributed ? text.slice(0, text.indexOf('，')) : undefined;
-    return { text, query: `${isFollowUp ? previousWithoutPlaces : ''} ${lead} ${text}`.trim(), focusTokens: topicTokens(text, analyzer), asks: asksOf(text), ...(item ? { item } : {}) };
+    // "县城和建制镇呢？" asks what the first part asked, of something else.
+    const own = asksOf(text);
+    const asksAgain = i > 0 && !distributed && /呢\s*[？?]?\s*$/.test(text) && !own.number && !own.time && !own.who && !own.list;
+    return { text, query: `${isFollowUp ? previousWithoutPlaces : ''} ${lead} ${text}`.trim(), focusTokens: topicTokens(text, analyzer), asks: asksAgain ? asksOf(all[0]) : own, ...(item ? { item } : {}) };
   });
   // Only a name with its administrative unit ("江岚市") is surely a place; a word the segmenter merely
   // tags as one ("下山") is not declined for.
@@ -204,6 +207,8 @@ export function placesIn(text: string, analyzer: Analyzer): string[] {
   const words = analyzer.tag(text);
   const nameTag = /^(ns|nr|nrt|nz|x)$/;
   words.forEach(({ word, tag }, i) => {
+    // 大城市, 小城镇, 山区 name a kind of place, not one.
+    if (kindOfPlace.test(word)) return;
     if (unitPattern.test(word) && word.length >= 3 && nameTag.test(tag) && stemOf(word).length >= 2) found.push(word);
     else if (unitWord.test(word) && i > 0 && nameTag.test(words[i - 1].tag) && words[i - 1].word.length >= 2 && !analyzer.isStopWord(words[i - 1].word)) found.push(`${words[i - 1].word}${word}`);
     // 贵州, 广州 end in a unit character that is part of the name; 都市, 新区 are not names. The
@@ -214,6 +219,7 @@ export function placesIn(text: string, analyzer: Analyzer): string[] {
   return [...new Set(found)].filter((place, _, all) => !all.some((other) => other !== place && other.startsWith(place)));
 }
 
+const kindOfPlace = /(?:城市|城镇|城区|市区|郊区|山区|林区|牧区|矿区|灾区|景区|园区|社区|辖区)$/;
 const unitPattern = /(?:省|市|县|区|州|盟|旗|自治区|自治州|自治县|新区|镇|乡)$/;
 const unitWord = /^(?:省|市|县|区|州|盟|旗|镇|乡)$/;
 

@@ -270,6 +270,12 @@ describe('questions asking how much', () => {
 第二十一条 招生时，对少数民族考生给予适当照顾，具体办法另行制定。
 第二十二条 报名费按照每人每科30元收取。
 `,
+        'xiling-land.txt': `西陵市土地管理费征收办法
+
+第九条 新征用的土地，依照下列规定缴纳土地管理费：
+(一)征用的林地，自批准征用之日起满2年时开始缴纳；
+(二)征用的非林地，自批准征用次月起缴纳。
+`,
       },
       cleanups,
     );
@@ -284,5 +290,11 @@ describe('questions asking how much', () => {
   it('still answers the figure the clause does hold', async () => {
     const response = await ask(rules, '报名费每科收多少钱？');
     expect(response.answer).toContain('每人每科30元');
+  });
+
+  it('answers a further question with its own sentence when the first one is taken', async () => {
+    const response = await ask(rules, '新征用的林地，从什么时候开始缴纳土地管理费？如果征用的不是林地，又从什么时候开始缴纳？');
+    expect(response.answer).toContain('自批准征用之日起满2年时开始缴纳');
+    expect(response.answer).toContain('自批准征用次月起缴纳');
   });
 });

@@ -81,7 +81,14 @@ export function selectFactAnswer({ analysis, parts, index }: { analysis: Questio
     const partDecision = judge(part, index);
     if (!partDecision.answers) continue;
     const sameDocument = partDecision.candidates.find((sentence) => sentence.result.documentId === best.result.documentId && sentence.score >= 0.7 * partDecision.best.score);
-    const top = sameDocument ?? partDecision.best;
+    let top = sameDocument ?? partDecision.best;
+    // A further question is rarely answered by what already answers the first ("耕地从何时交？不是
+    // 耕地呢？"): its next sentence of the same document joins when it scores near
+    // (not a yes-or-no one: "…文件里有这个说法吗？" is answered by what answers the first).
+    if (alreadyPicked(picked, top) && !/吗\s*[？?]?\s*$/.test(part.question.question)) {
+      const next = partDecision.candidates.find((sentence) => sentence.result.documentId === top.result.documentId && !sentence.heading && !alreadyPicked(picked, sentence));
+      if (next && next.score >= 0.7 * top.score) top = next;
+    }
     if (!alreadyPicked(picked, top)) picked.push(top);
     withAskedKind(picked, part, top);
   }
