@@ -33,7 +33,16 @@ export async function retrieveClauses({
       const results = await withOtherVersions(interleave([asked, rewritten]).slice(0, retrievalDepth.fact + (rewrittenQuery ? 4 : 0)), analysis.retrievalQuery, index);
       return { results, perPart: [results] };
     }
-    const perPart = await Promise.all(analysis.parts.map((part) => index.search(part.query, { k: retrievalDepth.fact, documents })));
+    // A later part is searched with the first part's topic and on its own words too: "另外，开了新的
+    // 银行账户要多久内报告？" changes the subject.
+    const perPart = await Promise.all(
+      analysis.parts.map(async (part, i) => {
+        const leaning = await index.search(part.query, { k: retrievalDepth.fact, documents });
+        if (i === 0 || part.query === part.text) return leaning;
+        const own = await index.search(part.text, { k: retrievalDepth.fact, documents });
+        return interleave([leaning, own]).slice(0, retrievalDepth.fact + 4);
+      }),
+    );
     return { results: interleave(perPart), perPart };
   }
   const results = await index.search(analysis.retrievalQuery, { k: retrievalDepth.wide, documents });
