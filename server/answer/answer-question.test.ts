@@ -270,6 +270,13 @@ describe('questions asking how much', () => {
 第二十一条 招生时，对少数民族考生给予适当照顾，具体办法另行制定。
 第二十二条 报名费按照每人每科30元收取。
 `,
+        'xiling-school-bus.txt': `西陵市校车通行管理规定
+
+第十五条 校车停靠让学生上下车时，后方机动车应当停车等待，不得超越。
+第二十一条 机动车驾驶人遇校车停靠让学生上下车时不停车等待的，由公安机关交通管理部门处200元罚款。
+第二十二条 校车驾驶人未按照规定取得校车驾驶资格的，由公安机关交通管理部门处1000元以上2000元以下罚款。
+第二十三条 学校未按照规定配备照管人员的，由教育行政部门责令改正，对直接负责的主管人员给予处分；情节严重的，处5万元以上10万元以下罚款。
+`,
         'xiling-land.txt': `西陵市土地管理费征收办法
 
 第九条 新征用的土地，依照下列规定缴纳土地管理费：
@@ -296,5 +303,12 @@ describe('questions asking how much', () => {
     const response = await ask(rules, '新征用的林地，从什么时候开始缴纳土地管理费？如果征用的不是林地，又从什么时候开始缴纳？');
     expect(response.answer).toContain('自批准征用之日起满2年时开始缴纳');
     expect(response.answer).toContain('自批准征用次月起缴纳');
+  });
+
+  // Everyday verbs the regulation never uses (停下来, 开过去) tell the situation; the topic words answer.
+  it('answers a question told in everyday verbs the regulation never uses', async () => {
+    const response = await ask(rules, '路上碰到校车停下来让学生上下车，我赶时间没停下来直接开过去了，会被罚多少钱？');
+    expect(response.answered).toBe(true);
+    expect(response.answer).toContain('处200元罚款');
   });
 });

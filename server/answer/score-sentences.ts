@@ -76,11 +76,12 @@ export const preamble = /(?:通知|公告|通告|通报|说明|事项|意见|办
 const negation = /不得|不予|不能|不属于|不视为|不适用|不应|禁止|严禁|不准|不再|不作为|不计入|不包括|除外/;
 
 /** Weighted question terms: focus terms by idf, follow-up context terms at 0.4 of theirs. */
-export function questionWeights(question: ScoringQuestion, index: PolicyIndex): Map<string, number> {
+export function questionWeights(question: ScoringQuestion, index: PolicyIndex, { everydayVerbShare = 1 } = {}): Map<string, number> {
   const weights = new Map<string, number>();
   const maxIdf = index.bm25.idf('\u0000never-seen\u0000');
-  for (const token of question.focusTokens) weights.set(token, termWeight(token, index, maxIdf));
-  for (const token of question.contextTokens) if (!weights.has(token)) weights.set(token, 0.4 * termWeight(token, index, maxIdf));
+  const weigh = (token: string) => termWeight(token, index, maxIdf, everydayVerbShare);
+  for (const token of question.focusTokens) weights.set(token, weigh(token));
+  for (const token of question.contextTokens) if (!weights.has(token)) weights.set(token, 0.4 * weigh(token));
   return weights;
 }
 
@@ -90,7 +91,7 @@ export function questionWeights(question: ScoringQuestion, index: PolicyIndex): 
  * weighs as its best-known synonym; with none, as much as the rarest word (a topic the corpus does not
  * cover cannot be covered) — unless it is a fragment the segmenter guessed from an odd phrasing.
  */
-function termWeight(token: string, index: PolicyIndex, maxIdf: number): number {
+function termWeight(token: string, index: PolicyIndex, maxIdf: number, everydayVerbShare: number): number {
   const { analyzer } = index;
   const known = (word: string) => index.bm25.documentFrequency(word) > 0;
   if (token.length === 1 && !/\d/.test(token)) {
@@ -104,8 +105,15 @@ function termWeight(token: string, index: PolicyIndex, maxIdf: number): number {
   if (/\d|^[a-z]/.test(token)) return maxIdf;
   // A fragment the segmenter guessed from an odd phrasing says little; a word weighs by its rarity in
   // Chinese at large (用来 little, 国境线 much).
-  return analyzer.isDictionaryWord(token) ? maxIdf * Math.max(0.1, generalRarity(token)) : maxIdf * 0.15;
+  if (!analyzer.isDictionaryWord(token)) return maxIdf * 0.15;
+  return maxIdf * Math.max(0.1, generalRarity(token)) * (analyzer.isNounLike(token) ? 1 : everydayVerbShare);
 }
+
+/**
+ * In a sentence's coverage of the question, an everyday verb the corpus lacks ("停下来", "开过去") tells
+ * the situation, not the topic: it weighs this share of a noun as rare.
+ */
+const everydayVerbShare = 0.5;
 
 /** How rare (in Chinese at large) a word the corpus lacks must be to count as a topic it does not cover. */
 const unknownTopicRarity = 0.45;
@@ -151,7 +159,7 @@ const coverageWindow = 90;
  * score lower: the body says the substance.
  */
 export function scoreSentences({ question, results, index }: { question: ScoringQuestion; results: SearchResult[]; index: PolicyIndex }): ScoredSentence[] {
-  const weights = questionWeights(question, index);
+  const weights = questionWeights(question, index, { everydayVerbShare });
   const focus = new Set(question.focusTokens);
   const questionGrams = new Set(bigrams(question.question));
   const contextGrams = new Set(bigrams(question.retrievalQuery));
