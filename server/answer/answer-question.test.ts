@@ -270,6 +270,10 @@ describe('questions asking how much', () => {
 第二十一条 招生时，对少数民族考生给予适当照顾，具体办法另行制定。
 第二十二条 报名费按照每人每科30元收取。
 `,
+        'xiling-taxi.txt': `西陵市出租汽车营运证管理办法
+
+第八条 车龄不满5年的车辆，其营运证每2年审验1次；车龄在5年以上的出租汽车，其营运证每年审验1次。审验由原发证机关办理。
+`,
         'xiling-school-bus.txt': `西陵市校车通行管理规定
 
 第十五条 校车停靠让学生上下车时，后方机动车应当停车等待，不得超越。
@@ -310,5 +314,11 @@ describe('questions asking how much', () => {
     const response = await ask(rules, '路上碰到校车停下来让学生上下车，我赶时间没停下来直接开过去了，会被罚多少钱？');
     expect(response.answered).toBe(true);
     expect(response.answer).toContain('处200元罚款');
+  });
+
+  it('answers with every case of a rule that states one per case', async () => {
+    const response = await ask(rules, '车龄在5年以上的出租汽车，营运证多久审验一次？');
+    expect(response.answer).toContain('车龄不满5年的车辆，其营运证每2年审验1次');
+    expect(response.answer).toContain('车龄在5年以上的出租汽车，其营运证每年审验1次');
   });
 });

@@ -190,6 +190,25 @@ function withAskedKind(picked: ScoredSentence[], { question, scored }: PartScore
   if (carrier) picked.push(carrier);
 }
 
+/**
+ * The rule's other case before a picked one: "床位不满100张的…每年校验1次；床位在100张以上的…每3年校验1次。"
+ * answers "多久校验一次" only with both. The case before it in the same clause, cut at "；" and worded
+ * alike (most of their character pairs shared), joins.
+ */
+function otherBranch(sentence: ScoredSentence, index: PolicyIndex): ScoredSentence | undefined {
+  const { result } = sentence;
+  const before = result.text.slice(0, sentence.start - result.start);
+  const previous = /(?:^|[。！？；;!?\n])[ \t]*([^。！？；;!?\n]{1,160}[；;])[ \t]*$/.exec(before);
+  if (!previous || itemMarker.test(previous[1])) return undefined;
+  const text = previous[1];
+  const { shared, sizeA, sizeB } = sharedBigrams(text.replace(articleNumber, ''), sentence.text.replace(articleNumber, ''));
+  if (shared / Math.max(1, Math.min(sizeA, sizeB)) < 0.5) return undefined;
+  const start = result.start + before.length - (previous[0].length - previous[0].indexOf(text));
+  return { ...sentence, text, start, end: start + text.length, section: index.sectionAt(result.documentId, start) };
+}
+
+const articleNumber = /^第[一二三四五六七八九十百零〇\d]+条\s*/;
+
 const itemMarker = /^\s*(?:[（(][一二三四五六七八九十百\d]+[)）]|[一二三四五六七八九十]+、|\d{1,2}[、.．](?!\d)|[①-⑳]|——)/;
 
 /**
@@ -200,6 +219,8 @@ const itemMarker = /^\s*(?:[（(][一二三四五六七八九十百\d]+[)）]|[�
 function withConditions(picked: ScoredSentence[], index: PolicyIndex): ScoredSentence[] {
   const taken = [...picked];
   for (const sentence of picked) {
+    const branch = otherBranch(sentence, index);
+    if (branch && !taken.some((other) => overlaps(other, branch))) taken.push(branch);
     if (!/[；;]$/.test(sentence.text)) continue;
     const { result } = sentence;
     const rest = result.text.slice(sentence.end - result.start);
