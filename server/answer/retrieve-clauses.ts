@@ -30,7 +30,8 @@ export async function retrieveClauses({
     if (analysis.parts.length < 2) {
       const asked = await index.search(analysis.retrievalQuery, { k: retrievalDepth.fact, documents });
       const rewritten = rewrittenQuery ? await index.search(rewrittenQuery, { k: retrievalDepth.fact, documents }) : [];
-      const results = await withOtherVersions(interleave([asked, rewritten]).slice(0, retrievalDepth.fact + (rewrittenQuery ? 4 : 0)), analysis.retrievalQuery, index);
+      const found = await withOtherVersions(interleave([asked, rewritten]).slice(0, retrievalDepth.fact + (rewrittenQuery ? 4 : 0)), analysis.retrievalQuery, index);
+      const results = withReferencedArticles(found, index);
       return { results, perPart: [results] };
     }
     // A later part is searched with the first part's topic and on its own words too: "另外，开了新的
@@ -68,6 +69,32 @@ async function withOtherVersions(results: SearchResult[], query: string, index: 
   const others = await Promise.all([...groups.values()].map((ids) => index.search(query, { k: 3, documents: ids })));
   return interleave([results, ...others]);
 }
+
+/**
+ * A regulation's clause often says its rule by pointing at another article ("制作、发布本办法第十五条所列
+ * 内容之一的信息的，…", "不得低于本条例第六十条规定折旧年限的60%"): the article a leading clause points at
+ * joins the results after them, so the rule itself can answer.
+ */
+function withReferencedArticles(results: SearchResult[], index: PolicyIndex): SearchResult[] {
+  const seen = new Set(results.map((result) => result.chunkId));
+  const added: SearchResult[] = [];
+  for (const result of results.slice(0, referenceDepth)) {
+    const document = index.document(result.documentId);
+    if (!document) continue;
+    for (const [, number] of result.text.matchAll(articleReference)) {
+      const article = document.sections.find((section) => section.path[section.path.length - 1] === `第${number}条`);
+      const chunk = article && index.chunkContaining(document.id, article.start, Math.min(article.end, article.start + 1));
+      if (!chunk || seen.has(chunk.id) || article.start < result.start + result.text.length && result.start < article.end) continue;
+      seen.add(chunk.id);
+      added.push({ chunkId: chunk.id, documentId: document.id, title: document.title, section: chunk.section, text: chunk.text, score: result.score * 0.9, start: chunk.start, end: chunk.end });
+    }
+  }
+  return [...results, ...added];
+}
+
+/** How many leading clauses' references are followed. */
+const referenceDepth = 5;
+const articleReference = /本(?:条例|办法|规定|细则|法|决定|准则|规则)第([一二三四五六七八九十百零〇\d]+)条/g;
 
 /** Rankings merged rank by rank, each clause once. */
 function interleave(rankings: SearchResult[][]): SearchResult[] {
