@@ -68,3 +68,18 @@ describe('the parts of a message', () => {
     expect(analyse('青禾市的公租房租金标准是多少？').places).toEqual(['青禾市']);
   });
 });
+
+describe('follow-up questions', () => {
+  it('reads "除了…，还有哪些…" as leaning on the question before', () => {
+    const analysis = analyseQuestion(
+      [
+        { role: 'user', content: '领取低保期间家庭收入增加了怎么办？' },
+        { role: 'assistant', content: '应当及时告知管理审批机关。' },
+        { role: 'user', content: '除了收入增加，还有哪些情况会被停发？' },
+      ],
+      { analyzer },
+    );
+    expect(analysis.isFollowUp).toBe(true);
+    expect(analysis.retrievalQuery).toContain('低保');
+  });
+});

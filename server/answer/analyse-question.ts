@@ -72,7 +72,7 @@ const summaryWords = /总结|概述|概括|梳理|归纳|汇总|综述|摘要|�
 const topicWords = /(?:有哪些|有什么|有何|做了哪些|作了哪些|提出了哪些|提出哪些|怎么|如何)(?:具体|主要|重点)?(?:安排|举措|措施|任务|部署|重点工作|规划|设想)|(?:方面|领域)(?:的|有|都有|有哪些|有什么|做了|作了|提出了)*(?:安排|举措|措施|任务|部署|重点|政策|工作)|(?:主要任务|重点任务|重点工作|主要措施|工作重点)|哪些[\p{Script=Han}]{0,4}?(?:要求|制度|规定|措施|举措|安排|任务|部署|机制|义务|抓手|做法|途径|路径)|(?:打算|准备|计划)(?:怎样|怎么|如何)|(?:具体)?(?:怎么|怎样|如何)(?:做|推进|落实|开展|部署)/u;
 /** An enumeration: which items, conditions, cases, materials. */
 const listWords = /哪些|哪几|包括|包含|列举|都有|有什么(?!区别|不同)|几种|几类|几个方面|条件|情形|材料|范围|职责|事项/;
-const followUpMarkers = /^(那|那么|其中|此外|另外|还有|并且|而且|它|它们|这|这个|这些|该|上述|以上|同时|对应|相应|关于这|要|还要|需要|还需|应当|应该|能否|可以|是否|会)|呢[？?]?$|[吗么][？?]?$|^(哪些|多少|几|什么时候|何时)/;
+const followUpMarkers = /^(那|那么|其中|此外|另外|还有|除了|除此之外|并且|而且|它|它们|这|这个|这些|该|上述|以上|同时|对应|相应|关于这|要|还要|需要|还需|应当|应该|能否|可以|是否|会)|呢[？?]?$|[吗么][？?]?$|^(哪些|多少|几|什么时候|何时)/;
 
 /** Reads a conversation's last user question: intent, parts, places, and the context it leans on. */
 export function analyseQuestion(messages: ChatTurn[], { analyzer, mode = 'answer', mentions }: { analyzer: Analyzer; mode?: 'answer' | 'summary'; mentions?: (term: string) => boolean }): QuestionAnalysis {
