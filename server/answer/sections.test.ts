@@ -28,11 +28,26 @@ const plan = `东陵市优化营商环境行动方案
 加强组织领导，压实各级责任，定期通报工作进展。
 `;
 
+const regulation = `西陵市养犬管理条例
+
+第一章 总则
+第一条 为了规范养犬行为，保障公民健康和人身安全，维护市容环境和社会秩序，制定本条例。
+第二条 本市行政区域内的养犬管理适用本条例。
+第三条 养犬管理实行政府负责、部门协作、养犬人守法的原则。
+第四条 公安机关是养犬管理的主管部门。
+第二章 登记
+第五条 个人饲养犬只应当办理养犬登记，取得养犬登记证。
+第六条 养犬登记证有效期为1年，期满前30日内办理延续手续。
+第三章 附则
+第七条 本条例所称犬只，是指家庭饲养的犬。
+第八条 本条例自2025年1月1日起施行。
+`;
+
 let service: RagService;
 const cleanups: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  service = await serviceOverFiles('sections', { 'nanping.txt': opinion, 'dongling.txt': plan }, cleanups);
+  service = await serviceOverFiles('sections', { 'nanping.txt': opinion, 'dongling.txt': plan, 'xiling-dogs.txt': regulation }, cleanups);
 });
 
 afterAll(async () => {
@@ -64,6 +79,15 @@ describe('section answers', () => {
     expect(response.answer).toContain('推行企业开办全程网上办理');
     expect(response.answer).toContain('加强组织领导');
     expect(new Set(response.citations.map((citation) => citation.documentId))).toEqual(new Set(['dongling']));
+    expectExactCitations(response);
+  });
+
+  it('leaves out of a regulation\'s overview why it was made and when it takes effect', async () => {
+    const response = await ask('概述《西陵市养犬管理条例》的主要内容');
+    expect(response.answer).toContain('公安机关是养犬管理的主管部门');
+    expect(response.answer).toContain('取得养犬登记证');
+    expect(response.answer).not.toContain('为了规范养犬行为');
+    expect(response.answer).not.toContain('自2025年1月1日起施行');
     expectExactCitations(response);
   });
 

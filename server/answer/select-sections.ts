@@ -328,9 +328,10 @@ export function documentOverview({ analysis, document, index }: { analysis: Ques
   if (parts.length < 2) return undefined;
   const about = foldWidth(`${document.title} ${document.region ?? ''}`);
   const topic = topicTermsOf(analysis, index);
-  const headingTopic = topicTermsOf(analysis, index, { keepAskingWords: true });
   // Words that name a few parts' headings ask about those parts; words every part is about, or none
-  // of them, ask about the whole document.
+  // of them, ask about the whole document. Asking words ("主要内容") name no part ("二、主要任务").
+  const { weights: headingWeights } = topicTermsOf(analysis, index, { keepAskingWords: true });
+  const headingTopic: TopicTerms = { weights: new Map([...headingWeights].filter(([token]) => !isAskingWord(token))), total: 0 };
   const named = parts.filter((part) =>
     document.sections.some((section) => isWithin(section, part) && matchShare(headingTopic, [{ text: foldWidth(section.path[section.path.length - 1] ?? ''), weight: 1 }], about) >= sectionSettings.minHeadingMatch),
   );
@@ -349,7 +350,8 @@ export function documentOverview({ analysis, document, index }: { analysis: Ques
     : parts.map((part) => {
         let node = part;
         for (let children = childrenOf(document, node); children.length === 1; children = childrenOf(document, node)) node = children[0];
-        const clauses = childrenOf(document, node);
+        // Why the document was made and when it takes effect are no part of what it provides.
+        const clauses = childrenOf(document, node).filter((clause) => !formulaClause.test(document.text.slice(clause.start, clause.end)));
         return { section: part, clauses: clauses.length > 0 ? clauses : [part], take: Math.max(1, Math.min(3, Math.floor(sectionSettings.maxItems / parts.length))) };
       });
   const answers: SectionAnswer[] = [];
