@@ -115,7 +115,7 @@ function renderParagraph(sentences: Pick[], index: PolicyIndex, book: CitationBo
   for (const sentence of sentences) {
     const document = index.document(sentence.result.documentId);
     const between = open && open.chunkId === sentence.result.chunkId && document ? document.text.slice(open.end, sentence.start) : undefined;
-    if (open && between !== undefined && /^\s*$/.test(between) && !sentence.label) {
+    if (open && between !== undefined && sentence.start >= open.end && /^\s*$/.test(between) && !sentence.label) {
       book.extend(open.n, sentence);
       // The marker moves to the end of the joined span.
       parts[parts.length - 1] = parts[parts.length - 1].replace(/\[\d+\]$/, '');

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RagService } from '../rag/rag-service';
 import { serviceOverFiles } from '../test-support/corpus';
 import { analyseQuestion } from './analyse-question';
+import { answerQuestion } from './answer-question';
 import { retrieveClauses } from './retrieve-clauses';
 
 const rules = `西陵市网吧经营管理办法
@@ -45,3 +46,17 @@ describe('clauses retrieved for a fact question', () => {
     expect(article?.text).toContain('(二)宣扬赌博的');
   });
 });
+
+describe('a list answer', () => {
+  it('puts the list\'s opener straight before its items, each item cited where it stands', async () => {
+    const response = await answerQuestion(service, { messages: [{ role: 'user', content: '网吧允许上线的游戏不能含有哪些内容？' }] });
+    const lines = response.answer.split('\n').filter(Boolean);
+    expect(lines[0]).toMatch(/^第九条 下列内容禁止传播：\[\d+\]$/);
+    expect(lines[1]).toMatch(/^- \(一\)宣扬暴力的；\[\d+\]$/);
+    expect(lines[2]).toMatch(/^- \(二\)宣扬赌博的。\[\d+\]$/);
+    for (const citation of response.citations) {
+      expect(service.index.document(citation.documentId)!.text.slice(citation.start, citation.end)).toBe(citation.quote);
+    }
+  });
+});
+

@@ -98,7 +98,7 @@ export function selectFactAnswer({ analysis, parts, index }: { analysis: Questio
   // An enumeration's opening sentence brings its items along; an item found alone brings its siblings.
   if (listing || ordered.some((sentence) => sentence.opensList)) {
     const items = enumerationOf(ordered, index);
-    if (items) blocks.splice(0, 1, { sentences: items.lead.map(toPick) }, { items: items.items });
+    if (items) blocks.splice(0, 1, { sentences: items.lead.map(toPick) }, { items: items.items }, ...(items.after.length > 0 ? [{ sentences: items.after.map(toPick) }] : []));
   }
   if (superseded) blocks.push({ heading: `已被修订的${versionLabel(superseded, index)}规定`, headingLevel: 'section', sentences: [toPick(superseded)] });
   return { kind: 'answer', blocks, documentId: best.result.documentId };
@@ -239,14 +239,28 @@ function withConditions(picked: ScoredSentence[], index: PolicyIndex): ScoredSen
  * that follow it in the document — the clauses its section numbers ((一)(二)…), or the lines that
  * start with an item marker — or, when the best sentence is an item itself, its opener and siblings.
  */
-function enumerationOf(sentences: ScoredSentence[], index: PolicyIndex): { lead: ScoredSentence[]; items: Pick[] } | undefined {
+function enumerationOf(sentences: ScoredSentence[], index: PolicyIndex): { lead: ScoredSentence[]; items: Pick[]; after: ScoredSentence[] } | undefined {
   // The best-scoring opener lists the answer (a clause may hold a list for each of two cases).
   for (const sentence of [...sentences].sort((a, b) => b.score - a.score)) {
     const document = index.document(sentence.result.documentId);
     if (!document) continue;
     if (sentence.opensList) {
       const items = itemsAfter(document, sentence.end, index);
-      if (items.length >= 2) return { lead: sentences.filter((other) => !items.some((item) => other.start < item.end && item.start < other.end)), items };
+      if (items.length >= 2) {
+        // The opener's own clause leads, straight before its items; the other sentences follow them. A
+        // clause that only points at the list ("违反本办法第十五条所列…的，…") goes.
+        const sameClause = (a: ScoredSentence, b: ScoredSentence) => a.result.documentId === b.result.documentId && a.section.join('/') === b.section.join('/');
+        const article = sentence.section.find((heading) => articleNumber.test(heading))?.trim();
+        const pointing = sentences.filter((other) => article !== undefined && other.result.documentId === sentence.result.documentId && other.text.includes(`${article}所列`));
+        const rest = sentences.filter((other) => !pointing.some((pointer) => sameClause(pointer, other)) && !items.some((item) => other.start < item.end && item.start < other.end));
+        return { lead: rest.filter((other) => sameClause(other, sentence)), items, after: rest.filter((other) => !sameClause(other, sentence)) };
+      }
+    }
+    // "违反本办法第九条所列内容的，…": the list it points at, when the article opens one.
+    const listed = pointedList(sentence, document, index);
+    if (listed) {
+      const rest = sentences.filter((other) => !(other.result.documentId === sentence.result.documentId && other.section.join('/') === sentence.section.join('/')));
+      return { lead: [listed.opener], items: listed.items, after: rest };
     }
     if (itemMarker.test(sentence.text)) {
       const opener = openerBefore(document, sentence.start, index);
@@ -255,12 +269,25 @@ function enumerationOf(sentences: ScoredSentence[], index: PolicyIndex): { lead:
         if (items.length >= 2 && items.some((item) => item.start <= sentence.start && sentence.start < item.end)) {
           const openerSentence = { ...sentence, ...opener, section: index.sectionAt(document.id, opener.start) };
           const rest = sentences.filter((other) => other !== sentence && !overlaps(other, openerSentence) && !items.some((item) => other.start < item.end && item.start < other.end));
-          return { lead: [openerSentence, ...rest], items };
+          return { lead: [openerSentence, ...rest], items, after: [] };
         }
       }
     }
   }
   return undefined;
+}
+
+/** The list an article a sentence points at ("本办法第九条所列") opens: its opener and items. */
+function pointedList(sentence: ScoredSentence, document: PolicyDocument, index: PolicyIndex): { opener: ScoredSentence; items: Pick[] } | undefined {
+  const number = /本(?:条例|办法|规定|细则|法|决定|准则|规则)(第[一二三四五六七八九十百零〇\d]+条)(?:第[一二三四五六七八九十\d]+款)?所列/.exec(sentence.text)?.[1];
+  const article = number && document.sections.find((section) => section.path[section.path.length - 1] === number);
+  if (!article) return undefined;
+  const opener = splitSentences(document.text.slice(article.start, article.end), article.start).find((piece) => /[：:]$/.test(piece.text));
+  const chunk = opener && index.chunkContaining(document.id, opener.start, opener.start + 1);
+  if (!opener || !chunk) return undefined;
+  const items = itemsAfter(document, opener.end, index);
+  if (items.length < 2) return undefined;
+  return { opener: { ...sentence, text: opener.text, start: opener.start, end: opener.end, result: resultOf(document, chunk), section: index.sectionAt(document.id, opener.start) }, items };
 }
 
 /** The items that follow an enumeration's opening sentence: consecutive spans that start with an item marker. */
