@@ -104,6 +104,23 @@ function fullSentences(text: string, offset = 0): { text: string; start: number;
   return [...text.matchAll(/[^。！？!?\n]+[。！？!?]*/g)].map((match) => ({ text: match[0], start: offset + (match.index ?? 0), end: offset + (match.index ?? 0) + match[0].length }));
 }
 
+/**
+ * The clause of another version that says what the clause at `offset` of `document` says (its most
+ * alike leaf clause, renumbering ignored); undefined when none is alike enough.
+ */
+export function counterpartClause(document: PolicyDocument, offset: number, other: PolicyDocument): { start: number; end: number } | undefined {
+  const unit = unitsOf(document).find((candidate) => candidate.start <= offset && offset < candidate.end);
+  if (!unit) return undefined;
+  const grams = bigrams(unit.key);
+  let best: Unit | undefined;
+  let bestScore = 0;
+  for (const candidate of unitsOf(other)) {
+    const score = dice(grams, bigrams(candidate.key), unit.key.length - 1, candidate.key.length - 1);
+    if (score > bestScore) [best, bestScore] = [candidate, score];
+  }
+  return best && bestScore >= versionSettings.minSimilarity ? { start: best.start, end: best.end } : undefined;
+}
+
 /** Clauses reworded, added or removed between two versions, in the newer version's order. */
 export function versionChanges(older: PolicyDocument, newer: PolicyDocument): VersionChange[] {
   const olderUnits = unitsOf(older);

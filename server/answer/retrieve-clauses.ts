@@ -4,6 +4,7 @@
 import type { PolicyIndex } from '../rag/policy-index.js';
 import type { SearchResult } from '../rag/types.js';
 import type { QuestionAnalysis } from './analyse-question.js';
+import { counterpartClause } from './compare-versions.js';
 
 export const retrievalDepth = { fact: 8, wide: 40, perDocument: 6, documents: 6 } as const;
 
@@ -67,7 +68,18 @@ async function withOtherVersions(results: SearchResult[], query: string, index: 
   }
   if (groups.size === 0) return results;
   const others = await Promise.all([...groups.values()].map((ids) => index.search(query, { k: 3, documents: ids })));
-  return interleave([results, ...others]);
+  // A leading clause of an older version brings the newest version's clause on the same point, found
+  // by wording (articles are renumbered), so the answer can quote the rule in force beside it.
+  const counterparts: SearchResult[] = [];
+  for (const result of results.slice(0, 3)) {
+    const document = index.document(result.documentId);
+    const newest = document?.versionGroup && index.document(document.versionGroup.newest);
+    if (!document || !newest || newest.id === document.id) continue;
+    const clause = counterpartClause(document, result.start + Math.max(0, result.text.search(/\S/)), newest);
+    const chunk = clause && index.chunkContaining(newest.id, clause.start, Math.min(clause.end, clause.start + 1));
+    if (chunk) counterparts.push({ chunkId: chunk.id, documentId: newest.id, title: newest.title, section: chunk.section, text: chunk.text, score: result.score, start: chunk.start, end: chunk.end });
+  }
+  return interleave([results, counterparts, ...others]);
 }
 
 /**

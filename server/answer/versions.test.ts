@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RagService } from '../rag/rag-service';
 import { ingestToTemporaryIndex, openTestService, regulationsCorpusDir, temporaryFolder } from '../test-support/corpus';
 import { answerQuestion } from './answer-question';
+import { counterpartClause } from './compare-versions';
 
 // A pair no evaluation question asks about: the fine for producing without a quota permit changed.
 const older = '消耗臭氧层物质管理条例(2018-03-19).md';
@@ -50,6 +51,14 @@ describe('answers from a regulation held in two versions', () => {
     for (const citation of response.citations) {
       expect(service.index.document(citation.documentId)!.text.slice(citation.start, citation.end)).toBe(citation.quote);
     }
+  });
+
+  it('finds the newer version\'s clause on the same point, though renumbered and reworded', () => {
+    const [olderDocument, newerDocument] = [older, newer].map((file) => service.index.documents.find((document) => document.file === file)!);
+    const at = olderDocument.text.indexOf('第二十七条 县级以上人民政府环境保护主管部门和其他有关部门进行监督检查，监督检查人员不得少于2人');
+    expect(at).toBeGreaterThan(0);
+    const clause = counterpartClause(olderDocument, at + 8, newerDocument)!;
+    expect(newerDocument.text.slice(clause.start, clause.end)).toMatch(/^第二十六条 生态环境主管部门和其他有关部门进行监督检查，监督检查人员不得少于2人/);
   });
 
   it('lists what changed between the versions, the newer wording beside the older, each cited at its span', async () => {
