@@ -274,6 +274,14 @@ describe('questions asking how much', () => {
 
 第八条 车龄不满5年的车辆，其营运证每2年审验1次；车龄在5年以上的出租汽车，其营运证每年审验1次。审验由原发证机关办理。
 `,
+        'xiling-vessels.txt': `西陵市车船管理费征收办法
+
+第五条 车船管理费的年费额如下：
+(一)客车，每辆200元；
+(二)货车，每辆300元；
+(三)摩托车，每辆50元。
+第九条 新能源车船按照本办法第五条规定的年费额减半征收车船管理费。
+`,
         'xiling-school-bus.txt': `西陵市校车通行管理规定
 
 第十五条 校车停靠让学生上下车时，后方机动车应当停车等待，不得超越。
@@ -320,5 +328,12 @@ describe('questions asking how much', () => {
     const response = await ask(rules, '车龄在5年以上的出租汽车，营运证多久审验一次？');
     expect(response.answer).toContain('车龄不满5年的车辆，其营运证每2年审验1次');
     expect(response.answer).toContain('车龄在5年以上的出租汽车，其营运证每年审验1次');
+  });
+
+  it('answers "按类别" with the list the rule points at ("按照本办法第五条规定的年费额减半"), the pointing rule kept', async () => {
+    const response = await ask(rules, '新能源车船的车船管理费是怎么按类别收的？');
+    expect(response.answer).toContain('(一)客车，每辆200元；');
+    expect(response.answer).toContain('(三)摩托车，每辆50元。');
+    expect(response.answer).toContain('减半征收');
   });
 });

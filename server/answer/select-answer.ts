@@ -97,7 +97,7 @@ export function selectFactAnswer({ analysis, parts, index }: { analysis: Questio
   const blocks: AnswerBlock[] = [{ sentences: ordered.map(toPick) }];
   // An enumeration's opening sentence brings its items along; an item found alone brings its siblings.
   if (listing || ordered.some((sentence) => sentence.opensList)) {
-    const items = enumerationOf(ordered, index);
+    const items = enumerationOf(ordered, index, listing);
     if (items) blocks.splice(0, 1, { sentences: items.lead.map(toPick) }, { items: items.items }, ...(items.after.length > 0 ? [{ sentences: items.after.map(toPick) }] : []));
   }
   if (superseded) blocks.push({ heading: `已被修订的${versionLabel(superseded, index)}规定`, headingLevel: 'section', sentences: [toPick(superseded)] });
@@ -239,7 +239,7 @@ function withConditions(picked: ScoredSentence[], index: PolicyIndex): ScoredSen
  * that follow it in the document — the clauses its section numbers ((一)(二)…), or the lines that
  * start with an item marker — or, when the best sentence is an item itself, its opener and siblings.
  */
-function enumerationOf(sentences: ScoredSentence[], index: PolicyIndex): { lead: ScoredSentence[]; items: Pick[]; after: ScoredSentence[] } | undefined {
+function enumerationOf(sentences: ScoredSentence[], index: PolicyIndex, listing = false): { lead: ScoredSentence[]; items: Pick[]; after: ScoredSentence[] } | undefined {
   // The best-scoring opener lists the answer (a clause may hold a list for each of two cases).
   for (const sentence of [...sentences].sort((a, b) => b.score - a.score)) {
     const document = index.document(sentence.result.documentId);
@@ -253,13 +253,16 @@ function enumerationOf(sentences: ScoredSentence[], index: PolicyIndex): { lead:
         const article = sentence.section.find((heading) => articleNumber.test(heading))?.trim();
         const pointing = sentences.filter((other) => article !== undefined && other.result.documentId === sentence.result.documentId && other.text.includes(`${article}所列`));
         const rest = sentences.filter((other) => !pointing.some((pointer) => sameClause(pointer, other)) && !items.some((item) => other.start < item.end && item.start < other.end));
-        return { lead: rest.filter((other) => sameClause(other, sentence)), items, after: rest.filter((other) => !sameClause(other, sentence)) };
+        return { lead: rest.filter((other) => sameClause(other, sentence)), items, after: rest.filter((other) => !sameClause(other, sentence) && !itemMarker.test(other.text)) };
       }
     }
     // "违反本办法第九条所列内容的，…": the list it points at, when the article opens one.
-    const listed = pointedList(sentence, document, index);
+    const listed = pointedList(sentence, document, index, listing);
     if (listed) {
-      const rest = sentences.filter((other) => !(other.result.documentId === sentence.result.documentId && other.section.join('/') === sentence.section.join('/')));
+      // What follows the list: the other sentences (the pointer's own clause too when it states a rule
+      // of its own, "按照本条例第六十条规定…的60%"), not a stray item of another list.
+      const pointersClause = (other: ScoredSentence) => other.result.documentId === sentence.result.documentId && other.section.join('/') === sentence.section.join('/');
+      const rest = sentences.filter((other) => !(listed.onlyPoints && pointersClause(other)) && !itemMarker.test(other.text));
       return { lead: [listed.opener], items: listed.items, after: rest };
     }
     if (itemMarker.test(sentence.text)) {
@@ -277,9 +280,13 @@ function enumerationOf(sentences: ScoredSentence[], index: PolicyIndex): { lead:
   return undefined;
 }
 
-/** The list an article a sentence points at ("本办法第九条所列") opens: its opener and items. */
-function pointedList(sentence: ScoredSentence, document: PolicyDocument, index: PolicyIndex): { opener: ScoredSentence; items: Pick[] } | undefined {
-  const number = /本(?:条例|办法|规定|细则|法|决定|准则|规则)(第[一二三四五六七八九十百零〇\d]+条)(?:第[一二三四五六七八九十\d]+款)?所列/.exec(sentence.text)?.[1];
+/**
+ * The list an article a sentence points at opens: its opener and items. "本办法第九条所列" points at a
+ * list; "本条例第六十条规定的…" does when the question asks for one ("按类别…").
+ */
+function pointedList(sentence: ScoredSentence, document: PolicyDocument, index: PolicyIndex, listing: boolean): { opener: ScoredSentence; items: Pick[]; onlyPoints: boolean } | undefined {
+  const reference = /本(?:条例|办法|规定|细则|法|决定|准则|规则)(第[一二三四五六七八九十百零〇\d]+条)(?:第[一二三四五六七八九十\d]+款)?(所列|规定)/.exec(sentence.text);
+  const number = reference && (reference[2] === '所列' || listing) ? reference[1] : undefined;
   const article = number && document.sections.find((section) => section.path[section.path.length - 1] === number);
   if (!article) return undefined;
   const opener = splitSentences(document.text.slice(article.start, article.end), article.start).find((piece) => /[：:]$/.test(piece.text));
@@ -287,7 +294,7 @@ function pointedList(sentence: ScoredSentence, document: PolicyDocument, index: 
   if (!opener || !chunk) return undefined;
   const items = itemsAfter(document, opener.end, index);
   if (items.length < 2) return undefined;
-  return { opener: { ...sentence, text: opener.text, start: opener.start, end: opener.end, result: resultOf(document, chunk), section: index.sectionAt(document.id, opener.start) }, items };
+  return { opener: { ...sentence, text: opener.text, start: opener.start, end: opener.end, result: resultOf(document, chunk), section: index.sectionAt(document.id, opener.start) }, items, onlyPoints: reference?.[2] === '所列' };
 }
 
 /** The items that follow an enumeration's opening sentence: consecutive spans that start with an item marker. */
