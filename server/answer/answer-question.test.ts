@@ -282,6 +282,11 @@ describe('questions asking how much', () => {
 (三)摩托车，每辆50元。
 第九条 新能源车船按照本办法第五条规定的年费额减半征收车船管理费。
 `,
+        'xiling-share.txt': `西陵市区域合作办法
+
+第一条 省内市州、县区之间开展合作，应当坚持互利共赢、依法合规。
+第二条 各市(州)合作招引入驻的企业，产生的税收按照4:6比例分享。
+`,
         'xiling-school-bus.txt': `西陵市校车通行管理规定
 
 第十五条 校车停靠让学生上下车时，后方机动车应当停车等待，不得超越。
@@ -335,5 +340,10 @@ describe('questions asking how much', () => {
     expect(response.answer).toContain('(一)客车，每辆200元；');
     expect(response.answer).toContain('(三)摩托车，每辆50元。');
     expect(response.answer).toContain('减半征收');
+  });
+
+  it('reads "市(州)" in a clause as the 市州 a question says', async () => {
+    const response = await ask(rules, '和省内市州合作招商的税收怎么分？');
+    expect(response.answer).toContain('产生的税收按照4:6比例分享');
   });
 });

@@ -278,7 +278,8 @@ function analyseClause(result: SearchResult, document: PolicyDocument | undefine
     .filter((sentence) => sentence.text.length >= 4)
     .map((sentence) => ({
       sentence,
-      folded: foldWidth(sentence.text),
+      // "市(州)", "乡(镇)": a word with its alternative in brackets reads as the pair ("市州").
+      folded: foldWidth(sentence.text).replace(/\(([\u4e00-\u9fff]{1,2})\)/g, '$1'),
       gramSet: new Set(bigrams(sentence.text)),
       isHeading: isHeadingSentence(sentence, headingTexts),
     }));
