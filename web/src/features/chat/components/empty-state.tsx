@@ -11,7 +11,7 @@ interface EmptyStateProps {
 }
 
 const neutralHints: Record<ChatMode, string> = {
-  answer: '可以问某份文件的主要内容，或它对某件事的具体规定，例如“《文件名》关于某事项有哪些规定？”。点右上角的“文件库”可查看收录了哪些文件。',
+  answer: '可以问某份文件的主要内容，或它对某件事的具体规定，例如“《文件名》关于某事项有哪些规定”。点右上角的“文件库”可查看收录了哪些文件。',
   summary: '写明要汇总的主题或文件，例如“概述《文件名》的主要内容”。点右上角的“文件库”可查看收录了哪些文件。',
 };
 
@@ -31,7 +31,7 @@ export function EmptyState({ mode, examples, onAsk, disabled }: EmptyStateProps)
           ))}
         </ul>
       ) : (
-        <p className="examples-hint" data-testid="examples-hint" aria-busy={examples.status === 'loading'}>
+        <p className="examples-hint" data-testid="examples-hint" data-status={examples.status} aria-busy={examples.status === 'loading'}>
           {examples.status === 'empty'
             ? examples.canUpload
               ? '文件库里还没有文件。点右上角的“文件库”，再点“添加文件”上传通知、办法等文件，即可开始提问。'
