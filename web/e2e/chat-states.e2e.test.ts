@@ -40,6 +40,28 @@ async function ask(question: string) {
 }
 
 describe('chat states against the mock API', () => {
+  it('offers example questions about the documents the library holds, and a click sends one', async () => {
+    const { page } = tab;
+    mock.setChatBehavior('answer');
+    const examples = page.getByTestId('example-questions').getByRole('button');
+    expect(await settledCount(examples, (count) => count === 2)).toBe(2);
+    await expect(examples.allTextContents()).resolves.toEqual(['《云南省促进区域协调发展实施方案》的主要内容是什么？', '《贵州省区域协调发展实施意见》的主要内容是什么？']);
+    await screenshot(page, 'mock-empty-examples');
+    await page.getByRole('button', { name: '摘要' }).click();
+    await expect(examples.first().textContent()).resolves.toBe('概述《云南省促进区域协调发展实施方案》的主要内容');
+    await page.getByRole('button', { name: '问答' }).click();
+
+    const sent = mock.chatRequests.length;
+    await examples.nth(1).click();
+    await lastAnswerSettles();
+    expect(mock.chatRequests.slice(sent)).toEqual([
+      { messages: [{ role: 'user', content: '《贵州省区域协调发展实施意见》的主要内容是什么？' }], mode: 'answer', stream: true },
+    ]);
+    await expect(page.getByTestId('user-message').last().textContent()).resolves.toContain('《贵州省区域协调发展实施意见》的主要内容是什么？');
+    await page.getByTestId('new-chat').click();
+    await page.getByTestId('example-questions').waitFor();
+  });
+
   it('renders a streamed answer safely, with citations, tooltip, verification flag and sources', async () => {
     const { page } = tab;
     mock.setChatBehavior('answer');
@@ -229,6 +251,28 @@ describe('chat states against the mock API', () => {
     await page.keyboard.press('Escape');
     await page.getByTestId('side-panel').waitFor({ state: 'detached' });
     await expect(focused()).resolves.toBe('citation');
+  });
+
+  it('shows a neutral hint when the library cannot be listed, and how to add files when it is empty', async () => {
+    const mockTitles = /云南省|贵州省/;
+    for (const [behavior, status, expected] of [
+      ['server-error', 'unavailable', /可以问某份文件的主要内容/],
+      ['empty', 'empty', /文件库里还没有文件/],
+    ] as const) {
+      mock.setLibraryBehavior(behavior);
+      const other = await openPage(browser, { baseURL: mock.url, ignore: expectedNetworkNoise });
+      await other.page.goto('/');
+      const hint = other.page.locator(`[data-testid="examples-hint"][data-status="${status}"]`);
+      await hint.waitFor();
+      await expect(hint.textContent()).resolves.toMatch(expected);
+      await expect(other.page.getByTestId('empty-state').textContent()).resolves.not.toMatch(mockTitles);
+      await expect(other.page.getByTestId('example-questions').count()).resolves.toBe(0);
+      await expect(other.page.getByTestId('composer-input').getAttribute('placeholder')).resolves.not.toMatch(mockTitles);
+      await screenshot(other.page, `mock-empty-${behavior}`);
+      expect(other.errors).toEqual([]);
+      await other.context.close();
+    }
+    mock.setLibraryBehavior('documents');
   });
 
   it('says the server is unreachable when it is down, keeping the draft', async () => {

@@ -37,6 +37,12 @@ afterAll(async () => {
   if (indexDir) rmSync(indexDir, { recursive: true, force: true });
 });
 
+/** The library as the server lists it, titles without their 《》. */
+async function listedDocuments(): Promise<{ id: string; title: string }[]> {
+  const { documents } = (await (await fetch(`${server.url}/api/documents`)).json()) as { documents: { id: string; title: string }[] };
+  return documents.map(({ id, title }) => ({ id, title: title.replace(/^《(.*)》$/, '$1') }));
+}
+
 async function newTab(size?: { width: number; height: number }): Promise<Page> {
   const tab = await openPage(browser, { baseURL: server.url, ...size });
   tabs.push(tab);
@@ -48,8 +54,13 @@ describe('policy chat against the real server', () => {
   it('answers with a citation that opens the highlighted clause', async () => {
     const page = await newTab();
     await page.getByTestId('health').getByText(/份文件/).waitFor();
-    await page.getByTestId('empty-state').waitFor();
+    await page.getByTestId('example-questions').waitFor();
     await screenshot(page, 'real-empty');
+    // Every example names a document the library holds.
+    const titles = (await listedDocuments()).map((document) => document.title);
+    const examples = await page.getByTestId('example-questions').getByRole('button').allTextContents();
+    expect(examples.length).toBeGreaterThanOrEqual(2);
+    for (const example of examples) expect(titles.some((title) => example.includes(`《${title}》`))).toBe(true);
 
     const answer = await askAndWait(page, question);
     await expect(answer.textContent()).resolves.toContain('65%');
@@ -148,10 +159,20 @@ describe('policy chat against the real server', () => {
 
   it('works at 375 px: the source panel is a full-screen sheet', async () => {
     const page = await newTab({ width: 375, height: 740 });
-    await page.getByRole('button', { name: question }).click();
+    // The first example question: one click sends it, and it is answered from the document it names.
+    const example = page.getByTestId('example-questions').getByRole('button').first();
+    const asked = (await example.textContent()) ?? '';
+    const named = (await listedDocuments()).filter((document) => asked.includes(`《${document.title}》`));
+    expect(named).toHaveLength(1);
+    const sent = page.waitForRequest((request) => request.url().endsWith('/api/chat'));
+    await example.click();
+    expect((await sent).postDataJSON().messages).toEqual([{ role: 'user', content: asked }]);
     const answer = page.getByTestId('assistant-message').last();
     await answer.and(page.locator('[data-status="done"]')).waitFor({ timeout: 20_000 });
-    await expect(answer.textContent()).resolves.toContain('65%');
+    await expect(answer.getAttribute('data-answered')).resolves.toBe('true');
+    const sourceDocuments = await answer.getByTestId('source-item').evaluateAll((items) => items.map((item) => item.getAttribute('data-document-id')));
+    expect(sourceDocuments.length).toBeGreaterThan(0);
+    expect(new Set(sourceDocuments)).toEqual(new Set([named[0].id]));
     // Nothing sticks out sideways.
     await expect(page.evaluate(() => document.documentElement.scrollWidth)).resolves.toBeLessThanOrEqual(375);
     await screenshot(page, 'real-mobile-answer');

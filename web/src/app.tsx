@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Citation } from './features/chat/api/types';
 import { ChatPanel } from './features/chat/components/chat-panel';
 import { useChat } from './features/chat/hooks/use-chat';
+import { useExampleQuestions } from './features/chat/hooks/use-example-questions';
 import { DocumentScopePicker } from './features/documents/components/document-scope-picker';
 import { LibraryView } from './features/documents/components/library-view';
 import { type SourceHighlight, SourcePanel } from './features/documents/components/source-panel';
@@ -19,6 +20,7 @@ export function App() {
   const documents = library.state.status === 'ready' ? library.state.documents : null;
   const scope = useDocumentScope(documents);
   const chat = useChat({ documents: scope.selected });
+  const examples = useExampleQuestions(library.state, scope.selected);
   const [panel, setPanel] = useState<Panel | null>(null);
   const returnFocusRef = useRef<HTMLElement | null>(null);
   const panelRef = useRef<HTMLElement>(null);
@@ -86,6 +88,7 @@ export function App() {
         <ChatPanel
           chat={chat}
           onOpenCitation={openCitation}
+          examples={examples}
           scopeControl={<DocumentScopePicker documents={documents} selected={scope.selected} onToggle={scope.toggle} onClear={scope.clear} />}
         />
         {panel && (

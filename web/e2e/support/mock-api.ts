@@ -19,6 +19,9 @@ export type ChatBehavior =
   | 'json'
   | 'comparison';
 
+/** What GET /api/documents answers: the canned library, an empty one, or a server error. */
+export type LibraryBehavior = 'documents' | 'empty' | 'server-error';
+
 interface MockDocument {
   id: string;
   title: string;
@@ -198,6 +201,7 @@ export interface MockApi {
   /** Every POST /api/chat body received, oldest first. */
   chatRequests: { messages: { role: string; content: string }[]; mode?: string; documents?: string[]; stream?: boolean }[];
   setChatBehavior(behavior: ChatBehavior): void;
+  setLibraryBehavior(behavior: LibraryBehavior): void;
   /** Resolves when a slow stream has been cancelled by the client. */
   streamCancelled(): Promise<void>;
   close(): Promise<void>;
@@ -206,6 +210,7 @@ export interface MockApi {
 /** Starts the mock on a random loopback port, serving `distDir` at `/`. */
 export async function startMockApi({ distDir }: { distDir: string }): Promise<MockApi> {
   let behavior: ChatBehavior = 'answer';
+  let libraryBehavior: LibraryBehavior = 'documents';
   const chatRequests: MockApi['chatRequests'] = [];
   let cancelled: () => void = () => {};
   let cancelledPromise = new Promise<void>((resolve) => (cancelled = resolve));
@@ -220,11 +225,11 @@ export async function startMockApi({ distDir }: { distDir: string }): Promise<Mo
       llm: { provider: 'extractive', model: null },
     }),
   );
-  app.get('/api/documents', (c) =>
-    c.json({
-      documents: mockDocuments.map(({ text, ...document }) => ({ ...document, chunks: 3, chars: text.length })),
-    }),
-  );
+  app.get('/api/documents', (c) => {
+    if (libraryBehavior === 'server-error') return c.json({ error: { code: 'internal', message: 'listing failed' } }, 500);
+    const listed = libraryBehavior === 'empty' ? [] : mockDocuments;
+    return c.json({ documents: listed.map(({ text, ...document }) => ({ ...document, chunks: 3, chars: text.length })) });
+  });
   app.get('/api/documents/:id', (c) => {
     const document = mockDocuments.find((candidate) => candidate.id === c.req.param('id'));
     if (!document) return c.json({ error: { code: 'not_found:document', message: 'no such document' } }, 404);
@@ -279,6 +284,9 @@ export async function startMockApi({ distDir }: { distDir: string }): Promise<Mo
     setChatBehavior(next) {
       behavior = next;
       cancelledPromise = new Promise<void>((resolve) => (cancelled = resolve));
+    },
+    setLibraryBehavior(next) {
+      libraryBehavior = next;
     },
     streamCancelled: () => cancelledPromise,
     close: () =>

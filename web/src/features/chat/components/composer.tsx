@@ -18,9 +18,10 @@ interface ComposerProps {
 /** The server accepts questions up to this length; longer ones are better split. */
 const maxQuestionChars = 1000;
 
+// Generic on purpose: the library may hold any documents; the first screen's examples name real ones.
 const placeholders: Record<ChatMode, string> = {
-  answer: '输入问题，例如：贵州如何完善生态补偿机制？',
-  summary: '输入主题，例如：各省在生态补偿方面怎么规定的',
+  answer: '输入问题，例如：《文件名》关于某事项有哪些规定？',
+  summary: '输入主题，例如：概述《文件名》的主要内容',
 };
 
 export function Composer({ draft, onDraftChange, onSend, onStop, isStreaming, mode, onModeChange, tools }: ComposerProps) {
