@@ -6,7 +6,8 @@ import { foldWidth } from '../rag/tokenize.js';
 import type { PolicyDocument } from '../rag/types.js';
 import type { QuestionAnalysis } from './analyse-question.js';
 import type { AnswerBlock, Pick } from './render-answer.js';
-import { articleHeading, pickAt, topicTermsOf, trimmedSpan } from './select-sections.js';
+import { articleHeading } from './articles.js';
+import { pickAt, topicTermsOf, trimmedSpan } from './select-sections.js';
 
 export const versionSettings = {
   /** Two clauses are one clause reworded when their character bigrams overlap this much (Dice). */

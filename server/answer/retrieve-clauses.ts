@@ -4,6 +4,7 @@
 import type { PolicyIndex } from '../rag/policy-index.js';
 import type { SearchResult } from '../rag/types.js';
 import type { QuestionAnalysis } from './analyse-question.js';
+import { articleReference } from './articles.js';
 import { counterpartClause } from './compare-versions.js';
 
 export const retrievalDepth = { fact: 8, wide: 40, perDocument: 6, documents: 6 } as const;
@@ -94,7 +95,7 @@ function withReferencedArticles(results: SearchResult[], index: PolicyIndex): Se
     const document = index.document(result.documentId);
     if (!document) continue;
     for (const [, number] of result.text.matchAll(articleReference)) {
-      const article = document.sections.find((section) => section.path[section.path.length - 1] === `第${number}条`);
+      const article = document.sections.find((section) => section.path[section.path.length - 1] === number);
       const chunk = article && index.chunkContaining(document.id, article.start, Math.min(article.end, article.start + 1));
       if (!chunk || seen.has(chunk.id) || article.start < result.start + result.text.length && result.start < article.end) continue;
       seen.add(chunk.id);
@@ -106,7 +107,6 @@ function withReferencedArticles(results: SearchResult[], index: PolicyIndex): Se
 
 /** How many leading clauses' references are followed. */
 const referenceDepth = 5;
-const articleReference = /本(?:条例|办法|规定|细则|法|决定|准则|规则)第([一二三四五六七八九十百零〇\d]+)条/g;
 
 /** Rankings merged rank by rank, each clause once. */
 function interleave(rankings: SearchResult[][]): SearchResult[] {

@@ -7,6 +7,7 @@ import type { PolicyIndex } from '../rag/policy-index.js';
 import { foldWidth } from '../rag/tokenize.js';
 import type { PolicyDocument } from '../rag/types.js';
 import type { QuestionAnalysis } from './analyse-question.js';
+import { articleHeading, articleReference } from './articles.js';
 import type { AnswerBlock, Pick } from './render-answer.js';
 import { carriesAskedKind, holdsNumber, unknownTopicWords, type ScoredSentence, type ScoringQuestion } from './score-sentences.js';
 
@@ -207,7 +208,12 @@ function otherBranch(sentence: ScoredSentence, index: PolicyIndex): ScoredSenten
   return { ...sentence, text, start, end: start + text.length, section: index.sectionAt(result.documentId, start) };
 }
 
-const articleNumber = /^第[一二三四五六七八九十百零〇\d]+条\s*/;
+const articleNumber = new RegExp(`${articleHeading.source}\\s*`);
+
+/** Two sentences of one clause (the same section of the same document). */
+function sameClause(a: ScoredSentence, b: ScoredSentence): boolean {
+  return a.result.documentId === b.result.documentId && a.section.join('/') === b.section.join('/');
+}
 
 const itemMarker = /^\s*(?:[（(][一二三四五六七八九十百\d]+[)）]|[一二三四五六七八九十]+、|\d{1,2}[、.．](?!\d)|[①-⑳]|——)/;
 
@@ -249,8 +255,7 @@ function enumerationOf(sentences: ScoredSentence[], index: PolicyIndex, listing 
       if (items.length >= 2) {
         // The opener's own clause leads, straight before its items; the other sentences follow them. A
         // clause that only points at the list ("违反本办法第十五条所列…的，…") goes.
-        const sameClause = (a: ScoredSentence, b: ScoredSentence) => a.result.documentId === b.result.documentId && a.section.join('/') === b.section.join('/');
-        const article = sentence.section.find((heading) => articleNumber.test(heading))?.trim();
+        const article = sentence.section.find((heading) => articleHeading.test(heading))?.match(articleHeading)?.[0];
         const pointing = sentences.filter((other) => article !== undefined && other.result.documentId === sentence.result.documentId && other.text.includes(`${article}所列`));
         const rest = sentences.filter((other) => !pointing.some((pointer) => sameClause(pointer, other)) && !items.some((item) => other.start < item.end && item.start < other.end));
         return { lead: rest.filter((other) => sameClause(other, sentence)), items, after: rest.filter((other) => !sameClause(other, sentence) && !itemMarker.test(other.text)) };
@@ -261,8 +266,7 @@ function enumerationOf(sentences: ScoredSentence[], index: PolicyIndex, listing 
     if (listed) {
       // What follows the list: the other sentences (the pointer's own clause too when it states a rule
       // of its own, "按照本条例第六十条规定…的60%"), not a stray item of another list.
-      const pointersClause = (other: ScoredSentence) => other.result.documentId === sentence.result.documentId && other.section.join('/') === sentence.section.join('/');
-      const rest = sentences.filter((other) => !(listed.onlyPoints && pointersClause(other)) && !itemMarker.test(other.text));
+      const rest = sentences.filter((other) => !(listed.onlyPoints && sameClause(other, sentence)) && !itemMarker.test(other.text));
       return { lead: [listed.opener], items: listed.items, after: rest };
     }
     if (itemMarker.test(sentence.text)) {
@@ -285,8 +289,8 @@ function enumerationOf(sentences: ScoredSentence[], index: PolicyIndex, listing 
  * list; "本条例第六十条规定的…" does when the question asks for one ("按类别…").
  */
 function pointedList(sentence: ScoredSentence, document: PolicyDocument, index: PolicyIndex, listing: boolean): { opener: ScoredSentence; items: Pick[]; onlyPoints: boolean } | undefined {
-  const reference = /本(?:条例|办法|规定|细则|法|决定|准则|规则)(第[一二三四五六七八九十百零〇\d]+条)(?:第[一二三四五六七八九十\d]+款)?(所列|规定)/.exec(sentence.text);
-  const number = reference && (reference[2] === '所列' || listing) ? reference[1] : undefined;
+  const reference = [...sentence.text.matchAll(articleReference)].find((match) => match[2] === '所列' || (listing && match[2] === '规定'));
+  const number = reference?.[1];
   const article = number && document.sections.find((section) => section.path[section.path.length - 1] === number);
   if (!article) return undefined;
   const opener = splitSentences(document.text.slice(article.start, article.end), article.start).find((piece) => /[：:]$/.test(piece.text));

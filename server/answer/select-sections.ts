@@ -8,6 +8,7 @@ import { foldWidth } from '../rag/tokenize.js';
 import type { PolicyDocument, SearchResult, Section } from '../rag/types.js';
 import type { QuestionAnalysis } from './analyse-question.js';
 import type { Pick } from './render-answer.js';
+import { articleHeading } from './articles.js';
 import { questionWeights, type ScoredSentence } from './score-sentences.js';
 import { nearDuplicate, overlaps, toPick } from './select-answer.js';
 
@@ -233,9 +234,6 @@ export function selectSections({
   }
   return answers.sort((a, b) => b.score - a.score).slice(0, documentLimit);
 }
-
-/** A regulation's article ("第十五条"): its enumerated items belong to it. */
-export const articleHeading = /^第[零〇一二三四五六七八九十百千\d]+条/;
 
 /** Sections of the document that hold the result's chunk or lie inside it (a chunk may be a whole clause with its items). */
 function enclosingSections(document: PolicyDocument, result: SearchResult): Section[] {
