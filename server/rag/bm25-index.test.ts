@@ -140,6 +140,27 @@ describe('Bm25Index', () => {
     }
   });
 
+  it('prunes without changing a result when many documents tie at the k-th score (copies of the same texts)', () => {
+    // Each text five times over: the best documents completed first and the bar they set are made of
+    // equal scores, and which copies make the top k is decided by document number alone.
+    let seed = 41;
+    const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    const texts = Array.from({ length: 400 }, () => Array.from({ length: 1 + random(3) }, () => sentences[random(sentences.length)]).join(''));
+    const copies = texts.flatMap((text) => [text, text, text, text, text]);
+    const tied = new Bm25Index(copies.map((text) => ({ tokens: tokenize(text), bigrams: bigrams(text), context: tokenize(text.slice(0, 16)) })));
+    let compared = 0;
+    for (let q = 0; q < 30; q++) {
+      const text = texts[random(texts.length)].slice(random(30), 70);
+      const query = { tokens: queryTokens(text), bigrams: bigrams(text), context: queryTokens(text) };
+      for (const k of [1, 7, 10, 33, 100, 250]) {
+        const ranked = tied.search(query, { k });
+        expect(ranked).toEqual(tied.searchExhaustive(query, { k }));
+        compared += ranked.length;
+      }
+    }
+    expect(compared).toBeGreaterThan(10_000);
+  });
+
   it('reads back from its stored sections with the same answers', () => {
     const stored = Bm25Index.fromSections(new Sections(packSections(index.sections('chunks'))), 'chunks');
     for (const query of queries) {

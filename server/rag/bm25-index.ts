@@ -16,6 +16,8 @@ const blockSize = 128;
 const sparseLookups = 4;
 /** Bounds are compared with this slack, so rounding never prunes a document that belongs in the top k. */
 const slack = 1 + 1e-9;
+/** How many times k candidates with the best partial scores are completed to set the bar the others must pass. */
+const completedSeeds = 2;
 
 /** Robertson–Spärck Jones idf, floored at a small positive value so common terms still count a little. */
 export function idfOf(total: number, n: number): number {
@@ -549,6 +551,8 @@ export class Bm25Index {
     let candidates: Int32Array;
     let from = 0;
     let threshold = -1;
+    /** Documents whose scores the first phase already completed (they are not among the candidates). */
+    let completed: Int32Array | undefined;
     // A PositionSet (policy-index.ts) hands over its positions already sorted.
     const positions = allowed instanceof PositionSet ? allowed.positions : undefined;
     if (allowed && allowed.size * terms.length * 16 < postings) {
@@ -557,15 +561,17 @@ export class Bm25Index {
     } else {
       if (positions) mark(mask, positions, 1);
       else if (allowed) for (const doc of allowed) mask[doc] = 1;
-      ({ candidates, from, threshold } = this.disjunction(terms, k, allowed ? mask : undefined));
+      ({ candidates, completed, from, threshold } = this.disjunction(terms, k, allowed ? mask : undefined));
       if (positions) mark(mask, positions, 0);
       else if (allowed) for (const doc of allowed) mask[doc] = 0;
     }
     const survivors = this.conjunction(terms, from, candidates, k, threshold);
     const best = new TopK(k);
-    for (const doc of survivors) {
-      if (scores[doc] > 0) best.offer(doc, scores[doc]);
-      scores[doc] = 0;
+    for (const list of completed ? [completed, survivors] : [survivors]) {
+      for (const doc of list) {
+        if (scores[doc] > 0) best.offer(doc, scores[doc]);
+        scores[doc] = 0;
+      }
     }
     return best.sorted();
   }
@@ -672,7 +678,7 @@ export class Bm25Index {
    * in the buffer; the others' scores are cleared), the next term, and a lower bound of the k-th best
    * final score.
    */
-  private disjunction(terms: QueryTerm[], k: number, mask?: Uint8Array): { candidates: Int32Array; from: number; threshold: number } {
+  private disjunction(terms: QueryTerm[], k: number, mask?: Uint8Array): { candidates: Int32Array; completed?: Int32Array; from: number; threshold: number } {
     const scratch = this.scratchBuffers();
     const { scores, touched, candidates } = scratch;
     let remaining = 0;
@@ -705,11 +711,18 @@ export class Bm25Index {
         }
       }
     }
-    // The partial scores are final when every term was added; otherwise completing the best of them
-    // gives a threshold well above their own k-th best, which most documents then fail.
+    let completed: Int32Array | undefined;
     if (enough || this.touchedAtLeast(k)) {
-      threshold = Math.max(threshold, this.bestPartialScores(k));
-      if (from < terms.length) threshold = Math.max(threshold, this.completedThreshold(terms, from, k));
+      if (from === terms.length) {
+        // Every term was added: the partial scores are final.
+        threshold = Math.max(threshold, this.bestPartialScores(k));
+      } else {
+        // Completing the documents with the best partial scores gives a threshold well above their
+        // own k-th best, which most documents then fail; they leave the touched set, done.
+        completed = this.completeBest(terms, from, k);
+        threshold = Math.max(threshold, this.kthLargestOf(completed, completed.length, k));
+        for (const doc of completed) touched[doc >>> 5] &= ~(1 << (doc & 31));
+      }
     }
     // The documents that pass, in ascending order.
     let kept = 0;
@@ -725,7 +738,7 @@ export class Bm25Index {
     }
     scratch.floor = Infinity;
     scratch.highCount = 0;
-    return { candidates: candidates.subarray(0, kept), from, threshold };
+    return { candidates: candidates.subarray(0, kept), completed, from, threshold };
   }
 
   /**
@@ -824,27 +837,48 @@ export class Bm25Index {
   }
 
   /**
-   * A lower bound of the k-th best final score, far above the k-th best partial one: the k documents
-   * with the best partial scores (as {@link bestPartialScores} left them in `seeds`), each completed
-   * with the terms `from..` looked up one by one. These are k real documents, so the k-th best final
-   * score is at least the least of theirs; the buffer is left as it was (the candidates are scored
-   * again, in order, by the conjunction).
+   * Completes the touched documents with the best partial scores (`completedSeeds` × k of them, or
+   * as many as `high` lists): the terms `from..` are added to their scores in order, as the
+   * conjunction adds them, so their scores are final. These are real documents, so the k-th best of
+   * their final scores is a lower bound of the k-th best final score; taking twice k of them rather
+   * than k lifts it nearly to the true k-th best, which halves the candidates that pass it. Returns
+   * them, ascending.
    */
-  private completedThreshold(terms: QueryTerm[], from: number, k: number): number {
-    const { scores, seeds } = this.scratchBuffers();
-    let least = Infinity;
-    for (let i = 0; i < k; i++) {
-      const doc = seeds[i];
-      // The same additions, in the same order, as the conjunction makes for this document.
-      let score = scores[doc];
-      for (let t = from; t < terms.length; t++) {
-        const { field, term, weight } = terms[t];
-        const tf = field.termFrequency(term, doc);
-        if (tf > 0) score += (weight * (tf * (field.k1 + 1))) / (tf + field.norms.table[field.norms.codes[doc]]);
+  private completeBest(terms: QueryTerm[], from: number, k: number): Int32Array {
+    const scratch = this.scratchBuffers();
+    const { scores, values, seeds, high, touched } = scratch;
+    if (scratch.floor === Infinity) {
+      // No floor was set: every touched document is a candidate seed.
+      let count = 0;
+      for (let w = 0; w < touched.length; w++) {
+        for (let word = touched[w]; word !== 0; ) {
+          const lowest = word & -word;
+          word ^= lowest;
+          high[count++] = (w << 5) | (31 - Math.clz32(lowest));
+        }
       }
-      if (score < least) least = score;
+      scratch.highCount = count;
     }
-    return least;
+    // `high` holds every document scoring at least the floor, a k-th best partial score: the k best
+    // are among them. The best `count` of them, by a min-heap as bestPartialScores.
+    const listed = scratch.highCount;
+    const count = Math.min(listed, completedSeeds * k);
+    for (let i = 0; i < count; i++) {
+      seeds[i] = high[i];
+      values[i] = scores[high[i]];
+    }
+    for (let i = (count >>> 1) - 1; i >= 0; i--) siftDownWith(values, seeds, count, i);
+    for (let i = count; i < listed; i++) {
+      const score = scores[high[i]];
+      if (score > values[0]) {
+        values[0] = score;
+        seeds[0] = high[i];
+        siftDownWith(values, seeds, count, 0);
+      }
+    }
+    const completed = seeds.slice(0, count).sort();
+    this.conjunction(terms, from, completed, 0, -1);
+    return completed;
   }
 
   /**
