@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { seedCorpusDir } from '../test-support/corpus';
 import { packSections, Sections } from './binary-sections';
 import { bm25Defaults, Bm25Index, type Bm25Fields } from './bm25-index';
+import { scoringKernel } from './bm25-kernel';
 import { bigramCodes, jaccardAtLeast } from './policy-index';
 import { PositionSet } from './position-set';
 import { bigrams, queryTokens, tokenize } from './tokenize';
@@ -159,6 +160,37 @@ describe('Bm25Index', () => {
       }
     }
     expect(compared).toBeGreaterThan(10_000);
+  });
+
+  it('scores the same to the last bit with the WebAssembly loop as with the JavaScript one, filters included', () => {
+    const texts = sentences.slice(0, 1500);
+    const build = () => new Bm25Index(texts.map((text) => ({ tokens: tokenize(text), bigrams: bigrams(text), context: tokenize(text.slice(0, 12)) })));
+    const wasm = build();
+    scoringKernel.enabled = false;
+    let plain: Bm25Index;
+    try {
+      plain = build();
+      expect(plain.scoringLoop).toBe('javascript');
+    } finally {
+      scoringKernel.enabled = true;
+    }
+    expect(wasm.scoringLoop).toBe('webassembly');
+    let seed = 53;
+    const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    let compared = 0;
+    for (let q = 0; q < 120; q++) {
+      const text = texts[random(texts.length)].slice(random(20), 60);
+      const query = { tokens: queryTokens(text), bigrams: bigrams(text), context: queryTokens(text) };
+      const allowed = q % 4 === 0 ? new Set(Array.from({ length: 300 }, () => random(texts.length))) : undefined;
+      for (const k of [1, 10, 100]) {
+        const expected = plain.searchExhaustive(query, { k, allowed });
+        expect(wasm.search(query, { k, allowed })).toEqual(expected);
+        expect(wasm.searchExhaustive(query, { k, allowed })).toEqual(expected);
+        expect(plain.search(query, { k, allowed })).toEqual(expected);
+        compared += expected.length;
+      }
+    }
+    expect(compared).toBeGreaterThan(2000);
   });
 
   it('reads back from its stored sections with the same answers', () => {

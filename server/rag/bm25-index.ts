@@ -8,6 +8,7 @@
 // raise the bar the others must pass, looks the terms left up only for the documents that pass it,
 // and returns exactly what scoring every posting returns (the same sums, added in the same order).
 import type { SectionArray, Sections } from './binary-sections.js';
+import { instantiateKernel, scoringKernel, type KernelExports } from './bm25-kernel.js';
 import { bitCount, PositionSet } from './position-set.js';
 
 /** Postings per block: the unit of skipping and of the per-block score bound. */
@@ -146,6 +147,8 @@ const arrayKinds: Record<keyof FieldArrays, 'i32' | 'u16' | 'u32' | 'u8' | 'f32'
 class Field {
   /** k1 · (1 − b + b · length / average length) of document d: `norms.table[norms.codes[d]]`. */
   readonly norms: Norms;
+  /** Byte addresses of the arrays the scoring kernel reads, once they were moved into its memory. */
+  kernelAddresses?: { packed: number; blockWords: number; blockFirstDocs: number; blockDocBits: number; blockTfBits: number; codes: number; table: number };
   readonly idfs: Float64Array;
   readonly size: number;
   readonly termCount: number;
@@ -486,6 +489,8 @@ export class Bm25Index {
   private readonly weights: [number, number, number];
   /** Score buffer and the documents it holds scores for (all zeros between queries; search is synchronous). */
   private scratch?: { scores: Float64Array; touched: Uint32Array; candidates: Int32Array; values: Float64Array; seeds: Int32Array; mask: Uint8Array; high: Int32Array; highCount: number; floor: number };
+  /** The WebAssembly scoring loop and where the score buffers are in its memory (set up at the first search). */
+  private kernel?: { exports: KernelExports; scores: number; touched: number; high: number; mask: number };
 
   /** Builds the index over `entries` (document i = the i-th entry). */
   constructor(
@@ -533,6 +538,12 @@ export class Bm25Index {
 
   get size(): number {
     return this.fields[0].size;
+  }
+
+  /** Which loop adds postings: the WebAssembly kernel, or JavaScript where it cannot run (known after the first search). */
+  get scoringLoop(): 'webassembly' | 'javascript' {
+    this.scratchBuffers();
+    return this.kernel ? 'webassembly' : 'javascript';
   }
 
   /**
@@ -888,6 +899,33 @@ export class Bm25Index {
    */
   private addPostings({ field, term, weight }: QueryTerm, mask?: Uint8Array): number {
     const scratch = this.scratchBuffers();
+    const { kernel } = this;
+    const at = field.kernelAddresses;
+    if (kernel && at) {
+      const { termBlocks, documentFrequencies } = field.arrays;
+      kernel.exports.setHighCount(scratch.highCount);
+      const top = kernel.exports.addPostings(
+        at.packed,
+        at.blockWords,
+        at.blockFirstDocs,
+        at.blockDocBits,
+        at.blockTfBits,
+        at.codes,
+        at.table,
+        kernel.scores,
+        kernel.touched,
+        kernel.high,
+        mask ? kernel.mask : 0,
+        termBlocks[term],
+        termBlocks[term + 1],
+        documentFrequencies[term],
+        weight,
+        field.k1 + 1,
+        scratch.floor,
+      );
+      scratch.highCount = kernel.exports.highCount();
+      return top;
+    }
     const { scores, touched, high, floor } = scratch;
     let { highCount } = scratch;
     const { codes, table } = field.norms;
@@ -1039,17 +1077,80 @@ export class Bm25Index {
   }
 
   private scratchBuffers() {
-    return (this.scratch ??= {
-      scores: new Float64Array(this.size),
-      touched: new Uint32Array((this.size + 31) >>> 5),
+    if (this.scratch) return this.scratch;
+    const buffers = scoringKernel.enabled ? this.moveIntoKernel() : undefined;
+    return (this.scratch = {
+      scores: buffers?.scores ?? new Float64Array(this.size),
+      touched: buffers?.touched ?? new Uint32Array((this.size + 31) >>> 5),
       candidates: new Int32Array(this.size),
       values: new Float64Array(this.size),
       seeds: new Int32Array(this.size),
-      mask: new Uint8Array(this.size),
-      high: new Int32Array(this.size),
+      mask: buffers?.mask ?? new Uint8Array(this.size),
+      high: buffers?.high ?? new Int32Array(this.size),
       highCount: 0,
       floor: Infinity,
     });
+  }
+
+  /**
+   * Moves the fields' arrays into one WebAssembly memory, with the score buffers the kernel writes
+   * (the arrays are replaced by views of it, so nothing is held twice), and starts the kernel. Returns
+   * the buffers, or undefined (the JavaScript loop is used) where the kernel cannot run: no
+   * WebAssembly, an index over 4 GB, a field with more than 65,536 distinct lengths.
+   */
+  private moveIntoKernel(): { scores: Float64Array; touched: Uint32Array; high: Int32Array; mask: Uint8Array } | undefined {
+    if (this.fields.some((field) => !(field.norms.codes instanceof Uint16Array))) return undefined;
+    type Moved = Int32Array | Uint32Array | Uint16Array | Uint8Array | Float32Array | Float64Array;
+    const moves: { array: Moved; at: number; put: (view: Moved) => void }[] = [];
+    let bytes = 8; // address 0 means "no mask" to the kernel
+    const place = (length: number) => {
+      const at = bytes;
+      bytes += (length + 7) & ~7;
+      return at;
+    };
+    for (const field of this.fields) {
+      const arrays = field.arrays as unknown as Record<string, Moved>;
+      const addresses: Record<string, number> = {};
+      for (const name of Object.keys(arrays)) {
+        addresses[name] = place(arrays[name].byteLength);
+        moves.push({ array: arrays[name], at: addresses[name], put: (view) => (arrays[name] = view) });
+      }
+      const norms = field.norms as { codes: Moved; table: Moved };
+      for (const name of ['codes', 'table'] as const) {
+        addresses[name] = place(norms[name].byteLength);
+        moves.push({ array: norms[name], at: addresses[name], put: (view) => (norms[name] = view) });
+      }
+      field.kernelAddresses = addresses as NonNullable<Field['kernelAddresses']>;
+    }
+    const scores = place(this.size * 8);
+    const touched = place(((this.size + 31) >>> 5) * 4);
+    const high = place(this.size * 4);
+    const mask = place(this.size);
+    const pages = Math.ceil(bytes / 65536);
+    let memory: WebAssembly.Memory;
+    try {
+      if (pages > 65536) throw new RangeError('over 4 GB');
+      memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    } catch {
+      for (const field of this.fields) field.kernelAddresses = undefined;
+      return undefined;
+    }
+    const exports = instantiateKernel(memory);
+    if (!exports) {
+      for (const field of this.fields) field.kernelAddresses = undefined;
+      return undefined;
+    }
+    for (const { array, at, put } of moves) {
+      new Uint8Array(memory.buffer, at, array.byteLength).set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+      put(new (array.constructor as new (buffer: ArrayBuffer, offset: number, length: number) => Moved)(memory.buffer, at, array.length));
+    }
+    this.kernel = { exports, scores, touched, high, mask };
+    return {
+      scores: new Float64Array(memory.buffer, scores, this.size),
+      touched: new Uint32Array(memory.buffer, touched, (this.size + 31) >>> 5),
+      high: new Int32Array(memory.buffer, high, this.size),
+      mask: new Uint8Array(memory.buffer, mask, this.size),
+    };
   }
 }
 
