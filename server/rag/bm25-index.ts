@@ -148,7 +148,7 @@ class Field {
   /** k1 · (1 − b + b · length / average length) of document d: `norms.table[norms.codes[d]]`. */
   readonly norms: Norms;
   /** Byte addresses of the arrays the scoring kernel reads, once they were moved into its memory. */
-  kernelAddresses?: { packed: number; blockWords: number; blockFirstDocs: number; blockDocBits: number; blockTfBits: number; codes: number; table: number };
+  kernelAddresses?: { packed: number; blockWords: number; blockFirstDocs: number; blockLastDocs: number; blockDocBits: number; blockTfBits: number; codes: number; table: number };
   readonly idfs: Float64Array;
   readonly size: number;
   readonly termCount: number;
@@ -490,7 +490,7 @@ export class Bm25Index {
   /** Score buffer and the documents it holds scores for (all zeros between queries; search is synchronous). */
   private scratch?: { scores: Float64Array; touched: Uint32Array; candidates: Int32Array; values: Float64Array; seeds: Int32Array; mask: Uint8Array; high: Int32Array; highCount: number; floor: number };
   /** The WebAssembly scoring loop and where the score buffers are in its memory (set up at the first search). */
-  private kernel?: { exports: KernelExports; scores: number; touched: number; high: number; mask: number };
+  private kernel?: { exports: KernelExports; scores: number; touched: number; high: number; mask: number; values: number; seeds: number; liveAt: number; live: Int32Array };
 
   /** Builds the index over `entries` (document i = the i-th entry). */
   constructor(
@@ -737,6 +737,13 @@ export class Bm25Index {
     }
     // The documents that pass, in ascending order.
     let kept = 0;
+    const { kernel } = this;
+    if (kernel) {
+      kept = kernel.exports.collect(kernel.touched, touched.length, kernel.scores, kernel.liveAt, remaining, threshold, slack);
+      scratch.floor = Infinity;
+      scratch.highCount = 0;
+      return { candidates: kernel.live.subarray(0, kept), completed, from, threshold };
+    }
     for (let w = 0; w < touched.length; w++) {
       for (let word = touched[w]; word !== 0; ) {
         const lowest = word & -word;
@@ -763,12 +770,41 @@ export class Bm25Index {
     for (let t = from; t < terms.length; t++) remaining += terms[t].upper;
     let live = candidates;
     const seeded = threshold >= 0;
+    const { kernel } = this;
+    if (kernel) {
+      // The kernel reads the candidates from its own memory (where the first phase leaves them).
+      if (candidates.buffer !== kernel.live.buffer || candidates.byteOffset !== kernel.liveAt) kernel.live.set(candidates);
+      live = kernel.live.subarray(0, candidates.length);
+    }
     for (let t = from; t < terms.length && live.length > 0; t++) {
       const { field, term, weight } = terms[t];
       const { termBlocks, blockFirstDocs, blockLastDocs, blockWords, blockDocBits, blockTfBits, packed } = field.arrays;
       const { codes, table } = field.norms;
       const k1Plus1 = field.k1 + 1;
       let c = 0;
+      const at = field.kernelAddresses;
+      if (kernel && at) {
+        const { documentFrequencies } = field.arrays;
+        kernel.exports.addToListed(
+          at.packed,
+          at.blockWords,
+          at.blockFirstDocs,
+          at.blockLastDocs,
+          at.blockDocBits,
+          at.blockTfBits,
+          at.codes,
+          at.table,
+          kernel.scores,
+          kernel.liveAt,
+          live.length,
+          termBlocks[term],
+          termBlocks[term + 1],
+          documentFrequencies[term],
+          weight,
+          k1Plus1,
+        );
+        c = live.length; // the JavaScript walk below has nothing left to do
+      }
       for (let block = termBlocks[term], end = termBlocks[term + 1]; block < end && c < live.length; block++) {
         const last = blockLastDocs[block];
         if (last < live[c]) continue;
@@ -1001,6 +1037,13 @@ export class Bm25Index {
   private bestPartialScores(k: number): number {
     const scratch = this.scratchBuffers();
     const { scores, values, seeds, touched, high } = scratch;
+    const { kernel } = this;
+    if (kernel) {
+      if (scratch.floor === Infinity) scratch.highCount = kernel.exports.listTouched(kernel.touched, touched.length, kernel.high);
+      const least = kernel.exports.bestPartial(kernel.scores, kernel.high, scratch.highCount, kernel.values, kernel.seeds, k);
+      scratch.highCount = kernel.exports.keptCount();
+      return least;
+    }
     if (scratch.floor === Infinity) {
       let count = 0;
       for (let w = 0; w < touched.length; w++) {
@@ -1083,8 +1126,8 @@ export class Bm25Index {
       scores: buffers?.scores ?? new Float64Array(this.size),
       touched: buffers?.touched ?? new Uint32Array((this.size + 31) >>> 5),
       candidates: new Int32Array(this.size),
-      values: new Float64Array(this.size),
-      seeds: new Int32Array(this.size),
+      values: buffers?.values ?? new Float64Array(this.size),
+      seeds: buffers?.seeds ?? new Int32Array(this.size),
       mask: buffers?.mask ?? new Uint8Array(this.size),
       high: buffers?.high ?? new Int32Array(this.size),
       highCount: 0,
@@ -1098,7 +1141,7 @@ export class Bm25Index {
    * the buffers, or undefined (the JavaScript loop is used) where the kernel cannot run: no
    * WebAssembly, an index over 4 GB, a field with more than 65,536 distinct lengths.
    */
-  private moveIntoKernel(): { scores: Float64Array; touched: Uint32Array; high: Int32Array; mask: Uint8Array } | undefined {
+  private moveIntoKernel(): { scores: Float64Array; touched: Uint32Array; high: Int32Array; mask: Uint8Array; values: Float64Array; seeds: Int32Array } | undefined {
     if (this.fields.some((field) => !(field.norms.codes instanceof Uint16Array))) return undefined;
     type Moved = Int32Array | Uint32Array | Uint16Array | Uint8Array | Float32Array | Float64Array;
     const moves: { array: Moved; at: number; put: (view: Moved) => void }[] = [];
@@ -1120,12 +1163,16 @@ export class Bm25Index {
         addresses[name] = place(norms[name].byteLength);
         moves.push({ array: norms[name], at: addresses[name], put: (view) => (norms[name] = view) });
       }
-      field.kernelAddresses = addresses as NonNullable<Field['kernelAddresses']>;
+      field.kernelAddresses = addresses as unknown as NonNullable<Field['kernelAddresses']>;
     }
     const scores = place(this.size * 8);
     const touched = place(((this.size + 31) >>> 5) * 4);
     const high = place(this.size * 4);
     const mask = place(this.size);
+    // The candidates the conjunction walks (one more entry: the kernel may read one past the last).
+    const liveAt = place((this.size + 1) * 4);
+    const values = place(this.size * 8);
+    const seeds = place(this.size * 4);
     const pages = Math.ceil(bytes / 65536);
     let memory: WebAssembly.Memory;
     try {
@@ -1144,12 +1191,14 @@ export class Bm25Index {
       new Uint8Array(memory.buffer, at, array.byteLength).set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
       put(new (array.constructor as new (buffer: ArrayBuffer, offset: number, length: number) => Moved)(memory.buffer, at, array.length));
     }
-    this.kernel = { exports, scores, touched, high, mask };
+    this.kernel = { exports, scores, touched, high, mask, values, seeds, liveAt, live: new Int32Array(memory.buffer, liveAt, this.size) };
     return {
       scores: new Float64Array(memory.buffer, scores, this.size),
       touched: new Uint32Array(memory.buffer, touched, (this.size + 31) >>> 5),
       high: new Int32Array(memory.buffer, high, this.size),
       mask: new Uint8Array(memory.buffer, mask, this.size),
+      values: new Float64Array(memory.buffer, values, this.size),
+      seeds: new Int32Array(memory.buffer, seeds, this.size),
     };
   }
 }

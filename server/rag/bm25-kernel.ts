@@ -113,6 +113,262 @@ const source = `
         (br $blocks)))
     (global.set $highCount (local.get $count))
     (local.get $top))
+
+  ;; Value i of a run of bits-wide values from byte address base (bits ≤ 31; 0 when bits is 0).
+  (func $unpack (param $base i32) (param $bits i32) (param $i i32) (result i32)
+    (local $position i32) (local $word i32) (local $shift i32) (local $value i32)
+    (if (i32.eqz (local.get $bits)) (then (return (i32.const 0))))
+    (local.set $position (i32.mul (local.get $i) (local.get $bits)))
+    (local.set $word (i32.add (local.get $base) (i32.shl (i32.shr_u (local.get $position) (i32.const 5)) (i32.const 2))))
+    (local.set $shift (i32.and (local.get $position) (i32.const 31)))
+    (local.set $value (i32.shr_u (i32.load (local.get $word)) (local.get $shift)))
+    (if (i32.gt_u (i32.add (local.get $shift) (local.get $bits)) (i32.const 32))
+      (then (local.set $value (i32.or (local.get $value) (i32.shl (i32.load (i32.add (local.get $word) (i32.const 4))) (i32.sub (i32.const 32) (local.get $shift)))))))
+    (i32.and (local.get $value) (i32.sub (i32.shl (i32.const 1) (local.get $bits)) (i32.const 1))))
+
+  ;; Adds one term (blocks block..end, df postings) to the scores of the documents listed at live
+  ;; (count of them, ascending) that hold it, as Bm25Index.conjunction does: blocks without a listed
+  ;; document are skipped, up to four listed documents in a block are found by binary search in its
+  ;; packed offsets, more by walking the block's offsets alongside them.
+  (func (export "addToListed")
+    (param $packed i32) (param $words i32) (param $firsts i32) (param $lasts i32) (param $docBitsAt i32) (param $tfBitsAt i32)
+    (param $codes i32) (param $table i32) (param $scores i32) (param $live i32) (param $count i32)
+    (param $block i32) (param $end i32) (param $df i32) (param $weight f64) (param $k1p1 f64)
+    (local $start i32) (local $c i32) (local $last i32) (local $first i32) (local $n i32) (local $docBits i32)
+    (local $tfBits i32) (local $docBase i32) (local $tfBase i32) (local $inBlock i32) (local $doc i32)
+    (local $offset i32) (local $low i32) (local $high i32) (local $middle i32) (local $tf i32)
+    (local $docMask i32) (local $word i32) (local $buffer i32) (local $used i32) (local $current i32)
+    (local $p i32) (local $value i32) (local $at i32)
+    (local.set $start (local.get $block))
+    (block $blocksDone
+      (loop $blocks
+        (br_if $blocksDone (i32.ge_u (local.get $block) (local.get $end)))
+        (br_if $blocksDone (i32.ge_u (local.get $c) (local.get $count)))
+        (block $nextBlock
+          (local.set $last (i32.load (i32.add (local.get $lasts) (i32.shl (local.get $block) (i32.const 2)))))
+          (br_if $nextBlock (i32.lt_s (local.get $last) (i32.load (i32.add (local.get $live) (i32.shl (local.get $c) (i32.const 2))))))
+          (local.set $first (i32.load (i32.add (local.get $firsts) (i32.shl (local.get $block) (i32.const 2)))))
+          (block $skipped
+            (loop $skip
+              (br_if $skipped (i32.ge_u (local.get $c) (local.get $count)))
+              (br_if $skipped (i32.ge_s (i32.load (i32.add (local.get $live) (i32.shl (local.get $c) (i32.const 2)))) (local.get $first)))
+              (local.set $c (i32.add (local.get $c) (i32.const 1)))
+              (br $skip)))
+          (br_if $blocksDone (i32.ge_u (local.get $c) (local.get $count)))
+          (br_if $nextBlock (i32.gt_s (i32.load (i32.add (local.get $live) (i32.shl (local.get $c) (i32.const 2)))) (local.get $last)))
+          (if (i32.lt_u (i32.add (local.get $block) (i32.const 1)) (local.get $end))
+            (then (local.set $n (i32.const 128)))
+            (else (local.set $n (i32.sub (local.get $df) (i32.shl (i32.sub (local.get $block) (local.get $start)) (i32.const 7))))))
+          (local.set $docBits (i32.load8_u (i32.add (local.get $docBitsAt) (local.get $block))))
+          (local.set $tfBits (i32.load8_u (i32.add (local.get $tfBitsAt) (local.get $block))))
+          (local.set $docBase (i32.add (local.get $packed) (i32.shl (i32.load (i32.add (local.get $words) (i32.shl (local.get $block) (i32.const 2)))) (i32.const 2))))
+          (local.set $tfBase (i32.add (local.get $docBase) (i32.shl (i32.shr_u (i32.add (i32.mul (local.get $n) (local.get $docBits)) (i32.const 31)) (i32.const 5)) (i32.const 2))))
+          ;; How many listed documents fall in this block (counted up to five).
+          (local.set $inBlock (i32.add (local.get $c) (i32.const 1)))
+          (block $counted
+            (loop $count
+              (br_if $counted (i32.ge_u (local.get $inBlock) (local.get $count)))
+              (br_if $counted (i32.gt_s (i32.load (i32.add (local.get $live) (i32.shl (local.get $inBlock) (i32.const 2)))) (local.get $last)))
+              (br_if $counted (i32.gt_s (i32.sub (local.get $inBlock) (local.get $c)) (i32.const 4)))
+              (local.set $inBlock (i32.add (local.get $inBlock) (i32.const 1)))
+              (br $count)))
+          (if (i32.and
+                (i32.le_s (i32.sub (local.get $inBlock) (local.get $c)) (i32.const 4))
+                (i32.or (i32.eq (local.get $inBlock) (local.get $count))
+                        (i32.gt_s (i32.load (i32.add (local.get $live) (i32.shl (local.get $inBlock) (i32.const 2)))) (local.get $last))))
+            (then
+              ;; A few: binary search for each in the packed offsets.
+              (block $fewDone
+                (loop $few
+                  (br_if $fewDone (i32.ge_u (local.get $c) (local.get $inBlock)))
+                  (local.set $doc (i32.load (i32.add (local.get $live) (i32.shl (local.get $c) (i32.const 2)))))
+                  (local.set $offset (i32.sub (local.get $doc) (local.get $first)))
+                  (local.set $low (i32.const 0))
+                  (local.set $high (i32.sub (local.get $n) (i32.const 1)))
+                  (block $found
+                    (loop $search
+                      (br_if $found (i32.ge_s (local.get $low) (local.get $high)))
+                      (local.set $middle (i32.shr_u (i32.add (local.get $low) (local.get $high)) (i32.const 1)))
+                      (if (i32.lt_s (call $unpack (local.get $docBase) (local.get $docBits) (local.get $middle)) (local.get $offset))
+                        (then (local.set $low (i32.add (local.get $middle) (i32.const 1))))
+                        (else (local.set $high (local.get $middle))))
+                      (br $search)))
+                  (if (i32.eq (call $unpack (local.get $docBase) (local.get $docBits) (local.get $low)) (local.get $offset))
+                    (then
+                      (local.set $tf (i32.add (call $unpack (local.get $tfBase) (local.get $tfBits) (local.get $low)) (i32.const 1)))
+                      (call $add (local.get $scores) (local.get $codes) (local.get $table) (local.get $doc) (local.get $tf) (local.get $weight) (local.get $k1p1))))
+                  (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                  (br $few)))
+              (br $nextBlock)))
+          ;; Many: walk the block's offsets alongside them.
+          (local.set $docMask (i32.sub (i32.shl (i32.const 1) (local.get $docBits)) (i32.const 1)))
+          (local.set $word (local.get $docBase))
+          (local.set $buffer (i32.const 0))
+          (if (local.get $docBits) (then (local.set $buffer (i32.load (local.get $word)))))
+          (local.set $used (i32.const 0))
+          (local.set $current (i32.const -1))
+          (local.set $p (i32.const 0))
+          (block $manyDone
+            (loop $many
+              (br_if $manyDone (i32.ge_u (local.get $c) (local.get $count)))
+              (local.set $doc (i32.load (i32.add (local.get $live) (i32.shl (local.get $c) (i32.const 2)))))
+              (br_if $manyDone (i32.gt_s (local.get $doc) (local.get $last)))
+              (block $reached
+                (loop $advance
+                  (br_if $reached (i32.ge_s (local.get $current) (local.get $doc)))
+                  (br_if $reached (i32.ge_s (local.get $p) (local.get $n)))
+                  (local.set $value (i32.const 0))
+                  (if (local.get $docBits)
+                    (then
+                      (if (i32.eq (local.get $used) (i32.const 32))
+                        (then
+                          (local.set $word (i32.add (local.get $word) (i32.const 4)))
+                          (local.set $buffer (i32.load (local.get $word)))
+                          (local.set $used (i32.const 0))))
+                      (local.set $value (i32.shr_u (local.get $buffer) (local.get $used)))
+                      (local.set $used (i32.add (local.get $used) (local.get $docBits)))
+                      (if (i32.gt_u (local.get $used) (i32.const 32))
+                        (then
+                          (local.set $word (i32.add (local.get $word) (i32.const 4)))
+                          (local.set $buffer (i32.load (local.get $word)))
+                          (local.set $used (i32.sub (local.get $used) (i32.const 32)))
+                          (local.set $value (i32.or (local.get $value) (i32.shl (local.get $buffer) (i32.sub (local.get $docBits) (local.get $used)))))))))
+                  (local.set $current (i32.add (local.get $first) (i32.and (local.get $value) (local.get $docMask))))
+                  (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                  (br $advance)))
+              (if (i32.eq (local.get $current) (local.get $doc))
+                (then
+                  (local.set $tf (i32.add (call $unpack (local.get $tfBase) (local.get $tfBits) (i32.sub (local.get $p) (i32.const 1))) (i32.const 1)))
+                  (call $add (local.get $scores) (local.get $codes) (local.get $table) (local.get $doc) (local.get $tf) (local.get $weight) (local.get $k1p1))))
+              (local.set $c (i32.add (local.get $c) (i32.const 1)))
+              (br $many))))
+        (local.set $block (i32.add (local.get $block) (i32.const 1)))
+        (br $blocks))))
+
+  ;; Lists the documents marked in the touched bit set (words 32-bit words) at high; returns how many.
+  (func (export "listTouched") (param $touched i32) (param $words i32) (param $high i32) (result i32)
+    (local $w i32) (local $word i32) (local $count i32)
+    (block $done
+      (loop $words
+        (br_if $done (i32.ge_u (local.get $w) (local.get $words)))
+        (local.set $word (i32.load (i32.add (local.get $touched) (i32.shl (local.get $w) (i32.const 2)))))
+        (block $wordDone
+          (loop $bits
+            (br_if $wordDone (i32.eqz (local.get $word)))
+            (i32.store (i32.add (local.get $high) (i32.shl (local.get $count) (i32.const 2)))
+              (i32.or (i32.shl (local.get $w) (i32.const 5)) (i32.ctz (local.get $word))))
+            (local.set $count (i32.add (local.get $count) (i32.const 1)))
+            (local.set $word (i32.and (local.get $word) (i32.sub (local.get $word) (i32.const 1))))
+            (br $bits)))
+        (local.set $w (i32.add (local.get $w) (i32.const 1)))
+        (br $words)))
+    (local.get $count))
+
+  ;; The k-th best score of the documents listed at high (count of them, at least k), as
+  ;; Bm25Index.bestPartialScores: a k-entry min-heap in values and seeds; the list keeps, in order,
+  ;; the documents that were not below the heap's least when read (the new count: keptCount()).
+  (global $kept (mut i32) (i32.const 0))
+  (func (export "keptCount") (result i32) (global.get $kept))
+  (func (export "bestPartial") (param $scores i32) (param $high i32) (param $count i32) (param $values i32) (param $seeds i32) (param $k i32) (result f64)
+    (local $size i32) (local $kept i32) (local $i i32) (local $doc i32) (local $score f64) (local $j i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+        (local.set $doc (i32.load (i32.add (local.get $high) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $score (f64.load (i32.add (local.get $scores) (i32.shl (local.get $doc) (i32.const 3)))))
+        (block $keep
+          (if (i32.lt_u (local.get $size) (local.get $k))
+            (then
+              (f64.store (i32.add (local.get $values) (i32.shl (local.get $size) (i32.const 3))) (local.get $score))
+              (i32.store (i32.add (local.get $seeds) (i32.shl (local.get $size) (i32.const 2))) (local.get $doc))
+              (local.set $size (i32.add (local.get $size) (i32.const 1)))
+              (if (i32.eq (local.get $size) (local.get $k))
+                (then
+                  (local.set $j (i32.sub (i32.shr_u (local.get $k) (i32.const 1)) (i32.const 1)))
+                  (block $built
+                    (loop $build
+                      (br_if $built (i32.lt_s (local.get $j) (i32.const 0)))
+                      (call $siftDown (local.get $values) (local.get $seeds) (local.get $k) (local.get $j))
+                      (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+                      (br $build)))))
+              (br $keep)))
+          ;; Below k documents already: below the k-th best, dropped from the list.
+          (if (f64.lt (local.get $score) (f64.load (local.get $values)))
+            (then
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br $next)))
+          (if (f64.gt (local.get $score) (f64.load (local.get $values)))
+            (then
+              (f64.store (local.get $values) (local.get $score))
+              (i32.store (local.get $seeds) (local.get $doc))
+              (call $siftDown (local.get $values) (local.get $seeds) (local.get $k) (i32.const 0)))))
+        (i32.store (i32.add (local.get $high) (i32.shl (local.get $kept) (i32.const 2))) (local.get $doc))
+        (local.set $kept (i32.add (local.get $kept) (i32.const 1)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (global.set $kept (local.get $kept))
+    (f64.load (local.get $values)))
+
+  ;; Restores the min-heap order of values[0..size) below entry i; seeds move with their values.
+  (func $siftDown (param $values i32) (param $seeds i32) (param $size i32) (param $i i32)
+    (local $value f64) (local $doc i32) (local $child i32)
+    (local.set $value (f64.load (i32.add (local.get $values) (i32.shl (local.get $i) (i32.const 3)))))
+    (local.set $doc (i32.load (i32.add (local.get $seeds) (i32.shl (local.get $i) (i32.const 2)))))
+    (block $done
+      (loop $down
+        (local.set $child (i32.add (i32.shl (local.get $i) (i32.const 1)) (i32.const 1)))
+        (br_if $done (i32.ge_s (local.get $child) (local.get $size)))
+        (if (i32.lt_s (i32.add (local.get $child) (i32.const 1)) (local.get $size))
+          (then
+            (if (f64.lt (f64.load (i32.add (local.get $values) (i32.shl (i32.add (local.get $child) (i32.const 1)) (i32.const 3))))
+                        (f64.load (i32.add (local.get $values) (i32.shl (local.get $child) (i32.const 3)))))
+              (then (local.set $child (i32.add (local.get $child) (i32.const 1)))))))
+        (br_if $done (f64.ge (f64.load (i32.add (local.get $values) (i32.shl (local.get $child) (i32.const 3)))) (local.get $value)))
+        (f64.store (i32.add (local.get $values) (i32.shl (local.get $i) (i32.const 3)))
+          (f64.load (i32.add (local.get $values) (i32.shl (local.get $child) (i32.const 3)))))
+        (i32.store (i32.add (local.get $seeds) (i32.shl (local.get $i) (i32.const 2)))
+          (i32.load (i32.add (local.get $seeds) (i32.shl (local.get $child) (i32.const 2)))))
+        (local.set $i (local.get $child))
+        (br $down)))
+    (f64.store (i32.add (local.get $values) (i32.shl (local.get $i) (i32.const 3))) (local.get $value))
+    (i32.store (i32.add (local.get $seeds) (i32.shl (local.get $i) (i32.const 2))) (local.get $doc)))
+
+  ;; The touched documents whose score plus remaining can pass threshold ((score + remaining) · slack
+  ;; > threshold), ascending, written at out; the others' scores are cleared, and so is the bit set.
+  ;; Returns how many were written.
+  (func (export "collect") (param $touched i32) (param $words i32) (param $scores i32) (param $out i32) (param $remaining f64) (param $threshold f64) (param $slack f64) (result i32)
+    (local $w i32) (local $word i32) (local $count i32) (local $doc i32) (local $at i32)
+    (block $done
+      (loop $words
+        (br_if $done (i32.ge_u (local.get $w) (local.get $words)))
+        (local.set $word (i32.load (i32.add (local.get $touched) (i32.shl (local.get $w) (i32.const 2)))))
+        (block $wordDone
+          (loop $bits
+            (br_if $wordDone (i32.eqz (local.get $word)))
+            (local.set $doc (i32.or (i32.shl (local.get $w) (i32.const 5)) (i32.ctz (local.get $word))))
+            (local.set $word (i32.and (local.get $word) (i32.sub (local.get $word) (i32.const 1))))
+            (local.set $at (i32.add (local.get $scores) (i32.shl (local.get $doc) (i32.const 3))))
+            (if (f64.gt (f64.mul (f64.add (f64.load (local.get $at)) (local.get $remaining)) (local.get $slack)) (local.get $threshold))
+              (then
+                (i32.store (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 2))) (local.get $doc))
+                (local.set $count (i32.add (local.get $count) (i32.const 1))))
+              (else (f64.store (local.get $at) (f64.const 0))))
+            (br $bits)))
+        (i32.store (i32.add (local.get $touched) (i32.shl (local.get $w) (i32.const 2))) (i32.const 0))
+        (local.set $w (i32.add (local.get $w) (i32.const 1)))
+        (br $words)))
+    (local.get $count))
+
+  ;; scores[doc] += weight · (tf · k1p1) / (tf + table[codes[doc]]).
+  (func $add (param $scores i32) (param $codes i32) (param $table i32) (param $doc i32) (param $tf i32) (param $weight f64) (param $k1p1 f64)
+    (local $at i32)
+    (local.set $at (i32.add (local.get $scores) (i32.shl (local.get $doc) (i32.const 3))))
+    (f64.store (local.get $at)
+      (f64.add (f64.load (local.get $at))
+        (f64.div
+          (f64.mul (local.get $weight) (f64.mul (f64.convert_i32_s (local.get $tf)) (local.get $k1p1)))
+          (f64.add (f64.convert_i32_s (local.get $tf))
+            (f64.load (i32.add (local.get $table) (i32.shl (i32.load16_u (i32.add (local.get $codes) (i32.shl (local.get $doc) (i32.const 1)))) (i32.const 3)))))))))
 )`;
 
 export interface KernelExports {
@@ -135,8 +391,30 @@ export interface KernelExports {
     k1Plus1: number,
     floor: number,
   ): number;
+  addToListed(
+    packed: number,
+    words: number,
+    firsts: number,
+    lasts: number,
+    docBits: number,
+    tfBits: number,
+    codes: number,
+    table: number,
+    scores: number,
+    live: number,
+    count: number,
+    block: number,
+    end: number,
+    df: number,
+    weight: number,
+    k1Plus1: number,
+  ): void;
   setHighCount(count: number): void;
   highCount(): number;
+  listTouched(touched: number, words: number, high: number): number;
+  bestPartial(scores: number, high: number, count: number, values: number, seeds: number, k: number): number;
+  keptCount(): number;
+  collect(touched: number, words: number, scores: number, out: number, remaining: number, threshold: number, slack: number): number;
 }
 
 /** Whether searches use the WebAssembly kernel (tests and the benchmark compare it with the JavaScript loop). */

@@ -1,7 +1,7 @@
 // A small assembler for the WebAssembly text format, enough for the scoring kernels (bm25-kernel.ts):
 // one imported memory, mutable globals, functions written with folded instructions (`(i32.add (local.get
-// $a) (i32.const 1))`), block / loop / if with named labels, loads and stores at their natural
-// alignment. The kernels stay readable source in the repository; the module is assembled when first
+// $a) (i32.const 1))`) that may call one another, block / loop / if with named labels, loads and stores
+// at their natural alignment. The kernels stay readable source in the repository; the module is assembled when first
 // used, in well under a millisecond.
 
 type Node = string | Node[];
@@ -151,6 +151,10 @@ export function assembleWat(source: string): Uint8Array<ArrayBuffer> {
     }
   }
 
+  const functionIndex = new Map<string, number>();
+  functions.forEach((func, index) => {
+    if (typeof func[1] === 'string') functionIndex.set(func[1], index);
+  });
   const types: number[][] = [];
   const exports: number[][] = [];
   const bodies: number[][] = [];
@@ -161,7 +165,7 @@ export function assembleWat(source: string): Uint8Array<ArrayBuffer> {
     const localTypes: number[] = [];
     let count = 0;
     let at = 1;
-    if (typeof func[at] === 'string') at++; // the function's own name (calls between kernels are not needed)
+    if (typeof func[at] === 'string') at++; // the function's name (for call)
     const body: Node[] = [];
     for (; at < func.length; at++) {
       const part = func[at];
@@ -224,6 +228,7 @@ export function assembleWat(source: string): Uint8Array<ArrayBuffer> {
         else if (op === 'local.get' || op === 'local.set' || op === 'local.tee') code.push({ 'local.get': 0x20, 'local.set': 0x21, 'local.tee': 0x22 }[op], ...unsigned(index32(locals, immediates[0], 'local')));
         else if (op === 'global.get' || op === 'global.set') code.push(op === 'global.get' ? 0x23 : 0x24, ...unsigned(index32(globals, immediates[0], 'global')));
         else if (op === 'br' || op === 'br_if') code.push(op === 'br' ? 0x0c : 0x0d, ...unsigned(depth(immediates[0])));
+        else if (op === 'call') code.push(0x10, ...unsigned(index32(functionIndex, immediates[0], 'function')));
         else if (op === 'i32.const') code.push(0x41, ...signed(Number(immediates[0]) | 0));
         else if (op === 'f64.const') code.push(0x44, ...float64(Number(immediates[0])));
         else throw new Error(`unsupported instruction ${op}`);
