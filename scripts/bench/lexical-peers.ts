@@ -11,6 +11,12 @@ import FlexSearch from 'flexsearch';
 import MiniSearch from 'minisearch';
 import { summarize, timed, type LatencySummary } from './stats.js';
 
+// LanceDB sizes its compute pool at the core count less two reserved for I/O, so one thread on a
+// 2-core machine, and its full-text index build then deadlocks (the posting-list producer holds the
+// only pool thread while the file writer waits for one: every thread asleep, no CPU; a known lance
+// issue on small hosts). A pool of a few threads lets it finish; set before LanceDB starts its pool.
+process.env.LANCE_CPU_THREADS ??= '4';
+
 export interface PeerReport {
   name: string;
   buildMs: number;

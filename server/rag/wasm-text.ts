@@ -1,8 +1,8 @@
 // A small assembler for the WebAssembly text format, enough for the scoring kernels (bm25-kernel.ts):
 // one imported memory, mutable globals, functions written with folded instructions (`(i32.add (local.get
 // $a) (i32.const 1))`) that may call one another, block / loop / if with named labels, loads and stores
-// at their natural alignment. The kernels stay readable source in the repository; the module is assembled when first
-// used, in well under a millisecond.
+// at their natural alignment. The kernels stay readable source in the repository; the module is
+// assembled when first used.
 
 type Node = string | Node[];
 
