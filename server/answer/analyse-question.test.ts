@@ -2,7 +2,7 @@
 // changed between two versions of a regulation.
 import { describe, expect, it } from 'vitest';
 import { defaultAnalyzer } from '../rag/analyzer';
-import { analyseQuestion } from './analyse-question';
+import { analyseQuestion, topicTokens } from './analyse-question';
 
 const analyzer = defaultAnalyzer();
 const intentOf = (question: string) => analyseQuestion([{ role: 'user', content: question }], { analyzer }).intent;
@@ -81,5 +81,11 @@ describe('follow-up questions', () => {
     );
     expect(analysis.isFollowUp).toBe(true);
     expect(analysis.retrievalQuery).toContain('低保');
+  });
+});
+
+describe('topic words', () => {
+  it('keeps a place name with its unit whole, not split into characters that match elsewhere', () => {
+    expect(topicTokens('珀湾市出租车起步价是多少？', analyzer)).toEqual(['珀湾市', '出租车', '起步价']);
   });
 });

@@ -124,7 +124,7 @@ export function topicTokens(text: string, analyzer: Analyzer): string[] {
     .filter((word) => searchTokens.has(word));
   const folded = foldWidth(text);
   // A place's name ("青禾" of 青禾市) means nothing split apart.
-  const isPlaceName = (token: string) => [...'省市县区州镇乡村'].some((suffix) => folded.includes(`${token}${suffix}`));
+  const isPlaceName = (token: string) => [...'省市县区州镇乡村'].some((suffix) => folded.includes(`${token}${suffix}`)) || (token.length >= 3 && unitPattern.test(token));
   return [...new Set([...tokens, ...tokens.filter((token) => !isPlaceName(token)).flatMap((token) => analyzer.fragmentPieces(token))])];
 }
 
