@@ -101,7 +101,7 @@ export function analyseQuestion(messages: ChatTurn[], { analyzer, mode = 'answer
     // A later part ("逾期不办怎么处罚？") leans on the first part's topic.
     const lead = i === 0 || distributed ? '' : topicTokens(all[0], analyzer).filter((token) => !topicTokens(text, analyzer).includes(token) && !places.some((place) => place.includes(token))).join(' ');
     const item = distributed ? text.slice(0, text.indexOf('，')) : undefined;
-    // "县城和建制镇呢？" asks what the first part asked, of something else.
+    // "大型货车呢？" asks what the first part asked, of something else.
     const own = asksOf(text);
     const asksAgain = i > 0 && !distributed && /呢\s*[？?]?\s*$/.test(text) && !own.number && !own.time && !own.who && !own.list;
     return { text, query: `${isFollowUp ? previousWithoutPlaces : ''} ${lead} ${text}`.trim(), focusTokens: topicTokens(text, analyzer), asks: asksAgain ? asksOf(all[0]) : own, ...(item ? { item } : {}) };

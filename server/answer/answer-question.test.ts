@@ -4,7 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RagService } from '../rag/rag-service';
 import { serviceOverFiles } from '../test-support/corpus';
+import { analyseQuestion } from './analyse-question';
 import { answerQuestion } from './answer-question';
+import { retrieveClauses } from './retrieve-clauses';
+import { scoreSentences, scoringQuestion } from './score-sentences';
 
 const notice = `江州市创业担保贷款实施办法
 
@@ -267,7 +270,7 @@ describe('questions asking how much', () => {
       {
         'xiling-enrolment.txt': `西陵市职业院校招生办法
 
-第二十一条 招生时，对少数民族考生给予适当照顾，具体办法另行制定。
+第二十一条 招生时，对退役士兵考生给予适当照顾，具体办法另行制定。
 第二十二条 报名费按照每人每科30元收取。
 `,
         'xiling-taxi.txt': `西陵市出租汽车营运证管理办法
@@ -285,14 +288,14 @@ describe('questions asking how much', () => {
         'xiling-share.txt': `西陵市区域合作办法
 
 第一条 省内市州、县区之间开展合作，应当坚持互利共赢、依法合规。
-第二条 各市(州)合作招引入驻的企业，产生的税收按照4:6比例分享。
+第二条 各市(州)联合招引落户的企业，产生的税收按照4:6比例分成。
 `,
-        'xiling-school-bus.txt': `西陵市校车通行管理规定
+        'xiling-ambulance.txt': `西陵市急救车辆通行管理规定
 
-第十五条 校车停靠让学生上下车时，后方机动车应当停车等待，不得超越。
-第二十一条 机动车驾驶人遇校车停靠让学生上下车时不停车等待的，由公安机关交通管理部门处200元罚款。
-第二十二条 校车驾驶人未按照规定取得校车驾驶资格的，由公安机关交通管理部门处1000元以上2000元以下罚款。
-第二十三条 学校未按照规定配备照管人员的，由教育行政部门责令改正，对直接负责的主管人员给予处分；情节严重的，处5万元以上10万元以下罚款。
+第十五条 救护车执行急救任务鸣笛通行时，其他车辆应当让行，不得抢行。
+第二十一条 机动车驾驶人遇救护车执行急救任务鸣笛通行时不让行的，由公安机关交通管理部门处200元罚款。
+第二十二条 救护车驾驶人未按照规定取得急救驾驶资格的，由卫生健康主管部门处1000元以上2000元以下罚款。
+第二十三条 急救中心未按照规定配备随车医护人员的，由卫生健康主管部门责令改正；情节严重的，处5万元以上10万元以下罚款。
 `,
         'xiling-land.txt': `西陵市土地管理费征收办法
 
@@ -307,7 +310,7 @@ describe('questions asking how much', () => {
 
   // "第二十一条" numbers the article; it is no figure, so it cannot answer "加多少分".
   it('refuses when only an article number stands where the figure should be', async () => {
-    const response = await ask(rules, '少数民族考生招生时能加多少分？');
+    const response = await ask(rules, '退役士兵考生招生时能加多少分？');
     expect(response.answered).toBe(false);
   });
 
@@ -324,7 +327,7 @@ describe('questions asking how much', () => {
 
   // Everyday verbs the regulation never uses (停下来, 开过去) tell the situation; the topic words answer.
   it('answers a question told in everyday verbs the regulation never uses', async () => {
-    const response = await ask(rules, '路上碰到校车停下来让学生上下车，我赶时间没停下来直接开过去了，会被罚多少钱？');
+    const response = await ask(rules, '路上碰到救护车鸣笛从后面追上来，我赶时间没停下来直接开过去了，会被罚多少钱？');
     expect(response.answered).toBe(true);
     expect(response.answer).toContain('处200元罚款');
   });
@@ -343,7 +346,12 @@ describe('questions asking how much', () => {
   });
 
   it('reads "市(州)" in a clause as the 市州 a question says', async () => {
-    const response = await ask(rules, '和省内市州合作招商的税收怎么分？');
-    expect(response.answer).toContain('产生的税收按照4:6比例分享');
+    const response = await ask(rules, '省内市州之间联合招商，税收怎么分成？');
+    expect(response.answer).toContain('产生的税收按照4:6比例分成');
+    const { index } = rules;
+    const analysis = analyseQuestion([{ role: 'user', content: '市州联合招商的税收' }], { analyzer: index.analyzer });
+    const { results } = await retrieveClauses({ analysis, index });
+    const clause = scoreSentences({ question: scoringQuestion(analysis), results, index }).find((sentence) => sentence.text.startsWith('第二条 各市(州)'));
+    expect(clause?.matchedTerms).toBe(3);
   });
 });

@@ -109,15 +109,17 @@ function fullSentences(text: string, offset = 0): { text: string; start: number;
  * The clause of another version that says what the clause at `offset` of `document` says (its most
  * alike leaf clause, renumbering ignored); undefined when none is alike enough.
  */
-export function counterpartClause(document: PolicyDocument, offset: number, other: PolicyDocument): { start: number; end: number } | undefined {
-  const unit = unitsOf(document).find((candidate) => candidate.start <= offset && offset < candidate.end);
-  if (!unit) return undefined;
-  const grams = bigrams(unit.key);
+export function counterpartClause(document: PolicyDocument, offset: number, other: PolicyDocument, index: PolicyIndex): { start: number; end: number } | undefined {
+  // A document's clauses and their character pairs are worked out once (this runs for every question
+  // an older version answers first).
+  const clausesOf = (of: PolicyDocument) => index.cache('version-clauses', of.id, () => unitsOf(of).map((unit) => ({ unit, grams: bigrams(unit.key) })));
+  const own = clausesOf(document).find(({ unit }) => unit.start <= offset && offset < unit.end);
+  if (!own) return undefined;
   let best: Unit | undefined;
   let bestScore = 0;
-  for (const candidate of unitsOf(other)) {
-    const score = dice(grams, bigrams(candidate.key), unit.key.length - 1, candidate.key.length - 1);
-    if (score > bestScore) [best, bestScore] = [candidate, score];
+  for (const { unit, grams } of clausesOf(other)) {
+    const score = dice(own.grams, grams, own.unit.key.length - 1, unit.key.length - 1);
+    if (score > bestScore) [best, bestScore] = [unit, score];
   }
   return best && bestScore >= versionSettings.minSimilarity ? { start: best.start, end: best.end } : undefined;
 }

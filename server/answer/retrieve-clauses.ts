@@ -4,7 +4,7 @@
 import type { PolicyIndex } from '../rag/policy-index.js';
 import type { SearchResult } from '../rag/types.js';
 import type { QuestionAnalysis } from './analyse-question.js';
-import { articleReference } from './articles.js';
+import { articleReference, articleSection } from './articles.js';
 import { counterpartClause } from './compare-versions.js';
 
 export const retrievalDepth = { fact: 8, wide: 40, perDocument: 6, documents: 6 } as const;
@@ -36,8 +36,8 @@ export async function retrieveClauses({
       const results = withReferencedArticles(found, index);
       return { results, perPart: [results] };
     }
-    // A later part is searched with the first part's topic and on its own words too: "另外，开了新的
-    // 银行账户要多久内报告？" changes the subject.
+    // A later part is searched with the first part's topic and on its own words too: "另外，搬家后
+    // 多久内要换登记证？" changes the subject.
     const perPart = await Promise.all(
       analysis.parts.map(async (part, i) => {
         const leaning = await index.search(part.query, { k: retrievalDepth.fact, documents });
@@ -76,16 +76,16 @@ async function withOtherVersions(results: SearchResult[], query: string, index: 
     const document = index.document(result.documentId);
     const newest = document?.versionGroup && index.document(document.versionGroup.newest);
     if (!document || !newest || newest.id === document.id) continue;
-    const clause = counterpartClause(document, result.start + Math.max(0, result.text.search(/\S/)), newest);
-    const chunk = clause && index.chunkContaining(newest.id, clause.start, Math.min(clause.end, clause.start + 1));
-    if (chunk) counterparts.push({ chunkId: chunk.id, documentId: newest.id, title: newest.title, section: chunk.section, text: chunk.text, score: result.score, start: chunk.start, end: chunk.end });
+    const clause = counterpartClause(document, result.start + Math.max(0, result.text.search(/\S/)), newest, index);
+    const counterpart = clause && index.resultAt(newest.id, clause.start, result.score);
+    if (counterpart) counterparts.push(counterpart);
   }
   return interleave([results, counterparts, ...others]);
 }
 
 /**
- * A regulation's clause often says its rule by pointing at another article ("制作、发布本办法第十五条所列
- * 内容之一的信息的，…", "不得低于本条例第六十条规定折旧年限的60%"): the article a leading clause points at
+ * A regulation's clause often says its rule by pointing at another article ("销售本办法第九条所列物品
+ * 的，…", "按照本条例第二十条规定的年费额减半征收"): the article a leading clause points at
  * joins the results after them, so the rule itself can answer.
  */
 function withReferencedArticles(results: SearchResult[], index: PolicyIndex): SearchResult[] {
@@ -95,11 +95,11 @@ function withReferencedArticles(results: SearchResult[], index: PolicyIndex): Se
     const document = index.document(result.documentId);
     if (!document) continue;
     for (const [, number] of result.text.matchAll(articleReference)) {
-      const article = document.sections.find((section) => section.path[section.path.length - 1] === number);
-      const chunk = article && index.chunkContaining(document.id, article.start, Math.min(article.end, article.start + 1));
-      if (!chunk || seen.has(chunk.id) || article.start < result.start + result.text.length && result.start < article.end) continue;
-      seen.add(chunk.id);
-      added.push({ chunkId: chunk.id, documentId: document.id, title: document.title, section: chunk.section, text: chunk.text, score: result.score * 0.9, start: chunk.start, end: chunk.end });
+      const article = articleSection(document, number);
+      const pointed = article && index.resultAt(document.id, article.start, result.score * 0.9);
+      if (!pointed || seen.has(pointed.chunkId) || (article.start < result.start + result.text.length && result.start < article.end)) continue;
+      seen.add(pointed.chunkId);
+      added.push(pointed);
     }
   }
   return [...results, ...added];

@@ -5,9 +5,9 @@
 import { splitSentences } from '../ingest/split-sentences.js';
 import type { PolicyIndex } from '../rag/policy-index.js';
 import { foldWidth } from '../rag/tokenize.js';
-import type { PolicyDocument } from '../rag/types.js';
+import type { PolicyDocument, SearchResult } from '../rag/types.js';
 import type { QuestionAnalysis } from './analyse-question.js';
-import { articleHeading, articleReference } from './articles.js';
+import { articleHeading, articleReference, articleSection } from './articles.js';
 import type { AnswerBlock, Pick } from './render-answer.js';
 import { carriesAskedKind, holdsNumber, unknownTopicWords, type ScoredSentence, type ScoringQuestion } from './score-sentences.js';
 
@@ -83,9 +83,9 @@ export function selectFactAnswer({ analysis, parts, index }: { analysis: Questio
     if (!partDecision.answers) continue;
     const sameDocument = partDecision.candidates.find((sentence) => sentence.result.documentId === best.result.documentId && sentence.score >= 0.7 * partDecision.best.score);
     let top = sameDocument ?? partDecision.best;
-    // A further question is rarely answered by what already answers the first ("耕地从何时交？不是
-    // 耕地呢？"): its next sentence of the same document joins when it scores near
-    // (not a yes-or-no one: "…文件里有这个说法吗？" is answered by what answers the first).
+    // A further question is rarely answered by what already answers the first ("林地从何时缴纳？不是
+    // 林地呢？"): its next sentence of the same document joins when it scores near
+    // (not a yes-or-no one: "…有这个规定吗？" is answered by what answers the first).
     if (alreadyPicked(picked, top) && !/吗\s*[？?]?\s*$/.test(part.question.question)) {
       const next = partDecision.candidates.find((sentence) => sentence.result.documentId === top.result.documentId && !sentence.heading && !alreadyPicked(picked, sentence));
       if (next && next.score >= 0.7 * top.score) top = next;
@@ -192,8 +192,8 @@ function withAskedKind(picked: ScoredSentence[], { question, scored }: PartScore
 }
 
 /**
- * The rule's other case before a picked one: "床位不满100张的…每年校验1次；床位在100张以上的…每3年校验1次。"
- * answers "多久校验一次" only with both. The case before it in the same clause, cut at "；" and worded
+ * The rule's other case before a picked one: "车龄不满5年的车辆…每2年审验1次；车龄在5年以上的…每年审验1次。"
+ * answers "多久审验一次" only with both. The case before it in the same clause, cut at "；" and worded
  * alike (most of their character pairs shared), joins.
  */
 function otherBranch(sentence: ScoredSentence, index: PolicyIndex): ScoredSentence | undefined {
@@ -254,7 +254,7 @@ function enumerationOf(sentences: ScoredSentence[], index: PolicyIndex, listing 
       const items = itemsAfter(document, sentence.end, index);
       if (items.length >= 2) {
         // The opener's own clause leads, straight before its items; the other sentences follow them. A
-        // clause that only points at the list ("违反本办法第十五条所列…的，…") goes.
+        // clause that only points at the list ("违反本办法第九条所列…的，…") goes.
         const article = sentence.section.find((heading) => articleHeading.test(heading))?.match(articleHeading)?.[0];
         const pointing = sentences.filter((other) => article !== undefined && other.result.documentId === sentence.result.documentId && other.text.includes(`${article}所列`));
         const rest = sentences.filter((other) => !pointing.some((pointer) => sameClause(pointer, other)) && !items.some((item) => other.start < item.end && item.start < other.end));
@@ -265,7 +265,7 @@ function enumerationOf(sentences: ScoredSentence[], index: PolicyIndex, listing 
     const listed = pointedList(sentence, document, index, listing);
     if (listed) {
       // What follows the list: the other sentences (the pointer's own clause too when it states a rule
-      // of its own, "按照本条例第六十条规定…的60%"), not a stray item of another list.
+      // of its own, "按照本办法第五条规定的年费额减半"), not a stray item of another list.
       const rest = sentences.filter((other) => !(listed.onlyPoints && sameClause(other, sentence)) && !itemMarker.test(other.text));
       return { lead: [listed.opener], items: listed.items, after: rest };
     }
@@ -286,19 +286,19 @@ function enumerationOf(sentences: ScoredSentence[], index: PolicyIndex, listing 
 
 /**
  * The list an article a sentence points at opens: its opener and items. "本办法第九条所列" points at a
- * list; "本条例第六十条规定的…" does when the question asks for one ("按类别…").
+ * list; "本办法第五条规定的…" does when the question asks for one ("按类别…").
  */
 function pointedList(sentence: ScoredSentence, document: PolicyDocument, index: PolicyIndex, listing: boolean): { opener: ScoredSentence; items: Pick[]; onlyPoints: boolean } | undefined {
   const reference = [...sentence.text.matchAll(articleReference)].find((match) => match[2] === '所列' || (listing && match[2] === '规定'));
   const number = reference?.[1];
-  const article = number && document.sections.find((section) => section.path[section.path.length - 1] === number);
+  const article = number && articleSection(document, number);
   if (!article) return undefined;
   const opener = splitSentences(document.text.slice(article.start, article.end), article.start).find((piece) => /[：:]$/.test(piece.text));
-  const chunk = opener && index.chunkContaining(document.id, opener.start, opener.start + 1);
-  if (!opener || !chunk) return undefined;
+  const result = opener && index.resultAt(document.id, opener.start);
+  if (!opener || !result) return undefined;
   const items = itemsAfter(document, opener.end, index);
   if (items.length < 2) return undefined;
-  return { opener: { ...sentence, text: opener.text, start: opener.start, end: opener.end, result: resultOf(document, chunk), section: index.sectionAt(document.id, opener.start) }, items, onlyPoints: reference?.[2] === '所列' };
+  return { opener: { ...sentence, text: opener.text, start: opener.start, end: opener.end, result, section: index.sectionAt(document.id, opener.start) }, items, onlyPoints: reference?.[2] === '所列' };
 }
 
 /** The items that follow an enumeration's opening sentence: consecutive spans that start with an item marker. */
@@ -328,14 +328,14 @@ function itemsAfter(document: PolicyDocument, from: number, index: PolicyIndex):
     const span = trimSpan(document.text, starts[i], end);
     if (!span) break;
     const cut = cutItem(document.text, span.start, span.end);
-    const chunk = index.chunkContaining(document.id, cut.start, cut.start + 1);
-    if (!chunk) break;
-    const end2 = Math.min(cut.end, chunk.end);
+    const result = index.resultAt(document.id, cut.start);
+    if (!result) break;
+    const end2 = Math.min(cut.end, result.end);
     items.push({
       text: document.text.slice(cut.start, end2),
       start: cut.start,
       end: end2,
-      result: resultOf(document, chunk),
+      result,
       section: index.sectionAt(document.id, cut.start),
     });
     // The list ends where something other than the next item follows an item.
@@ -345,14 +345,14 @@ function itemsAfter(document: PolicyDocument, from: number, index: PolicyIndex):
 }
 
 /** The sentence opening the enumeration an item belongs to: the nearest "…：" before the first item. */
-function openerBefore(document: PolicyDocument, itemStart: number, index: PolicyIndex): { text: string; start: number; end: number; result: ReturnType<typeof resultOf> } | undefined {
+function openerBefore(document: PolicyDocument, itemStart: number, index: PolicyIndex): { text: string; start: number; end: number; result: SearchResult } | undefined {
   const from = Math.max(0, itemStart - 4000);
   const sentences = splitSentences(document.text.slice(from, itemStart), from);
   for (let i = sentences.length - 1; i >= 0; i--) {
     const sentence = sentences[i];
     if (/[：:]$/.test(sentence.text)) {
-      const chunk = index.chunkContaining(document.id, sentence.start, sentence.start + 1);
-      return chunk ? { ...sentence, result: resultOf(document, chunk) } : undefined;
+      const result = index.resultAt(document.id, sentence.start);
+      return result ? { ...sentence, result } : undefined;
     }
     if (!itemMarker.test(sentence.text) && /[。]$/.test(sentence.text)) return undefined;
   }
@@ -382,10 +382,6 @@ function cutItem(text: string, start: number, end: number): { start: number; end
   const slice = text.slice(start, start + answerSettings.maxItemChars);
   const stop = Math.max(slice.lastIndexOf('。'), slice.lastIndexOf('；'), slice.lastIndexOf(';'));
   return { start, end: stop > 20 ? start + stop + 1 : start + answerSettings.maxItemChars };
-}
-
-function resultOf(document: PolicyDocument, chunk: { id: string; start: number; end: number; text: string; section: string[] }) {
-  return { chunkId: chunk.id, documentId: document.id, title: document.title, section: chunk.section, text: chunk.text, score: 0, start: chunk.start, end: chunk.end };
 }
 
 export function toPick(sentence: ScoredSentence | (Pick & Partial<ScoredSentence>)): Pick {

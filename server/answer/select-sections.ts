@@ -296,14 +296,14 @@ export function clausesOf(document: PolicyDocument, section: Section, index: Pol
 /** A span of a document as a cited pick (cut at the end of the chunk that holds its start). */
 export function pickAt(document: PolicyDocument, span: { start: number; end: number } | undefined, index: PolicyIndex): Pick | undefined {
   if (!span) return undefined;
-  const chunk = index.chunkContaining(document.id, span.start, span.start + 1);
-  if (!chunk) return undefined;
-  const end = Math.min(span.end, chunk.end);
+  const result = index.resultAt(document.id, span.start);
+  if (!result) return undefined;
+  const end = Math.min(span.end, result.end);
   return {
     text: document.text.slice(span.start, end),
     start: span.start,
     end,
-    result: { chunkId: chunk.id, documentId: document.id, title: document.title, section: chunk.section, text: chunk.text, score: 0, start: chunk.start, end: chunk.end },
+    result,
     section: index.sectionAt(document.id, span.start),
   };
 }

@@ -57,7 +57,7 @@ describe('answers from a regulation held in two versions', () => {
     const [olderDocument, newerDocument] = [older, newer].map((file) => service.index.documents.find((document) => document.file === file)!);
     const at = olderDocument.text.indexOf('第二十七条 县级以上人民政府环境保护主管部门和其他有关部门进行监督检查，监督检查人员不得少于2人');
     expect(at).toBeGreaterThan(0);
-    const clause = counterpartClause(olderDocument, at + 8, newerDocument)!;
+    const clause = counterpartClause(olderDocument, at + 8, newerDocument, service.index)!;
     expect(newerDocument.text.slice(clause.start, clause.end)).toMatch(/^第二十六条 生态环境主管部门和其他有关部门进行监督检查，监督检查人员不得少于2人/);
   });
 

@@ -291,7 +291,7 @@ export class PolicyIndex {
     } else {
       ranked = lexical;
     }
-    return this.collapse(this.canonicalFirst(ranked), limit).map(({ doc, score }) => this.result(doc, score));
+    return this.collapse(this.canonicalFirst(ranked), limit).map(({ doc, score }) => this.result(doc, Math.round(score * 10000) / 10000));
   }
 
   /**
@@ -414,6 +414,15 @@ export class PolicyIndex {
     return named.size > 0 && named.size < this.chunks.length ? named : undefined;
   }
 
+  /**
+   * The chunk holding `offset` of a document as a search result with the given score: a clause the
+   * answer stage brings in itself (an article another one points at, a list's items, a heading line).
+   */
+  resultAt(documentId: string, offset: number, score = 0): SearchResult | undefined {
+    const position = this.chunkPositions.get(documentId)?.find((i) => this.chunks[i].start <= offset && offset + 1 <= this.chunks[i].end);
+    return position === undefined ? undefined : this.result(position, score);
+  }
+
   private result(doc: number, score: number): SearchResult {
     const chunk = this.chunks[doc];
     const document = this.documentsById.get(chunk.documentId)!;
@@ -423,7 +432,7 @@ export class PolicyIndex {
       title: document.title,
       section: chunk.section,
       text: chunk.text,
-      score: Math.round(score * 10000) / 10000,
+      score,
       start: chunk.start,
       end: chunk.end,
     };
