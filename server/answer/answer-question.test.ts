@@ -355,3 +355,30 @@ describe('questions asking how much', () => {
     expect(clause?.matchedTerms).toBe(3);
   });
 });
+
+describe('figures the asker states about their own case', () => {
+  let rules: RagService;
+
+  beforeAll(async () => {
+    rules = await serviceOverFiles(
+      'stated-figures',
+      {
+        'xiling-swimming.txt': `西陵市游泳场所管理办法
+
+第一条 为加强游泳场所管理，保障游泳者安全，制定本办法。
+第二条 游泳场所应当配备持证救生员，并在显著位置公示开放时间和水质检测结果。
+第三条 游泳场所不得超过核定人数接待游泳者，深水区应当设置明显标志。
+第四条 未满12周岁的未成年人进入游泳场所，应当由其监护人陪同。
+第五条 游泳场所经营者应当为游泳者办理意外伤害保险。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  it('finds the clause whose threshold decides the figure the question gives ("九岁" against "未满12周岁")', async () => {
+    const response = await ask(rules, '我女儿今年九岁，想自己一个人去游泳馆游泳，场所会让她进去吗？');
+    expect(response.answered).toBe(true);
+    expect(response.citations[0]?.quote).toContain('未满12周岁');
+  });
+});

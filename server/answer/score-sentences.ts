@@ -165,6 +165,7 @@ export function scoreSentences({ question, results, index }: { question: Scoring
   const contextGrams = new Set(bigrams(question.retrievalQuery));
   const placeTokens = new Set([...weights.keys()].filter((token) => question.places.some((place) => place.includes(token) || token.includes(place))));
   const compounds = compoundParts([...weights.keys()]);
+  const statedFigures = situationFigures(question.question, [...weights.keys()]);
   const { asks } = question;
   const questionNegated = negation.test(question.question);
   const scored: ScoredSentence[] = [];
@@ -191,7 +192,10 @@ export function scoreSentences({ question, results, index }: { question: Scoring
           continue;
         }
         total += weight;
-        const at = positionOf(folded, token, index);
+        // "10岁" of the asker's child is found where the clause states an age ("16周岁以下").
+        const stated = statedFigures.get(token);
+        const direct = positionOf(folded, token, index);
+        const at = direct < 0 && stated ? folded.search(stated) : direct;
         const parts = compounds.get(token);
         const split = at < 0 && parts ? splitCompoundAt(folded, parts) : -1;
         if (split >= 0) {
@@ -243,6 +247,42 @@ export function scoreSentences({ question, results, index }: { question: Scoring
     }
   });
   return scored.sort((a, b) => b.score - a.score || a.rank - b.rank || a.start - b.start);
+}
+
+/**
+ * Figures of each unit as a clause states them: a threshold or a term ("16周岁以下", "2年内", "满6个月",
+ * "5名以上"). A year of the calendar (2019年) is no length of time.
+ */
+const statedUnits: { question: RegExp; clause: RegExp }[] = [
+  { question: /^(?:周岁|岁)/, clause: /(?<![\d.])\d{1,3}\s*周?岁|[一二三四五六七八九十]+周?岁/ },
+  { question: /^(?:多)?(?:个)?月/, clause: /(?<![\d.])\d{1,3}\s*个月|[一二三四五六七八九十两]+个月/ },
+  { question: /^(?:多)?(?:周年|年)(?!级)/, clause: /(?<![\d.])\d{1,2}\s*(?:周年|年)(?![\d月级])|(?<![第])[一二三四五六七八九十两]+(?:周年|年)(?![级])/ },
+  { question: /^(?:多)?(?:个工作日|工作日|天|日)/, clause: /(?<![\d.月])\d{1,3}\s*(?:个工作日|工作日|天|日(?:内|以内|起|前|后))|[一二三四五六七八九十两]+(?:个工作日|工作日|天|日内)/ },
+  { question: /^(?:多)?(?:个)?(?:小时|钟头)/, clause: /\d+\s*小时|[一二三四五六七八九十两]+小时/ },
+  { question: /^(?:多)?(?:块|元|万块|万元|万|千元)/, clause: /\d\s*(?:万|亿|千)?元|[一二三四五六七八九十百千万两]+(?:万|亿)?元/ },
+  { question: /^(?:多)?(?:个人|人|名|位)/, clause: /\d+\s*(?:名|人)(?:以上|以下|以内)|[一二三四五六七八九十百两]+(?:名|人)(?:以上|以下|以内)/ },
+  { question: /^(?:多)?(?:平方米|平米|亩)/, clause: /\d\s*(?:平方米|亩)/ },
+  { question: /^(?:多)?(?:公里|千米)/, clause: /\d\s*(?:公里|千米)/ },
+];
+
+/**
+ * The figures a question states about the asker's own case ("10岁的儿子", "三年前", "交了6年多"), each
+ * question word holding one mapped to how a clause states a figure of that unit: "10岁" is not in the
+ * text, but "16周岁以下" is the rule that decides it. A figure the question asks for ("几岁") has no
+ * numeral and is not one.
+ */
+export function situationFigures(question: string, tokens: string[]): Map<string, RegExp> {
+  const figures = new Map<string, RegExp>();
+  const folded = foldWidth(question);
+  for (const match of folded.matchAll(/(?<![第\d.])(\d+(?:\.\d+)?|[一二两三四五六七八九十百千半]+)\s*/g)) {
+    const after = folded.slice((match.index ?? 0) + match[0].length);
+    if (/^\d{4}$/.test(match[1]) || (/^[一二三四五六七八九十]$/.test(match[1]) && /^[、是]/.test(after))) continue;
+    const unit = statedUnits.find(({ question: pattern }) => pattern.test(after));
+    if (!unit) continue;
+    const figure = `${match[1]}${after.match(unit.question)?.[0] ?? ''}`;
+    for (const token of tokens) if (token.length >= 1 && (token === match[1] || (figure.includes(token) && /[\d一二两三四五六七八九十百千半]/.test(token)))) figures.set(token, unit.clause);
+  }
+  return figures;
 }
 
 interface AnalysedSentence {
