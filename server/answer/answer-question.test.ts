@@ -7,7 +7,7 @@ import { serviceOverFiles } from '../test-support/corpus';
 import { analyseQuestion } from './analyse-question';
 import { answerQuestion } from './answer-question';
 import { retrieveClauses } from './retrieve-clauses';
-import { scoreSentences, scoringQuestion } from './score-sentences';
+import { definitionPatterns, scoreSentences, scoringQuestion } from './score-sentences';
 
 const notice = `江州市创业担保贷款实施办法
 
@@ -380,5 +380,46 @@ describe('figures the asker states about their own case', () => {
     const response = await ask(rules, '我女儿今年九岁，想自己一个人去游泳馆游泳，场所会让她进去吗？');
     expect(response.answered).toBe(true);
     expect(response.citations[0]?.quote).toContain('未满12周岁');
+  });
+});
+
+describe('questions asking what counts as something', () => {
+  let rules: RagService;
+
+  beforeAll(async () => {
+    rules = await serviceOverFiles(
+      'definitions',
+      {
+        'xiling-wells.txt': `西陵市古井保护办法
+
+第一条 为加强古井保护，传承历史文化，制定本办法。
+第二条 本办法所称古井，是指开凿年代在80年以上、井体结构基本完整的水井。
+第三条 县级以上人民政府文物主管部门负责本行政区域内古井的保护管理工作。
+第四条 古井实行分级保护。开凿年代在300年以上的，实行一级保护；开凿年代在150年以上不满300年的，实行二级保护。
+第五条 任何单位和个人不得填埋、损毁古井，不得向古井倾倒垃圾。
+第六条 在古井保护范围内进行建设的，建设单位应当事先征求文物主管部门的意见。
+第七条 古井的日常养护由其所在地的村民委员会或者居民委员会负责。
+第八条 对保护古井作出显著成绩的单位和个人，给予表彰和奖励。
+第九条 违反本办法第五条规定的，由文物主管部门责令改正，处500元以上2000元以下罚款。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  it('reads the term asked about, and no term from a question on whether something is lawful', () => {
+    const matches = (question: string, text: string) => definitionPatterns(question).some((pattern) => pattern.test(text));
+    expect(matches('这口井打了多少年才算古井？', '本办法所称古井，是指开凿年代在80年以上的水井。')).toBe(true);
+    expect(matches('下班路上摔伤能不能算工伤？', '职工有下列情形之一的，应当认定为工伤：')).toBe(true);
+    expect(matches('什么是预付卡？', '预付卡，是指发卡人以盈利为目的发行的卡。')).toBe(true);
+    expect(matches('这口井打了多少年才算古井？', '古井的日常养护由村民委员会负责。')).toBe(false);
+    expect(definitionPatterns('公司这样做算不算违法？')).toEqual([]);
+    expect(definitionPatterns('古井保护由哪个部门负责？')).toEqual([]);
+  });
+
+  it('answers "…才算X" from the clause that defines X, though it repeats little of the story', async () => {
+    const response = await ask(rules, '我们村口有口老水井，邻居说要把它填了盖房，这井得打了多少年才算古井、受保护？');
+    expect(response.answered).toBe(true);
+    expect(response.citations[0]?.quote).toContain('本办法所称古井，是指开凿年代在80年以上');
   });
 });

@@ -6,6 +6,7 @@ import type { SearchResult } from '../rag/types.js';
 import type { QuestionAnalysis } from './analyse-question.js';
 import { articleReference, articleSection } from './articles.js';
 import { counterpartClause } from './compare-versions.js';
+import { definitionPatterns } from './score-sentences.js';
 
 export const retrievalDepth = { fact: 8, wide: 40, perDocument: 6, documents: 6 } as const;
 
@@ -33,7 +34,7 @@ export async function retrieveClauses({
       const asked = await index.search(analysis.retrievalQuery, { k: retrievalDepth.fact, documents });
       const rewritten = rewrittenQuery ? await index.search(rewrittenQuery, { k: retrievalDepth.fact, documents }) : [];
       const found = await withOtherVersions(interleave([asked, rewritten]).slice(0, retrievalDepth.fact + (rewrittenQuery ? 4 : 0)), analysis.retrievalQuery, index);
-      const results = withReferencedArticles(found, index);
+      const results = withDefinitions(withReferencedArticles(found, index), analysis.question, index);
       return { results, perPart: [results] };
     }
     // A later part is searched with the first part's topic and on its own words too: "另外，搬家后
@@ -100,6 +101,30 @@ function withReferencedArticles(results: SearchResult[], index: PolicyIndex): Se
       if (!pointed || seen.has(pointed.chunkId) || (article.start < result.start + result.text.length && result.start < article.end)) continue;
       seen.add(pointed.chunkId);
       added.push(pointed);
+    }
+  }
+  return [...results, ...added];
+}
+
+/**
+ * A question asking what counts as something ("树龄多少年才算古树", "这算不算工伤") is answered where a
+ * leading document defines it ("本条例所称古树，是指…", "应当认定为工伤"): that clause joins the results,
+ * though its wording shares little with the asker's story.
+ */
+function withDefinitions(results: SearchResult[], question: string, index: PolicyIndex): SearchResult[] {
+  const patterns = definitionPatterns(question);
+  if (patterns.length === 0) return results;
+  const seen = new Set(results.map((result) => result.chunkId));
+  const added: SearchResult[] = [];
+  for (const result of results.slice(0, referenceDepth)) {
+    const document = index.document(result.documentId);
+    if (!document) continue;
+    for (const pattern of patterns) {
+      const at = document.text.search(pattern);
+      const defining = at >= 0 ? index.resultAt(document.id, at, result.score * 0.9) : undefined;
+      if (!defining || seen.has(defining.chunkId)) continue;
+      seen.add(defining.chunkId);
+      added.push(defining);
     }
   }
   return [...results, ...added];

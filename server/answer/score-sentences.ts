@@ -146,6 +146,9 @@ function knownHeadVariant(token: string, focusTokens: string[], index: PolicyInd
   return false;
 }
 
+/** The coverage a sentence defining the term a question asks about counts as, at least. */
+const definitionCoverage = 0.3;
+
 /** How much a question term counts when only the document's title or region supplies it. */
 const titleTermShare = 0.35;
 /** Matched terms count when they sit within one window of the sentence. */
@@ -166,6 +169,7 @@ export function scoreSentences({ question, results, index }: { question: Scoring
   const placeTokens = new Set([...weights.keys()].filter((token) => question.places.some((place) => place.includes(token) || token.includes(place))));
   const compounds = compoundParts([...weights.keys()]);
   const statedFigures = situationFigures(question.question, [...weights.keys()]);
+  const defining = definitionPatterns(question.question);
   const { asks } = question;
   const questionNegated = negation.test(question.question);
   const scored: ScoredSentence[] = [];
@@ -209,7 +213,11 @@ export function scoreSentences({ question, results, index }: { question: Scoring
         } else if (heading.includes(token)) found.push({ weight: 0.7 * weight, at: -1 });
         else if (token.length >= 2) found.push({ weight: 0.6 * weight * partialMatch(token, gramSet), at: -1 });
       }
-      const coverage = total > 0 ? windowCoverage(found, coverageWindow) / total : 0;
+      const covered = total > 0 ? windowCoverage(found, coverageWindow) / total : 0;
+      // "…才算古树？" is answered where the text says what counts as one ("本条例所称古树，是指…"), however
+      // little of the asker's story it repeats.
+      const definesTerm = defining.some((pattern) => pattern.test(folded));
+      const coverage = definesTerm ? Math.max(covered, definitionCoverage) : covered;
       const gramOverlap = questionGrams.size > 0 ? [...questionGrams].filter((gram) => gramSet.has(gram)).length / questionGrams.size : 0;
       const contextOverlap = contextGrams.size > 0 ? [...contextGrams].filter((gram) => gramSet.has(gram)).length / contextGrams.size : 0;
       const isPreamble = preamble.test(sentence.text);
@@ -222,6 +230,7 @@ export function scoreSentences({ question, results, index }: { question: Scoring
       if (asks.who && hasAgency.test(sentence.text)) score += 0.06;
       // "期限为2年", "税率为12%", "标准为每人1500元": the attribute asked about, stated with its figure.
       if ((asks.number || asks.time || asks.quantity) && statesAttribute(folded, question.focusTokens)) score += 0.08;
+      if (definesTerm) score += 0.12;
       if (asks.list && (opensList || (sentence.text.match(/[、，,；;]/g)?.length ?? 0) >= 3)) score += 0.05;
       // "哪些情形可以减免" is not answered by the clause on what may not be (不得减免), nor the reverse.
       if (negation.test(sentence.text) !== questionNegated) score -= 0.04;
@@ -247,6 +256,22 @@ export function scoreSentences({ question, results, index }: { question: Scoring
     }
   });
   return scored.sort((a, b) => b.score - a.score || a.rank - b.rank || a.start - b.start);
+}
+
+/**
+ * The term a question asks to be defined ("树龄多少年才算古树", "这算不算工伤", "什么是预付卡", "X是指
+ *什么"), as the ways a text defines it: "所称古树，是指…", "工伤，是指…", "属于工伤", "视同工伤".
+ */
+export function definitionPatterns(question: string): RegExp[] {
+  const folded = foldWidth(question);
+  const term =
+    folded.match(/(?:才|就|能|可以|会|也|还)?(?:算不算|算是|算|属不属于|属于|是不是|称为|叫做|叫|认定为|视为|视同)(?:是)?([\p{Script=Han}]{2,8}?)(?:吗|呢|[？?，,、。；;]|$)/u)?.[1] ??
+    folded.match(/什么(?:是|叫|算)([\p{Script=Han}]{2,8}?)(?:[？?，,。]|$)/u)?.[1] ??
+    folded.match(/([\p{Script=Han}]{2,8}?)(?:是指|指的是|是什么意思|怎么界定|如何界定|的定义|的含义)/u)?.[1];
+  if (!term || /^(?:什么|哪些|多少|怎么|如何|违法|正常|合法|合理|一样|这样|那样)/.test(term)) return [];
+  const name = term.replace(/^(?:一个|一种|这种|那种|这类|该)/, '').replace(/[^\p{Script=Han}A-Za-z0-9]/gu, '');
+  if (name.length < 2) return [];
+  return [new RegExp(`所称的?${name}|${name}[，,]?(?:是指|指的是|包括)|(?:属于|视为|视同|认定为)${name}`)];
 }
 
 /**
