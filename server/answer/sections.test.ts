@@ -43,11 +43,30 @@ const regulation = `西陵市养犬管理条例
 第八条 本条例自2025年1月1日起施行。
 `;
 
+const flatRegulation = `西陵市电动自行车管理办法
+
+第一条 为了加强电动自行车管理，保障道路交通安全，制定本办法。
+第二条 电动自行车销售者应当销售符合强制性国家标准的电动自行车，并向购买者提供产品合格证。
+第三条 电动自行车所有人应当自购买之日起30日内，到公安机关交通管理部门办理电动自行车登记，取得号牌。
+第四条 电动自行车登记时，所有人应当提交身份证明、电动自行车合格证和购车凭证。
+第五条 电动自行车号牌应当按照规定安装在电动自行车尾部，不得遮挡、污损号牌。
+第六条 驾驶电动自行车应当年满16周岁，驾驶人和乘坐人员应当佩戴安全头盔。
+第七条 驾驶电动自行车在非机动车道内行驶，最高时速不得超过25公里。
+第八条 电动自行车不得在居民楼楼道、安全出口停放和充电。
+第九条 禁止改装电动自行车的电池、电机和限速装置。
+第十条 电动自行车所有人转让电动自行车的，应当办理电动自行车转移登记。
+第十一条 电动自行车报废的，所有人应当交回号牌，办理电动自行车注销登记。
+第十二条 各级人民政府应当将所需经费列入本级财政预算。
+第十三条 对在相关工作中做出显著成绩的单位和个人，给予表彰和奖励。
+第十四条 新闻媒体应当开展宣传。
+第十五条 本办法自2025年3月1日起施行。
+`;
+
 let service: RagService;
 const cleanups: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  service = await serviceOverFiles('sections', { 'nanping.txt': opinion, 'dongling.txt': plan, 'xiling-dogs.txt': regulation }, cleanups);
+  service = await serviceOverFiles('sections', { 'nanping.txt': opinion, 'dongling.txt': plan, 'xiling-dogs.txt': regulation, 'xiling-ebikes.txt': flatRegulation }, cleanups);
 });
 
 afterAll(async () => {
@@ -88,6 +107,13 @@ describe('section answers', () => {
     expect(response.answer).toContain('取得养犬登记证');
     expect(response.answer).not.toContain('为了规范养犬行为');
     expect(response.answer).not.toContain('自2025年1月1日起施行');
+    expectExactCitations(response);
+  });
+
+  it('gives an overview of a regulation without chapters by its most central articles, not funding, praise or publicity', async () => {
+    const response = await ask('概述《西陵市电动自行车管理办法》的主要内容');
+    for (const rule of ['办理电动自行车登记', '佩戴安全头盔', '不得在居民楼楼道', '办理电动自行车转移登记']) expect(response.answer).toContain(rule);
+    for (const aside of ['所需经费列入本级财政预算', '给予表彰和奖励', '新闻媒体应当开展宣传']) expect(response.answer).not.toContain(aside);
     expectExactCitations(response);
   });
 

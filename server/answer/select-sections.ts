@@ -340,11 +340,12 @@ export function documentOverview({ analysis, document, index }: { analysis: Ques
     for (const [token, value] of topic.weights) if (!about.includes(token) && text.includes(token)) weight += value;
     return weight;
   };
-  // A document of many flat parts (articles without chapters) is one list; otherwise each part leads
-  // with its own best clauses, a share of the length cap each.
+  // A document of many flat parts (articles without chapters) is one list of its most central
+  // articles; otherwise each part leads with its own best clauses, a share of the length cap each.
+  // Within either, clauses about the question's words come first, then the most central ones.
   const flat = parts.length > sectionSettings.maxItemsPerDocument;
   const groups: { section?: Section; clauses: Section[]; take: number }[] = flat
-    ? spread(parts.filter((part) => !formulaClause.test(document.text.slice(part.start, part.end))), sectionSettings.maxItemsPerDocument).map((clauses) => ({ clauses, take: 1 }))
+    ? [{ clauses: parts.filter((part) => !formulaClause.test(document.text.slice(part.start, part.end))), take: sectionSettings.maxItemsPerDocument }]
     : parts.map((part) => {
         let node = part;
         for (let children = childrenOf(document, node); children.length === 1; children = childrenOf(document, node)) node = children[0];
@@ -354,9 +355,10 @@ export function documentOverview({ analysis, document, index }: { analysis: Ques
       });
   const answers: SectionAnswer[] = [];
   const flatItems: Pick[][] = [];
+  const central = clauseCentrality(document, groups.flatMap((group) => group.clauses), index);
   for (const group of groups) {
     const chosen = group.clauses
-      .map((clause, order) => ({ clause, order, weight: weightIn(clause) + (flat ? 0.01 * ruleWords(document.text.slice(clause.start, clause.end)) : 0) }))
+      .map((clause, order) => ({ clause, order, weight: weightIn(clause) + (central.get(clause) ?? 0) }))
       .sort((a, b) => b.weight - a.weight || a.order - b.order)
       .slice(0, group.take)
       .sort((a, b) => a.order - b.order);
@@ -371,19 +373,41 @@ export function documentOverview({ analysis, document, index }: { analysis: Ques
   return answers.length > 0 ? answers : undefined;
 }
 
+/**
+ * How central each clause is to its document (LexRank's degree): the summed cosine similarity of its
+ * idf-weighted words with every other clause's, scaled to 0..1. The clauses a summary should carry
+ * are about what the document is about; a clause on funding or on who is responsible shares little.
+ */
+function clauseCentrality(document: PolicyDocument, clauses: Section[], index: PolicyIndex): Map<Section, number> {
+  const vectors = clauses.map((clause) => {
+    const weights = new Map<string, number>();
+    for (const token of index.analyzer.tokenize(document.text.slice(clause.start, clause.end))) {
+      if (token.length < 2 || /\d/.test(token)) continue;
+      weights.set(token, (weights.get(token) ?? 0) + index.bm25.idf(token));
+    }
+    return weights;
+  });
+  const normed = vectors.map((weights) => {
+    let norm = 0;
+    for (const value of weights.values()) norm += value * value;
+    return { weights, norm: Math.sqrt(norm) || 1 };
+  });
+  const degree = normed.map((a, i) => {
+    let sum = 0;
+    normed.forEach((b, j) => {
+      if (i === j) return;
+      let dot = 0;
+      for (const [token, value] of a.weights) dot += value * (b.weights.get(token) ?? 0);
+      sum += dot / (a.norm * b.norm);
+    });
+    return sum;
+  });
+  const top = Math.max(1e-9, ...degree);
+  return new Map(clauses.map((clause, i) => [clause, degree[i] / top]));
+}
+
 /** A clause that only states why the text was made or when it takes effect ("为了…，制定本条例", "本办法自…起施行"). */
 const formulaClause = /^\s*(?:第[零〇一二三四五六七八九十百千\d]+条\s*)?(?:为了?[^。]{0,120}(?:制定|修订)本(?:条例|办法|规定|细则|决定)。?\s*$|本(?:条例|办法|规定|细则|决定)自[^。]{0,30}施行)/;
-
-/** How many words of obligation or rule-making a clause uses (应当, 不得, 禁止, 实行, 建立…): the clauses that set rules. */
-function ruleWords(text: string): number {
-  return (text.match(/应当|不得|禁止|实行|建立|制度|负责|可以/g) ?? []).length;
-}
-
-/** Items split into `bins` consecutive runs of near-equal length, so a pick from each spans the whole text. */
-function spread<T>(items: T[], bins: number): T[][] {
-  if (items.length <= bins) return items.map((item) => [item]);
-  return Array.from({ length: bins }, (_, i) => items.slice(Math.floor((i * items.length) / bins), Math.floor(((i + 1) * items.length) / bins)));
-}
 
 /** The sentence of a clause (after its lead) that carries most of the topic's weight, if any carries some. */
 function topicSentence(document: PolicyDocument, from: number, to: number, topic: TopicTerms): { start: number; end: number } | undefined {
