@@ -356,6 +356,31 @@ describe('questions asking how much', () => {
   });
 });
 
+describe('figures in days', () => {
+  let rules: RagService;
+
+  beforeAll(async () => {
+    rules = await serviceOverFiles(
+      'days',
+      {
+        'xiling-netbars.txt': `西陵市上网服务场所管理办法
+
+第十一条 上网服务场所应当在营业场所显著位置悬挂营业执照和经营许可证。
+第十二条 上网服务场所应当对上网消费者的身份证进行核对、登记，并将登记内容和上网记录留存60日备查。
+第十三条 上网服务场所不得接纳未成年人进入营业场所。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  it('reads "60日" in "留存60日备查" as the figure a "多少天" question asks for', async () => {
+    const response = await ask(rules, '网吧的上网登记记录要留存多少天？');
+    expect(response.answered).toBe(true);
+    expect(response.answer).toContain('留存60日备查');
+  });
+});
+
 describe('figures the asker states about their own case', () => {
   let rules: RagService;
 
