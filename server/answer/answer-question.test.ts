@@ -368,10 +368,17 @@ describe('figures in days', () => {
 第十一条 上网服务场所应当在营业场所显著位置悬挂营业执照和经营许可证。
 第十二条 上网服务场所应当对上网消费者的身份证进行核对、登记，并将登记内容和上网记录留存60日备查。
 第十三条 上网服务场所不得接纳未成年人进入营业场所。
+第十四条 上网服务场所应当组织从业人员参加安全培训。从业人员每年参加安全培训不少于40学时。
 `,
       },
       cleanups,
     );
+  });
+
+  it('reads school hours as a figure ("不少于40学时")', async () => {
+    const response = await ask(rules, '网吧从业人员每年要参加多长时间的培训？');
+    expect(response.answered).toBe(true);
+    expect(response.answer).toContain('40学时');
   });
 
   it('reads "60日" in "留存60日备查" as the figure a "多少天" question asks for', async () => {
