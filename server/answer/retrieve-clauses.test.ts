@@ -47,6 +47,18 @@ describe('clauses retrieved for a fact question', () => {
   });
 });
 
+describe('clauses retrieved for a two-part question', () => {
+  it('lets each part read the clauses found for the other, after its own', async () => {
+    const { index } = service;
+    const analysis = analyseQuestion([{ role: 'user', content: '网吧每天几点可以营业？另外，搬到新地址要重新办什么？' }], { analyzer: index.analyzer });
+    const { perPart } = await retrieveClauses({ analysis, index });
+    expect(perPart).toHaveLength(2);
+    const ids = perPart.map((results) => results.map((result) => result.chunkId));
+    expect(new Set(ids[0])).toEqual(new Set(ids[1]));
+    expect(ids[0][0]).not.toBe(ids[1][0]);
+  });
+});
+
 describe('a list answer', () => {
   it('puts the list\'s opener straight before its items, each item cited where it stands', async () => {
     const response = await answerQuestion(service, { messages: [{ role: 'user', content: '网吧允许上线的游戏不能含有哪些内容？' }] });

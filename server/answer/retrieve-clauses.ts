@@ -47,7 +47,10 @@ export async function retrieveClauses({
         return interleave([leaning, own]).slice(0, retrievalDepth.fact + 4);
       }),
     );
-    return { results: interleave(perPart), perPart };
+    // A clause found for one part may answer another ("多久缴入国库？另外，手续费多少？" finds the
+    // deadline clause with the fee): each part reads the others' clauses after its own.
+    const widened = perPart.map((own, i) => interleave([own, ...perPart.filter((_, j) => j !== i)]));
+    return { results: interleave(perPart), perPart: widened };
   }
   const results = await index.search(analysis.retrievalQuery, { k: retrievalDepth.wide, documents });
   // Each leading document's own best clauses, so a document ranked low overall still shows its section.
