@@ -37,12 +37,14 @@ export async function retrieveClauses({
       const results = withDefinitions(withReferencedArticles(found, index), analysis.question, index);
       return { results, perPart: [results] };
     }
-    // A later part is searched with the first part's topic and on its own words too: "另外，搬家后
-    // 多久内要换登记证？" changes the subject.
+    // A later part is searched with the first part's topic, and on its own words too when it has a few
+    // or says it changes the subject ("另外，搬家后多久内要换登记证？").
     const perPart = await Promise.all(
       analysis.parts.map(async (part, i) => {
         const leaning = await index.search(part.query, { k: retrievalDepth.fact, documents });
         if (i === 0 || part.query === part.text) return leaning;
+        // A short part with few words of its own ("可以延期吗？") is about the first part's subject.
+        if (!/^(?:另外|此外|还有|再问|顺便|同时)/.test(part.text.trim()) && part.focusTokens.length < 3) return leaning;
         const own = await index.search(part.text, { k: retrievalDepth.fact, documents });
         return interleave([leaning, own]).slice(0, retrievalDepth.fact + 4);
       }),
