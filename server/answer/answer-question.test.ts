@@ -388,6 +388,39 @@ describe('figures in days', () => {
   });
 });
 
+describe('questions asking which year', () => {
+  let rules: RagService;
+
+  beforeAll(async () => {
+    rules = await serviceOverFiles(
+      'which-year',
+      {
+        'xiling-boats.txt': `西陵市游船管理办法
+
+第五条 游船经营者应当为游船办理登记，登记有效期为2年。
+第六条 新建游船码头免征码头使用费，具体办法由市交通运输主管部门制定。
+`,
+        'xiling-parks.txt': `西陵市公园建设规划
+
+到2030年，全市建成各类公园300个，实现市民出门500米见园。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  it('declines when no clause it finds names a year', async () => {
+    const response = await ask(rules, '新建游船码头免征码头使用费的政策执行到哪一年？');
+    expect(response.answered).toBe(false);
+  });
+
+  it('answers from the clause naming the year', async () => {
+    const response = await ask(rules, '全市建成300个公园的目标定在哪一年？');
+    expect(response.answered).toBe(true);
+    expect(response.answer).toContain('到2030年');
+  });
+});
+
 describe('figures the asker states about their own case', () => {
   let rules: RagService;
 

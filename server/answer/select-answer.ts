@@ -173,7 +173,7 @@ export function judge({ question, scored }: PartScores, index: PolicyIndex): Jud
     unknownTopicWords(question, index).length > 0 &&
     (coverage < answerSettings.unknownTopicCoverage || matched === 0 || (matched === 1 && coverage < answerSettings.unknownTopicSingleWordCoverage));
   if (unknownTopic || coverage < answerSettings.minCoverage || best.score < answerSettings.minScore) return { answers: false };
-  if (missesExactTerm(question, best, index) || missesAskedUnit(question, candidates)) return { answers: false };
+  if (missesExactTerm(question, best, index) || missesAskedUnit(question, candidates) || missesAskedYear(question, candidates)) return { answers: false };
   return { answers: true, best, covering, candidates };
 }
 
@@ -412,6 +412,12 @@ function missesAskedUnit(question: ScoringQuestion, candidates: ScoredSentence[]
   if (!unit) return false;
   const pattern = new RegExp(`\\d[十百千万亿]*\\s*${unit.replace('亿元', '亿').replace('万元', '万')}`);
   return !candidates.slice(0, 8).some((sentence) => pattern.test(sentence.text));
+}
+
+/** A question asking which year ("执行到哪一年", "哪年开始施行") is not answered by sentences naming none. */
+function missesAskedYear(question: ScoringQuestion, candidates: ScoredSentence[]): boolean {
+  if (!/哪一年|哪年|何年|哪个年份|什么年份/.test(question.question)) return false;
+  return !candidates.slice(0, 8).some((sentence) => /(?:19|20)\d{2}\s*年|[一二〇零○]{4}年/.test(sentence.text));
 }
 
 export function overlaps(a: { result: { documentId: string }; start: number; end: number }, b: { result: { documentId: string }; start: number; end: number }): boolean {
