@@ -131,3 +131,18 @@ describe('section answers', () => {
     expectExactCitations(response);
   });
 });
+
+describe('a topic no heading names, in the one document a library holds', () => {
+  let single: RagService;
+
+  beforeAll(async () => {
+    single = await serviceOverFiles('single-opinion', { 'nanping.txt': opinion }, cleanups);
+  });
+
+  it('is answered from the document\'s sentences, never its title line', async () => {
+    const response = await answerQuestion(single, { messages: [{ role: 'user', content: '南屏县在农民上网方面有哪些安排？' }] });
+    expect(response.answered).toBe(true);
+    expect(response.answer).toContain('推进农村宽带和移动网络覆盖');
+    expect(response.citations.map((citation) => citation.quote)).not.toContain('南屏县推进乡村振兴的实施意见');
+  });
+});

@@ -44,6 +44,8 @@ export const sectionSettings = {
   strictHeadingMatch: 0.8,
   /** Without such a section, a document's sentences this close to the topic answer instead… */
   minSentenceCoverage: 0.35,
+  /** …in a document the question names (by title or place), this close: it is the one asked about. */
+  namedSentenceCoverage: 0.2,
   /** …down to this share of its best sentence's score, at most this many. */
   sentenceRatio: 0.6,
   maxSentencesPerDocument: 5,
@@ -219,7 +221,18 @@ export function selectSections({
     // No section about the topic: the document's sentences that are, in reading order. A document
     // the question names, or any document of a summary or comparison across documents, is asked
     // about whatever places its sentences name (a province's plan names its cities).
-    const sentences = scored.filter((sentence) => sentence.result.documentId === document.id && (sentence.placeFits || asked) && !sentence.heading && !sentence.preamble && sentence.coverage >= sectionSettings.minSentenceCoverage);
+    // The document's own title line names it; it says nothing about the topic.
+    const bare = document.title.replace(/^《|》$/g, '');
+    const titleLine = document.text.search(/\S/) === document.text.indexOf(bare) ? document.text.indexOf(bare) + bare.length : -1;
+    const sentences = scored.filter(
+      (sentence) =>
+        sentence.result.documentId === document.id &&
+        (sentence.placeFits || asked) &&
+        !sentence.heading &&
+        !sentence.preamble &&
+        sentence.start >= titleLine &&
+        sentence.coverage >= (named ? sectionSettings.namedSentenceCoverage : sectionSettings.minSentenceCoverage),
+    );
     const top = sentences[0]?.score ?? 0;
     const picked: ScoredSentence[] = [];
     for (const sentence of sentences) {
