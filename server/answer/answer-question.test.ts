@@ -369,6 +369,9 @@ describe('figures in days', () => {
 第十二条 上网服务场所应当对上网消费者的身份证进行核对、登记，并将登记内容和上网记录留存60日备查。
 第十三条 上网服务场所不得接纳未成年人进入营业场所。
 第十四条 上网服务场所应当组织从业人员参加安全培训。从业人员每年参加安全培训不少于40学时。
+第十五条 设立上网服务场所，应当向县级人民政府文化主管部门提出申请。
+第十六条 上网服务场所应当建立巡查制度，发现违法行为的，应当及时制止并向文化主管部门报告。
+第十七条 文化主管部门应当自收到设立申请之日起20个工作日内作出批准或者不批准的决定。
 `,
       },
       cleanups,
@@ -379,6 +382,12 @@ describe('figures in days', () => {
     const response = await ask(rules, '网吧从业人员每年要参加多长时间的培训？');
     expect(response.answered).toBe(true);
     expect(response.answer).toContain('40学时');
+  });
+
+  it('answers a second question with one word of its own ("多久给答复？") from the document answering the first', async () => {
+    const response = await ask(rules, '开网吧要向哪个部门申请？多久给答复？');
+    expect(response.answer).toContain('县级人民政府文化主管部门');
+    expect(response.answer).toContain('20个工作日内');
   });
 
   it('reads "60日" in "留存60日备查" as the figure a "多少天" question asks for', async () => {

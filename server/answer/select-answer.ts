@@ -80,7 +80,11 @@ export function selectFactAnswer({ analysis, parts, index }: { analysis: Questio
   // Every further question of the message gets its own best sentence, from the answering document when it has one.
   for (const part of parts.slice(1)) {
     const partDecision = judge(part, index);
-    if (!partDecision.answers) continue;
+    if (!partDecision.answers) {
+      const leaning = leaningAnswer(part, best, picked);
+      if (leaning) picked.push(leaning);
+      continue;
+    }
     const sameDocument = partDecision.candidates.find((sentence) => sentence.result.documentId === best.result.documentId && sentence.score >= 0.7 * partDecision.best.score);
     let top = sameDocument ?? partDecision.best;
     // A further question is rarely answered by what already answers the first ("林地从何时缴纳？不是
@@ -103,6 +107,19 @@ export function selectFactAnswer({ analysis, parts, index }: { analysis: Questio
   }
   if (superseded) blocks.push({ heading: `已被修订的${versionLabel(superseded, index)}规定`, headingLevel: 'section', sentences: [toPick(superseded)] });
   return { kind: 'answer', blocks, documentId: best.result.documentId };
+}
+
+/**
+ * A further question with one word of its own ("多久给答复？") leans on the first: the text may say its
+ * word otherwise ("自收到申请书之日起60日内作出批准或者不批准的决定"), so in the document answering the
+ * first, the best sentence carrying the kind of figure it asks for (a length of time, an amount, a
+ * date) answers it.
+ */
+function leaningAnswer(part: PartScores, best: ScoredSentence, picked: ScoredSentence[]): ScoredSentence | undefined {
+  if (part.question.focusTokens.length > 1) return undefined;
+  return part.scored.find(
+    (sentence) => sentence.result.documentId === best.result.documentId && !sentence.heading && !sentence.preamble && carriesAskedKind(part.question.asks, sentence.text) === true && !alreadyPicked(picked, sentence),
+  );
 }
 
 /**
