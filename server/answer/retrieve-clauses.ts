@@ -43,13 +43,13 @@ export async function retrieveClauses({
       analysis.parts.map(async (part, i) => {
         const leaning = await index.search(part.query, { k: retrievalDepth.fact, documents });
         if (i === 0 || part.query === part.text) return leaning;
-        // A short part with few words of its own ("可以延期吗？") is about the first part's subject.
+        // A short part with few words of its own ("要收费吗？") is about the first part's subject.
         if (!/^(?:另外|此外|还有|再问|顺便|同时)/.test(part.text.trim()) && part.focusTokens.length < 3) return leaning;
         const own = await index.search(part.text, { k: retrievalDepth.fact, documents });
         return interleave([leaning, own]).slice(0, retrievalDepth.fact + 4);
       }),
     );
-    // A clause found for one part may answer another ("多久缴入国库？另外，手续费多少？" finds the
+    // A clause found for one part may answer another ("多久办结？另外，收不收费？" may find the
     // deadline clause with the fee): each part reads the others' clauses after its own.
     const widened = perPart.map((own, i) => interleave([own, ...perPart.filter((_, j) => j !== i)]));
     return { results: interleave(perPart), perPart: widened };
@@ -112,8 +112,8 @@ function withReferencedArticles(results: SearchResult[], index: PolicyIndex): Se
 }
 
 /**
- * A question asking what counts as something ("树龄多少年才算古树", "这算不算工伤") is answered where a
- * leading document defines it ("本条例所称古树，是指…", "应当认定为工伤"): that clause joins the results,
+ * A question asking what counts as something ("打了多少年的井才算古井", "这算不算见义勇为") is answered
+ * where a leading document defines it ("本办法所称古井，是指…", "认定为见义勇为"): that clause joins the results,
  * though its wording shares little with the asker's story.
  */
 function withDefinitions(results: SearchResult[], question: string, index: PolicyIndex): SearchResult[] {

@@ -196,7 +196,7 @@ export function scoreSentences({ question, results, index }: { question: Scoring
           continue;
         }
         total += weight;
-        // "10岁" of the asker's child is found where the clause states an age ("16周岁以下").
+        // "七十岁" of the asker is found where the clause states an age ("70周岁以上").
         const stated = statedFigures.get(token);
         const direct = positionOf(folded, token, index);
         const at = direct < 0 && stated ? folded.search(stated) : direct;
@@ -214,7 +214,7 @@ export function scoreSentences({ question, results, index }: { question: Scoring
         else if (token.length >= 2) found.push({ weight: 0.6 * weight * partialMatch(token, gramSet), at: -1 });
       }
       const covered = total > 0 ? windowCoverage(found, coverageWindow) / total : 0;
-      // "…才算古树？" is answered where the text says what counts as one ("本条例所称古树，是指…"), however
+      // "…才算古井？" is answered where the text says what counts as one ("本办法所称古井，是指…"), however
       // little of the asker's story it repeats.
       const definesTerm = defining.some((pattern) => pattern.test(folded));
       const coverage = definesTerm ? Math.max(covered, definitionCoverage) : covered;
@@ -259,8 +259,8 @@ export function scoreSentences({ question, results, index }: { question: Scoring
 }
 
 /**
- * The term a question asks to be defined ("树龄多少年才算古树", "这算不算工伤", "什么是预付卡", "X是指
- *什么"), as the ways a text defines it: "所称古树，是指…", "工伤，是指…", "属于工伤", "视同工伤".
+ * The term a question asks to be defined ("打了多少年的井才算古井", "这算不算见义勇为", "什么是预付卡",
+ * "X是指什么"), as the ways a text defines it: "所称古井，是指…", "预付卡，是指…", "属于X", "视同X".
  */
 export function definitionPatterns(question: string): RegExp[] {
   const folded = foldWidth(question);
@@ -275,8 +275,8 @@ export function definitionPatterns(question: string): RegExp[] {
 }
 
 /**
- * Figures of each unit as a clause states them: a threshold or a term ("16周岁以下", "2年内", "满6个月",
- * "5名以上"). A year of the calendar (2019年) is no length of time.
+ * Figures of each unit as a clause states them: a threshold or a term ("未满14周岁", "3年内", "满6个月",
+ * "10人以上"). A year of the calendar (2019年) is no length of time.
  */
 const statedUnits: { question: RegExp; clause: RegExp }[] = [
   { question: /^(?:周岁|岁)/, clause: /(?<![\d.])\d{1,3}\s*周?岁|[一二三四五六七八九十]+周?岁/ },
@@ -291,9 +291,9 @@ const statedUnits: { question: RegExp; clause: RegExp }[] = [
 ];
 
 /**
- * The figures a question states about the asker's own case ("10岁的儿子", "三年前", "交了6年多"), each
- * question word holding one mapped to how a clause states a figure of that unit: "10岁" is not in the
- * text, but "16周岁以下" is the rule that decides it. A figure the question asks for ("几岁") has no
+ * The figures a question states about the asker's own case ("我今年七十岁", "离职半年了", "工龄八年"),
+ * each question word holding one mapped to how a clause states a figure of that unit: "七十岁" is not in
+ * the text, but "70周岁以上" is the rule that decides it. A figure the question asks for ("几岁") has no
  * numeral and is not one.
  */
 export function situationFigures(question: string, tokens: string[]): Map<string, RegExp> {

@@ -110,8 +110,8 @@ export function selectFactAnswer({ analysis, parts, index }: { analysis: Questio
 }
 
 /**
- * A further question with one word of its own ("多久给答复？") leans on the first: the text may say its
- * word otherwise ("自收到申请书之日起60日内作出批准或者不批准的决定"), so in the document answering the
+ * A further question with one word of its own ("多久给回复？") leans on the first: the text may say
+ * its word otherwise ("自受理之日起20个工作日内作出决定"), so in the document answering the
  * first, the best sentence carrying the kind of figure it asks for (a length of time, an amount, a
  * date) answers it.
  */
@@ -431,7 +431,7 @@ function missesAskedUnit(question: ScoringQuestion, candidates: ScoredSentence[]
   return !candidates.slice(0, 8).some((sentence) => pattern.test(sentence.text));
 }
 
-/** A question asking which year ("执行到哪一年", "哪年开始施行") is not answered by sentences naming none. */
+/** A question asking which year ("到哪一年截止", "哪年开始施行") is not answered by sentences naming none. */
 function missesAskedYear(question: ScoringQuestion, candidates: ScoredSentence[]): boolean {
   if (!/哪一年|哪年|何年|哪个年份|什么年份/.test(question.question)) return false;
   return !candidates.slice(0, 8).some((sentence) => /(?:19|20)\d{2}\s*年|[一二〇零○]{4}年/.test(sentence.text));
