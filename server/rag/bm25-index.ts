@@ -23,6 +23,11 @@ const blockSize = 128;
 const sparseLookups = 4;
 /** Bounds are compared with this slack, so rounding never prunes a document that belongs in the top k. */
 const slack = 1 + 1e-9;
+/**
+ * A term with at most this many postings per candidate still in play is added by reading all its
+ * postings and keeping those of marked candidates, rather than by stepping through the candidates.
+ */
+const markedReadFactor = 16;
 /** How many times k candidates with the best partial scores are completed to set the bar the others must pass. */
 const completedSeeds = 2;
 
@@ -496,7 +501,7 @@ export class Bm25Index {
   /** Score buffer and the documents it holds scores for (all zeros between queries; search is synchronous). */
   private scratch?: { scores: Float64Array; touched: Uint32Array; candidates: Int32Array; values: Float64Array; seeds: Int32Array; mask: Uint8Array; high: Int32Array; highCount: number; floor: number };
   /** The WebAssembly scoring loop and where the score buffers are in its memory (set up at the first search). */
-  private kernel?: { exports: KernelExports; scores: number; touched: number; high: number; mask: number; values: number; seeds: number; liveAt: number; live: Int32Array };
+  private kernel?: { exports: KernelExports; scores: number; touched: number; high: number; mask: number; marks: number; values: number; seeds: number; liveAt: number; live: Int32Array };
 
   /** Builds the index over `entries` (document i = the i-th entry). */
   constructor(
@@ -774,19 +779,36 @@ export class Bm25Index {
     this.scratchBuffers(); // starts the kernel at the first search
     let remaining = 0;
     for (let t = from; t < terms.length; t++) remaining += terms[t].upper;
-    let live = candidates;
     const seeded = threshold >= 0;
     const { kernel } = this;
-    if (kernel) {
-      // The kernel reads the candidates from its own memory (where the first phase leaves them).
-      if (candidates.buffer !== kernel.live.buffer || candidates.byteOffset !== kernel.liveAt) kernel.live.set(candidates);
-      live = kernel.live.subarray(0, candidates.length);
+    if (!kernel) {
+      let live = candidates;
+      for (let t = from; t < terms.length && live.length > 0; t++) {
+        this.addToListed(terms[t], live);
+        remaining -= terms[t].upper;
+        if (k > 0 && live.length > k) {
+          // Without a threshold from the first phase (a few allowed documents looked up directly), the
+          // k-th best partial score is the one to prune with; a completed threshold is rarely passed by it.
+          if (!seeded) threshold = Math.max(threshold, this.kthLargestOf(live, live.length, k));
+          live = this.withoutHopeless(live, remaining, threshold);
+        }
+      }
+      return live;
     }
-    for (let t = from; t < terms.length && live.length > 0; t++) {
-      const at = terms[t].field.kernelAddresses;
-      if (kernel && at) {
-        const { field, term, weight } = terms[t];
-        const { termBlocks, documentFrequencies } = field.arrays;
+    // The kernel reads the candidates from its own memory (where the first phase leaves them). In
+    // the pruning pass they are also marked, so that a term with few postings for the candidates
+    // still in play is added by reading its postings rather than by stepping through them all.
+    if (candidates.buffer !== kernel.live.buffer || candidates.byteOffset !== kernel.liveAt) kernel.live.set(candidates);
+    let count = candidates.length;
+    const marks = k > 0 ? kernel.marks : 0;
+    if (marks) kernel.exports.mark(marks, kernel.liveAt, count, 1);
+    for (let t = from; t < terms.length && count > 0; t++) {
+      const { field, term, weight, length } = terms[t];
+      const at = field.kernelAddresses!;
+      const { termBlocks } = field.arrays;
+      if (marks && length <= count * markedReadFactor) {
+        kernel.exports.addMarked(at.packed, at.blockWords, at.blockFirstDocs, at.blockDocBits, at.blockTfBits, at.codes, at.table, kernel.scores, marks, termBlocks[term], termBlocks[term + 1], length, weight, field.k1 + 1);
+      } else {
         kernel.exports.addToListed(
           at.packed,
           at.blockWords,
@@ -798,25 +820,22 @@ export class Bm25Index {
           at.table,
           kernel.scores,
           kernel.liveAt,
-          live.length,
+          count,
           termBlocks[term],
           termBlocks[term + 1],
-          documentFrequencies[term],
+          length,
           weight,
           field.k1 + 1,
         );
-      } else {
-        this.addToListed(terms[t], live);
       }
       remaining -= terms[t].upper;
-      if (k > 0 && live.length > k) {
-        // Without a threshold from the first phase (a few allowed documents looked up directly), the
-        // k-th best partial score is the one to prune with; a completed threshold is rarely passed by it.
-        if (!seeded) threshold = Math.max(threshold, this.kthLargestOf(live, live.length, k));
-        live = this.withoutHopeless(live, remaining, threshold);
+      if (k > 0 && count > k) {
+        if (!seeded) threshold = Math.max(threshold, this.kthLargestOf(kernel.live, count, k));
+        count = kernel.exports.prune(kernel.scores, kernel.liveAt, count, marks, remaining, threshold, slack);
       }
     }
-    return live;
+    if (marks) kernel.exports.mark(marks, kernel.liveAt, count, 0);
+    return kernel.live.subarray(0, count);
   }
 
   /**
@@ -1185,10 +1204,14 @@ export class Bm25Index {
     const touched = place(((this.size + 31) >>> 5) * 4);
     const high = place(this.size * 4);
     const mask = place(this.size);
+    // The candidates still in play in the conjunction, a byte per document (all 0 between searches).
+    const marks = place(this.size);
     // The candidates the conjunction walks (one more entry: the kernel may read one past the last).
     const liveAt = place((this.size + 1) * 4);
     const values = place(this.size * 8);
     const seeds = place(this.size * 4);
+    // The kernel reads bit-packed runs 8 bytes at a time, up to 7 bytes past a run's end.
+    bytes += 8;
     const pages = Math.ceil(bytes / 65536);
     let memory: WebAssembly.Memory;
     try {
@@ -1207,7 +1230,7 @@ export class Bm25Index {
       new Uint8Array(memory.buffer, at, array.byteLength).set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
       put(new (array.constructor as new (buffer: ArrayBuffer, offset: number, length: number) => Moved)(memory.buffer, at, array.length));
     }
-    this.kernel = { exports, scores, touched, high, mask, values, seeds, liveAt, live: new Int32Array(memory.buffer, liveAt, this.size) };
+    this.kernel = { exports, scores, touched, high, mask, marks, values, seeds, liveAt, live: new Int32Array(memory.buffer, liveAt, this.size) };
     return {
       scores: new Float64Array(memory.buffer, scores, this.size),
       touched: new Uint32Array(memory.buffer, touched, (this.size + 31) >>> 5),

@@ -6,6 +6,15 @@
 // moves them there when the index is first searched).
 import { assembleWat } from './wasm-text.js';
 
+/**
+ * The 32 bits from bit `position` on of the bit-packed run starting at byte address `base`: one
+ * unaligned 8-byte load at the byte holding the first bit, shifted by the bits before it in that byte
+ * (no branches; a run may be read up to 7 bytes past its end, which stays inside the kernel's memory).
+ * Written out where it is used (the engine does not inline WebAssembly calls).
+ */
+const bitsAt = (base: string, position: string) =>
+  `(i32.wrap_i64 (i64.shr_u (i64.load (i32.add ${base} (i32.shr_u ${position} (i32.const 3)))) (i64.extend_i32_u (i32.and ${position} (i32.const 7)))))`;
+
 const source = `
 (module
   (import "env" "memory" (memory 1))
@@ -24,9 +33,9 @@ const source = `
     (param $block i32) (param $end i32) (param $df i32) (param $weight f64) (param $k1p1 f64) (param $floor f64)
     (result f64)
     (local $start i32) (local $n i32) (local $first i32) (local $docBits i32) (local $tfBits i32)
-    (local $docMask i32) (local $tfMask i32) (local $docWord i32) (local $tfWord i32) (local $docBuffer i32)
-    (local $tfBuffer i32) (local $docUsed i32) (local $tfUsed i32) (local $i i32) (local $doc i32)
-    (local $value i32) (local $tf i32) (local $at i32) (local $count i32)
+    (local $docMask i32) (local $tfMask i32) (local $docBase i32) (local $tfBase i32)
+    (local $docPosition i32) (local $tfPosition i32) (local $i i32) (local $doc i32)
+    (local $tf i32) (local $at i32) (local $count i32)
     (local $before f64) (local $after f64) (local $top f64)
     (local.set $start (local.get $block))
     (local.set $count (global.get $highCount))
@@ -42,51 +51,21 @@ const source = `
         (local.set $tfBits (i32.load8_u (i32.add (local.get $tfBitsAt) (local.get $block))))
         (local.set $docMask (i32.sub (i32.shl (i32.const 1) (local.get $docBits)) (i32.const 1)))
         (local.set $tfMask (i32.sub (i32.shl (i32.const 1) (local.get $tfBits)) (i32.const 1)))
-        ;; The block's document offsets, then its term counts − 1, each bit-packed.
-        (local.set $docWord (i32.add (local.get $packed) (i32.shl (i32.load (i32.add (local.get $words) (i32.shl (local.get $block) (i32.const 2)))) (i32.const 2))))
-        (local.set $tfWord (i32.add (local.get $docWord) (i32.shl (i32.shr_u (i32.add (i32.mul (local.get $n) (local.get $docBits)) (i32.const 31)) (i32.const 5)) (i32.const 2))))
-        (local.set $docBuffer (i32.load (local.get $docWord)))
-        (local.set $tfBuffer (i32.load (local.get $tfWord)))
-        (local.set $docUsed (i32.const 0))
-        (local.set $tfUsed (i32.const 0))
+        ;; The block's document offsets, then its term counts − 1, each bit-packed (read by bitsAt).
+        (local.set $docBase (i32.add (local.get $packed) (i32.shl (i32.load (i32.add (local.get $words) (i32.shl (local.get $block) (i32.const 2)))) (i32.const 2))))
+        (local.set $tfBase (i32.add (local.get $docBase) (i32.shl (i32.shr_u (i32.add (i32.mul (local.get $n) (local.get $docBits)) (i32.const 31)) (i32.const 5)) (i32.const 2))))
+        (local.set $docPosition (i32.const 0))
+        (local.set $tfPosition (i32.const 0))
         (local.set $i (i32.const 0))
         (block $postingsDone
           (loop $postings
             (br_if $postingsDone (i32.ge_u (local.get $i) (local.get $n)))
-            (local.set $doc (local.get $first))
-            (if (local.get $docBits)
-              (then
-                (if (i32.eq (local.get $docUsed) (i32.const 32))
-                  (then
-                    (local.set $docWord (i32.add (local.get $docWord) (i32.const 4)))
-                    (local.set $docBuffer (i32.load (local.get $docWord)))
-                    (local.set $docUsed (i32.const 0))))
-                (local.set $value (i32.shr_u (local.get $docBuffer) (local.get $docUsed)))
-                (local.set $docUsed (i32.add (local.get $docUsed) (local.get $docBits)))
-                (if (i32.gt_u (local.get $docUsed) (i32.const 32))
-                  (then
-                    (local.set $docWord (i32.add (local.get $docWord) (i32.const 4)))
-                    (local.set $docBuffer (i32.load (local.get $docWord)))
-                    (local.set $docUsed (i32.sub (local.get $docUsed) (i32.const 32)))
-                    (local.set $value (i32.or (local.get $value) (i32.shl (local.get $docBuffer) (i32.sub (local.get $docBits) (local.get $docUsed)))))))
-                (local.set $doc (i32.add (local.get $doc) (i32.and (local.get $value) (local.get $docMask))))))
-            (local.set $tf (i32.const 1))
-            (if (local.get $tfBits)
-              (then
-                (if (i32.eq (local.get $tfUsed) (i32.const 32))
-                  (then
-                    (local.set $tfWord (i32.add (local.get $tfWord) (i32.const 4)))
-                    (local.set $tfBuffer (i32.load (local.get $tfWord)))
-                    (local.set $tfUsed (i32.const 0))))
-                (local.set $value (i32.shr_u (local.get $tfBuffer) (local.get $tfUsed)))
-                (local.set $tfUsed (i32.add (local.get $tfUsed) (local.get $tfBits)))
-                (if (i32.gt_u (local.get $tfUsed) (i32.const 32))
-                  (then
-                    (local.set $tfWord (i32.add (local.get $tfWord) (i32.const 4)))
-                    (local.set $tfBuffer (i32.load (local.get $tfWord)))
-                    (local.set $tfUsed (i32.sub (local.get $tfUsed) (i32.const 32)))
-                    (local.set $value (i32.or (local.get $value) (i32.shl (local.get $tfBuffer) (i32.sub (local.get $tfBits) (local.get $tfUsed)))))))
-                (local.set $tf (i32.add (local.get $tf) (i32.and (local.get $value) (local.get $tfMask))))))
+            (local.set $doc (i32.add (local.get $first)
+              (i32.and (local.get $docMask) ${bitsAt('(local.get $docBase)', '(local.get $docPosition)')})))
+            (local.set $docPosition (i32.add (local.get $docPosition) (local.get $docBits)))
+            (local.set $tf (i32.add (i32.const 1)
+              (i32.and (local.get $tfMask) ${bitsAt('(local.get $tfBase)', '(local.get $tfPosition)')})))
+            (local.set $tfPosition (i32.add (local.get $tfPosition) (local.get $tfBits)))
             (block $skip
               (if (local.get $mask)
                 (then (br_if $skip (i32.eqz (i32.load8_u (i32.add (local.get $mask) (local.get $doc)))))))
@@ -116,15 +95,8 @@ const source = `
 
   ;; Value i of a run of bits-wide values from byte address base (bits ≤ 31; 0 when bits is 0).
   (func $unpack (param $base i32) (param $bits i32) (param $i i32) (result i32)
-    (local $position i32) (local $word i32) (local $shift i32) (local $value i32)
-    (if (i32.eqz (local.get $bits)) (then (return (i32.const 0))))
-    (local.set $position (i32.mul (local.get $i) (local.get $bits)))
-    (local.set $word (i32.add (local.get $base) (i32.shl (i32.shr_u (local.get $position) (i32.const 5)) (i32.const 2))))
-    (local.set $shift (i32.and (local.get $position) (i32.const 31)))
-    (local.set $value (i32.shr_u (i32.load (local.get $word)) (local.get $shift)))
-    (if (i32.gt_u (i32.add (local.get $shift) (local.get $bits)) (i32.const 32))
-      (then (local.set $value (i32.or (local.get $value) (i32.shl (i32.load (i32.add (local.get $word) (i32.const 4))) (i32.sub (i32.const 32) (local.get $shift)))))))
-    (i32.and (local.get $value) (i32.sub (i32.shl (i32.const 1) (local.get $bits)) (i32.const 1))))
+    (i32.and (i32.sub (i32.shl (i32.const 1) (local.get $bits)) (i32.const 1))
+      ${bitsAt('(local.get $base)', '(i32.mul (local.get $i) (local.get $bits))')}))
 
   ;; Adds one term (blocks block..end, df postings) to the scores of the documents listed at live
   ;; (count of them, ascending) that hold it, as Bm25Index.conjunction does: blocks without a listed
@@ -137,8 +109,7 @@ const source = `
     (local $start i32) (local $c i32) (local $last i32) (local $first i32) (local $n i32) (local $docBits i32)
     (local $tfBits i32) (local $docBase i32) (local $tfBase i32) (local $inBlock i32) (local $doc i32)
     (local $offset i32) (local $low i32) (local $high i32) (local $middle i32) (local $tf i32)
-    (local $docMask i32) (local $word i32) (local $buffer i32) (local $used i32) (local $current i32)
-    (local $p i32) (local $value i32) (local $at i32)
+    (local $docMask i32) (local $position i32) (local $current i32) (local $p i32) (local $value i32)
     (local.set $start (local.get $block))
     (block $blocksDone
       (loop $blocks
@@ -202,10 +173,7 @@ const source = `
               (br $nextBlock)))
           ;; Many: walk the block's offsets alongside them.
           (local.set $docMask (i32.sub (i32.shl (i32.const 1) (local.get $docBits)) (i32.const 1)))
-          (local.set $word (local.get $docBase))
-          (local.set $buffer (i32.const 0))
-          (if (local.get $docBits) (then (local.set $buffer (i32.load (local.get $word)))))
-          (local.set $used (i32.const 0))
+          (local.set $position (i32.const 0))
           (local.set $current (i32.const -1))
           (local.set $p (i32.const 0))
           (block $manyDone
@@ -217,22 +185,8 @@ const source = `
                 (loop $advance
                   (br_if $reached (i32.ge_s (local.get $current) (local.get $doc)))
                   (br_if $reached (i32.ge_s (local.get $p) (local.get $n)))
-                  (local.set $value (i32.const 0))
-                  (if (local.get $docBits)
-                    (then
-                      (if (i32.eq (local.get $used) (i32.const 32))
-                        (then
-                          (local.set $word (i32.add (local.get $word) (i32.const 4)))
-                          (local.set $buffer (i32.load (local.get $word)))
-                          (local.set $used (i32.const 0))))
-                      (local.set $value (i32.shr_u (local.get $buffer) (local.get $used)))
-                      (local.set $used (i32.add (local.get $used) (local.get $docBits)))
-                      (if (i32.gt_u (local.get $used) (i32.const 32))
-                        (then
-                          (local.set $word (i32.add (local.get $word) (i32.const 4)))
-                          (local.set $buffer (i32.load (local.get $word)))
-                          (local.set $used (i32.sub (local.get $used) (i32.const 32)))
-                          (local.set $value (i32.or (local.get $value) (i32.shl (local.get $buffer) (i32.sub (local.get $docBits) (local.get $used)))))))))
+                  (local.set $value ${bitsAt('(local.get $docBase)', '(local.get $position)')})
+                  (local.set $position (i32.add (local.get $position) (local.get $docBits)))
                   (local.set $current (i32.add (local.get $first) (i32.and (local.get $value) (local.get $docMask))))
                   (local.set $p (i32.add (local.get $p) (i32.const 1)))
                   (br $advance)))
@@ -244,6 +198,83 @@ const source = `
               (br $many))))
         (local.set $block (i32.add (local.get $block) (i32.const 1)))
         (br $blocks))))
+
+  ;; Adds the postings of blocks block..end (df postings) to the scores of the documents marked in
+  ;; marks (a byte per document), as addToListed would add them to the same documents listed: for a
+  ;; term with fewer postings than there are listed documents to step through, reading every posting
+  ;; is the cheaper way to find them.
+  (func (export "addMarked")
+    (param $packed i32) (param $words i32) (param $firsts i32) (param $docBitsAt i32) (param $tfBitsAt i32)
+    (param $codes i32) (param $table i32) (param $scores i32) (param $marks i32)
+    (param $block i32) (param $end i32) (param $df i32) (param $weight f64) (param $k1p1 f64)
+    (local $start i32) (local $n i32) (local $first i32) (local $docBits i32) (local $tfBits i32)
+    (local $docMask i32) (local $tfMask i32) (local $docBase i32) (local $tfBase i32)
+    (local $docPosition i32) (local $tfPosition i32) (local $i i32) (local $doc i32)
+    (local.set $start (local.get $block))
+    (block $blocksDone
+      (loop $blocks
+        (br_if $blocksDone (i32.ge_u (local.get $block) (local.get $end)))
+        (if (i32.lt_u (i32.add (local.get $block) (i32.const 1)) (local.get $end))
+          (then (local.set $n (i32.const 128)))
+          (else (local.set $n (i32.sub (local.get $df) (i32.shl (i32.sub (local.get $block) (local.get $start)) (i32.const 7))))))
+        (local.set $first (i32.load (i32.add (local.get $firsts) (i32.shl (local.get $block) (i32.const 2)))))
+        (local.set $docBits (i32.load8_u (i32.add (local.get $docBitsAt) (local.get $block))))
+        (local.set $tfBits (i32.load8_u (i32.add (local.get $tfBitsAt) (local.get $block))))
+        (local.set $docMask (i32.sub (i32.shl (i32.const 1) (local.get $docBits)) (i32.const 1)))
+        (local.set $tfMask (i32.sub (i32.shl (i32.const 1) (local.get $tfBits)) (i32.const 1)))
+        (local.set $docBase (i32.add (local.get $packed) (i32.shl (i32.load (i32.add (local.get $words) (i32.shl (local.get $block) (i32.const 2)))) (i32.const 2))))
+        (local.set $tfBase (i32.add (local.get $docBase) (i32.shl (i32.shr_u (i32.add (i32.mul (local.get $n) (local.get $docBits)) (i32.const 31)) (i32.const 5)) (i32.const 2))))
+        (local.set $docPosition (i32.const 0))
+        (local.set $tfPosition (i32.const 0))
+        (local.set $i (i32.const 0))
+        (block $postingsDone
+          (loop $postings
+            (br_if $postingsDone (i32.ge_u (local.get $i) (local.get $n)))
+            (local.set $doc (i32.add (local.get $first)
+              (i32.and (local.get $docMask) ${bitsAt('(local.get $docBase)', '(local.get $docPosition)')})))
+            (if (i32.load8_u (i32.add (local.get $marks) (local.get $doc)))
+              (then
+                (call $add (local.get $scores) (local.get $codes) (local.get $table) (local.get $doc)
+                  (i32.add (i32.const 1) (i32.and (local.get $tfMask) ${bitsAt('(local.get $tfBase)', '(local.get $tfPosition)')}))
+                  (local.get $weight) (local.get $k1p1))))
+            (local.set $docPosition (i32.add (local.get $docPosition) (local.get $docBits)))
+            (local.set $tfPosition (i32.add (local.get $tfPosition) (local.get $tfBits)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $postings)))
+        (local.set $block (i32.add (local.get $block) (i32.const 1)))
+        (br $blocks))))
+
+  ;; Sets the byte of each of the count documents listed at live in marks to value.
+  (func (export "mark") (param $marks i32) (param $live i32) (param $count i32) (param $value i32)
+    (local $i i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+        (i32.store8 (i32.add (local.get $marks) (i32.load (i32.add (local.get $live) (i32.shl (local.get $i) (i32.const 2))))) (local.get $value))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next))))
+
+  ;; Keeps, in order, the documents listed at live (count of them) whose score plus remaining can
+  ;; still pass threshold ((score + remaining) · slack > threshold), as Bm25Index.withoutHopeless;
+  ;; the others' scores are cleared, and so are their bytes in marks (marks = 0: none kept). Returns
+  ;; how many are kept.
+  (func (export "prune") (param $scores i32) (param $live i32) (param $count i32) (param $marks i32) (param $remaining f64) (param $threshold f64) (param $slack f64) (result i32)
+    (local $i i32) (local $kept i32) (local $doc i32) (local $at i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+        (local.set $doc (i32.load (i32.add (local.get $live) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $at (i32.add (local.get $scores) (i32.shl (local.get $doc) (i32.const 3))))
+        (if (f64.gt (f64.mul (f64.add (f64.load (local.get $at)) (local.get $remaining)) (local.get $slack)) (local.get $threshold))
+          (then
+            (i32.store (i32.add (local.get $live) (i32.shl (local.get $kept) (i32.const 2))) (local.get $doc))
+            (local.set $kept (i32.add (local.get $kept) (i32.const 1))))
+          (else
+            (f64.store (local.get $at) (f64.const 0))
+            (if (local.get $marks) (then (i32.store8 (i32.add (local.get $marks) (local.get $doc)) (i32.const 0))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (local.get $kept))
 
   ;; Lists the documents marked in the touched bit set (words 32-bit words) at high; returns how many.
   (func (export "listTouched") (param $touched i32) (param $words i32) (param $high i32) (result i32)
@@ -409,6 +440,24 @@ export interface KernelExports {
     weight: number,
     k1Plus1: number,
   ): void;
+  addMarked(
+    packed: number,
+    words: number,
+    firsts: number,
+    docBits: number,
+    tfBits: number,
+    codes: number,
+    table: number,
+    scores: number,
+    marks: number,
+    block: number,
+    end: number,
+    df: number,
+    weight: number,
+    k1Plus1: number,
+  ): void;
+  mark(marks: number, live: number, count: number, value: number): void;
+  prune(scores: number, live: number, count: number, marks: number, remaining: number, threshold: number, slack: number): number;
   setHighCount(count: number): void;
   highCount(): number;
   listTouched(touched: number, words: number, high: number): number;

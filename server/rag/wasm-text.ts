@@ -54,13 +54,17 @@ const plain: Record<string, number> = {
   'f64.div': 0xa3,
   'f64.min': 0xa4,
   'f64.max': 0xa5,
+  'i64.shr_u': 0x88,
+  'i32.wrap_i64': 0xa7,
+  'i64.extend_i32_u': 0xad,
   'f64.convert_i32_s': 0xb7,
   'f64.convert_i32_u': 0xb8,
 };
 
-/** Loads and stores: opcode and natural alignment (log2 of the access size). */
+/** Loads and stores: opcode and alignment (log2; the natural one, but i64 loads may be unaligned: they read bit-packed runs at any byte). */
 const memoryOps: Record<string, [number, number]> = {
   'i32.load': [0x28, 2],
+  'i64.load': [0x29, 0],
   'f64.load': [0x2b, 3],
   'i32.load8_s': [0x2c, 0],
   'i32.load8_u': [0x2d, 0],
