@@ -15,6 +15,21 @@ import { assembleWat } from './wasm-text.js';
 const bitsAt = (base: string, position: string) =>
   `(i32.wrap_i64 (i64.shr_u (i64.load (i32.add ${base} (i32.shr_u ${position} (i32.const 3)))) (i64.extend_i32_u (i32.and ${position} (i32.const 7)))))`;
 
+/** Value `i` of a run of `bits`-wide values (bits ≤ 31; 0 when bits is 0) from byte address `base`. */
+const unpack = (base: string, bits: string, i: string) => `(i32.and (i32.sub (i32.shl (i32.const 1) ${bits}) (i32.const 1)) ${bitsAt(base, `(i32.mul ${i} ${bits})`)})`;
+
+/**
+ * scores[doc] += weight · (tf · k1p1) / (tf + table[codes[doc]]), in the order the JavaScript scorer
+ * uses (the function using it declares an i32 local $at).
+ */
+const addScore = (doc: string, tf: string) => `
+  (f64.store (local.tee $at (i32.add (local.get $scores) (i32.shl ${doc} (i32.const 3))))
+    (f64.add (f64.load (local.get $at))
+      (f64.div
+        (f64.mul (local.get $weight) (f64.mul (f64.convert_i32_s ${tf}) (local.get $k1p1)))
+        (f64.add (f64.convert_i32_s ${tf})
+          (f64.load (i32.add (local.get $table) (i32.shl (i32.load16_u (i32.add (local.get $codes) (i32.shl ${doc} (i32.const 1)))) (i32.const 3))))))))`;
+
 const source = `
 (module
   (import "env" "memory" (memory 1))
@@ -93,11 +108,6 @@ const source = `
     (global.set $highCount (local.get $count))
     (local.get $top))
 
-  ;; Value i of a run of bits-wide values from byte address base (bits ≤ 31; 0 when bits is 0).
-  (func $unpack (param $base i32) (param $bits i32) (param $i i32) (result i32)
-    (i32.and (i32.sub (i32.shl (i32.const 1) (local.get $bits)) (i32.const 1))
-      ${bitsAt('(local.get $base)', '(i32.mul (local.get $i) (local.get $bits))')}))
-
   ;; Adds one term (blocks block..end, df postings) to the scores of the documents listed at live
   ;; (count of them, ascending) that hold it, as Bm25Index.conjunction does: blocks without a listed
   ;; document are skipped, up to four listed documents in a block are found by binary search in its
@@ -109,7 +119,7 @@ const source = `
     (local $start i32) (local $c i32) (local $last i32) (local $first i32) (local $n i32) (local $docBits i32)
     (local $tfBits i32) (local $docBase i32) (local $tfBase i32) (local $inBlock i32) (local $doc i32)
     (local $offset i32) (local $low i32) (local $high i32) (local $middle i32) (local $tf i32)
-    (local $docMask i32) (local $position i32) (local $current i32) (local $p i32) (local $value i32)
+    (local $docMask i32) (local $position i32) (local $current i32) (local $p i32) (local $value i32) (local $at i32)
     (local.set $start (local.get $block))
     (block $blocksDone
       (loop $blocks
@@ -160,14 +170,14 @@ const source = `
                     (loop $search
                       (br_if $found (i32.ge_s (local.get $low) (local.get $high)))
                       (local.set $middle (i32.shr_u (i32.add (local.get $low) (local.get $high)) (i32.const 1)))
-                      (if (i32.lt_s (call $unpack (local.get $docBase) (local.get $docBits) (local.get $middle)) (local.get $offset))
+                      (if (i32.lt_s ${unpack('(local.get $docBase)', '(local.get $docBits)', '(local.get $middle)')} (local.get $offset))
                         (then (local.set $low (i32.add (local.get $middle) (i32.const 1))))
                         (else (local.set $high (local.get $middle))))
                       (br $search)))
-                  (if (i32.eq (call $unpack (local.get $docBase) (local.get $docBits) (local.get $low)) (local.get $offset))
+                  (if (i32.eq ${unpack('(local.get $docBase)', '(local.get $docBits)', '(local.get $low)')} (local.get $offset))
                     (then
-                      (local.set $tf (i32.add (call $unpack (local.get $tfBase) (local.get $tfBits) (local.get $low)) (i32.const 1)))
-                      (call $add (local.get $scores) (local.get $codes) (local.get $table) (local.get $doc) (local.get $tf) (local.get $weight) (local.get $k1p1))))
+                      (local.set $tf (i32.add ${unpack('(local.get $tfBase)', '(local.get $tfBits)', '(local.get $low)')} (i32.const 1)))
+                      ${addScore('(local.get $doc)', '(local.get $tf)')}))
                   (local.set $c (i32.add (local.get $c) (i32.const 1)))
                   (br $few)))
               (br $nextBlock)))
@@ -192,8 +202,8 @@ const source = `
                   (br $advance)))
               (if (i32.eq (local.get $current) (local.get $doc))
                 (then
-                  (local.set $tf (i32.add (call $unpack (local.get $tfBase) (local.get $tfBits) (i32.sub (local.get $p) (i32.const 1))) (i32.const 1)))
-                  (call $add (local.get $scores) (local.get $codes) (local.get $table) (local.get $doc) (local.get $tf) (local.get $weight) (local.get $k1p1))))
+                  (local.set $tf (i32.add ${unpack('(local.get $tfBase)', '(local.get $tfBits)', '(i32.sub (local.get $p) (i32.const 1))')} (i32.const 1)))
+                  ${addScore('(local.get $doc)', '(local.get $tf)')}))
               (local.set $c (i32.add (local.get $c) (i32.const 1)))
               (br $many))))
         (local.set $block (i32.add (local.get $block) (i32.const 1)))
@@ -209,7 +219,7 @@ const source = `
     (param $block i32) (param $end i32) (param $df i32) (param $weight f64) (param $k1p1 f64)
     (local $start i32) (local $n i32) (local $first i32) (local $docBits i32) (local $tfBits i32)
     (local $docMask i32) (local $tfMask i32) (local $docBase i32) (local $tfBase i32)
-    (local $docPosition i32) (local $tfPosition i32) (local $i i32) (local $doc i32)
+    (local $docPosition i32) (local $tfPosition i32) (local $i i32) (local $doc i32) (local $tf i32) (local $at i32)
     (local.set $start (local.get $block))
     (block $blocksDone
       (loop $blocks
@@ -234,9 +244,8 @@ const source = `
               (i32.and (local.get $docMask) ${bitsAt('(local.get $docBase)', '(local.get $docPosition)')})))
             (if (i32.load8_u (i32.add (local.get $marks) (local.get $doc)))
               (then
-                (call $add (local.get $scores) (local.get $codes) (local.get $table) (local.get $doc)
-                  (i32.add (i32.const 1) (i32.and (local.get $tfMask) ${bitsAt('(local.get $tfBase)', '(local.get $tfPosition)')}))
-                  (local.get $weight) (local.get $k1p1))))
+                (local.set $tf (i32.add (i32.const 1) (i32.and (local.get $tfMask) ${bitsAt('(local.get $tfBase)', '(local.get $tfPosition)')})))
+                ${addScore('(local.get $doc)', '(local.get $tf)')}))
             (local.set $docPosition (i32.add (local.get $docPosition) (local.get $docBits)))
             (local.set $tfPosition (i32.add (local.get $tfPosition) (local.get $tfBits)))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
@@ -389,17 +398,6 @@ const source = `
         (local.set $w (i32.add (local.get $w) (i32.const 1)))
         (br $words)))
     (local.get $count))
-
-  ;; scores[doc] += weight · (tf · k1p1) / (tf + table[codes[doc]]).
-  (func $add (param $scores i32) (param $codes i32) (param $table i32) (param $doc i32) (param $tf i32) (param $weight f64) (param $k1p1 f64)
-    (local $at i32)
-    (local.set $at (i32.add (local.get $scores) (i32.shl (local.get $doc) (i32.const 3))))
-    (f64.store (local.get $at)
-      (f64.add (f64.load (local.get $at))
-        (f64.div
-          (f64.mul (local.get $weight) (f64.mul (f64.convert_i32_s (local.get $tf)) (local.get $k1p1)))
-          (f64.add (f64.convert_i32_s (local.get $tf))
-            (f64.load (i32.add (local.get $table) (i32.shl (i32.load16_u (i32.add (local.get $codes) (i32.shl (local.get $doc) (i32.const 1)))) (i32.const 3)))))))))
 )`;
 
 export interface KernelExports {
