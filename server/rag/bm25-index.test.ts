@@ -193,6 +193,43 @@ describe('Bm25Index', () => {
     expect(compared).toBeGreaterThan(2000);
   });
 
+  it('reads postings packed at every width alike in both loops: documents far apart, term counts in the thousands', () => {
+    let seed = 7;
+    const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    // Gaps between a term's documents from 1 to over 100,000 and counts from 1 to 3,000 give blocks
+    // whose offsets and counts take from 0 to 17 and 12 bits.
+    const size = 140_000;
+    const docs: Bm25Fields[] = Array.from({ length: size }, () => ({ tokens: [], bigrams: [], context: [] }));
+    const words = ['稀', '疏', '密', '长'];
+    words.forEach((word, w) => {
+      for (let doc = random(50); doc < size; doc += 1 + random(w === 0 ? 100_000 : w === 1 ? 2000 : 40)) {
+        const count = w === 3 && random(20) === 0 ? 1 + random(3000) : 1 + random(3);
+        for (let c = 0; c < count; c++) docs[doc].tokens.push(word);
+      }
+    });
+    docs.forEach((entry, doc) => entry.tokens.push(`填${doc % 97}`));
+    const wasm = new Bm25Index(docs);
+    scoringKernel.enabled = false;
+    let plain: Bm25Index;
+    try {
+      plain = new Bm25Index(docs);
+      expect(plain.scoringLoop).toBe('javascript');
+    } finally {
+      scoringKernel.enabled = true;
+    }
+    expect(wasm.scoringLoop).toBe('webassembly');
+    for (const tokens of [['稀'], ['疏', '密'], ['长', '密', '稀'], ['稀', '疏', '密', '长', '填3']]) {
+      const query = { tokens, bigrams: [], context: [] };
+      for (const k of [1, 10, 100, 5000]) {
+        const expected = plain.searchExhaustive(query, { k });
+        expect(expected.length).toBeGreaterThan(0);
+        expect(wasm.searchExhaustive(query, { k })).toEqual(expected);
+        expect(wasm.search(query, { k })).toEqual(expected);
+        expect(plain.search(query, { k })).toEqual(expected);
+      }
+    }
+  });
+
   it('reads back from its stored sections with the same answers', () => {
     const stored = Bm25Index.fromSections(new Sections(packSections(index.sections('chunks'))), 'chunks');
     for (const query of queries) {
