@@ -501,7 +501,19 @@ export class Bm25Index {
   /** Score buffer and the documents it holds scores for (all zeros between queries; search is synchronous). */
   private scratch?: { scores: Float64Array; touched: Uint32Array; candidates: Int32Array; values: Float64Array; seeds: Int32Array; mask: Uint8Array; high: Int32Array; highCount: number; floor: number };
   /** The WebAssembly scoring loop and where the score buffers are in its memory (set up at the first search). */
-  private kernel?: { exports: KernelExports; scores: number; touched: number; high: number; mask: number; marks: number; values: number; seeds: number; liveAt: number; live: Int32Array };
+  private kernel?: {
+    exports: KernelExports;
+    scores: number;
+    touched: number;
+    high: number;
+    mask: number;
+    marks: number;
+    valuesAt: number;
+    seedsAt: number;
+    liveAt: number;
+    live: Int32Array;
+    values: Float64Array;
+  };
 
   /** Builds the index over `entries` (document i = the i-th entry). */
   constructor(
@@ -575,6 +587,7 @@ export class Bm25Index {
     let threshold = -1;
     /** Documents whose scores the first phase already completed (they are not among the candidates). */
     let completed: Int32Array | undefined;
+    let completedBest: Float64Array | undefined;
     // A PositionSet (policy-index.ts) hands over its positions already sorted.
     const positions = allowed instanceof PositionSet ? allowed.positions : undefined;
     if (allowed && allowed.size * terms.length * 16 < postings) {
@@ -583,11 +596,11 @@ export class Bm25Index {
     } else {
       if (positions) mark(mask, positions, 1);
       else if (allowed) for (const doc of allowed) mask[doc] = 1;
-      ({ candidates, completed, from, threshold } = this.disjunction(terms, k, allowed ? mask : undefined));
+      ({ candidates, completed, completedBest, from, threshold } = this.disjunction(terms, k, allowed ? mask : undefined));
       if (positions) mark(mask, positions, 0);
       else if (allowed) for (const doc of allowed) mask[doc] = 0;
     }
-    const survivors = this.conjunction(terms, from, candidates, k, threshold);
+    const survivors = this.conjunction(terms, from, candidates, k, threshold, completedBest);
     const best = new TopK(k);
     for (const list of completed ? [completed, survivors] : [survivors]) {
       for (const doc of list) {
@@ -700,7 +713,7 @@ export class Bm25Index {
    * in the buffer; the others' scores are cleared), the next term, and a lower bound of the k-th best
    * final score.
    */
-  private disjunction(terms: QueryTerm[], k: number, mask?: Uint8Array): { candidates: Int32Array; completed?: Int32Array; from: number; threshold: number } {
+  private disjunction(terms: QueryTerm[], k: number, mask?: Uint8Array): { candidates: Int32Array; completed?: Int32Array; completedBest?: Float64Array; from: number; threshold: number } {
     const scratch = this.scratchBuffers();
     const { scores, touched, candidates } = scratch;
     let remaining = 0;
@@ -734,6 +747,7 @@ export class Bm25Index {
       }
     }
     let completed: Int32Array | undefined;
+    let completedBest: Float64Array | undefined;
     if (enough || this.touchedAtLeast(k)) {
       if (from === terms.length) {
         // Every term was added: the partial scores are final.
@@ -743,6 +757,8 @@ export class Bm25Index {
         // own k-th best, which most documents then fail; they leave the touched set, done.
         completed = this.completeBest(terms, from, k);
         threshold = Math.max(threshold, this.kthLargestOf(completed, completed.length, k));
+        // kthLargestOf leaves the k best of their final scores in `values`, a min-heap.
+        completedBest = scratch.values.slice(0, k);
         for (const doc of completed) touched[doc >>> 5] &= ~(1 << (doc & 31));
       }
     }
@@ -753,7 +769,7 @@ export class Bm25Index {
       kept = kernel.exports.collect(kernel.touched, touched.length, kernel.scores, kernel.liveAt, remaining, threshold, slack);
       scratch.floor = Infinity;
       scratch.highCount = 0;
-      return { candidates: kernel.live.subarray(0, kept), completed, from, threshold };
+      return { candidates: kernel.live.subarray(0, kept), completed, completedBest, from, threshold };
     }
     for (let w = 0; w < touched.length; w++) {
       for (let word = touched[w]; word !== 0; ) {
@@ -767,7 +783,7 @@ export class Bm25Index {
     }
     scratch.floor = Infinity;
     scratch.highCount = 0;
-    return { candidates: candidates.subarray(0, kept), completed, from, threshold };
+    return { candidates: candidates.subarray(0, kept), completed, completedBest, from, threshold };
   }
 
   /**
@@ -775,7 +791,7 @@ export class Bm25Index {
    * the candidates that can no longer reach the top k (their scores are cleared). Returns the
    * candidates left, a prefix of `candidates` (their scores are complete); with k = 0 none is dropped.
    */
-  private conjunction(terms: QueryTerm[], from: number, candidates: Int32Array, k: number, threshold: number): Int32Array {
+  private conjunction(terms: QueryTerm[], from: number, candidates: Int32Array, k: number, threshold: number, completedBest?: Float64Array): Int32Array {
     this.scratchBuffers(); // starts the kernel at the first search
     let remaining = 0;
     for (let t = from; t < terms.length; t++) remaining += terms[t].upper;
@@ -830,8 +846,16 @@ export class Bm25Index {
       }
       remaining -= terms[t].upper;
       if (k > 0 && count > k) {
-        if (!seeded) threshold = Math.max(threshold, this.kthLargestOf(kernel.live, count, k));
-        count = kernel.exports.prune(kernel.scores, kernel.liveAt, count, marks, remaining, threshold, slack);
+        if (completedBest) {
+          // The k best of the completed documents' final scores and of the candidates' partial ones
+          // (k distinct documents, none scoring below its value) raise the bar for the next term.
+          kernel.values.set(completedBest);
+          count = kernel.exports.pruneRanked(kernel.scores, kernel.liveAt, count, marks, remaining, threshold, slack, kernel.valuesAt, kernel.seedsAt, k);
+          threshold = Math.max(threshold, kernel.values[0]);
+        } else {
+          if (!seeded) threshold = Math.max(threshold, this.kthLargestOf(kernel.live, count, k));
+          count = kernel.exports.prune(kernel.scores, kernel.liveAt, count, marks, remaining, threshold, slack);
+        }
       }
     }
     if (marks) kernel.exports.mark(marks, kernel.liveAt, count, 0);
@@ -1075,7 +1099,7 @@ export class Bm25Index {
     const { kernel } = this;
     if (kernel) {
       if (scratch.floor === Infinity) scratch.highCount = kernel.exports.listTouched(kernel.touched, touched.length, kernel.high);
-      const least = kernel.exports.bestPartial(kernel.scores, kernel.high, scratch.highCount, kernel.values, kernel.seeds, k);
+      const least = kernel.exports.bestPartial(kernel.scores, kernel.high, scratch.highCount, kernel.valuesAt, kernel.seedsAt, k);
       scratch.highCount = kernel.exports.keptCount();
       return least;
     }
@@ -1230,7 +1254,19 @@ export class Bm25Index {
       new Uint8Array(memory.buffer, at, array.byteLength).set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
       put(new (array.constructor as new (buffer: ArrayBuffer, offset: number, length: number) => Moved)(memory.buffer, at, array.length));
     }
-    this.kernel = { exports, scores, touched, high, mask, marks, values, seeds, liveAt, live: new Int32Array(memory.buffer, liveAt, this.size) };
+    this.kernel = {
+      exports,
+      scores,
+      touched,
+      high,
+      mask,
+      marks,
+      valuesAt: values,
+      seedsAt: seeds,
+      liveAt,
+      live: new Int32Array(memory.buffer, liveAt, this.size),
+      values: new Float64Array(memory.buffer, values, this.size),
+    };
     return {
       scores: new Float64Array(memory.buffer, scores, this.size),
       touched: new Uint32Array(memory.buffer, touched, (this.size + 31) >>> 5),

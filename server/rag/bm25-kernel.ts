@@ -285,6 +285,33 @@ const source = `
         (br $next)))
     (local.get $kept))
 
+  ;; prune, and each document kept offers its score to the k-entry min-heap at values (its documents
+  ;; at order), which holds k values on entry: afterwards values[0] is the k-th best of those values
+  ;; and the kept scores.
+  (func (export "pruneRanked") (param $scores i32) (param $live i32) (param $count i32) (param $marks i32) (param $remaining f64) (param $threshold f64) (param $slack f64) (param $values i32) (param $order i32) (param $k i32) (result i32)
+    (local $i i32) (local $kept i32) (local $doc i32) (local $at i32) (local $score f64)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
+        (local.set $doc (i32.load (i32.add (local.get $live) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $at (i32.add (local.get $scores) (i32.shl (local.get $doc) (i32.const 3))))
+        (local.set $score (f64.load (local.get $at)))
+        (if (f64.gt (f64.mul (f64.add (local.get $score) (local.get $remaining)) (local.get $slack)) (local.get $threshold))
+          (then
+            (i32.store (i32.add (local.get $live) (i32.shl (local.get $kept) (i32.const 2))) (local.get $doc))
+            (local.set $kept (i32.add (local.get $kept) (i32.const 1)))
+            (if (f64.gt (local.get $score) (f64.load (local.get $values)))
+              (then
+                (f64.store (local.get $values) (local.get $score))
+                (i32.store (local.get $order) (local.get $doc))
+                (call $siftDown (local.get $values) (local.get $order) (local.get $k) (i32.const 0)))))
+          (else
+            (f64.store (local.get $at) (f64.const 0))
+            (if (local.get $marks) (then (i32.store8 (i32.add (local.get $marks) (local.get $doc)) (i32.const 0))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (local.get $kept))
+
   ;; Lists the documents marked in the touched bit set (words 32-bit words) at high; returns how many.
   (func (export "listTouched") (param $touched i32) (param $words i32) (param $high i32) (result i32)
     (local $w i32) (local $word i32) (local $count i32)
@@ -456,6 +483,7 @@ export interface KernelExports {
   ): void;
   mark(marks: number, live: number, count: number, value: number): void;
   prune(scores: number, live: number, count: number, marks: number, remaining: number, threshold: number, slack: number): number;
+  pruneRanked(scores: number, live: number, count: number, marks: number, remaining: number, threshold: number, slack: number, values: number, order: number, k: number): number;
   setHighCount(count: number): void;
   highCount(): number;
   listTouched(touched: number, words: number, high: number): number;
