@@ -5,8 +5,9 @@
 // document. Each term also keeps the best score factor any of its postings reaches, which bounds what
 // the term can add to a document: top-k search (MaxScore, term at a time) stops walking postings once
 // the terms left cannot lift a new document into the top k, completes the 2k best documents so far to
-// raise the bar the others must pass, looks the terms left up only for the documents that pass it,
-// and returns exactly what scoring every posting returns (the same sums, added in the same order).
+// raise the bar the others must pass, looks the terms left up only for the documents that pass it
+// (raising the bar after each term with their growing scores, dropping those left behind), and
+// returns exactly what scoring every posting returns (the same sums, added in the same order).
 // The loops over postings, candidates and score buffers run as WebAssembly (bm25-kernel.ts) over the
 // index's arrays, moved into the kernel's memory at the first search; the JavaScript loops beside
 // them do the same where WebAssembly cannot run, and the tests hold each to the other.
@@ -790,6 +791,8 @@ export class Bm25Index {
    * Adds terms `from..` to the candidates' scores (candidates ascending), dropping after each term
    * the candidates that can no longer reach the top k (their scores are cleared). Returns the
    * candidates left, a prefix of `candidates` (their scores are complete); with k = 0 none is dropped.
+   * `completedBest` (the k best final scores of the documents the first phase completed, a min-heap)
+   * lets the bar rise with the candidates' scores.
    */
   private conjunction(terms: QueryTerm[], from: number, candidates: Int32Array, k: number, threshold: number, completedBest?: Float64Array): Int32Array {
     this.scratchBuffers(); // starts the kernel at the first search

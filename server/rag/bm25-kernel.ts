@@ -1,9 +1,10 @@
-// The BM25 scoring loop in WebAssembly: adding one term's postings into the score buffer, the loop a
-// long question spends most of its time in. It does what Bm25Index.addPostings does in JavaScript,
-// operation for operation (the same unpacking, the same floating-point expression), so the scores are
-// the same to the last bit; it is faster because it runs without bounds checks and with the unpacking
-// state in registers. The index's arrays and score buffers live in the kernel's memory (bm25-index.ts
-// moves them there when the index is first searched).
+// The BM25 scoring loops in WebAssembly: adding one term's postings into the score buffer (the loop a
+// long question spends most of its time in), adding a term to the candidates left, and the passes
+// over candidates and score buffers. They do what Bm25Index's JavaScript loops do (the same values
+// unpacked, the same floating-point expression per posting), so the scores are the same to the last
+// bit; they are faster because they run without bounds checks, read a packed value with one unaligned
+// load, and keep their state in registers. The index's arrays and score buffers live in the kernel's
+// memory (bm25-index.ts moves them there when the index is first searched).
 import { assembleWat } from './wasm-text.js';
 
 /**
