@@ -29,6 +29,11 @@ const slack = 1 + 1e-9;
  * postings and keeping those of marked candidates, rather than by stepping through the candidates.
  */
 const markedReadFactor = 16;
+/**
+ * Once the first phase may stop, it still adds the next term while the documents touched so far are
+ * at least this many times its postings (bm25 costlierHere).
+ */
+const firstPhaseFactor = 4;
 /** How many times k candidates with the best partial scores are completed to set the bar the others must pass. */
 const completedSeeds = 2;
 
@@ -738,12 +743,12 @@ export class Bm25Index {
       from++;
       // Stop once k documents have more than the remaining terms can give any other one.
       if (from < terms.length && best > remaining * slack && (enough ||= this.touchedAtLeast(k))) {
-        if (remaining * slack <= threshold) break;
+        if (remaining * slack <= threshold && this.costlierHere(terms[from])) break;
         if (remaining < 0.9 * checkedAt) {
           threshold = this.bestPartialScores(k);
           checkedAt = remaining;
           this.raiseFloor(threshold);
-          if (remaining * slack <= threshold) break;
+          if (remaining * slack <= threshold && this.costlierHere(terms[from])) break;
         }
       }
     }
@@ -1171,6 +1176,16 @@ export class Bm25Index {
       }
     }
     return least;
+  }
+
+  /**
+   * Whether the next term is better left to the pruning pass than added here. Any term may be (the
+   * bar is met), but one with few postings for the documents touched so far costs less here: in the
+   * pruning pass, the candidates (a good share of those documents) are gone through once more after
+   * each term.
+   */
+  private costlierHere(next: QueryTerm): boolean {
+    return !this.touchedAtLeast(next.length * firstPhaseFactor);
   }
 
   /** Whether at least k documents are marked in `touched`. */
