@@ -6,7 +6,8 @@
 // that both give the same results for every question (hybrid top 10 with scores, lexical top 50,
 // chunk BM25 top 100 to the last bit), then times hybrid search (query vector given, as the benchmark's
 // hybrid row) and chunk BM25 at k = 100, and prints p50 / p95 / mean wall time and CPU time per query.
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,9 +64,16 @@ if (withDense) {
   if (reused && existsSync(reused)) {
     hnswPath = reused;
   } else {
+    // Built into --reuse-hnsw DIR when given (for the next run), else into a directory removed at exit.
     const { VectorIndex } = await import('../../server/rag/vector-index.js');
     log('building HNSW');
-    hnswPath = join(args['reuse-hnsw'] ?? tmpdir(), `hnsw-${size}.bin`);
+    let directory = args['reuse-hnsw'];
+    if (!directory) {
+      const temporary = await mkdtemp(join(tmpdir(), 'compare-search-'));
+      process.on('exit', () => rmSync(temporary, { recursive: true, force: true }));
+      directory = temporary;
+    }
+    hnswPath = join(directory, `hnsw-${size}.bin`);
     await VectorIndex.build(set.vectors, dimensions).write(hnswPath);
   }
 }
