@@ -305,7 +305,7 @@ export function situationFigures(question: string, tokens: string[]): Map<string
     const unit = statedUnits.find(({ question: pattern }) => pattern.test(after));
     if (!unit) continue;
     const figure = `${match[1]}${after.match(unit.question)?.[0] ?? ''}`;
-    for (const token of tokens) if (token.length >= 1 && (token === match[1] || (figure.includes(token) && /[\d一二两三四五六七八九十百千半]/.test(token)))) figures.set(token, unit.clause);
+    for (const token of tokens) if (token === match[1] || (figure.includes(token) && /[\d一二两三四五六七八九十百千半]/.test(token))) figures.set(token, unit.clause);
   }
   return figures;
 }
