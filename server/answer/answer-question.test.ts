@@ -7,7 +7,7 @@ import { serviceOverFiles } from '../test-support/corpus';
 import { analyseQuestion } from './analyse-question';
 import { answerQuestion } from './answer-question';
 import { retrieveClauses } from './retrieve-clauses';
-import { definitionPatterns, scoreSentences, scoringQuestion } from './score-sentences';
+import { definitionPattern, scoreSentences, scoringQuestion } from './score-sentences';
 
 const notice = `江州市创业担保贷款实施办法
 
@@ -482,13 +482,13 @@ describe('questions asking what counts as something', () => {
   });
 
   it('reads the term asked about, and no term from a question on whether something is lawful', () => {
-    const matches = (question: string, text: string) => definitionPatterns(question).some((pattern) => pattern.test(text));
+    const matches = (question: string, text: string) => definitionPattern(question)?.test(text) ?? false;
     expect(matches('这口井打了多少年才算古井？', '本办法所称古井，是指开凿年代在80年以上的水井。')).toBe(true);
     expect(matches('路上扶起摔倒的老人算不算见义勇为？', '有下列行为之一的，认定为见义勇为：')).toBe(true);
     expect(matches('什么是预付卡？', '预付卡，是指发卡人以盈利为目的发行的卡。')).toBe(true);
     expect(matches('这口井打了多少年才算古井？', '古井的日常养护由村民委员会负责。')).toBe(false);
-    expect(definitionPatterns('公司这样做算不算违法？')).toEqual([]);
-    expect(definitionPatterns('古井保护由哪个部门负责？')).toEqual([]);
+    expect(definitionPattern('公司这样做算不算违法？')).toBeUndefined();
+    expect(definitionPattern('古井保护由哪个部门负责？')).toBeUndefined();
   });
 
   it('answers "…才算X" from the clause that defines X, though it repeats little of the story', async () => {

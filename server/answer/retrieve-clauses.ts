@@ -2,11 +2,11 @@
 // deeper search, and each leading document's own best clauses so every document that speaks to the
 // topic is represented.
 import type { PolicyIndex } from '../rag/policy-index.js';
-import type { SearchResult } from '../rag/types.js';
+import type { PolicyDocument, SearchResult } from '../rag/types.js';
 import type { QuestionAnalysis } from './analyse-question.js';
 import { articleReference, articleSection } from './articles.js';
 import { counterpartClause } from './compare-versions.js';
-import { definitionPatterns } from './score-sentences.js';
+import { definitionPattern } from './score-sentences.js';
 
 export const retrievalDepth = { fact: 8, wide: 40, perDocument: 6, documents: 6 } as const;
 
@@ -95,20 +95,13 @@ async function withOtherVersions(results: SearchResult[], query: string, index: 
  * joins the results after them, so the rule itself can answer.
  */
 function withReferencedArticles(results: SearchResult[], index: PolicyIndex): SearchResult[] {
-  const seen = new Set(results.map((result) => result.chunkId));
-  const added: SearchResult[] = [];
-  for (const result of results.slice(0, referenceDepth)) {
-    const document = index.document(result.documentId);
-    if (!document) continue;
-    for (const [, number] of result.text.matchAll(articleReference)) {
+  return withBroughtClauses(results, index, (result, document) =>
+    [...result.text.matchAll(articleReference)].flatMap(([, number]) => {
       const article = articleSection(document, number);
-      const pointed = article && index.resultAt(document.id, article.start, result.score * 0.9);
-      if (!pointed || seen.has(pointed.chunkId) || (article.start < result.start + result.text.length && result.start < article.end)) continue;
-      seen.add(pointed.chunkId);
-      added.push(pointed);
-    }
-  }
-  return [...results, ...added];
+      // An article the result itself holds brings nothing.
+      return article && !(article.start < result.start + result.text.length && result.start < article.end) ? [article.start] : [];
+    }),
+  );
 }
 
 /**
@@ -117,25 +110,35 @@ function withReferencedArticles(results: SearchResult[], index: PolicyIndex): Se
  * though its wording shares little with the asker's story.
  */
 function withDefinitions(results: SearchResult[], question: string, index: PolicyIndex): SearchResult[] {
-  const patterns = definitionPatterns(question);
-  if (patterns.length === 0) return results;
+  const pattern = definitionPattern(question);
+  if (!pattern) return results;
+  return withBroughtClauses(results, index, (_, document) => {
+    const at = document.text.search(pattern);
+    return at >= 0 ? [at] : [];
+  });
+}
+
+/**
+ * The clauses the leading results bring along (at the offsets `offsetsIn` finds in a result's
+ * document), after the results, each clause once, scored just under the result that brought it.
+ */
+function withBroughtClauses(results: SearchResult[], index: PolicyIndex, offsetsIn: (result: SearchResult, document: PolicyDocument) => number[]): SearchResult[] {
   const seen = new Set(results.map((result) => result.chunkId));
   const added: SearchResult[] = [];
   for (const result of results.slice(0, referenceDepth)) {
     const document = index.document(result.documentId);
     if (!document) continue;
-    for (const pattern of patterns) {
-      const at = document.text.search(pattern);
-      const defining = at >= 0 ? index.resultAt(document.id, at, result.score * 0.9) : undefined;
-      if (!defining || seen.has(defining.chunkId)) continue;
-      seen.add(defining.chunkId);
-      added.push(defining);
+    for (const offset of offsetsIn(result, document)) {
+      const brought = index.resultAt(document.id, offset, result.score * 0.9);
+      if (!brought || seen.has(brought.chunkId)) continue;
+      seen.add(brought.chunkId);
+      added.push(brought);
     }
   }
   return [...results, ...added];
 }
 
-/** How many leading clauses' references are followed. */
+/** How many leading clauses bring the clauses they point at. */
 const referenceDepth = 5;
 
 /** Rankings merged rank by rank, each clause once. */

@@ -169,7 +169,7 @@ export function scoreSentences({ question, results, index }: { question: Scoring
   const placeTokens = new Set([...weights.keys()].filter((token) => question.places.some((place) => place.includes(token) || token.includes(place))));
   const compounds = compoundParts([...weights.keys()]);
   const statedFigures = situationFigures(question.question, [...weights.keys()]);
-  const defining = definitionPatterns(question.question);
+  const defining = definitionPattern(question.question);
   const { asks } = question;
   const questionNegated = negation.test(question.question);
   const scored: ScoredSentence[] = [];
@@ -216,7 +216,7 @@ export function scoreSentences({ question, results, index }: { question: Scoring
       const covered = total > 0 ? windowCoverage(found, coverageWindow) / total : 0;
       // "…才算古井？" is answered where the text says what counts as one ("本办法所称古井，是指…"), however
       // little of the asker's story it repeats.
-      const definesTerm = defining.some((pattern) => pattern.test(folded));
+      const definesTerm = defining?.test(folded) ?? false;
       const coverage = definesTerm ? Math.max(covered, definitionCoverage) : covered;
       const gramOverlap = questionGrams.size > 0 ? [...questionGrams].filter((gram) => gramSet.has(gram)).length / questionGrams.size : 0;
       const contextOverlap = contextGrams.size > 0 ? [...contextGrams].filter((gram) => gramSet.has(gram)).length / contextGrams.size : 0;
@@ -260,18 +260,19 @@ export function scoreSentences({ question, results, index }: { question: Scoring
 
 /**
  * The term a question asks to be defined ("打了多少年的井才算古井", "这算不算见义勇为", "什么是预付卡",
- * "X是指什么"), as the ways a text defines it: "所称古井，是指…", "预付卡，是指…", "属于X", "视同X".
+ * "X是指什么"), as the ways a text defines it: "所称古井，是指…", "预付卡，是指…", "属于X", "视同X";
+ * undefined when the question asks for no definition.
  */
-export function definitionPatterns(question: string): RegExp[] {
+export function definitionPattern(question: string): RegExp | undefined {
   const folded = foldWidth(question);
   const term =
     folded.match(/(?:才|就|能|可以|会|也|还)?(?:算不算|算是|算|属不属于|属于|是不是|称为|叫做|叫|认定为|视为|视同)(?:是)?([\p{Script=Han}]{2,8}?)(?:吗|呢|[？?，,、。；;]|$)/u)?.[1] ??
     folded.match(/什么(?:是|叫|算)([\p{Script=Han}]{2,8}?)(?:[？?，,。]|$)/u)?.[1] ??
     folded.match(/([\p{Script=Han}]{2,8}?)(?:是指|指的是|是什么意思|怎么界定|如何界定|的定义|的含义)/u)?.[1];
-  if (!term || /^(?:什么|哪些|多少|怎么|如何|违法|正常|合法|合理|一样|这样|那样)/.test(term)) return [];
+  if (!term || /^(?:什么|哪些|多少|怎么|如何|违法|正常|合法|合理|一样|这样|那样)/.test(term)) return undefined;
   const name = term.replace(/^(?:一个|一种|这种|那种|这类|该)/, '').replace(/[^\p{Script=Han}A-Za-z0-9]/gu, '');
-  if (name.length < 2) return [];
-  return [new RegExp(`所称的?${name}|${name}[，,]?(?:是指|指的是|包括)|(?:属于|视为|视同|认定为)${name}`)];
+  if (name.length < 2) return undefined;
+  return new RegExp(`所称的?${name}|${name}[，,]?(?:是指|指的是|包括)|(?:属于|视为|视同|认定为)${name}`);
 }
 
 /**

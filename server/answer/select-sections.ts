@@ -368,7 +368,8 @@ export function documentOverview({ analysis, document, index }: { analysis: Ques
       });
   const answers: SectionAnswer[] = [];
   const flatItems: Pick[][] = [];
-  const central = clauseCentrality(document, groups.flatMap((group) => group.clauses), index);
+  // The clauses weighed depend on the document alone, so their centrality is worked out once per document.
+  const central = index.cache('clause-centrality', document.id, () => clauseCentrality(document, groups.flatMap((group) => group.clauses), index));
   for (const group of groups) {
     const chosen = group.clauses
       .map((clause, order) => ({ clause, order, weight: weightIn(clause) + (central.get(clause) ?? 0) }))

@@ -960,19 +960,9 @@ export class Bm25Index {
    */
   private completeBest(terms: QueryTerm[], from: number, k: number): Int32Array {
     const scratch = this.scratchBuffers();
-    const { scores, values, seeds, high, touched } = scratch;
-    if (scratch.floor === Infinity) {
-      // No floor was set: every touched document is a candidate seed.
-      let count = 0;
-      for (let w = 0; w < touched.length; w++) {
-        for (let word = touched[w]; word !== 0; ) {
-          const lowest = word & -word;
-          word ^= lowest;
-          high[count++] = (w << 5) | (31 - Math.clz32(lowest));
-        }
-      }
-      scratch.highCount = count;
-    }
+    const { scores, values, seeds, high } = scratch;
+    // No floor was set: every touched document is a candidate seed.
+    if (scratch.floor === Infinity) this.listTouched();
     // `high` holds every document scoring at least the floor, a k-th best partial score: the k best
     // are among them. The best `count` of them, by a min-heap as bestPartialScores.
     const listed = scratch.highCount;
@@ -1111,17 +1101,7 @@ export class Bm25Index {
       scratch.highCount = kernel.exports.keptCount();
       return least;
     }
-    if (scratch.floor === Infinity) {
-      let count = 0;
-      for (let w = 0; w < touched.length; w++) {
-        for (let word = touched[w]; word !== 0; ) {
-          const lowest = word & -word;
-          word ^= lowest;
-          high[count++] = (w << 5) | (31 - Math.clz32(lowest));
-        }
-      }
-      scratch.highCount = count;
-    }
+    if (scratch.floor === Infinity) this.listTouched();
     let size = 0;
     let kept = 0;
     for (let i = 0; i < scratch.highCount; i++) {
@@ -1194,6 +1174,21 @@ export class Bm25Index {
     let count = 0;
     for (let w = 0; w < touched.length && count < k; w++) if (touched[w] !== 0) count += bitCount(touched[w]);
     return count >= k;
+  }
+
+  /** Lists every touched document in `high` (the candidates before a floor is set). */
+  private listTouched(): void {
+    const scratch = this.scratchBuffers();
+    const { touched, high } = scratch;
+    let count = 0;
+    for (let w = 0; w < touched.length; w++) {
+      for (let word = touched[w]; word !== 0; ) {
+        const lowest = word & -word;
+        word ^= lowest;
+        high[count++] = (w << 5) | (31 - Math.clz32(lowest));
+      }
+    }
+    scratch.highCount = count;
   }
 
   private scratchBuffers() {
