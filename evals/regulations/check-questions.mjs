@@ -9,19 +9,19 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..', '..');
 
-function argValue(name) {
+export function argValue(name) {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-const corpusDir = path.resolve(argValue('--corpus') ?? path.join(repoRoot, 'evals', 'corpora', 'regulations'));
-const questionsFile = path.resolve(argValue('--questions') ?? path.join(here, 'questions.jsonl'));
-
-const TYPES = ['factual', 'who', 'list', 'multipart', 'everyday', 'version', 'followup', 'out_of_corpus'];
+export const TYPES = ['factual', 'who', 'list', 'multipart', 'everyday', 'version', 'followup', 'out_of_corpus'];
 const MINIMUM = { factual: 50, who: 15, list: 30, multipart: 15, everyday: 30, version: 8, followup: 8, out_of_corpus: 24 };
 const MIN_TOTAL = 180;
 const MIN_DOCUMENTS = 100;
 const MARKER = '<!-- INFO END -->';
+
+/** The regulations corpus folder the checkers default to. */
+export const defaultCorpus = path.join(repoRoot, 'evals', 'corpora', 'regulations');
 
 export function documentId(fileName) {
   return fileName.replace(/\.md$/, '').replace(/[^\p{L}\p{N}_.-]+/gu, '-').replace(/^-+|-+$/g, '');
@@ -43,7 +43,13 @@ function loadCorpus(dir) {
   return docs;
 }
 
-function main() {
+/**
+ * Checks a regulation question set: every line and question (the rules every set of this kind
+ * follows), both splits of each type, then the set's own rules on its counts (`checkCounts`) and
+ * anything else (`checkSet`, which returns lines for the summary). Prints the counts; exits 1 on any
+ * problem.
+ */
+export function checkQuestionSet({ corpusDir, questionsFile, checkCounts, checkSet = () => [] }) {
   const docs = loadCorpus(corpusDir);
   const errors = [];
   const seen = new Set();
@@ -142,13 +148,9 @@ function main() {
   for (const { q } of records) if (counts[q.type] && (q.split === 'dev' || q.split === 'test')) counts[q.type][q.split] += 1;
   const distinct = new Set(records.flatMap(({ q }) => (Array.isArray(q.documents) ? q.documents : [])));
 
-  for (const t of TYPES) {
-    const n = counts[t].dev + counts[t].test;
-    if (n < MINIMUM[t]) errors.push(`type ${t}: ${n} questions, at least ${MINIMUM[t]} required`);
-    if (!counts[t].dev || !counts[t].test) errors.push(`type ${t}: needs both dev and test questions`);
-  }
-  if (records.length < MIN_TOTAL) errors.push(`${records.length} questions, at least ${MIN_TOTAL} required`);
-  if (distinct.size < MIN_DOCUMENTS) errors.push(`${distinct.size} distinct documents, at least ${MIN_DOCUMENTS} required`);
+  for (const t of TYPES) if (!counts[t].dev || !counts[t].test) errors.push(`type ${t}: needs both dev and test questions`);
+  checkCounts({ counts, records, distinct, errors });
+  const notes = checkSet({ records, docs, errors });
 
   console.log(`questions: ${questionsFile}`);
   console.log(`corpus:    ${corpusDir} (${docs.size} files)`);
@@ -162,12 +164,28 @@ function main() {
   }
   console.log(`${'all'.padEnd(14)} ${String(dev).padStart(4)} ${String(test).padStart(5)} ${String(dev + test).padStart(6)}`);
   console.log(`distinct documents: ${distinct.size}`);
+  for (const note of notes) console.log(note);
   if (errors.length) {
     console.error(`\n${errors.length} problem(s):`);
     for (const e of errors) console.error(`- ${e}`);
     process.exit(1);
   }
   console.log('OK');
+}
+
+function main() {
+  checkQuestionSet({
+    corpusDir: path.resolve(argValue('--corpus') ?? defaultCorpus),
+    questionsFile: path.resolve(argValue('--questions') ?? path.join(here, 'questions.jsonl')),
+    checkCounts: ({ counts, records, distinct, errors }) => {
+      for (const t of TYPES) {
+        const n = counts[t].dev + counts[t].test;
+        if (n < MINIMUM[t]) errors.push(`type ${t}: ${n} questions, at least ${MINIMUM[t]} required`);
+      }
+      if (records.length < MIN_TOTAL) errors.push(`${records.length} questions, at least ${MIN_TOTAL} required`);
+      if (distinct.size < MIN_DOCUMENTS) errors.push(`${distinct.size} distinct documents, at least ${MIN_DOCUMENTS} required`);
+    },
+  });
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
