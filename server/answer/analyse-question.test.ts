@@ -45,6 +45,14 @@ describe('questions that ask the same of each item of a list', () => {
     expect(partsOf('养犬、养猫以及养鸟，各要办什么手续？（养犬按2020年的规定）')).toEqual(['养犬，要办什么手续？（养犬按2020年的规定）', '养猫，要办什么手续？', '养鸟，要办什么手续？']);
   });
 
+  it('reads a note saying which version to use as no topic of the item', () => {
+    const [, second] = analyseQuestion([{ role: 'user', content: '养猫、养犬，分别要办什么手续？（养犬按2020年修订的规定）' }], { analyzer }).parts;
+    expect(second.text).toContain('2020年修订');
+    expect(second.focusTokens).toContain('养犬');
+    expect(second.focusTokens).not.toContain('2020');
+    expect(second.focusTokens).not.toContain('修订');
+  });
+
   it('leaves a list of places to the comparison of documents', () => {
     const analysis = analyseQuestion([{ role: 'user', content: '四川、贵州，分别提出了什么目标？' }], { analyzer });
     expect(analysis.parts).toHaveLength(1);

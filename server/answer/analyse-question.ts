@@ -113,10 +113,17 @@ export function analyseQuestion(messages: ChatTurn[], { analyzer, mode = 'answer
 }
 
 /**
+ * A note in brackets saying which version to read ("（按2022年修订的条例）", "（2019年版）"): it picks the
+ * document, it is not what the question is about (retrieval still reads it).
+ */
+const versionNote = /[（(][^（）()]*\d{4}\s*年[^（）()]*(?:修订|修正|修改|版|施行|发布|公布)[^（）()]*[)）]/g;
+
+/**
  * The topic words of a text: its words as the segmenter cuts them (not the search-mode sub-words, so
  * 毕业生 counts once), numbers whole, stop words out, plus the pieces of fragments jieba guessed.
  */
-export function topicTokens(text: string, analyzer: Analyzer): string[] {
+export function topicTokens(question: string, analyzer: Analyzer): string[] {
+  const text = question.replace(versionNote, ' ');
   const searchTokens = new Set(analyzer.tokenize(text));
   const tokens = analyzer
     .words(text.replace(/\d+(?:[.,]\d+)*%?/g, (number) => ` ${number} `))
@@ -183,7 +190,7 @@ function asksOf(question: string): Asks {
 
 /** What kind of figure a question wants, from its wording; undefined when it does not say. */
 function quantityKind(question: string): QuantityKind | undefined {
-  if (/几岁|多少岁|多大年龄|多大年纪|年龄.{0,4}(多少|多大|几)/.test(question)) return 'age';
+  if (/几岁|多少岁|多大年龄|多大年纪|年龄.{0,4}(多少|多大|几)|年龄(?:上的)?(?:要求|限制|条件|规定|界限|上限|下限)/.test(question)) return 'age';
   if (/[减免]多少|减免.{0,4}多少|便宜多少|优惠多少|打几折|几折/.test(question)) return 'reduction';
   if (/几成|比例|百分之|百分比|占比|比重|多少%|费率|利率|税率|几个点/.test(question)) return 'share';
   if (/多久|多长时间|多少天|几天|几日|多少日|几个月|多少个月|几年|多少年|几个工作日|多少个工作日|几小时|多少小时|几周|期限|有效期|提前多少|多少时间|时限/.test(question)) return 'duration';

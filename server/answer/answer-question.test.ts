@@ -397,6 +397,61 @@ describe('figures in days', () => {
   });
 });
 
+describe('requirements of an age, and lists asked the same of each item', () => {
+  let rules: RagService;
+
+  beforeAll(async () => {
+    rules = await serviceOverFiles(
+      'items',
+      {
+        'xiling-fishing-crews.txt': `西陵市渔船船员管理办法
+
+第四条 渔船船员上船工作，应当遵守作业安全要求和值班要求。
+第五条 申请渔船船员证书，应当具备下列条件：
+（一）年满18周岁且不超过60周岁；
+（二）身体健康，符合船员任职岗位健康要求；
+（三）经过渔业船员基本安全培训。
+第六条 渔船船员用人单位不得招用未取得渔船船员证书的人员上船工作。
+`,
+        'xiling-swimming.txt': `西陵市游泳场所管理办法
+
+第八条 游泳场所应当配备救生员，救生员应当经过专业培训。
+第九条 游泳场所应当每日检测池水水质，水质检测记录保存2年备查。
+`,
+        'xiling-pesticides.txt': `西陵市农药经营管理办法
+
+第十条 农药经营者应当建立销售台账，如实记录销售农药的名称、数量和购买人。
+第十一条 农药经营者应当向购买人说明农药的用途和使用方法。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  it('answers "有什么年龄要求" with the clause stating the age, its list opener straight before the items', async () => {
+    const response = await ask(rules, '想上渔船当船员，有什么年龄要求？');
+    expect(response.answered).toBe(true);
+    expect(response.answer).toContain('年满18周岁');
+    expect(response.answer.indexOf('应当具备下列条件')).toBeLessThan(response.answer.indexOf('年满18周岁'));
+    expect(response.answer.slice(response.answer.indexOf('应当具备下列条件'), response.answer.indexOf('年满18周岁'))).not.toContain('第');
+    // The item stating the age covers the question's 年龄, though it never says the word.
+    const { index } = rules;
+    const analysis = analyseQuestion([{ role: 'user', content: '想上渔船当船员，有什么年龄要求？' }], { analyzer: index.analyzer });
+    const { results } = await retrieveClauses({ analysis, index });
+    const scored = scoreSentences({ question: scoringQuestion(analysis), results, index });
+    const age = scored.find((sentence) => sentence.text.includes('年满18周岁'));
+    const withoutAge = scoreSentences({ question: { ...scoringQuestion(analysis), focusTokens: scoringQuestion(analysis).focusTokens.filter((token) => token !== '年龄') }, results, index });
+    expect(age!.coverage).toBeGreaterThan(withoutAge.find((sentence) => sentence.text.includes('年满18周岁'))!.coverage);
+  });
+
+  it('does not answer one item of a list with a clause found for another', async () => {
+    const response = await ask(rules, '游泳场所的水质检测、农药经营的销售台账，记录分别要保存多久？');
+    const pesticides = response.answer.slice(response.answer.indexOf('农药经营'));
+    expect(response.answer).toContain('保存2年');
+    expect(pesticides).not.toContain('保存2年');
+  });
+});
+
 describe('questions asking which year', () => {
   let rules: RagService;
 

@@ -4,14 +4,14 @@ import type { RagService } from '../rag/rag-service.js';
 import type { PolicyIndex } from '../rag/policy-index.js';
 import { foldWidth } from '../rag/tokenize.js';
 import type { PolicyDocument, SearchResult } from '../rag/types.js';
-import { analyseQuestion, stemOf, type ChatTurn, type QuestionAnalysis } from './analyse-question.js';
+import { analyseQuestion, stemOf, topicTokens, type ChatTurn, type QuestionAnalysis } from './analyse-question.js';
 import type { ChatResponse, Citation, Comparison } from './answer-types.js';
 import { buildComparison, sharedLine } from './compare-documents.js';
 import { asksAboutChange, versionComparison, versionsCompared } from './compare-versions.js';
 import { condenseWithLlm, generateLlmAnswer, rewriteQueryWithLlm } from './llm-answer.js';
 import { CitationBook, renderAnswer, type AnswerBlock } from './render-answer.js';
 import { retrieveClauses } from './retrieve-clauses.js';
-import { scoreSentences, scoringQuestion } from './score-sentences.js';
+import { scoreSentences, scoringQuestion, type ScoredSentence } from './score-sentences.js';
 import { selectFactAnswer, type PartScores } from './select-answer.js';
 import { documentOverview, headingLinePick, selectSections, topicQuestion, topicTermsOf, type SectionAnswer } from './select-sections.js';
 
@@ -186,7 +186,8 @@ function itemByItem(analysis: QuestionAnalysis, retrieved: { results: SearchResu
   const unanswered: string[] = [];
   analysis.parts.forEach((part, i) => {
     const question = scoringQuestion(analysis, part);
-    const selection = selectFactAnswer({ analysis, parts: [{ question, scored: scoreSentences({ question, results: retrieved.perPart[i] ?? [], index }) }], index });
+    const scored = scoreSentences({ question, results: retrieved.perPart[i] ?? [], index }).filter(mentionsItem(part.item ?? '', index));
+    const selection = selectFactAnswer({ analysis, parts: [{ question, scored }], index });
     if (selection.kind === 'refusal') unanswered.push(part.item ?? part.text);
     else blocks.push({ heading: part.item, headingLevel: 'section' }, ...selection.blocks);
   });
@@ -194,6 +195,26 @@ function itemByItem(analysis: QuestionAnalysis, retrieved: { results: SearchResu
   const missing = unanswered.length > 0 ? [`没有找到回答“${unanswered.join('”“')}”的条款。`] : [];
   return finish(renderAnswer(blocks, index), [...notes, ...missing]);
 }
+
+/**
+ * Whether a sentence is about a list's item: it, its headings or its document's title say the item's
+ * telling words (those near the item's rarest word the corpus uses: 居住证 of "办理居住证", not 办理), or a
+ * synonym of one. Every sentence is, when the corpus uses none of the item's words.
+ */
+function mentionsItem(item: string, index: PolicyIndex): (sentence: ScoredSentence) => boolean {
+  const { analyzer } = index;
+  const known = topicTokens(item, analyzer).filter((word) => index.bm25.documentFrequency(word) > 0);
+  if (known.length === 0) return () => true;
+  const rarest = Math.max(...known.map((word) => index.bm25.idf(word)));
+  const telling = known.filter((word) => index.bm25.idf(word) >= itemWordShare * rarest).flatMap((word) => [word, ...analyzer.synonymsOf(word)]);
+  return (sentence) => {
+    const title = index.document(sentence.result.documentId)?.title ?? '';
+    const said = foldWidth(`${sentence.text} ${sentence.section.join(' ')} ${title}`);
+    return telling.some((word) => said.includes(word));
+  };
+}
+/** An item's word is telling when its idf is at least this share of the item's rarest word's. */
+const itemWordShare = 0.6;
 
 /**
  * "与2018年版相比有哪些变化": when the question compares versions of one regulation, the clauses whose

@@ -50,8 +50,11 @@ export async function retrieveClauses({
       }),
     );
     // A clause found for one part may answer another ("多久办结？另外，收不收费？" may find the
-    // deadline clause with the fee): each part reads the others' clauses after its own.
-    const widened = perPart.map((own, i) => interleave([own, ...perPart.filter((_, j) => j !== i)]));
+    // deadline clause with the fee): each part reads the others' clauses after its own. Not so for the
+    // items of a list asked the same thing ("居住证、护照，分别要多少天？"): another item's clause
+    // answers for that item, not this one.
+    const byItem = analysis.parts.every((part) => part.item);
+    const widened = byItem ? perPart : perPart.map((own, i) => interleave([own, ...perPart.filter((_, j) => j !== i)]));
     return { results: interleave(perPart), perPart: widened };
   }
   const results = await index.search(analysis.retrievalQuery, { k: retrievalDepth.wide, documents });

@@ -171,6 +171,9 @@ export function scoreSentences({ question, results, index }: { question: Scoring
   const statedFigures = situationFigures(question.question, [...weights.keys()]);
   const defining = definitionPattern(question.question);
   const { asks } = question;
+  const askedKind = asks.quantity;
+  const attributePattern = askedKind && attributeWords[askedKind];
+  const attributes = new Set(attributePattern ? [...weights.keys()].filter((token) => attributePattern.test(token)) : []);
   const questionNegated = negation.test(question.question);
   const scored: ScoredSentence[] = [];
   const placeNames = question.places.map((place) => [stemOf(place), ...index.analyzer.synonymTerms(stemOf(place))]);
@@ -204,6 +207,12 @@ export function scoreSentences({ question, results, index }: { question: Scoring
         const split = at < 0 && parts ? splitCompoundAt(folded, parts) : -1;
         if (split >= 0) {
           found.push({ weight: 0.8 * weight, at: split });
+          continue;
+        }
+        // "有什么年龄要求" is answered by "年满18周岁": the figure of the asked kind says the word.
+        const figureAt = at < 0 && askedKind && attributes.has(token) ? folded.search(quantityUnits[askedKind]) : -1;
+        if (figureAt >= 0) {
+          found.push({ weight: 0.7 * weight, at: figureAt });
           continue;
         }
         if (at >= 0) {
@@ -290,6 +299,16 @@ const statedUnits: { question: RegExp; clause: RegExp }[] = [
   { question: /^(?:多)?(?:平方米|平米|亩)/, clause: /\d\s*(?:平方米|亩)/ },
   { question: /^(?:多)?(?:公里|千米)/, clause: /\d\s*(?:公里|千米)/ },
 ];
+
+/**
+ * The words that name the kind of figure a question asks for ("有什么年龄要求", "人数有什么规定") and
+ * that a clause says by stating the figure ("年满18周岁", "5名以上"), seldom by the word itself. (A
+ * clause does say 期限 or 比例 itself: "期限为2年".)
+ */
+const attributeWords: Partial<Record<QuantityKind, RegExp>> = {
+  age: /^(?:年龄|年纪|岁数)$/,
+  count: /^(?:人数)$/,
+};
 
 /**
  * The figures a question states about the asker's own case ("我今年七十岁", "离职半年了", "工龄八年"),

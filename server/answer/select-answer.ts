@@ -293,7 +293,9 @@ function enumerationOf(sentences: ScoredSentence[], index: PolicyIndex, listing 
         if (items.length >= 2 && items.some((item) => item.start <= sentence.start && sentence.start < item.end)) {
           const openerSentence = { ...sentence, ...opener, section: index.sectionAt(document.id, opener.start) };
           const rest = sentences.filter((other) => other !== sentence && !overlaps(other, openerSentence) && !items.some((item) => other.start < item.end && item.start < other.end));
-          return { lead: [openerSentence, ...rest], items, after: [] };
+          // Sentences of other clauses follow the list: an opener stands straight before its items.
+          const before = rest.filter((other) => other.result.documentId === document.id && other.end <= opener.start);
+          return { lead: [...before, openerSentence], items, after: rest.filter((other) => !before.includes(other)) };
         }
       }
     }
