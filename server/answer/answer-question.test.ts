@@ -452,6 +452,45 @@ describe('requirements of an age, and lists asked the same of each item', () => 
   });
 });
 
+describe('question words the documents use only in part', () => {
+  let rules: RagService;
+
+  beforeAll(async () => {
+    rules = await serviceOverFiles(
+      'compounds',
+      {
+        'xiling-markets.txt': `西陵市集贸市场管理办法
+
+第五条 市场开办者应当在市场内显著位置设置公平秤，公平秤每季度校验一次。
+第六条 市场经营者应当明码标价，不得哄抬价格。
+第七条 市场开办者应当建立消防安全制度，配备消防器材。
+`,
+        'xiling-parking.txt': `西陵市停车场管理办法
+
+第三条 停车场经营者应当在入口处公示收费标准和投诉电话。
+第四条 停车场经营者应当定期检查消防设施，保证其完好有效。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  it('matches a compound no document uses ("菜市场") by the words inside it the documents do use', async () => {
+    const response = await ask(rules, '菜市场里的公平秤多久要校验一次？');
+    expect(response.answered).toBe(true);
+    expect(response.answer).toContain('每季度校验一次');
+    const { index } = rules;
+    const analysis = analyseQuestion([{ role: 'user', content: '菜市场的消防有什么规定？' }], { analyzer: index.analyzer });
+    const { results } = await retrieveClauses({ analysis, index });
+    const scored = scoreSentences({ question: scoringQuestion(analysis), results, index });
+    const market = scored.find((sentence) => sentence.text.startsWith('第七条'))!;
+    const parking = scored.find((sentence) => sentence.text.startsWith('第四条'))!;
+    // 市场 and 消防 are both said in the market's clause: it covers the question as fully as if it said 菜市场.
+    expect(market.coverage).toBeGreaterThan(0.9);
+    expect(parking.coverage).toBeLessThan(market.coverage);
+  });
+});
+
 describe('questions asking which year', () => {
   let rules: RagService;
 

@@ -80,9 +80,25 @@ export function questionWeights(question: ScoringQuestion, index: PolicyIndex, {
   const weights = new Map<string, number>();
   const maxIdf = index.bm25.idf('\u0000never-seen\u0000');
   const weigh = (token: string) => termWeight(token, index, maxIdf, everydayVerbShare);
-  for (const token of question.focusTokens) weights.set(token, weigh(token));
-  for (const token of question.contextTokens) if (!weights.has(token)) weights.set(token, 0.4 * weigh(token));
+  // A piece of a word weighs no more than the word would (the 最多 of a fragment like 最多能 little).
+  const add = (word: string, share: number) => {
+    for (const term of termsOf(word, index)) if (!weights.has(term)) weights.set(term, share * (term === word ? weigh(term) : Math.min(weigh(term), weigh(word))));
+  };
+  for (const word of question.focusTokens) add(word, 1);
+  for (const word of question.contextTokens) add(word, 0.4);
   return weights;
+}
+
+/**
+ * The terms a question word is matched by: itself, or, when the corpus never uses it but uses the
+ * shorter words inside it (小区业主 → 小区, 业主; 打疫苗 → 疫苗), those words — as a search engine
+ * splits a compound its index does not hold. A synonym rule for the word keeps it whole.
+ */
+export function termsOf(word: string, index: PolicyIndex): string[] {
+  const known = (term: string) => index.bm25.documentFrequency(term) > 0;
+  if (word.length < 3 || known(word) || /\d/.test(word) || index.analyzer.synonymsOf(word).some(known)) return [word];
+  const pieces = index.analyzer.tokenize(word).filter((piece) => piece !== word && piece.length >= 2 && known(piece));
+  return pieces.length > 0 ? pieces : [word];
 }
 
 /**
@@ -163,7 +179,7 @@ const coverageWindow = 90;
  */
 export function scoreSentences({ question, results, index }: { question: ScoringQuestion; results: SearchResult[]; index: PolicyIndex }): ScoredSentence[] {
   const weights = questionWeights(question, index, { everydayVerbShare });
-  const focus = new Set(question.focusTokens);
+  const focus = new Set(question.focusTokens.flatMap((word) => termsOf(word, index)));
   const questionGrams = new Set(bigrams(question.question));
   const contextGrams = new Set(bigrams(question.retrievalQuery));
   const placeTokens = new Set([...weights.keys()].filter((token) => question.places.some((place) => place.includes(token) || token.includes(place))));
