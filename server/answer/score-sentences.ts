@@ -91,7 +91,7 @@ export function questionWeights(question: ScoringQuestion, index: PolicyIndex, {
 
 /**
  * The terms a question word is matched by: itself, or, when the corpus never uses it but uses the
- * shorter words inside it (小区业主 → 小区, 业主; 打疫苗 → 疫苗), those words — as a search engine
+ * shorter words inside it (菜市场 → 菜市, 市场; 建筑工地 → 建筑, 工地), those words — as a search engine
  * splits a compound its index does not hold. A synonym rule for the word keeps it whole.
  */
 export function termsOf(word: string, index: PolicyIndex): string[] {
