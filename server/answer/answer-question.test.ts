@@ -465,6 +465,14 @@ describe('question words the documents use only in part', () => {
 第六条 市场经营者应当明码标价，不得哄抬价格。
 第七条 市场开办者应当建立消防安全制度，配备消防器材。
 `,
+        'xiling-rivers.txt': `西陵市河道管理办法
+
+第八条 河道管理范围由县级以上人民政府划定并公告。河道堤防外侧的护堤地宽度为：
+（一）一级堤防不少于30米；
+（二）二级堤防不少于20米；
+（三）其他堤防不少于10米。
+第九条 在河道管理范围内建设跨河桥梁的，桥墩与堤防外侧护堤地边线的距离不少于5米。
+`,
         'xiling-parking.txt': `西陵市停车场管理办法
 
 第三条 停车场经营者应当在入口处公示收费标准和投诉电话。
@@ -473,6 +481,14 @@ describe('question words the documents use only in part', () => {
       },
       cleanups,
     );
+  });
+
+  it('reads an item of an enumeration with the sentence opening it', async () => {
+    const response = await ask(rules, '一级堤防外侧的护堤地宽度是多少？');
+    expect(response.answered).toBe(true);
+    // The item answers, after the sentence saying what it is of; not the rule of another article.
+    expect(response.answer).toMatch(/护堤地宽度为：(?:\[1\])?\s*（一）一级堤防不少于30米；\[\d\]/);
+    expect(response.answer).not.toContain('桥墩');
   });
 
   it('matches a compound no document uses ("菜市场") by the words inside it the documents do use', async () => {

@@ -200,7 +200,7 @@ export function scoreSentences({ question, results, index }: { question: Scoring
     const aboutPlace = `${document?.title ?? ''} ${document?.region ?? ''} ${document?.issuer ?? ''}`;
     const documentFits = placeNames.length === 0 || placeNames.some((names) => names.some((name) => aboutPlace.includes(name)));
     const heading = foldWidth(result.section.join(' '));
-    for (const { sentence, folded, gramSet, isHeading } of index.cache('clause-sentences', result.chunkId, () => analyseClause(result, document))) {
+    for (const { sentence, folded, gramSet, isHeading, opener } of index.cache('clause-sentences', result.chunkId, () => analyseClause(result, document))) {
       const found: { weight: number; at: number }[] = [];
       const matched: string[] = [];
       let focusMatched = false;
@@ -235,7 +235,7 @@ export function scoreSentences({ question, results, index }: { question: Scoring
           found.push({ weight, at });
           if (focus.has(token)) focusMatched = true;
           if (!placeTokens.has(token) && !matched.some((other) => other.includes(token) || token.includes(other))) matched.push(token);
-        } else if (heading.includes(token)) found.push({ weight: 0.7 * weight, at: -1 });
+        } else if (heading.includes(token) || opener.includes(token)) found.push({ weight: 0.7 * weight, at: -1 });
         else if (token.length >= 2) found.push({ weight: 0.6 * weight * partialMatch(token, gramSet), at: -1 });
       }
       const covered = total > 0 ? windowCoverage(found, coverageWindow) / total : 0;
@@ -351,6 +351,8 @@ interface AnalysedSentence {
   folded: string;
   gramSet: Set<string>;
   isHeading: boolean;
+  /** For an item of an enumeration, the sentence that opens it (folded); empty otherwise. */
+  opener: string;
 }
 
 /**
@@ -375,16 +377,27 @@ function analyseClause(result: SearchResult, document: PolicyDocument | undefine
     }
   }
   const headingTexts = new Map((document?.sections ?? []).map((section) => [section.start, section.path[section.path.length - 1] ?? '']));
+  // An item of an enumeration ("（一）国道不少于20米；") is read with the sentence opening it ("…的距离
+  //标准为："): the opener says what each item is of.
+  let opener = '';
   return sentences
     .filter((sentence) => sentence.text.length >= 4)
-    .map((sentence) => ({
-      sentence,
-      // "市(州)", "乡(镇)": a word with its alternative in brackets reads as the pair ("市州").
-      folded: foldWidth(sentence.text).replace(/\(([\u4e00-\u9fff]{1,2})\)/g, '$1'),
-      gramSet: new Set(bigrams(sentence.text)),
-      isHeading: isHeadingSentence(sentence, headingTexts),
-    }));
+    .map((sentence) => {
+      const isItem = itemStart.test(sentence.text);
+      const lead = isItem ? opener : '';
+      if (opensListPattern.test(sentence.text)) opener = foldWidth(sentence.text);
+      else if (!isItem) opener = '';
+      return {
+        sentence,
+        // "市(州)", "乡(镇)": a word with its alternative in brackets reads as the pair ("市州").
+        folded: foldWidth(sentence.text).replace(/\(([\u4e00-\u9fff]{1,2})\)/g, '$1'),
+        gramSet: new Set(bigrams(sentence.text)),
+        isHeading: isHeadingSentence(sentence, headingTexts),
+        opener: lead,
+      };
+    });
 }
+const itemStart = /^\s*(?:[（(][一二三四五六七八九十百\d]+[)）]|[一二三四五六七八九十]+、|\d{1,2}[、.．](?!\d)|[①-⑳])/;
 
 /** A sentence that is only a heading: it starts a section and says no more than the heading does. */
 function isHeadingSentence(sentence: Sentence, headingTexts: Map<number, string>): boolean {

@@ -98,7 +98,7 @@ export function selectFactAnswer({ analysis, parts, index }: { analysis: Questio
     withAskedKind(picked, part, top);
   }
 
-  const ordered = orderSentences(withConditions(picked, index));
+  const ordered = withOpeners(orderSentences(withConditions(picked, index)), index);
   const blocks: AnswerBlock[] = [{ sentences: ordered.map(toPick) }];
   // An enumeration's opening sentence brings its items along; an item found alone brings its siblings.
   if (listing || ordered.some((sentence) => sentence.opensList)) {
@@ -255,6 +255,23 @@ function withConditions(picked: ScoredSentence[], index: PolicyIndex): ScoredSen
     taken.push({ ...sentence, text: next[1], start, end, section: index.sectionAt(result.documentId, start) });
   }
   return taken;
+}
+
+/**
+ * An item of an enumeration answering on its own ("（一）一级堤防不少于30米；") says what it is of only
+ * with the sentence that opens the list ("…护堤地宽度为："): the opener goes straight before it.
+ */
+function withOpeners(sentences: ScoredSentence[], index: PolicyIndex): ScoredSentence[] {
+  const out: ScoredSentence[] = [];
+  for (const sentence of sentences) {
+    const document = itemMarker.test(sentence.text) ? index.document(sentence.result.documentId) : undefined;
+    const opener = document && openerBefore(document, sentence.start, index);
+    if (opener && !sentences.some((other) => overlaps(other, opener)) && !out.some((other) => overlaps(other, opener))) {
+      out.push({ ...sentence, ...opener, section: index.sectionAt(document.id, opener.start), opensList: false, heading: false });
+    }
+    out.push(sentence);
+  }
+  return out;
 }
 
 /**
