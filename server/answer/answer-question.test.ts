@@ -3,7 +3,9 @@
 // question names, places, and refusals.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RagService } from '../rag/rag-service';
-import { serviceOverFiles } from '../test-support/corpus';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ingestToTemporaryIndex, openTestService, serviceOverFiles, temporaryFolder, writeCorpus } from '../test-support/corpus';
 import { analyseQuestion } from './analyse-question';
 import { answerQuestion } from './answer-question';
 import { retrieveClauses } from './retrieve-clauses';
@@ -504,6 +506,37 @@ describe('question words the documents use only in part', () => {
     // 市场 and 消防 are both said in the market's clause: it covers the question as fully as if it said 菜市场.
     expect(market.coverage).toBeGreaterThan(0.9);
     expect(parking.coverage).toBeLessThan(market.coverage);
+  });
+});
+
+describe('a site dictionary that glues the question word for a body to its verb', () => {
+  let rules: RagService;
+
+  beforeAll(async () => {
+    const folder = await temporaryFolder('glued');
+    cleanups.push(folder.remove);
+    await writeCorpus(folder.path, {
+      'xiling-sand.txt': `西陵市河道采砂管理办法
+
+第三条 有关部门负责河道采砂许可证的监督检查。
+第四条 县级以上人民政府水务局负责河道采砂许可证的核发。
+`,
+    });
+    await writeFile(join(folder.path, 'user-dict.txt'), '部门负责 50000 v\n');
+    const index = await ingestToTemporaryIndex(folder.path);
+    cleanups.push(index.remove);
+    rules = await openTestService({ corpusDir: folder.path, indexDir: index.indexDir, env: { USER_DICT_FILE: join(folder.path, 'user-dict.txt') } });
+  });
+
+  it('reads "由哪个部门负责" (segmented 部门负责) as asking for the body responsible, said "水务局负责"', async () => {
+    expect(rules.index.analyzer.words('由哪个部门负责核发？')).toContain('部门负责');
+    const response = await ask(rules, '河道采砂许可证由哪个部门负责核发？');
+    expect(response.answer).toContain('水务局负责河道采砂许可证的核发');
+    // It is the best sentence, above the one that repeats 部门负责 about another duty.
+    const { index } = rules;
+    const analysis = analyseQuestion([{ role: 'user', content: '河道采砂许可证由哪个部门负责核发？' }], { analyzer: index.analyzer });
+    const { results } = await retrieveClauses({ analysis, index });
+    expect(scoreSentences({ question: scoringQuestion(analysis), results, index })[0].text).toContain('水务局负责');
   });
 });
 

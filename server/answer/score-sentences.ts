@@ -190,6 +190,12 @@ export function scoreSentences({ question, results, index }: { question: Scoring
   const askedKind = asks.quantity;
   const attributePattern = askedKind && attributeWords[askedKind];
   const attributes = new Set(attributePattern ? [...weights.keys()].filter((token) => attributePattern.test(token)) : []);
+  // A who-question's 部门 glued to the verb after it ("由哪个部门负责" segmented 部门负责) is said by a
+  // body and the verb ("水务局负责"). (Alone, 部门 is matched as it stands: most answers say 主管部门.)
+  const gluedAgencyAt = (token: string, folded: string): number => {
+    const verb = asks.who ? token.match(agencyWordStart)?.[1] : undefined;
+    return verb && verb.length >= 2 && hasAgency.test(folded) ? folded.indexOf(verb) : -1;
+  };
   const questionNegated = negation.test(question.question);
   const scored: ScoredSentence[] = [];
   const placeNames = question.places.map((place) => [stemOf(place), ...index.analyzer.synonymTerms(stemOf(place))]);
@@ -226,7 +232,8 @@ export function scoreSentences({ question, results, index }: { question: Scoring
           continue;
         }
         // "有什么年龄要求" is answered by "年满18周岁": the figure of the asked kind says the word.
-        const figureAt = at < 0 && askedKind && attributes.has(token) ? folded.search(quantityUnits[askedKind]) : -1;
+        // (Likewise the body of "由哪个部门负责" by "水务局负责".)
+        const figureAt = at >= 0 ? -1 : askedKind && attributes.has(token) ? folded.search(quantityUnits[askedKind]) : gluedAgencyAt(token, folded);
         if (figureAt >= 0) {
           found.push({ weight: 0.7 * weight, at: figureAt });
           continue;
@@ -321,6 +328,8 @@ const statedUnits: { question: RegExp; clause: RegExp }[] = [
  * that a clause says by stating the figure ("年满18周岁", "5名以上"), seldom by the word itself. (A
  * clause does say 期限 or 比例 itself: "期限为2年".)
  */
+/** A question's word for the body it asks for ("哪个部门", "什么单位") glued to a verb: the verb. */
+const agencyWordStart = /^(?:部门|单位|机关|机构)(.+)$/;
 const attributeWords: Partial<Record<QuantityKind, RegExp>> = {
   age: /^(?:年龄|年纪|岁数)$/,
   count: /^(?:人数)$/,
