@@ -509,6 +509,34 @@ describe('question words the documents use only in part', () => {
   });
 });
 
+describe('questions asking for the rest of a list', () => {
+  let rules: RagService;
+
+  beforeAll(async () => {
+    rules = await serviceOverFiles(
+      'besides',
+      {
+        'xiling-courage.txt': `西陵市见义勇为人员生活补助办法
+
+第四条 见义勇为人员因伤致残、丧失劳动能力的，按月发放生活补助，补助标准为每月800元。
+第五条 领取生活补助期间有下列情形之一的，停止发放生活补助：
+（一）户籍迁出本市的；
+（二）被判处刑罚的；
+（三）本人书面申请放弃的。
+第六条 户籍迁出本市后又迁回的，可以重新申请生活补助，补助期限重新计算。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  it('answers "除了X，还有哪些…" with the list X is an item of', async () => {
+    const response = await ask(rules, '除了户籍迁出本市，还有哪些情况会停发生活补助？');
+    expect(response.answer).toContain('被判处刑罚的');
+    expect(response.answer).toContain('本人书面申请放弃的');
+  });
+});
+
 describe('a site dictionary that glues the question word for a body to its verb', () => {
   let rules: RagService;
 

@@ -186,6 +186,7 @@ export function scoreSentences({ question, results, index }: { question: Scoring
   const compounds = compoundParts([...weights.keys()]);
   const statedFigures = situationFigures(question.question, [...weights.keys()]);
   const defining = definitionPattern(question.question);
+  const besides = besidesItem(question.question);
   const { asks } = question;
   const askedKind = asks.quantity;
   const attributePattern = askedKind && attributeWords[askedKind];
@@ -266,9 +267,13 @@ export function scoreSentences({ question, results, index }: { question: Scoring
       if (asks.list && (opensList || (sentence.text.match(/[、，,；;]/g)?.length ?? 0) >= 3)) score += 0.05;
       // "哪些情形可以减免" is not answered by the clause on what may not be (不得减免), nor the reverse.
       if (negation.test(sentence.text) !== questionNegated) score -= 0.04;
-      if (isHeading) score *= 0.6;
+      // "除了重新就业，还有哪些情况…" asks for the rest of the list "（一）重新就业的；" is an item of: that
+      // item leads to its list (no heading, however short).
+      const setAside = besides !== undefined && itemStart.test(sentence.text) && foldWidth(sentence.text).replace(itemStart, '').replace(/[的；;。，,\s]/g, '') === besides;
+      if (isHeading && !setAside) score *= 0.6;
       if (isPreamble) score *= 0.5;
       if (sentence.text.length > 140) score -= Math.min(0.12, (sentence.text.length - 140) / 1200);
+      if (setAside) score += 0.2;
       const section = index.sectionAt(result.documentId, sentence.start);
       scored.push({
         ...sentence,
@@ -278,7 +283,7 @@ export function scoreSentences({ question, results, index }: { question: Scoring
         coverage,
         matchedTerms: matched.length,
         matchesFocus: focusMatched || focus.size === 0,
-        heading: isHeading,
+        heading: isHeading && !setAside,
         opensList,
         preamble: isPreamble,
         // The document is about the place, or the sentence or its clause's headings name it.
@@ -288,6 +293,15 @@ export function scoreSentences({ question, results, index }: { question: Scoring
     }
   });
   return scored.sort((a, b) => b.score - a.score || a.rank - b.rank || a.start - b.start);
+}
+
+/**
+ * What a question sets aside when it asks for the rest of a list ("除了重新就业，还有哪些情况…" →
+ * 重新就业); undefined when it sets nothing aside.
+ */
+export function besidesItem(question: string): string | undefined {
+  const item = foldWidth(question).match(/除了?([\p{Script=Han}]{2,16}?)(?:以外|之外)?[，,]\s*(?:还|另外|其他|其它)/u)?.[1];
+  return item?.replace(/的$/, '');
 }
 
 /**
