@@ -466,6 +466,7 @@ describe('question words the documents use only in part', () => {
 第五条 市场开办者应当在市场内显著位置设置公平秤，公平秤每季度校验一次。
 第六条 市场经营者应当明码标价，不得哄抬价格。
 第七条 市场开办者应当建立消防安全制度，配备消防器材。
+第八条 市场内每个固定摊位的面积不得少于4平方米。
 `,
         'xiling-rivers.txt': `西陵市河道管理办法
 
@@ -491,6 +492,14 @@ describe('question words the documents use only in part', () => {
     // The item answers, after the sentence saying what it is of; not the rule of another article.
     expect(response.answer).toMatch(/护堤地宽度为：(?:\[1\])?\s*（一）一级堤防不少于30米；\[\d\]/);
     expect(response.answer).not.toContain('桥墩');
+  });
+
+  it('does not answer a question asking for a ceiling with a floor, nor the reverse', async () => {
+    const floor = await ask(rules, '集贸市场的固定摊位面积至少要多大？');
+    expect(floor.answered).toBe(true);
+    expect(floor.answer).toContain('不得少于4平方米');
+    const ceiling = await ask(rules, '集贸市场的固定摊位面积最大可以是多少？');
+    expect(ceiling.answered).toBe(false);
   });
 
   it('matches a compound no document uses ("菜市场") by the words inside it the documents do use', async () => {

@@ -198,6 +198,7 @@ export function scoreSentences({ question, results, index }: { question: Scoring
     return verb && verb.length >= 2 && hasAgency.test(folded) ? folded.indexOf(verb) : -1;
   };
   const questionNegated = negation.test(question.question);
+  const bound = askedBound(question.question);
   const scored: ScoredSentence[] = [];
   const placeNames = question.places.map((place) => [stemOf(place), ...index.analyzer.synonymTerms(stemOf(place))]);
   results.forEach((result, rank) => {
@@ -267,6 +268,8 @@ export function scoreSentences({ question, results, index }: { question: Scoring
       if (asks.list && (opensList || (sentence.text.match(/[、，,；;]/g)?.length ?? 0) >= 3)) score += 0.05;
       // "哪些情形可以减免" is not answered by the clause on what may not be (不得减免), nor the reverse.
       if (negation.test(sentence.text) !== questionNegated) score -= 0.04;
+      // "最高不能超过多少" is not answered by a floor ("不得低于5%"), nor "至少" by a ceiling.
+      if (bound && statesOnlyOtherBound(sentence.text, bound)) score -= 0.1;
       // "除了重新就业，还有哪些情况…" asks for the rest of the list "（一）重新就业的；" is an item of: that
       // item leads to its list (no heading, however short).
       const setAside = besides !== undefined && itemStart.test(sentence.text) && foldWidth(sentence.text).replace(itemStart, '').replace(/[的；;。，,\s]/g, '') === besides;
@@ -293,6 +296,21 @@ export function scoreSentences({ question, results, index }: { question: Scoring
     }
   });
   return scored.sort((a, b) => b.score - a.score || a.rank - b.rank || a.start - b.start);
+}
+
+/** Which bound of a figure a question asks for: a ceiling ("最高", "最多能", "不超过多少") or a floor ("至少", "最低"). */
+export function askedBound(question: string): 'ceiling' | 'floor' | undefined {
+  if (/最高|最多|上限|封顶|至多|不(?:能|得|可以)?超过|最大/.test(question)) return 'ceiling';
+  if (/最低|至少|下限|最少|不(?:能|得|可以)?(?:少于|低于)/.test(question)) return 'floor';
+  return undefined;
+}
+const ceilingWords = /不超过|不得超过|不高于|不得高于|至多|最高|最多|上限|封顶|不大于|以内/;
+const floorWords = /不低于|不得低于|不少于|不得少于|至少|最低|下限|不小于/;
+
+/** Whether a sentence bounds its figure only the other way from the bound asked for. */
+export function statesOnlyOtherBound(text: string, asked: 'ceiling' | 'floor'): boolean {
+  const [same, other] = asked === 'ceiling' ? [ceilingWords, floorWords] : [floorWords, ceilingWords];
+  return other.test(text) && !same.test(text);
 }
 
 /**

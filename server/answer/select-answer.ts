@@ -9,7 +9,7 @@ import type { PolicyDocument, SearchResult } from '../rag/types.js';
 import type { QuestionAnalysis } from './analyse-question.js';
 import { articleHeading, articleReference, articleSection } from './articles.js';
 import type { AnswerBlock, Pick } from './render-answer.js';
-import { carriesAskedKind, holdsNumber, unknownTopicWords, type ScoredSentence, type ScoringQuestion } from './score-sentences.js';
+import { askedBound, carriesAskedKind, holdsNumber, statesOnlyOtherBound, unknownTopicWords, type ScoredSentence, type ScoringQuestion } from './score-sentences.js';
 
 /**
  * Thresholds of the extractive answer. The refusal thresholds were calibrated on the dev splits of
@@ -191,6 +191,9 @@ export function judge({ question, scored }: PartScores, index: PolicyIndex): Jud
     (coverage < answerSettings.unknownTopicCoverage || matched === 0 || (matched === 1 && coverage < answerSettings.unknownTopicSingleWordCoverage));
   if (unknownTopic || coverage < answerSettings.minCoverage || best.score < answerSettings.minScore) return { answers: false };
   if (missesExactTerm(question, best, index) || missesAskedUnit(question, candidates) || missesAskedYear(question, candidates)) return { answers: false };
+  // The best a question asking for a ceiling finds is a floor (or the reverse): the documents do not say it.
+  const bound = askedBound(question.question);
+  if (bound && statesOnlyOtherBound(best.text, bound)) return { answers: false };
   return { answers: true, best, covering, candidates };
 }
 
