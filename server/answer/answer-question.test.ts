@@ -476,6 +476,11 @@ describe('question words the documents use only in part', () => {
 （三）其他堤防不少于10米。
 第九条 在河道管理范围内建设跨河桥梁的，桥墩与堤防外侧护堤地边线的距离不少于5米。
 `,
+        'xiling-rentals.txt': `西陵市公共租赁住房配租公告（2024年第一批）
+
+本批次共筹集公共租赁住房房源800套，户型建筑面积为40至60平方米。
+申请家庭人均月收入应当低于3000元，人均住房建筑面积低于15平方米。
+`,
         'xiling-parking.txt': `西陵市停车场管理办法
 
 第三条 停车场经营者应当在入口处公示收费标准和投诉电话。
@@ -500,6 +505,12 @@ describe('question words the documents use only in part', () => {
     expect(floor.answer).toContain('不得少于4平方米');
     const ceiling = await ask(rules, '集贸市场的固定摊位面积最大可以是多少？');
     expect(ceiling.answered).toBe(false);
+  });
+
+  it('never answers with a document\'s title line', async () => {
+    const response = await ask(rules, '西陵市公共租赁住房配租对家庭收入有什么要求？');
+    expect(response.answer).toContain('人均月收入应当低于3000元');
+    expect(response.answer).not.toContain('配租公告');
   });
 
   it('matches a compound no document uses ("菜市场") by the words inside it the documents do use', async () => {

@@ -418,6 +418,7 @@ function analyseClause(result: SearchResult, document: PolicyDocument | undefine
     }
   }
   const headingTexts = new Map((document?.sections ?? []).map((section) => [section.start, section.path[section.path.length - 1] ?? '']));
+  const title = foldWidth(document?.title ?? '').replace(/^《|》$/g, '');
   // An item of an enumeration ("（一）国道不少于20米；") is read with the sentence opening it ("…的距离
   //标准为："): the opener says what each item is of.
   let opener = '';
@@ -433,7 +434,8 @@ function analyseClause(result: SearchResult, document: PolicyDocument | undefine
         // "市(州)", "乡(镇)": a word with its alternative in brackets reads as the pair ("市州").
         folded: foldWidth(sentence.text).replace(/\(([\u4e00-\u9fff]{1,2})\)/g, '$1'),
         gramSet: new Set(bigrams(sentence.text)),
-        isHeading: isHeadingSentence(sentence, headingTexts),
+        // The document's own title line names it; it answers nothing.
+        isHeading: isHeadingSentence(sentence, headingTexts) || (title.length > 0 && foldWidth(sentence.text).replace(/[。.]$/, '') === title),
         opener: lead,
       };
     });
