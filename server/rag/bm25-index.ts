@@ -1171,6 +1171,8 @@ export class Bm25Index {
   /** Whether at least k documents are marked in `touched`. */
   private touchedAtLeast(k: number): boolean {
     const { touched } = this.scratchBuffers();
+    const { kernel } = this;
+    if (kernel) return kernel.exports.countTouched(kernel.touched, touched.length, k) >= k;
     let count = 0;
     for (let w = 0; w < touched.length && count < k; w++) if (touched[w] !== 0) count += bitCount(touched[w]);
     return count >= k;

@@ -332,6 +332,19 @@ const source = `
         (br $words)))
     (local.get $count))
 
+  ;; How many documents are marked in the touched bit set, counted until there are atLeast.
+  (func (export "countTouched") (param $touched i32) (param $words i32) (param $atLeast i32) (result i32)
+    (local $w i32) (local $count i32)
+    (block $done
+      (loop $words
+        (br_if $done (i32.ge_u (local.get $w) (local.get $words)))
+        (br_if $done (i32.ge_u (local.get $count) (local.get $atLeast)))
+        (local.set $count (i32.add (local.get $count)
+          (i32.popcnt (i32.load (i32.add (local.get $touched) (i32.shl (local.get $w) (i32.const 2)))))))
+        (local.set $w (i32.add (local.get $w) (i32.const 1)))
+        (br $words)))
+    (local.get $count))
+
   ;; The k-th best score of the documents listed at high (count of them, at least k), as
   ;; Bm25Index.bestPartialScores: a k-entry min-heap in values and seeds; the list keeps, in order,
   ;; the documents that were not below the heap's least when read (the new count: keptCount()).
@@ -488,6 +501,7 @@ export interface KernelExports {
   setHighCount(count: number): void;
   highCount(): number;
   listTouched(touched: number, words: number, high: number): number;
+  countTouched(touched: number, words: number, atLeast: number): number;
   bestPartial(scores: number, high: number, count: number, values: number, seeds: number, k: number): number;
   keptCount(): number;
   collect(touched: number, words: number, scores: number, out: number, remaining: number, threshold: number, slack: number): number;
