@@ -1096,8 +1096,10 @@ export class Bm25Index {
     const { scores, values, seeds, touched, high } = scratch;
     const { kernel } = this;
     if (kernel) {
-      if (scratch.floor === Infinity) scratch.highCount = kernel.exports.listTouched(kernel.touched, touched.length, kernel.high);
-      const least = kernel.exports.bestPartial(kernel.scores, kernel.high, scratch.highCount, kernel.valuesAt, kernel.seedsAt, k);
+      const least =
+        scratch.floor === Infinity
+          ? kernel.exports.bestPartialTouched(kernel.touched, touched.length, kernel.scores, kernel.high, kernel.valuesAt, kernel.seedsAt, k)
+          : kernel.exports.bestPartial(kernel.scores, kernel.high, scratch.highCount, kernel.valuesAt, kernel.seedsAt, k);
       scratch.highCount = kernel.exports.keptCount();
       return least;
     }
