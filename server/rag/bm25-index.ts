@@ -1096,8 +1096,10 @@ export class Bm25Index {
     const { scores, values, seeds, touched, high } = scratch;
     const { kernel } = this;
     if (kernel) {
-      if (scratch.floor === Infinity) scratch.highCount = kernel.exports.listTouched(kernel.touched, touched.length, kernel.high);
-      const least = kernel.exports.bestPartial(kernel.scores, kernel.high, scratch.highCount, kernel.valuesAt, kernel.seedsAt, k);
+      const least =
+        scratch.floor === Infinity
+          ? kernel.exports.bestPartialTouched(kernel.touched, touched.length, kernel.scores, kernel.high, kernel.valuesAt, kernel.seedsAt, k)
+          : kernel.exports.bestPartial(kernel.scores, kernel.high, scratch.highCount, kernel.valuesAt, kernel.seedsAt, k);
       scratch.highCount = kernel.exports.keptCount();
       return least;
     }
@@ -1171,6 +1173,8 @@ export class Bm25Index {
   /** Whether at least k documents are marked in `touched`. */
   private touchedAtLeast(k: number): boolean {
     const { touched } = this.scratchBuffers();
+    const { kernel } = this;
+    if (kernel) return kernel.exports.countTouched(kernel.touched, touched.length, k) >= k;
     let count = 0;
     for (let w = 0; w < touched.length && count < k; w++) if (touched[w] !== 0) count += bitCount(touched[w]);
     return count >= k;

@@ -31,6 +31,40 @@ const addScore = (doc: string, tf: string) => `
         (f64.add (f64.convert_i32_s ${tf})
           (f64.load (i32.add (local.get $table) (i32.shl (i32.load16_u (i32.add (local.get $codes) (i32.shl ${doc} (i32.const 1)))) (i32.const 3))))))))`;
 
+/**
+ * One step of bestPartial: offers document $doc's score to the k-entry min-heap (values, seeds; $size
+ * entries so far) and lists it at high[$kept] unless it is below the heap's least, which is the k-th
+ * best already (the function using it declares $size, $kept, $score and $j).
+ */
+const offerPartial = `
+  (local.set $score (f64.load (i32.add (local.get $scores) (i32.shl (local.get $doc) (i32.const 3)))))
+  (block $dropped
+    (block $keep
+      (if (i32.lt_u (local.get $size) (local.get $k))
+        (then
+          (f64.store (i32.add (local.get $values) (i32.shl (local.get $size) (i32.const 3))) (local.get $score))
+          (i32.store (i32.add (local.get $seeds) (i32.shl (local.get $size) (i32.const 2))) (local.get $doc))
+          (local.set $size (i32.add (local.get $size) (i32.const 1)))
+          (if (i32.eq (local.get $size) (local.get $k))
+            (then
+              (local.set $j (i32.sub (i32.shr_u (local.get $k) (i32.const 1)) (i32.const 1)))
+              (block $built
+                (loop $build
+                  (br_if $built (i32.lt_s (local.get $j) (i32.const 0)))
+                  (call $siftDown (local.get $values) (local.get $seeds) (local.get $k) (local.get $j))
+                  (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+                  (br $build)))))
+          (br $keep)))
+      ;; Below k documents already: below the k-th best, dropped from the list.
+      (br_if $dropped (f64.lt (local.get $score) (f64.load (local.get $values))))
+      (if (f64.gt (local.get $score) (f64.load (local.get $values)))
+        (then
+          (f64.store (local.get $values) (local.get $score))
+          (i32.store (local.get $seeds) (local.get $doc))
+          (call $siftDown (local.get $values) (local.get $seeds) (local.get $k) (i32.const 0)))))
+    (i32.store (i32.add (local.get $high) (i32.shl (local.get $kept) (i32.const 2))) (local.get $doc))
+    (local.set $kept (i32.add (local.get $kept) (i32.const 1))))`;
+
 const source = `
 (module
   (import "env" "memory" (memory 1))
@@ -332,6 +366,19 @@ const source = `
         (br $words)))
     (local.get $count))
 
+  ;; How many documents are marked in the touched bit set, counted until there are atLeast.
+  (func (export "countTouched") (param $touched i32) (param $words i32) (param $atLeast i32) (result i32)
+    (local $w i32) (local $count i32)
+    (block $done
+      (loop $words
+        (br_if $done (i32.ge_u (local.get $w) (local.get $words)))
+        (br_if $done (i32.ge_u (local.get $count) (local.get $atLeast)))
+        (local.set $count (i32.add (local.get $count)
+          (i32.popcnt (i32.load (i32.add (local.get $touched) (i32.shl (local.get $w) (i32.const 2)))))))
+        (local.set $w (i32.add (local.get $w) (i32.const 1)))
+        (br $words)))
+    (local.get $count))
+
   ;; The k-th best score of the documents listed at high (count of them, at least k), as
   ;; Bm25Index.bestPartialScores: a k-entry min-heap in values and seeds; the list keeps, in order,
   ;; the documents that were not below the heap's least when read (the new count: keptCount()).
@@ -343,37 +390,29 @@ const source = `
       (loop $next
         (br_if $done (i32.ge_u (local.get $i) (local.get $count)))
         (local.set $doc (i32.load (i32.add (local.get $high) (i32.shl (local.get $i) (i32.const 2)))))
-        (local.set $score (f64.load (i32.add (local.get $scores) (i32.shl (local.get $doc) (i32.const 3)))))
-        (block $keep
-          (if (i32.lt_u (local.get $size) (local.get $k))
-            (then
-              (f64.store (i32.add (local.get $values) (i32.shl (local.get $size) (i32.const 3))) (local.get $score))
-              (i32.store (i32.add (local.get $seeds) (i32.shl (local.get $size) (i32.const 2))) (local.get $doc))
-              (local.set $size (i32.add (local.get $size) (i32.const 1)))
-              (if (i32.eq (local.get $size) (local.get $k))
-                (then
-                  (local.set $j (i32.sub (i32.shr_u (local.get $k) (i32.const 1)) (i32.const 1)))
-                  (block $built
-                    (loop $build
-                      (br_if $built (i32.lt_s (local.get $j) (i32.const 0)))
-                      (call $siftDown (local.get $values) (local.get $seeds) (local.get $k) (local.get $j))
-                      (local.set $j (i32.sub (local.get $j) (i32.const 1)))
-                      (br $build)))))
-              (br $keep)))
-          ;; Below k documents already: below the k-th best, dropped from the list.
-          (if (f64.lt (local.get $score) (f64.load (local.get $values)))
-            (then
-              (local.set $i (i32.add (local.get $i) (i32.const 1)))
-              (br $next)))
-          (if (f64.gt (local.get $score) (f64.load (local.get $values)))
-            (then
-              (f64.store (local.get $values) (local.get $score))
-              (i32.store (local.get $seeds) (local.get $doc))
-              (call $siftDown (local.get $values) (local.get $seeds) (local.get $k) (i32.const 0)))))
-        (i32.store (i32.add (local.get $high) (i32.shl (local.get $kept) (i32.const 2))) (local.get $doc))
-        (local.set $kept (i32.add (local.get $kept) (i32.const 1)))
+        ${offerPartial}
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next)))
+    (global.set $kept (local.get $kept))
+    (f64.load (local.get $values)))
+
+  ;; The same over every document marked in the touched bit set (words of it), in ascending order,
+  ;; as listTouched then bestPartial, without listing them all first.
+  (func (export "bestPartialTouched") (param $touched i32) (param $words i32) (param $scores i32) (param $high i32) (param $values i32) (param $seeds i32) (param $k i32) (result f64)
+    (local $size i32) (local $kept i32) (local $w i32) (local $word i32) (local $doc i32) (local $score f64) (local $j i32)
+    (block $done
+      (loop $nextWord
+        (br_if $done (i32.ge_u (local.get $w) (local.get $words)))
+        (local.set $word (i32.load (i32.add (local.get $touched) (i32.shl (local.get $w) (i32.const 2)))))
+        (block $wordDone
+          (loop $next
+            (br_if $wordDone (i32.eqz (local.get $word)))
+            (local.set $doc (i32.or (i32.shl (local.get $w) (i32.const 5)) (i32.ctz (local.get $word))))
+            (local.set $word (i32.and (local.get $word) (i32.sub (local.get $word) (i32.const 1))))
+            ${offerPartial}
+            (br $next)))
+        (local.set $w (i32.add (local.get $w) (i32.const 1)))
+        (br $nextWord)))
     (global.set $kept (local.get $kept))
     (f64.load (local.get $values)))
 
@@ -488,7 +527,9 @@ export interface KernelExports {
   setHighCount(count: number): void;
   highCount(): number;
   listTouched(touched: number, words: number, high: number): number;
+  countTouched(touched: number, words: number, atLeast: number): number;
   bestPartial(scores: number, high: number, count: number, values: number, seeds: number, k: number): number;
+  bestPartialTouched(touched: number, words: number, scores: number, high: number, values: number, seeds: number, k: number): number;
   keptCount(): number;
   collect(touched: number, words: number, scores: number, out: number, remaining: number, threshold: number, slack: number): number;
 }

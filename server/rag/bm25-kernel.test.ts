@@ -1,0 +1,62 @@
+// The BM25 WebAssembly kernel's passes over the touched bit set: the count the first phase of a search
+// asks for after each term, and the first k-th best partial score read from it.
+import { describe, expect, it } from 'vitest';
+import { instantiateKernel } from './bm25-kernel';
+
+describe('bm25 kernel', () => {
+  it('counts the documents marked in a bit set, stopping once it has as many as asked for', () => {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const kernel = instantiateKernel(memory)!;
+    expect(kernel).toBeDefined();
+    const at = 64;
+    const words = new Uint32Array(memory.buffer, at, 4);
+    // Documents 0, 5, 31 (word 0), 32 (word 1), none in word 2, every one of word 3 (96–127).
+    words.set([(1 << 0) | (1 << 5) | (1 << 31), 1, 0, 0xffffffff]);
+    expect(kernel.countTouched(at, 4, 1000)).toBe(36);
+    expect(kernel.countTouched(at, 3, 1000)).toBe(4);
+    expect(kernel.countTouched(at, 0, 1000)).toBe(0);
+    // Counting stops after the word that reaches the number asked for.
+    expect(kernel.countTouched(at, 4, 3)).toBe(3);
+    expect(kernel.countTouched(at, 4, 4)).toBe(4);
+    expect(kernel.countTouched(at, 4, 5)).toBe(36);
+  });
+
+  it('finds the k-th best partial score from the bit set as listing the touched documents first does', () => {
+    const memory = new WebAssembly.Memory({ initial: 64 });
+    const kernel = instantiateKernel(memory)!;
+    const documents = 3000;
+    const words = Math.ceil(documents / 32);
+    const touchedAt = 8;
+    const scoresAt = 1024;
+    const highAt = scoresAt + documents * 8;
+    const valuesAt = highAt + documents * 4;
+    const seedsAt = valuesAt + documents * 8;
+    const touched = new Uint32Array(memory.buffer, touchedAt, words);
+    const scores = new Float64Array(memory.buffer, scoresAt, documents);
+    let seed = 11;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let doc = 0; doc < documents; doc++) {
+      if (random() < 0.4) {
+        touched[doc >>> 5] |= 1 << (doc & 31);
+        // Few distinct values, so that ties at the k-th score occur.
+        scores[doc] = 1 + Math.floor(random() * 50) / 4;
+      }
+    }
+    for (const k of [1, 10, 100]) {
+      const listed = kernel.listTouched(touchedAt, words, highAt);
+      const leastListed = kernel.bestPartial(scoresAt, highAt, listed, valuesAt, seedsAt, k);
+      const keptListed = kernel.keptCount();
+      const highListed = Array.from(new Int32Array(memory.buffer, highAt, keptListed));
+      const heapListed = Array.from(new Float64Array(memory.buffer, valuesAt, k));
+      new Int32Array(memory.buffer, highAt, documents).fill(-1);
+      const least = kernel.bestPartialTouched(touchedAt, words, scoresAt, highAt, valuesAt, seedsAt, k);
+      expect(least).toBe(leastListed);
+      expect(kernel.keptCount()).toBe(keptListed);
+      expect(Array.from(new Int32Array(memory.buffer, highAt, keptListed))).toEqual(highListed);
+      expect(Array.from(new Float64Array(memory.buffer, valuesAt, k))).toEqual(heapListed);
+      // The k-th best of the touched documents' scores, as sorting them gives.
+      const sorted = Array.from(scores).filter((score) => score > 0).sort((a, b) => b - a);
+      expect(least).toBe(sorted[k - 1]);
+    }
+  });
+});
