@@ -194,7 +194,7 @@ function quantityKind(question: string): QuantityKind | undefined {
   if (/[减免]多少|减免.{0,4}多少|便宜多少|优惠多少|打几折|几折/.test(question)) return 'reduction';
   if (/几成|比例|百分之|百分比|占比|比重|多少%|费率|利率|税率|几个点/.test(question)) return 'share';
   if (/多久|多长时间|多少天|几天|几日|多少日|几个月|多少个月|几年|多少年|几个工作日|多少个工作日|几小时|多少小时|几周|期限|有效期|提前多少|多少时间|时限/.test(question)) return 'duration';
-  if (/多少钱|多少元|多少万|多少亿|[补贴奖给贷借罚收交缴报领付赔]多少|多少[\p{Script=Han}]{0,4}(?:补贴|补助|奖励|奖金|津贴|资助|工资|费|罚款|赔偿)|费用|金额|额度|封顶|罚款.{0,6}(?:多少|几)|标准是多少/u.test(question)) return 'money';
+  if (/多少钱|多少元|多少万|多少亿|[补贴奖给贷借罚收交缴报领付赔]多少|多少[\p{Script=Han}]{0,4}(?:补贴|补助|奖励|奖金|津贴|资助|工资|费|罚款|赔偿)|费用|金额|额度|封顶|罚款.{0,6}(?:多少|几)|标准是多少|(?:什么|哪些)[\p{Script=Han}]{0,2}(?:补贴|补助|奖励|奖金|津贴|资助)|(?:补贴|补助|奖励|奖金|津贴)吗/u.test(question)) return 'money';
   if (/多少[个项家人所座条次名户件种类]|几[个项家所座条次名户件种类]/.test(question)) return 'count';
   return undefined;
 }

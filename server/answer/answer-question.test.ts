@@ -171,6 +171,13 @@ describe('extractive answers', () => {
     expect(response.answer).toContain('安家补贴10万元');
   });
 
+  it('answers "能领什么补贴" and "有补贴吗" with the amount', async () => {
+    const what = await ask(notices, '新引进的博士研究生能拿到什么补贴？');
+    expect(what.answer).toContain('10万元');
+    const whether = await ask(notices, '企业招了应届高校毕业生，有补贴吗？');
+    expect(whether.answer).toContain('1000元');
+  });
+
   it('answers how old and how much less with the age and the amount', async () => {
     const twoParts = await ask(notices, '河曲市生二孩每月有多少育儿补贴？发到孩子几岁？');
     expect(twoParts.answer).toContain('每孩每月发放育儿补贴300元');
