@@ -45,6 +45,12 @@ describe('questions that ask the same of each item of a list', () => {
     expect(partsOf('养犬、养猫以及养鸟，各要办什么手续？（养犬按2020年的规定）')).toEqual(['养犬，要办什么手续？（养犬按2020年的规定）', '养猫，要办什么手续？', '养鸟，要办什么手续？']);
   });
 
+  it('asks each item with the topic when the list follows it', () => {
+    expect(partsOf('道路两侧建筑控制区的宽度，县道、乡道分别是多少？')).toEqual(['道路两侧建筑控制区的宽度，县道是多少？', '道路两侧建筑控制区的宽度，乡道是多少？']);
+    const [first] = analyseQuestion([{ role: 'user', content: '道路两侧建筑控制区的宽度，县道、乡道分别是多少？' }], { analyzer }).parts;
+    expect(first.item).toBe('县道');
+  });
+
   it('reads a note saying which version to use as no topic of the item', () => {
     const [, second] = analyseQuestion([{ role: 'user', content: '养猫、养犬，分别要办什么手续？（养犬按2020年修订的规定）' }], { analyzer }).parts;
     expect(second.text).toContain('2020年修订');

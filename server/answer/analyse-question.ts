@@ -97,10 +97,10 @@ export function analyseQuestion(messages: ChatTurn[], { analyzer, mode = 'answer
   // "A、B、C，…分别是多少？": the same thing asked of each item, each answered as its own part.
   const distributed = mode === 'answer' && places.length === 0 ? distributedParts(question) : undefined;
   const intent = distributed ? 'fact' : intentOf(question, mode, places);
-  const parts = (distributed ?? partsOf(question, analyzer)).map((text, i, all) => {
+  const parts = (distributed?.map((part) => part.text) ?? partsOf(question, analyzer)).map((text, i, all) => {
     // A later part ("逾期不办怎么处罚？") leans on the first part's topic.
     const lead = i === 0 || distributed ? '' : topicTokens(all[0], analyzer).filter((token) => !topicTokens(text, analyzer).includes(token) && !places.some((place) => place.includes(token))).join(' ');
-    const item = distributed ? text.slice(0, text.indexOf('，')) : undefined;
+    const item = distributed?.[i].item;
     // "大型货车呢？" asks what the first part asked, of something else.
     const own = asksOf(text);
     const asksAgain = i > 0 && !distributed && /呢\s*[？?]?\s*$/.test(text) && !own.number && !own.time && !own.who && !own.list;
@@ -157,7 +157,27 @@ export function partsOf(text: string, analyzer?: Analyzer): string[] {
  * asked of it. Undefined unless the opening clause lists two to four short items and the rest asks
  * 分别/各.
  */
-export function distributedParts(question: string): string[] | undefined {
+export function distributedParts(question: string): { text: string; item: string }[] | undefined {
+  return listFirst(question) ?? listAfterTopic(question);
+}
+
+/**
+ * "公路建筑控制区的宽度，国道、省道、县道分别是多少？": the list follows the topic it is of; each item
+ * is asked with the topic ("公路建筑控制区的宽度，国道是多少？").
+ */
+function listAfterTopic(question: string): { text: string; item: string }[] | undefined {
+  const split = question.match(/^(.+[，,])([^，,。？?]+?)(分别|各自)([^，,]*)$/);
+  if (!split) return undefined;
+  const [, topic, list, , asked] = split;
+  const items = list
+    .split(/、|以及|及/)
+    .map((item) => item.trim())
+    .filter(Boolean);
+  if (items.length < 2 || items.length > 4 || items.some((item) => item.length > 12 || item.length < 2)) return undefined;
+  return items.map((item) => ({ text: `${topic}${item}${asked}`, item }));
+}
+
+function listFirst(question: string): { text: string; item: string }[] | undefined {
   const split = question.match(/^([^，,。？?]+)[，,](.+)$/);
   if (!split) return undefined;
   const [, list, rest] = split;
@@ -175,7 +195,7 @@ export function distributedParts(question: string): string[] | undefined {
     .replace(/^(?:这|那|上述|以上)(?:[一二两三四五六七八九十几]+)?(?:种|个|类|项|部|些)?(?:[\p{Script=Han}]{0,4}?的|[\p{Script=Han}]{0,4}?(?=分别|各))/u, '')
     .replace(/分别|各自|各(?=要|是|为|有|需|应)/g, '');
   const names = (item: string) => [...item].some((_, i) => i + 2 <= item.length && note.includes(item.slice(i, i + 2)));
-  return items.map((item) => `${item}，${asked}${note && names(item) ? note : ''}`);
+  return items.map((item) => ({ text: `${item}，${asked}${note && names(item) ? note : ''}`, item }));
 }
 
 function asksOf(question: string): Asks {

@@ -422,6 +422,14 @@ describe('requirements of an age, and lists asked the same of each item', () => 
 （三）经过渔业船员基本安全培训。
 第六条 渔船船员用人单位不得招用未取得渔船船员证书的人员上船工作。
 `,
+        'xiling-roads.txt': `西陵市农村公路管理办法
+
+第六条 道路两侧建筑控制区的宽度，从道路用地外缘起计算，标准为：
+（一）县道不少于10米；
+（二）乡道不少于5米；
+（三）村道不少于3米。
+属于旅游公路的，道路两侧建筑控制区的宽度不少于15米。
+`,
         'xiling-swimming.txt': `西陵市游泳场所管理办法
 
 第八条 游泳场所应当配备救生员，救生员应当经过专业培训。
@@ -451,6 +459,15 @@ describe('requirements of an age, and lists asked the same of each item', () => 
     const age = scored.find((sentence) => sentence.text.includes('年满18周岁'));
     const withoutAge = scoreSentences({ question: { ...scoringQuestion(analysis), focusTokens: scoringQuestion(analysis).focusTokens.filter((token) => token !== '年龄') }, results, index });
     expect(age!.coverage).toBeGreaterThan(withoutAge.find((sentence) => sentence.text.includes('年满18周岁'))!.coverage);
+  });
+
+  it('answers each item of a list that follows its topic ("…的宽度，县道、乡道分别是多少？") with its own item', async () => {
+    const response = await ask(rules, '道路两侧建筑控制区的宽度，县道、乡道、村道分别是多少？');
+    const section = (name: string) => response.answer.slice(response.answer.indexOf(`#### ${name}`)).split('####')[1] ?? '';
+    expect(section('县道')).toContain('县道不少于10米');
+    expect(section('乡道')).toContain('乡道不少于5米');
+    expect(section('村道')).toContain('村道不少于3米');
+    expect(section('乡道')).not.toContain('15米');
   });
 
   it('does not answer one item of a list with a clause found for another', async () => {

@@ -203,16 +203,23 @@ function itemByItem(analysis: QuestionAnalysis, retrieved: { results: SearchResu
  */
 function mentionsItem(item: string, index: PolicyIndex): (sentence: ScoredSentence) => boolean {
   const { analyzer } = index;
-  const known = topicTokens(item, analyzer).filter((word) => index.bm25.documentFrequency(word) > 0);
-  if (known.length === 0) return () => true;
+  const known = topicTokens(item, analyzer).filter((word) => word.length >= 2 && index.bm25.documentFrequency(word) > 0);
   const rarest = Math.max(...known.map((word) => index.bm25.idf(word)));
-  const telling = known.filter((word) => index.bm25.idf(word) >= itemWordShare * rarest).flatMap((word) => [word, ...analyzer.synonymsOf(word)]);
+  // An item the documents say as it stands ("省道", which the segmenter may cut in two) is itself the word.
+  const telling = [
+    ...(index.mentions(item) ? [foldWidth(item)] : []),
+    ...known.filter((word) => index.bm25.idf(word) >= itemWordShare * rarest).flatMap((word) => [word, ...analyzer.synonymsOf(word)]),
+  ];
+  if (telling.length === 0) return () => true;
   return (sentence) => {
     const title = index.document(sentence.result.documentId)?.title ?? '';
-    const said = foldWidth(`${sentence.text} ${sentence.section.join(' ')} ${title}`);
+    // An enumerated item's heading is only its own text, and a sentence after it in the clause is not about it.
+    const headings = sentence.section.filter((heading) => !itemHeading.test(heading));
+    const said = foldWidth(`${sentence.text} ${headings.join(' ')} ${title}`);
     return telling.some((word) => said.includes(word));
   };
 }
+const itemHeading = /^\s*(?:[（(][一二三四五六七八九十百\d]+[)）]|[一二三四五六七八九十]+、|\d{1,2}[、.．](?!\d))/;
 /** An item's word is telling when its idf is at least this share of the item's rarest word's. */
 const itemWordShare = 0.6;
 
