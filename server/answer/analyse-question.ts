@@ -162,8 +162,8 @@ export function distributedParts(question: string): { text: string; item: string
 }
 
 /**
- * "公路建筑控制区的宽度，国道、省道、县道分别是多少？": the list follows the topic it is of; each item
- * is asked with the topic ("公路建筑控制区的宽度，国道是多少？").
+ * "游泳池的水温，成人池、儿童池分别是多少？": the list follows the topic it is of; each item is asked
+ * with the topic ("游泳池的水温，成人池是多少？").
  */
 function listAfterTopic(question: string): { text: string; item: string }[] | undefined {
   const split = question.match(/^(.+[，,])([^，,。？?]+?)(分别|各自)([^，,]*)$/);
