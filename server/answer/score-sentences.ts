@@ -268,9 +268,9 @@ export function scoreSentences({ question, results, index }: { question: Scoring
       if (asks.list && (opensList || (sentence.text.match(/[、，,；;]/g)?.length ?? 0) >= 3)) score += 0.05;
       // "哪些情形可以减免" is not answered by the clause on what may not be (不得减免), nor the reverse.
       if (negation.test(sentence.text) !== questionNegated) score -= 0.04;
-      // "最高不能超过多少" is not answered by a floor ("不得低于5%"), nor "至少" by a ceiling.
+      // "最多可以是多少" is not answered by a floor ("不得少于4平方米"), nor "至少" by a ceiling.
       if (bound && statesOnlyOtherBound(sentence.text, bound)) score -= 0.1;
-      // "除了重新就业，还有哪些情况…" asks for the rest of the list "（一）重新就业的；" is an item of: that
+      // "除了户籍迁出本市，还有哪些情况…" asks for the rest of the list "（一）户籍迁出本市的；" is an item of: that
       // item leads to its list (no heading, however short).
       const setAside = besides !== undefined && itemStart.test(sentence.text) && foldWidth(sentence.text).replace(itemStart, '').replace(/[的；;。，,\s]/g, '') === besides;
       if (isHeading && !setAside) score *= 0.6;
@@ -314,8 +314,8 @@ export function statesOnlyOtherBound(text: string, asked: 'ceiling' | 'floor'): 
 }
 
 /**
- * What a question sets aside when it asks for the rest of a list ("除了重新就业，还有哪些情况…" →
- * 重新就业); undefined when it sets nothing aside.
+ * What a question sets aside when it asks for the rest of a list ("除了户籍迁出本市，还有哪些情况…" →
+ * 户籍迁出本市); undefined when it sets nothing aside.
  */
 export function besidesItem(question: string): string | undefined {
   const item = foldWidth(question).match(/除了?([\p{Script=Han}]{2,16}?)(?:以外|之外)?[，,]\s*(?:还|另外|其他|其它)/u)?.[1];
@@ -419,8 +419,8 @@ function analyseClause(result: SearchResult, document: PolicyDocument | undefine
   }
   const headingTexts = new Map((document?.sections ?? []).map((section) => [section.start, section.path[section.path.length - 1] ?? '']));
   const title = foldWidth(document?.title ?? '').replace(/^《|》$/g, '');
-  // An item of an enumeration ("（一）国道不少于20米；") is read with the sentence opening it ("…的距离
-  //标准为："): the opener says what each item is of.
+  // An item of an enumeration ("（一）一级堤防不少于30米；") is read with the sentence opening it
+  // ("…护堤地宽度为："): the opener says what each item is of.
   let opener = '';
   return sentences
     .filter((sentence) => sentence.text.length >= 4)
