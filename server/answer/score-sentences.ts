@@ -233,7 +233,7 @@ export function scoreSentences({ question, results, index }: { question: Scoring
           found.push({ weight: 0.8 * weight, at: split });
           continue;
         }
-        // "有什么年龄要求" is answered by "年满18周岁": the figure of the asked kind says the word.
+        // "有什么年龄要求" is answered by "年满16周岁": the figure of the asked kind says the word.
         // (Likewise the body of "由哪个部门负责" by "水务局负责".)
         const figureAt = at >= 0 ? -1 : askedKind && attributes.has(token) ? folded.search(quantityUnits[askedKind]) : gluedAgencyAt(token, folded);
         if (figureAt >= 0) {
@@ -357,7 +357,7 @@ const statedUnits: { question: RegExp; clause: RegExp }[] = [
 
 /**
  * The words that name the kind of figure a question asks for ("有什么年龄要求", "人数有什么规定") and
- * that a clause says by stating the figure ("年满18周岁", "5名以上"), seldom by the word itself. (A
+ * that a clause says by stating the figure ("年满16周岁", "3人以上"), seldom by the word itself. (A
  * clause does say 期限 or 比例 itself: "期限为2年".)
  */
 /** A question's word for the body it asks for ("哪个部门", "什么单位") glued to a verb: the verb. */
