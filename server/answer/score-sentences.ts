@@ -91,14 +91,17 @@ export function questionWeights(question: ScoringQuestion, index: PolicyIndex, {
 
 /**
  * The terms a question word is matched by: itself, or, when the corpus never uses it but uses the
- * shorter words inside it (菜市场 → 菜市, 市场; 建筑工地 → 建筑, 工地), those words — as a search engine
+ * shorter words inside it, among them its head (菜市场 → 菜市, 市场; 建筑工地 → 建筑, 工地), those words — as a search engine
  * splits a compound its index does not hold. A synonym rule for the word keeps it whole.
  */
 export function termsOf(word: string, index: PolicyIndex): string[] {
   const known = (term: string) => index.bm25.documentFrequency(term) > 0;
   if (word.length < 3 || known(word) || /\d/.test(word) || index.analyzer.synonymsOf(word).some(known)) return [word];
   const pieces = index.analyzer.tokenize(word).filter((piece) => piece !== word && piece.length >= 2 && known(piece));
-  return pieces.length > 0 ? pieces : [word];
+  // Only pieces holding the word's head, its last word in Chinese (市场 of 菜市场): 个人 does not
+  // stand for 个人所得税, nor 最多 for 最多能.
+  const holdsHead = pieces.some((piece) => word.endsWith(piece));
+  return holdsHead ? pieces : [word];
 }
 
 /**
