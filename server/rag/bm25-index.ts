@@ -1169,8 +1169,7 @@ export class Bm25Index {
    * The documents that could pass are those whose score plus the bound left exceeds the k-th best
    * partial score, estimated from a sample of the touched bit set (the estimate decides only the
    * speed, never a result; the threshold the completed documents give later lets through 3–10 times
-   * fewer). Stopping where they number at most half the next term's postings left the slowest bench
-   * questions 10–20% faster at 100k than stopping by the documents touched.
+   * fewer).
    */
   private costlierHere(next: QueryTerm, remaining: number, threshold: number): boolean {
     // Postings for half the documents touched or more cost more here than those documents (a bound
