@@ -30,10 +30,12 @@ const slack = 1 + 1e-9;
  */
 const markedReadFactor = 16;
 /**
- * Once the first phase may stop, it still adds the next term while the documents touched so far are
- * at least this many times its postings (bm25 costlierHere).
+ * Once the first phase may stop, it still adds the next term while the documents that could pass the
+ * bar are more than this share of its postings (Bm25Index.costlierHere).
  */
-const firstPhaseFactor = 4;
+const firstPhaseShare = 0.5;
+/** Those documents are counted in about this many words (32 documents each) spread over the touched bit set. */
+const passingSampleWords = 128;
 /** How many times k candidates with the best partial scores are completed to set the bar the others must pass. */
 const completedSeeds = 2;
 
@@ -743,12 +745,12 @@ export class Bm25Index {
       from++;
       // Stop once k documents have more than the remaining terms can give any other one.
       if (from < terms.length && best > remaining * slack && (enough ||= this.touchedAtLeast(k))) {
-        if (remaining * slack <= threshold && this.costlierHere(terms[from])) break;
+        if (remaining * slack <= threshold && this.costlierHere(terms[from], remaining, threshold)) break;
         if (remaining < 0.9 * checkedAt) {
           threshold = this.bestPartialScores(k);
           checkedAt = remaining;
           this.raiseFloor(threshold);
-          if (remaining * slack <= threshold && this.costlierHere(terms[from])) break;
+          if (remaining * slack <= threshold && this.costlierHere(terms[from], remaining, threshold)) break;
         }
       }
     }
@@ -1162,12 +1164,37 @@ export class Bm25Index {
 
   /**
    * Whether the next term is better left to the pruning pass than added here. Any term may be (the
-   * bar is met), but one with few postings for the documents touched so far costs less here: in the
-   * pruning pass, the candidates (a good share of those documents) are gone through once more after
-   * each term.
+   * bar is met), but while many documents could still pass the bar, the next term costs less here: in
+   * the pruning pass, those documents (the candidates) are gone through once more after each term.
+   * The documents that could pass are those whose score plus the bound left exceeds the k-th best
+   * partial score, estimated from a sample of the touched bit set (the estimate decides only the
+   * speed, never a result; the threshold the completed documents give later lets through 3–10 times
+   * fewer).
    */
-  private costlierHere(next: QueryTerm): boolean {
-    return !this.touchedAtLeast(next.length * firstPhaseFactor);
+  private costlierHere(next: QueryTerm, remaining: number, threshold: number): boolean {
+    // Postings for half the documents touched or more cost more here than those documents (a bound
+    // of the candidates) cost there, without counting.
+    if (!this.touchedAtLeast(next.length * 2)) return true;
+    const stride = Math.ceil(this.scratchBuffers().touched.length / passingSampleWords);
+    const atMost = Math.floor((next.length * firstPhaseShare) / stride);
+    return this.countAbove(threshold - remaining, stride, atMost + 1) <= atMost;
+  }
+
+  /**
+   * How many touched documents score above `bar` in every `stride`-th word of the bit set, counted
+   * until there are `atLeast`.
+   */
+  private countAbove(bar: number, stride: number, atLeast: number): number {
+    const { touched, scores } = this.scratchBuffers();
+    const { kernel } = this;
+    if (kernel) return kernel.exports.countAbove(kernel.touched, touched.length, stride, kernel.scores, bar, atLeast);
+    let count = 0;
+    for (let w = 0; w < touched.length && count < atLeast; w += stride) {
+      for (let word = touched[w]; word !== 0; word &= word - 1) {
+        if (scores[(w << 5) | (31 - Math.clz32(word & -word))] > bar) count++;
+      }
+    }
+    return count;
   }
 
   /** Whether at least k documents are marked in `touched`. */

@@ -21,6 +21,37 @@ describe('bm25 kernel', () => {
     expect(kernel.countTouched(at, 4, 5)).toBe(36);
   });
 
+  it('counts the marked documents scoring above a bar in every stride-th word of a bit set, stopping once it has as many as asked for', () => {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const kernel = instantiateKernel(memory)!;
+    expect(kernel).toBeDefined();
+    const touchedAt = 64;
+    const scoresAt = 1024;
+    const touched = new Uint32Array(memory.buffer, touchedAt, 4);
+    const scores = new Float64Array(memory.buffer, scoresAt, 128);
+    // Word 0: documents 0 (score 5), 1 (2), 31 (9); word 1: 32 (7); word 2: 64 (8), 65 (1); word 3: 96–127 (3 each).
+    touched.set([(1 << 0) | (1 << 1) | (1 << 31), 1, 0b11, 0xffffffff]);
+    scores.set([5, 2], 0);
+    scores[31] = 9;
+    scores[32] = 7;
+    scores.set([8, 1], 64);
+    scores.fill(3, 96, 128);
+    // A score that is not marked is not counted.
+    scores[40] = 100;
+    expect(kernel.countAbove(touchedAt, 4, 1, scoresAt, 2.5, 1000)).toBe(4 + 32);
+    expect(kernel.countAbove(touchedAt, 4, 1, scoresAt, 3, 1000)).toBe(4);
+    // Strictly above the bar.
+    expect(kernel.countAbove(touchedAt, 4, 1, scoresAt, 9, 1000)).toBe(0);
+    // Words 0 and 2 only, then words 0 and 3.
+    expect(kernel.countAbove(touchedAt, 4, 2, scoresAt, 2.5, 1000)).toBe(3);
+    expect(kernel.countAbove(touchedAt, 4, 3, scoresAt, 2.5, 1000)).toBe(2 + 32);
+    // Counting stops after the word that reaches the number asked for.
+    expect(kernel.countAbove(touchedAt, 4, 1, scoresAt, 2.5, 2)).toBe(2);
+    expect(kernel.countAbove(touchedAt, 4, 1, scoresAt, 2.5, 3)).toBe(3);
+    expect(kernel.countAbove(touchedAt, 4, 1, scoresAt, 2.5, 4)).toBe(4);
+    expect(kernel.countAbove(touchedAt, 4, 1, scoresAt, 2.5, 5)).toBe(36);
+  });
+
   it('finds the k-th best partial score from the bit set as listing the touched documents first does', () => {
     const memory = new WebAssembly.Memory({ initial: 64 });
     const kernel = instantiateKernel(memory)!;

@@ -379,6 +379,27 @@ const source = `
         (br $words)))
     (local.get $count))
 
+  ;; How many of the documents marked in the touched bit set, in every stride-th of its words (words
+  ;; of it in all), score above bar; counted until there are atLeast.
+  (func (export "countAbove") (param $touched i32) (param $words i32) (param $stride i32) (param $scores i32) (param $bar f64) (param $atLeast i32) (result i32)
+    (local $w i32) (local $word i32) (local $count i32) (local $doc i32)
+    (block $done
+      (loop $words
+        (br_if $done (i32.ge_u (local.get $w) (local.get $words)))
+        (br_if $done (i32.ge_u (local.get $count) (local.get $atLeast)))
+        (local.set $word (i32.load (i32.add (local.get $touched) (i32.shl (local.get $w) (i32.const 2)))))
+        (block $wordDone
+          (loop $bits
+            (br_if $wordDone (i32.eqz (local.get $word)))
+            (local.set $doc (i32.or (i32.shl (local.get $w) (i32.const 5)) (i32.ctz (local.get $word))))
+            (local.set $word (i32.and (local.get $word) (i32.sub (local.get $word) (i32.const 1))))
+            (if (f64.gt (f64.load (i32.add (local.get $scores) (i32.shl (local.get $doc) (i32.const 3)))) (local.get $bar))
+              (then (local.set $count (i32.add (local.get $count) (i32.const 1)))))
+            (br $bits)))
+        (local.set $w (i32.add (local.get $w) (local.get $stride)))
+        (br $words)))
+    (local.get $count))
+
   ;; The k-th best score of the documents listed at high (count of them, at least k), as
   ;; Bm25Index.bestPartialScores: a k-entry min-heap in values and seeds; the list keeps, in order,
   ;; the documents that were not below the heap's least when read (the new count: keptCount()).
@@ -528,6 +549,7 @@ export interface KernelExports {
   highCount(): number;
   listTouched(touched: number, words: number, high: number): number;
   countTouched(touched: number, words: number, atLeast: number): number;
+  countAbove(touched: number, words: number, stride: number, scores: number, bar: number, atLeast: number): number;
   bestPartial(scores: number, high: number, count: number, values: number, seeds: number, k: number): number;
   bestPartialTouched(touched: number, words: number, scores: number, high: number, values: number, seeds: number, k: number): number;
   keptCount(): number;
