@@ -9,7 +9,7 @@ import { ingestToTemporaryIndex, openTestService, serviceOverFiles, temporaryFol
 import { analyseQuestion } from './analyse-question';
 import { answerQuestion } from './answer-question';
 import { retrieveClauses } from './retrieve-clauses';
-import { definitionPattern, scoreSentences, scoringQuestion } from './score-sentences';
+import { definitionPattern, scoreSentences, scoringQuestion, termsOf } from './score-sentences';
 
 const notice = `江州市创业担保贷款实施办法
 
@@ -491,6 +491,7 @@ describe('question words the documents use only in part', () => {
 第六条 市场经营者应当明码标价，不得哄抬价格。
 第七条 市场开办者应当建立消防安全制度，配备消防器材。
 第八条 市场内每个固定摊位的面积不得少于4平方米。
+第九条 江都都市圈内的集贸市场实行统一的公平秤校验制度。
 `,
         'xiling-rivers.txt': `西陵市河道管理办法
 
@@ -547,6 +548,9 @@ describe('question words the documents use only in part', () => {
     const scored = scoreSentences({ question: scoringQuestion(analysis), results, index });
     const market = scored.find((sentence) => sentence.text.startsWith('第七条'))!;
     const parking = scored.find((sentence) => sentence.text.startsWith('第四条'))!;
+    // A place's name is not split: 江都都市圈 says neither the city nor its city proper.
+    expect(termsOf('江都市', index)).toEqual(['江都市']);
+    expect(termsOf('菜市场', index)).toEqual(expect.arrayContaining(['市场']));
     // 市场 and 消防 are both said in the market's clause: it covers the question as fully as if it said 菜市场.
     expect(market.coverage).toBeGreaterThan(0.9);
     expect(parking.coverage).toBeLessThan(market.coverage);

@@ -96,7 +96,8 @@ export function questionWeights(question: ScoringQuestion, index: PolicyIndex, {
  */
 export function termsOf(word: string, index: PolicyIndex): string[] {
   const known = (term: string) => index.bm25.documentFrequency(term) > 0;
-  if (word.length < 3 || known(word) || /\d/.test(word) || index.analyzer.synonymsOf(word).some(known)) return [word];
+  // A place's name ("成都市") is matched as a place, not as 成都 and 都市.
+  if (word.length < 3 || known(word) || /\d/.test(word) || /[省市县区州镇乡村]$/.test(word) || index.analyzer.synonymsOf(word).some(known)) return [word];
   const pieces = index.analyzer.tokenize(word).filter((piece) => piece !== word && piece.length >= 2 && known(piece));
   // Only pieces holding the word's head, its last word in Chinese (市场 of 菜市场): 个人 does not
   // stand for 个人所得税, nor 最多 for 最多能.
