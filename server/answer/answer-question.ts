@@ -5,6 +5,7 @@ import type { PolicyIndex } from '../rag/policy-index.js';
 import { foldWidth } from '../rag/tokenize.js';
 import type { PolicyDocument, SearchResult } from '../rag/types.js';
 import { analyseQuestion, stemOf, topicTokens, type ChatTurn, type QuestionAnalysis } from './analyse-question.js';
+import { enumeratedItem } from './articles.js';
 import type { ChatResponse, Citation, Comparison } from './answer-types.js';
 import { buildComparison, sharedLine } from './compare-documents.js';
 import { asksAboutChange, versionComparison, versionsCompared } from './compare-versions.js';
@@ -214,12 +215,11 @@ function mentionsItem(item: string, index: PolicyIndex): (sentence: ScoredSenten
   return (sentence) => {
     const title = index.document(sentence.result.documentId)?.title ?? '';
     // An enumerated item's heading is only its own text, and a sentence after it in the clause is not about it.
-    const headings = sentence.section.filter((heading) => !itemHeading.test(heading));
+    const headings = sentence.section.filter((heading) => !enumeratedItem.test(heading));
     const said = foldWidth(`${sentence.text} ${headings.join(' ')} ${title}`);
     return telling.some((word) => said.includes(word));
   };
 }
-const itemHeading = /^\s*(?:[（(][一二三四五六七八九十百\d]+[)）]|[一二三四五六七八九十]+、|\d{1,2}[、.．](?!\d))/;
 /** An item's word is telling when its idf is at least this share of the item's rarest word's. */
 const itemWordShare = 0.6;
 

@@ -2,6 +2,9 @@
 // at another ("本办法第九条所列内容", "依照本条例第二十条规定").
 import type { PolicyDocument, Section } from '../rag/types.js';
 
+/** The marker an enumerated item starts with: "（一）", "一、", "1．", "①". */
+export const enumeratedItem = /^\s*(?:[（(][一二三四五六七八九十百\d]+[)）]|[一二三四五六七八九十]+、|\d{1,2}[、.．](?!\d)|[①-⑳])/;
+
 /** An article's heading ("第十五条"): its enumerated items belong to it. */
 export const articleHeading = /^第[零〇一二三四五六七八九十百千\d]+条/;
 

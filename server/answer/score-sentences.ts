@@ -5,6 +5,7 @@ import type { PolicyIndex } from '../rag/policy-index.js';
 import { bigrams, foldWidth } from '../rag/tokenize.js';
 import type { PolicyDocument, SearchResult } from '../rag/types.js';
 import { stemOf, type Asks, type QuantityKind, type QuestionAnalysis } from './analyse-question.js';
+import { enumeratedItem } from './articles.js';
 
 export interface ScoredSentence {
   text: string;
@@ -276,7 +277,7 @@ export function scoreSentences({ question, results, index }: { question: Scoring
       if (bound && statesOnlyOtherBound(sentence.text, bound)) score -= 0.1;
       // "除了户籍迁出本市，还有哪些情况…" asks for the rest of the list "（一）户籍迁出本市的；" is an item of: that
       // item leads to its list (no heading, however short).
-      const setAside = besides !== undefined && itemStart.test(sentence.text) && foldWidth(sentence.text).replace(itemStart, '').replace(/[的；;。，,\s]/g, '') === besides;
+      const setAside = besides !== undefined && enumeratedItem.test(sentence.text) && foldWidth(sentence.text).replace(enumeratedItem, '').replace(/[的；;。，,\s]/g, '') === besides;
       if (isHeading && !setAside) score *= 0.6;
       if (isPreamble) score *= 0.5;
       if (sentence.text.length > 140) score -= Math.min(0.12, (sentence.text.length - 140) / 1200);
@@ -359,13 +360,14 @@ const statedUnits: { question: RegExp; clause: RegExp }[] = [
   { question: /^(?:多)?(?:公里|千米)/, clause: /\d\s*(?:公里|千米)/ },
 ];
 
+/** A question's word for the body it asks for ("哪个部门", "什么单位") glued to a verb: the verb. */
+const agencyWordStart = /^(?:部门|单位|机关|机构)(.+)$/;
+
 /**
  * The words that name the kind of figure a question asks for ("有什么年龄要求", "人数有什么规定") and
  * that a clause says by stating the figure ("年满16周岁", "3人以上"), seldom by the word itself. (A
  * clause does say 期限 or 比例 itself: "期限为2年".)
  */
-/** A question's word for the body it asks for ("哪个部门", "什么单位") glued to a verb: the verb. */
-const agencyWordStart = /^(?:部门|单位|机关|机构)(.+)$/;
 const attributeWords: Partial<Record<QuantityKind, RegExp>> = {
   age: /^(?:年龄|年纪|岁数)$/,
   count: /^(?:人数)$/,
@@ -429,22 +431,22 @@ function analyseClause(result: SearchResult, document: PolicyDocument | undefine
   return sentences
     .filter((sentence) => sentence.text.length >= 4)
     .map((sentence) => {
-      const isItem = itemStart.test(sentence.text);
+      const isItem = enumeratedItem.test(sentence.text);
       const lead = isItem ? opener : '';
       if (opensListPattern.test(sentence.text)) opener = foldWidth(sentence.text);
       else if (!isItem) opener = '';
+      const plain = foldWidth(sentence.text);
       return {
         sentence,
         // "市(州)", "乡(镇)": a word with its alternative in brackets reads as the pair ("市州").
-        folded: foldWidth(sentence.text).replace(/\(([\u4e00-\u9fff]{1,2})\)/g, '$1'),
+        folded: plain.replace(/\(([\u4e00-\u9fff]{1,2})\)/g, '$1'),
         gramSet: new Set(bigrams(sentence.text)),
         // The document's own title line names it; it answers nothing.
-        isHeading: isHeadingSentence(sentence, headingTexts) || (title.length > 0 && foldWidth(sentence.text).replace(/[。.]$/, '') === title),
+        isHeading: isHeadingSentence(sentence, headingTexts) || (title.length > 0 && plain.replace(/[。.]$/, '') === title),
         opener: lead,
       };
     });
 }
-const itemStart = /^\s*(?:[（(][一二三四五六七八九十百\d]+[)）]|[一二三四五六七八九十]+、|\d{1,2}[、.．](?!\d)|[①-⑳])/;
 
 /** A sentence that is only a heading: it starts a section and says no more than the heading does. */
 function isHeadingSentence(sentence: Sentence, headingTexts: Map<number, string>): boolean {

@@ -7,7 +7,7 @@ import type { PolicyIndex } from '../rag/policy-index.js';
 import { foldWidth } from '../rag/tokenize.js';
 import type { PolicyDocument, SearchResult } from '../rag/types.js';
 import type { QuestionAnalysis } from './analyse-question.js';
-import { articleHeading, articleReference, articleSection } from './articles.js';
+import { articleHeading, articleReference, articleSection, enumeratedItem } from './articles.js';
 import type { AnswerBlock, Pick } from './render-answer.js';
 import { askedBound, carriesAskedKind, holdsNumber, statesOnlyOtherBound, unknownTopicWords, type ScoredSentence, type ScoringQuestion } from './score-sentences.js';
 
@@ -235,7 +235,8 @@ function sameClause(a: ScoredSentence, b: ScoredSentence): boolean {
   return a.result.documentId === b.result.documentId && a.section.join('/') === b.section.join('/');
 }
 
-const itemMarker = /^\s*(?:[（(][一二三四五六七八九十百\d]+[)）]|[一二三四五六七八九十]+、|\d{1,2}[、.．](?!\d)|[①-⑳]|——)/;
+/** An enumerated item, or a "——" lead-in line. */
+const itemMarker = new RegExp(`${enumeratedItem.source}|^\\s*——`);
 
 /**
  * A sentence cut at "；" often has its condition or exception after it: "…每户奖补1200元；对原有旱厕

@@ -20,6 +20,24 @@ const bitsAt = (base: string, position: string) =>
 const unpack = (base: string, bits: string, i: string) => `(i32.and (i32.sub (i32.shl (i32.const 1) ${bits}) (i32.const 1)) ${bitsAt(base, `(i32.mul ${i} ${bits})`)})`;
 
 /**
+ * Reads block $block of a term's postings (blocks $start…$end, $df postings): how many postings it
+ * holds ($n), its first document, the bit widths and masks of its document offsets and term counts,
+ * and where each bit-packed run starts ($docBase, $tfBase; read by bitsAt). The function using it
+ * declares those locals.
+ */
+const blockHeader = `
+  (if (i32.lt_u (i32.add (local.get $block) (i32.const 1)) (local.get $end))
+    (then (local.set $n (i32.const 128)))
+    (else (local.set $n (i32.sub (local.get $df) (i32.shl (i32.sub (local.get $block) (local.get $start)) (i32.const 7))))))
+  (local.set $first (i32.load (i32.add (local.get $firsts) (i32.shl (local.get $block) (i32.const 2)))))
+  (local.set $docBits (i32.load8_u (i32.add (local.get $docBitsAt) (local.get $block))))
+  (local.set $tfBits (i32.load8_u (i32.add (local.get $tfBitsAt) (local.get $block))))
+  (local.set $docMask (i32.sub (i32.shl (i32.const 1) (local.get $docBits)) (i32.const 1)))
+  (local.set $tfMask (i32.sub (i32.shl (i32.const 1) (local.get $tfBits)) (i32.const 1)))
+  (local.set $docBase (i32.add (local.get $packed) (i32.shl (i32.load (i32.add (local.get $words) (i32.shl (local.get $block) (i32.const 2)))) (i32.const 2))))
+  (local.set $tfBase (i32.add (local.get $docBase) (i32.shl (i32.shr_u (i32.add (i32.mul (local.get $n) (local.get $docBits)) (i32.const 31)) (i32.const 5)) (i32.const 2))))`;
+
+/**
  * scores[doc] += weight · (tf · k1p1) / (tf + table[codes[doc]]), in the order the JavaScript scorer
  * uses (the function using it declares an i32 local $at).
  */
@@ -93,17 +111,7 @@ const source = `
       (loop $blocks
         (br_if $blocksDone (i32.ge_u (local.get $block) (local.get $end)))
         ;; Postings in this block: 128, or what is left of df in the last one.
-        (if (i32.lt_u (i32.add (local.get $block) (i32.const 1)) (local.get $end))
-          (then (local.set $n (i32.const 128)))
-          (else (local.set $n (i32.sub (local.get $df) (i32.shl (i32.sub (local.get $block) (local.get $start)) (i32.const 7))))))
-        (local.set $first (i32.load (i32.add (local.get $firsts) (i32.shl (local.get $block) (i32.const 2)))))
-        (local.set $docBits (i32.load8_u (i32.add (local.get $docBitsAt) (local.get $block))))
-        (local.set $tfBits (i32.load8_u (i32.add (local.get $tfBitsAt) (local.get $block))))
-        (local.set $docMask (i32.sub (i32.shl (i32.const 1) (local.get $docBits)) (i32.const 1)))
-        (local.set $tfMask (i32.sub (i32.shl (i32.const 1) (local.get $tfBits)) (i32.const 1)))
-        ;; The block's document offsets, then its term counts − 1, each bit-packed (read by bitsAt).
-        (local.set $docBase (i32.add (local.get $packed) (i32.shl (i32.load (i32.add (local.get $words) (i32.shl (local.get $block) (i32.const 2)))) (i32.const 2))))
-        (local.set $tfBase (i32.add (local.get $docBase) (i32.shl (i32.shr_u (i32.add (i32.mul (local.get $n) (local.get $docBits)) (i32.const 31)) (i32.const 5)) (i32.const 2))))
+        ${blockHeader}
         (local.set $docPosition (i32.const 0))
         (local.set $tfPosition (i32.const 0))
         (local.set $i (i32.const 0))
@@ -259,16 +267,7 @@ const source = `
     (block $blocksDone
       (loop $blocks
         (br_if $blocksDone (i32.ge_u (local.get $block) (local.get $end)))
-        (if (i32.lt_u (i32.add (local.get $block) (i32.const 1)) (local.get $end))
-          (then (local.set $n (i32.const 128)))
-          (else (local.set $n (i32.sub (local.get $df) (i32.shl (i32.sub (local.get $block) (local.get $start)) (i32.const 7))))))
-        (local.set $first (i32.load (i32.add (local.get $firsts) (i32.shl (local.get $block) (i32.const 2)))))
-        (local.set $docBits (i32.load8_u (i32.add (local.get $docBitsAt) (local.get $block))))
-        (local.set $tfBits (i32.load8_u (i32.add (local.get $tfBitsAt) (local.get $block))))
-        (local.set $docMask (i32.sub (i32.shl (i32.const 1) (local.get $docBits)) (i32.const 1)))
-        (local.set $tfMask (i32.sub (i32.shl (i32.const 1) (local.get $tfBits)) (i32.const 1)))
-        (local.set $docBase (i32.add (local.get $packed) (i32.shl (i32.load (i32.add (local.get $words) (i32.shl (local.get $block) (i32.const 2)))) (i32.const 2))))
-        (local.set $tfBase (i32.add (local.get $docBase) (i32.shl (i32.shr_u (i32.add (i32.mul (local.get $n) (local.get $docBits)) (i32.const 31)) (i32.const 5)) (i32.const 2))))
+        ${blockHeader}
         (local.set $docPosition (i32.const 0))
         (local.set $tfPosition (i32.const 0))
         (local.set $i (i32.const 0))
