@@ -26,6 +26,12 @@ describe('discoverVocabulary', () => {
     }
   });
 
+  it('finds a two-character name made of two characters the segmenter keeps apart', () => {
+    const term = '黔滇';
+    expect(analyzer.words(term)).toEqual(['黔', '滇']);
+    expect(discoverVocabulary(corpusUsing(term), analyzer)).toContain(term);
+  });
+
   it('does not join words that merely follow each other, nor start a term with a relation word', () => {
     const found = discoverVocabulary(corpusUsing('东部沿海新走廊'), analyzer);
     // Each sentence opens with a filler phrase and a verb that vary independently of the term.

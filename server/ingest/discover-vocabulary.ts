@@ -20,7 +20,8 @@ const han = /^[\p{Script=Han}]+$/u;
 const idSpace = 2 ** 21;
 
 /**
- * Finds multi-word terms in `texts`: runs of two to four adjacent words (3–8 characters) that occur
+ * Finds multi-word terms in `texts`: runs of two to four adjacent words (2–8 characters: two single characters
+ * the segmenter leaves apart can be a name, as 川渝 for 四川 and 重庆) that occur
  * together far more often than their words' frequencies predict (the phrase score of Mikolov et al.,
  * 2013: (n(ab) − δ) · N / (n(a) · n(b)), the weakest join for longer runs), that start and end with a
  * content word, and that stand free in varied contexts (the entropy of the words on either side, as
@@ -121,7 +122,7 @@ export function discoverVocabulary(texts: readonly string[], analyzer: Analyzer,
     if (count < minCount) return undefined;
     const words = parts.map((id) => vocabulary[id]);
     const term = words.join('');
-    if (term.length < 3 || term.length > 8) return undefined;
+    if (term.length < 2 || term.length > 8) return undefined;
     const score = Math.min(...joins);
     if (score < minScore || !isCandidate(words, analyzer) || analyzer.isDictionaryWord(term)) return undefined;
     return { term, count, score, left: new Map(), right: new Map() };
