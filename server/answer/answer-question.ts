@@ -246,7 +246,7 @@ function sectionAnswers(analysis: QuestionAnalysis, results: SearchResult[], ind
   // Topics and summaries of a regulation held in several versions are answered from the newest.
   const namedDocuments = acrossDocuments ? [] : documentsNamed(analysis, index);
   const named = analysis.intent === 'comparison' ? namedDocuments : newestVersions(namedDocuments, index);
-  const question = scoringQuestion(topicQuestion(analysis, titlesOf(named, index)));
+  const question = scoringQuestion(topicQuestion(analysis, titlesOf(named, index, analysis)));
   const scored = scoreSentences({ question, results, index });
   const only = named.length === 1 ? index.document(named[0]) : undefined;
   const onlyByTitle = only !== undefined && namesWholeTitle(analysis, only);
@@ -306,11 +306,13 @@ export function documentsNamed(analysis: QuestionAnalysis, index: PolicyIndex): 
       (token) => token.length >= 2 && !documentTypeWords.test(token) && !isFunctionWord(token, index) && document.title.includes(token) && index.documentsTitled(token) <= Math.max(1, index.titleCount / 3),
     );
     const places = placeStems.filter((stem) => about.includes(stem));
-    const hits = titleWords.length + 2 * places.length;
+    // A word only this document uses, throughout, names it as its title would (川渝 of a joint plan).
+    const ownWords = analysis.focusTokens.filter((token) => !isFunctionWord(token, index) && !documentTypeWords.test(token) && index.ownerOf(token) === document.id);
+    const hits = titleWords.length + 2 * places.length + ownWords.length;
     // A long name found in one title and in the text of no other document (a regulation's
     // subject, "消耗臭氧层物质"), names it on its own; a phrase many documents use is a topic instead.
     const distinctive = titleWords.some((token) => token.length >= 4 && index.documentsTitled(token) === 1 && index.documentsMentioning(token) <= (document.versionGroup?.versions.length ?? 1));
-    if (titleWords.length >= 2 || distinctive || places.length > 0) named.push({ id: document.id, hits });
+    if (titleWords.length >= 2 || distinctive || places.length > 0 || ownWords.length > 0) named.push({ id: document.id, hits });
   }
   // A title quoted in 《》 names its document (every version of it) and no other.
   const quoted = [...analysis.question.matchAll(/《([^》]{2,80})》/g)].map((match) => foldWidth(match[1]));
@@ -329,7 +331,9 @@ function newestVersions(ids: string[], index: PolicyIndex): string[] {
   return [...new Set(ids.map((id) => index.document(id)?.versionGroup?.newest ?? id))];
 }
 
-const titlesOf = (ids: string[], index: PolicyIndex) => ids.map((id) => index.document(id)?.title ?? '');
+/** What names each document: its title, and the question's words that only it uses. */
+const titlesOf = (ids: string[], index: PolicyIndex, analysis?: QuestionAnalysis) =>
+  ids.map((id) => [index.document(id)?.title ?? '', ...(analysis?.focusTokens.filter((token) => index.ownerOf(token) === id) ?? [])].join(' '));
 
 const documentTypeWords = /^(?:方案|实施方案|意见|实施意见|办法|条例|规定|通知|决定|规划|纲要|细则|措施|公告|文件|政府|人民政府|关于|印发|实施)$|^[\p{Script=Han}]{0,2}(?:条例|办法|规定|细则)$/u;
 

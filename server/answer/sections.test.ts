@@ -146,3 +146,37 @@ describe('a topic no heading names, in the one document a library holds', () => 
     expect(response.citations.map((citation) => citation.quote)).not.toContain('南屏县推进乡村振兴的实施意见');
   });
 });
+
+describe('a word only one document uses, throughout', () => {
+  let joint: RagService;
+  const jointPlan = `两市协同发展联合行动方案
+
+一、总体要求
+推动岚漳两地协同发展，共建岚漳一体化发展示范区。
+二、共建交通网络
+（一）建设城际铁路。加快岚漳城际铁路建设，2027年建成通车。
+（二）完善公路体系。打通两市断头路，新建跨界公路3条。
+三、协同保护生态
+（三）共建岚漳生态廊道。联合开展岚漳界河综合治理。
+（四）建立生态补偿机制。探索岚漳流域横向生态补偿。
+`;
+  const cityPlan = `北川市交通发展规划
+
+一、总体目标
+建成便捷高效的综合交通网络。
+二、主要任务
+（一）优化交通网络布局。建设市域快速路，完善农村公路。
+`;
+
+  beforeAll(async () => {
+    joint = await serviceOverFiles('own-words', { 'joint.txt': jointPlan, 'beichuan.txt': cityPlan }, cleanups);
+  });
+
+  it('names that document, and the section about the topic answers, not a section that repeats the word', async () => {
+    const response = await answerQuestion(joint, { messages: [{ role: 'user', content: '岚漳在交通网络方面有哪些举措？' }] });
+    expect(response.answer).toMatch(/^#### 二、共建交通网络\[\d+\]$/m);
+    expect(response.answer).toContain('加快岚漳城际铁路建设');
+    expect(response.answer).not.toContain('岚漳界河综合治理');
+    expect(new Set(response.citations.map((citation) => citation.documentId))).toEqual(new Set(['joint']));
+  });
+});

@@ -165,7 +165,9 @@ export function selectSections({
 
   const answers: SectionAnswer[] = [];
   for (const { document, ranks } of byDocument.values()) {
-    const about = foldWidth(`${document.title} ${document.region ?? ''}`);
+    // The document's title, region and the question's words only it uses say which document, not which section.
+    const own = [...headingTopic.weights.keys()].filter((token) => index.ownerOf(token) === document.id);
+    const about = foldWidth(`${document.title} ${document.region ?? ''} ${own.join(' ')}`);
     const candidates = new Map<string, { section: Section; score: number; headingMatch: number; contentMatch: number }>();
     for (const { result, rank } of ranks) {
       for (const section of enclosingSections(document, result)) {

@@ -33,6 +33,8 @@ export interface SearchOptions {
 export const maxK = 50;
 const rrfK = 60;
 const duplicateThreshold = 0.85;
+/** A word one document uses at least this often, and no other document, is its own (see ownerOf). */
+const ownWordMinUses = 3;
 /** Distinct character bigrams a clause needs before containment in a longer one makes it a copy. */
 const minContainedGrams = 40;
 /** How much the document's own relevance adds to a chunk's score (share of the best chunk score). */
@@ -243,6 +245,22 @@ export class PolicyIndex {
   /** How many documents' text holds `term` (each version counts). */
   documentsMentioning(term: string): number {
     return this.cache('mentioning', term, () => this.documents.filter((document) => document.text.includes(term)).length);
+  }
+
+  /**
+   * The document a word belongs to: the one document (with its other versions) whose text uses it,
+   * several times, in a library of several documents. Such a word is that document's own
+   * name for its subject or its parties (川渝 in a joint plan of 四川 and 重庆, a regulation's own term),
+   * so it says which document, not which of its sections.
+   */
+  ownerOf(term: string): string | undefined {
+    return this.cache('owner', term, () => {
+      if (term.length < 2 || this.titleCount < 2) return '';
+      const holders = this.documents.filter((document) => document.text.includes(term));
+      const group = (document: PolicyDocument) => document.versionGroup?.newest ?? document.id;
+      if (holders.length === 0 || holders.some((document) => group(document) !== group(holders[0]))) return '';
+      return holders[0].text.split(term).length - 1 >= ownWordMinUses ? holders[0].id : '';
+    }) || undefined;
   }
 
   /** How many different titles the library holds (versions of one regulation count once). */
