@@ -103,3 +103,20 @@ describe('topic words', () => {
     expect(topicTokens('澄岭市公交票价是多少？', analyzer)).toEqual(['澄岭市', '公交', '票价']);
   });
 });
+
+describe('a request to cite', () => {
+  const analyse = (question: string) => analyseQuestion([{ role: 'user', content: question }], { analyzer });
+
+  it('is neither a question of its own nor a topic', () => {
+    const analysis = analyse('养犬登记要交哪些材料？登记证有效期多久？请注明出处。');
+    expect(analysis.parts.map((part) => part.text)).toEqual(['养犬登记要交哪些材料？', '登记证有效期多久？']);
+    expect(analysis.focusTokens).not.toContain('出处');
+    expect(analyse('请总结各地在农村厕所改造方面的做法，并标明依据的条款。').focusTokens).not.toContain('条款');
+    expect(analyse('请总结各地在农村厕所改造方面的做法，并标明依据的条款。').retrievalQuery).not.toContain('标明');
+  });
+
+  it('stays a question when the source or basis is what it asks about', () => {
+    expect(analyse('申请补贴需要提供哪些依据？').focusTokens).toContain('依据');
+    expect(analyse('这项数据的出处是哪里？').focusTokens).toContain('出处');
+  });
+});

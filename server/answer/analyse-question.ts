@@ -78,8 +78,10 @@ const followUpMarkers = /^(那|那么|其中|此外|另外|还有|除了|除此�
 export function analyseQuestion(messages: ChatTurn[], { analyzer, mode = 'answer', mentions }: { analyzer: Analyzer; mode?: 'answer' | 'summary'; mentions?: (term: string) => boolean }): QuestionAnalysis {
   const userTurns = messages.filter((message) => message.role === 'user').map((message) => message.content.trim());
   const question = userTurns[userTurns.length - 1] ?? '';
+  // "…，并注明出处。" asks how to answer, not what: every answer cites its clauses anyway.
+  const asked = question.replace(citationRequest, '') || question;
   const earlier = userTurns.slice(0, -1);
-  const focusTokens = topicTokens(question, analyzer);
+  const focusTokens = topicTokens(asked, analyzer);
   const places = placesIn(question, analyzer);
   const explicitFollowUp = earlier.length > 0 && followUpMarkers.test(question);
   const isFollowUp = earlier.length > 0 && (explicitFollowUp || question.length <= 14 || (places.length === 0 && focusTokens.length <= 3));
@@ -91,13 +93,13 @@ export function analyseQuestion(messages: ChatTurn[], { analyzer, mode = 'answer
   const contextTokens = isFollowUp
     ? [...new Set(topicTokens(previousWithoutPlaces, analyzer))].filter((token) => !focusTokens.includes(token))
     : [];
-  const retrievalQuery = isFollowUp ? `${previousWithoutPlaces} ${question}` : question;
+  const retrievalQuery = isFollowUp ? `${previousWithoutPlaces} ${asked}` : asked;
 
-  const asks = asksOf(question);
+  const asks = asksOf(asked);
   // "A、B、C，…分别是多少？": the same thing asked of each item, each answered as its own part.
-  const distributed = mode === 'answer' && places.length === 0 ? distributedParts(question) : undefined;
+  const distributed = mode === 'answer' && places.length === 0 ? distributedParts(asked) : undefined;
   const intent = distributed ? 'fact' : intentOf(question, mode, places);
-  const parts = (distributed?.map((part) => part.text) ?? partsOf(question, analyzer)).map((text, i, all) => {
+  const parts = (distributed?.map((part) => part.text) ?? partsOf(asked, analyzer)).map((text, i, all) => {
     // A later part ("逾期不办怎么处罚？") leans on the first part's topic.
     const lead = i === 0 || distributed ? '' : topicTokens(all[0], analyzer).filter((token) => !topicTokens(text, analyzer).includes(token) && !places.some((place) => place.includes(token))).join(' ');
     const item = distributed?.[i].item;
@@ -111,6 +113,12 @@ export function analyseQuestion(messages: ChatTurn[], { analyzer, mode = 'answer
   const unknownPlaces = mentions ? places.filter((place) => unitPattern.test(place) && stemOf(place) !== place && !mentions(stemOf(place))) : [];
   return { question, retrievalQuery, isFollowUp, explicitFollowUp, intent, focusTokens, contextTokens, asks, parts, places, unknownPlaces };
 }
+
+/**
+ * A request to cite, closing a question ("，并注明出处。", "请标明依据的条款", "（附原文）"): how the answer is
+ * to be given, which every answer does, not what it is about.
+ */
+const citationRequest = /[，,；;。\s]*[（(]?(?:请|并|同时|且|务必)?(?:逐条)?(?:注明|标明|标注|注出|给出|附上|附|列出|引用|说明)(?:具体|相关|所依据的|依据的|对应的?)?(?:出处|来源|依据|原文|条文|条款|文件名称|文件|法规名称)(?:和(?:出处|来源|依据|原文|条文|条款))?[)）]?[。.！!]?\s*$/u;
 
 /**
  * A note in brackets saying which version to read ("（按2022年修订的条例）", "（2019年版）"): it picks the
