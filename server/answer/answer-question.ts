@@ -245,7 +245,10 @@ function sectionAnswers(analysis: QuestionAnalysis, results: SearchResult[], ind
   const acrossDocuments = /相关文件|各(?:份|个|部)?文件|几份|几个文件|哪些文件|多份|各地|各省/.test(analysis.question);
   // Topics and summaries of a regulation held in several versions are answered from the newest.
   const namedDocuments = acrossDocuments ? [] : documentsNamed(analysis, index);
-  const named = analysis.intent === 'comparison' ? namedDocuments : newestVersions(namedDocuments, index);
+  // A comparison between versions of one regulation keeps them all; one between different regulations
+  // reads the newest of each ("现行《…》与《…》"): the same regulation is not compared with itself.
+  const comparesVersions = new Set(namedDocuments.map((id) => index.document(id)?.versionGroup?.newest ?? id)).size === 1;
+  const named = analysis.intent === 'comparison' && comparesVersions ? namedDocuments : newestVersions(namedDocuments, index);
   const question = scoringQuestion(topicQuestion(analysis, titlesOf(named, index, analysis)));
   const scored = scoreSentences({ question, results, index });
   const only = named.length === 1 ? index.document(named[0]) : undefined;

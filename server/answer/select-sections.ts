@@ -14,7 +14,7 @@ import { nearDuplicate, overlaps, toPick } from './select-answer.js';
 
 /** Words analysts ask with that name no topic ("有哪些安排", "请总结", "注明出处"). */
 export const askingWords = new Set(
-  '安排 举措 措施 任务 部署 重点 要求 政策 规定 工作 主要 总结 概述 概括 梳理 归纳 汇总 介绍 简要 情况 内容 方面 领域 共同 异同 区别 差异 比较 对比 各地 各省 分别 各自 注明 出处 有关 相关 哪些 什么 提出 做法 方案 文件 条例 办法 意见 都 有 对 怎么 怎样 如何 具体 要点 说明 列出 几份 几部 抓手 途径 方式 提法 表述 强调 建立 推动 推进 相比 变化 版本 修订 条款'.split(' '),
+  '安排 举措 措施 任务 部署 重点 要求 政策 规定 工作 主要 总结 概述 概括 梳理 归纳 汇总 介绍 简要 情况 内容 方面 领域 共同 异同 区别 差异 比较 对比 各地 各省 分别 各自 注明 出处 有关 相关 哪些 什么 提出 做法 方案 文件 条例 办法 意见 都 有 对 怎么 怎样 如何 具体 要点 说明 列出 几份 几部 抓手 途径 方式 提法 表述 强调 建立 推动 推进 相比 变化 版本 修订 条款 不同 相同 一样 现行 最新'.split(' '),
 );
 
 /** An asking word, or a word that points at the documents themselves ("份文件" of 各份文件, 该文件). */

@@ -98,3 +98,29 @@ describe('answers from a regulation held in two versions', () => {
     expect(response.answer).not.toContain('相比有改动的条款');
   });
 });
+
+describe('a comparison between a regulation held in two versions and another regulation', () => {
+  const other = '废弃电器电子产品回收处理管理条例(2019-03-02).md';
+  let mixed: RagService;
+
+  beforeAll(async () => {
+    const folder = await temporaryFolder('versions-and-other');
+    cleanups.push(folder.remove);
+    for (const file of [older, newer, other]) await copyFile(join(regulationsCorpusDir, file), join(folder.path, file));
+    const index = await ingestToTemporaryIndex(folder.path);
+    cleanups.push(index.remove);
+    mixed = await openTestService({ corpusDir: folder.path, indexDir: index.indexDir });
+  });
+
+  const filesCited = async (question: string) => {
+    const response = await answerQuestion(mixed, { messages: [{ role: 'user', content: question }] });
+    expect(response.answered).toBe(true);
+    return { response, files: new Set(response.citations.map((citation) => mixed.index.document(citation.documentId)!.file)) };
+  };
+
+  it('reads the newest version of the one, once, beside the other', async () => {
+    const { response, files } = await filesCited('现行《消耗臭氧层物质管理条例》与《废弃电器电子产品回收处理管理条例》在法律责任方面的规定有何不同？');
+    expect(files).toEqual(new Set([newer, other]));
+    expect(response.answer.match(/^### 《消耗臭氧层物质管理条例》/gm)).toHaveLength(1);
+  });
+});
