@@ -12,11 +12,16 @@ const notice = `西陵市快件处理办法
 (二)属于其他快件的，登记后处理。
 `;
 
+const rules = `西陵市邮政设施管理规定
+
+第九条 邮政设施损坏的，产权人应当在3日内修复。
+`;
+
 const cleanups: (() => Promise<void>)[] = [];
 let service: RagService;
 
 beforeAll(async () => {
-  service = await serviceOverFiles('render', { 'xiling-parcels.txt': notice }, cleanups);
+  service = await serviceOverFiles('render', { 'xiling-parcels.txt': notice, 'xiling-postal.txt': rules }, cleanups);
 });
 
 afterAll(async () => {
@@ -24,7 +29,7 @@ afterAll(async () => {
 });
 
 function pickOf(text: string): Pick {
-  const document = service.index.documents[0];
+  const document = service.index.documents.find((candidate) => candidate.text.includes(text))!;
   const start = document.text.indexOf(text);
   const chunk = service.index.chunkContaining(document.id, start, start + 1)!;
   const result = { chunkId: chunk.id, documentId: document.id, title: document.title, section: chunk.section, text: chunk.text, score: 1, start: chunk.start, end: chunk.end };
@@ -46,5 +51,10 @@ describe('rendering sentences as cited paragraphs', () => {
       expect(citation.start).toBeLessThan(citation.end);
       expect(service.index.document(citation.documentId)!.text.slice(citation.start, citation.end)).toBe(citation.quote);
     }
+  });
+
+  it('starts a paragraph for a sentence of another document, so one run of text is one source', () => {
+    const { answer } = renderAnswer([{ sentences: [pickOf('快件无法投递的，应当退回寄件人。'), pickOf('邮政设施损坏的，产权人应当在3日内修复。')] }], service.index);
+    expect(answer).toMatch(/^快件无法投递的，应当退回寄件人。\[1\]\n\n邮政设施损坏的，产权人应当在3日内修复。\[2\]$/);
   });
 });

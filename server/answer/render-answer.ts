@@ -112,6 +112,7 @@ export function renderAnswer(blocks: AnswerBlock[], index: PolicyIndex, book = n
 function renderParagraph(sentences: Pick[], index: PolicyIndex, book: CitationBook): string {
   const parts: string[] = [];
   let open: { n: number; end: number; chunkId: string } | undefined;
+  let previousDocument: string | undefined;
   for (const sentence of sentences) {
     const document = index.document(sentence.result.documentId);
     const between = open && open.chunkId === sentence.result.chunkId && document ? document.text.slice(open.end, sentence.start) : undefined;
@@ -124,8 +125,11 @@ function renderParagraph(sentences: Pick[], index: PolicyIndex, book: CitationBo
       continue;
     }
     const n = book.cite(sentence);
-    parts.push(`${sentence.label ?? ''}${escapeMarkdown(sentence.text)}[${n}]`);
+    // A sentence of another document starts a paragraph of its own: one run of text reads as one source.
+    const otherDocument = open !== undefined && previousDocument !== sentence.result.documentId;
+    parts.push(`${otherDocument ? '\n\n' : ''}${sentence.label ?? ''}${escapeMarkdown(sentence.text)}[${n}]`);
     open = { n, end: sentence.end, chunkId: sentence.result.chunkId };
+    previousDocument = sentence.result.documentId;
   }
   return parts.join('');
 }
