@@ -1,8 +1,8 @@
 // What a question asks decides how it is answered: a section's measures, one clause's items, or what
 // changed between two versions of a regulation.
 import { describe, expect, it } from 'vitest';
-import { defaultAnalyzer } from '../rag/analyzer';
-import { analyseQuestion, topicTokens } from './analyse-question';
+import { Analyzer, defaultAnalyzer } from '../rag/analyzer';
+import { analyseQuestion, placesIn, topicTokens } from './analyse-question';
 
 const analyzer = defaultAnalyzer();
 const intentOf = (question: string) => analyseQuestion([{ role: 'user', content: question }], { analyzer }).intent;
@@ -118,5 +118,13 @@ describe('a request to cite', () => {
   it('stays a question when the source or basis is what it asks about', () => {
     expect(analyse('申请补贴需要提供哪些依据？').focusTokens).toContain('依据');
     expect(analyse('这项数据的出处是哪里？').focusTokens).toContain('出处');
+  });
+});
+
+describe('a place named by a word the corpus taught the segmenter', () => {
+  it('reads a two-character name found in the corpus, before its unit, as a place', () => {
+    const taught = new Analyzer({ corpusWords: ['黔滇'] });
+    expect(taught.words('黔滇市')).toEqual(['黔滇', '市']);
+    expect(placesIn('黔滇市去年的地区生产总值是多少？', taught)).toEqual(['黔滇市']);
   });
 });

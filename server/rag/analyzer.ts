@@ -64,7 +64,8 @@ export class Analyzer {
     this.corpusWords = corpusWords;
     // Synonym triggers are dictionary words too, so a rule like "交强险 => …" can always fire.
     const triggers = [...vocabulary.synonyms.keys()].filter((word) => word.length >= 2).map((word) => `${word} 50 n`);
-    const discovered = corpusWords.map((word) => `${word} 30 n`);
+    // A discovered word of two single characters is mostly a name (川渝, a town's name before its 市).
+    const discovered = corpusWords.map((word) => `${word} 30 ${word.length === 2 ? 'nz' : 'n'}`);
     this.jieba = segmenterFor([...vocabulary.userDictionary.map(dictionaryLine), ...triggers, ...discovered]);
   }
 
