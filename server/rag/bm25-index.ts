@@ -263,6 +263,22 @@ class Field {
     return blockFirstDocs[low] > doc ? 0 : this.lookup(term, low, doc);
   }
 
+  /** The documents of term `term` (none for −1), in order. */
+  postings(term: number): Int32Array {
+    if (term < 0) return new Int32Array(0);
+    const { termBlocks, documentFrequencies } = this.arrays;
+    const all = new Int32Array(documentFrequencies[term]);
+    const docs = new Int32Array(blockSize);
+    const tfs = new Int32Array(blockSize);
+    let filled = 0;
+    for (let block = termBlocks[term]; block < termBlocks[term + 1]; block++) {
+      const count = this.decodeBlock(term, block, docs, tfs);
+      all.set(docs.subarray(0, count), filled);
+      filled += count;
+    }
+    return all;
+  }
+
   /** Reads block `block` of term `term` into `docs` and `tfs`; returns the number of postings. */
   decodeBlock(term: number, block: number, docs: Int32Array, tfs: Int32Array): number {
     const { blockFirstDocs, blockWords, blockDocBits, blockTfBits, packed } = this.arrays;
@@ -676,6 +692,11 @@ export class Bm25Index {
   /** Number of chunks containing a word token (in their text, else in their title and headings). */
   documentFrequency(token: string): number {
     return this.fields[0].documentFrequency(token) || this.fields[2].documentFrequency(token);
+  }
+
+  /** The chunks whose text holds a word token, in order. */
+  chunksWith(token: string): Int32Array {
+    return this.fields[0].postings(this.fields[0].termId(token));
   }
 
   /**

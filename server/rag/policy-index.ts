@@ -256,10 +256,16 @@ export class PolicyIndex {
   ownerOf(term: string): string | undefined {
     return this.cache('owner', term, () => {
       if (term.length < 2 || this.titleCount < 2) return '';
-      const holders = this.documents.filter((document) => document.text.includes(term));
+      // The chunks holding the word (its postings), not a scan of every document's text.
+      const holders = new Set<PolicyDocument>();
+      for (const chunk of this.bm25.chunksWith(term)) {
+        const document = this.document(this.chunks[chunk].documentId);
+        if (document) holders.add(document);
+      }
       const group = (document: PolicyDocument) => document.versionGroup?.newest ?? document.id;
-      if (holders.length === 0 || holders.some((document) => group(document) !== group(holders[0]))) return '';
-      return holders[0].text.split(term).length - 1 >= ownWordMinUses ? holders[0].id : '';
+      const [first] = holders;
+      if (!first || [...holders].some((document) => group(document) !== group(first))) return '';
+      return first.text.split(term).length - 1 >= ownWordMinUses ? first.id : '';
     }) || undefined;
   }
 
