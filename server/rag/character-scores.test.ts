@@ -44,6 +44,23 @@ describe('CharacterStatistics', () => {
     }
   });
 
+  it('counts every character of a question with more distinct characters than the code-unit table marks (250)', () => {
+    // 400 distinct Han characters: the first 250 are marked in the table, the rest looked up by string.
+    const many = Array.from({ length: 400 }, (_, i) => String.fromCharCode(0x4e00 + i * 7));
+    const longTexts = [many.slice(0, 120).join(''), many.slice(260, 400).join('，'), `${many[3]}${many[390]}${many[390]}书`, '书借'];
+    const builder = new CharacterStatisticsBuilder();
+    for (const text of longTexts) builder.add(text);
+    const postings = new Bm25Index(longTexts.map((text) => ({ tokens: characters(text), bigrams: [], context: [] })));
+    const query = many.join('') + '书';
+    const expected = postings.scoreDocuments({ tokens: characters(query), bigrams: [], context: [] }, longTexts.map((_, doc) => doc));
+    const actual = builder.finish().scoreTexts(query, longTexts);
+    actual.forEach((score, i) => expect(score).toBeCloseTo(expected[i], 9));
+    // The table is left as it was: a short question afterwards scores as before.
+    const short = new Bm25Index(texts.map((text) => ({ tokens: characters(text), bigrams: [], context: [] })));
+    const shortExpected = short.scoreDocuments({ tokens: characters('借阅图书'), bigrams: [], context: [] }, texts.map((_, doc) => doc));
+    statistics().scoreTexts('借阅图书', texts).forEach((score, i) => expect(score).toBeCloseTo(shortExpected[i], 9));
+  });
+
   it('survives being stored and read back (JSON)', () => {
     const stored = new CharacterStatistics(JSON.parse(JSON.stringify(statistics().data)));
     expect(Array.from(stored.scoreTexts('借阅图书', texts))).toEqual(Array.from(statistics().scoreTexts('借阅图书', texts)));

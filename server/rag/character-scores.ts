@@ -45,13 +45,17 @@ export class CharacterStatistics {
     if (tokens.length === 0) return scores;
     const counter = new CharacterCounter(tokens);
     try {
-      texts.forEach((text, i) => {
-        const { length, counts } = counter.count(text);
-        const norm = k1 * (1 - b + (b * length) / this.averageLength);
+      const { counts } = counter;
+      for (let i = 0; i < texts.length; i++) {
+        counter.count(texts[i]);
+        const norm = k1 * (1 - b + (b * counter.length) / this.averageLength);
         let score = 0;
-        for (let t = 0; t < tokens.length; t++) if (counts[t] > 0) score += (weights[t] * counts[t] * (k1 + 1)) / (counts[t] + norm);
+        for (let t = 0; t < tokens.length; t++) {
+          const count = counts[UnitKind.QueryToken + t];
+          if (count > 0) score += (weights[t] * count * (k1 + 1)) / (count + norm);
+        }
         scores[i] = score;
-      });
+      }
     } finally {
       counter.release();
     }
@@ -59,20 +63,25 @@ export class CharacterStatistics {
   }
 }
 
-/** Per UTF-16 code unit, 1 + the query token it is (a single-unit Han character), else 0; cleared after each use. */
-const unitTokens = new Int32Array(0x10000);
-
 /** What a UTF-16 code unit starts, widths folded: a Han character on its own, a Latin or digit run, a surrogate pair, or nothing. */
 const enum UnitKind {
   Other = 0,
   Han = 1,
   Alphanumeric = 2,
   HighSurrogate = 3,
+  /** A Han character that is query token t is marked QueryToken + t while a query is counted. */
+  QueryToken = 4,
 }
+
+/** Query tokens a single-unit Han character can stand for in the table; more distinct characters than this are looked up by string. */
+const maxUnitTokens = 0xff - UnitKind.QueryToken;
 
 let unitKinds: Uint8Array | undefined;
 
-/** The kind of every code unit (Han as /\p{Script=Han}/u says), built once. */
+/**
+ * The kind of every code unit (Han as /\p{Script=Han}/u says), built once; while a query is counted,
+ * its Han characters are marked with their token numbers (one table read per character).
+ */
 function kindsOfUnits(): Uint8Array {
   if (!unitKinds) {
     unitKinds = new Uint8Array(0x10000);
@@ -103,58 +112,68 @@ const isDigit = (code: number) => code >= 0x30 && code <= 0x39;
 
 /**
  * Counts the tokens `characters(text)` gives without building them: how many there are, and how often
- * each query token occurs. Single-unit Han characters (nearly every token) are looked up by code unit.
- * (Lower-casing beyond ASCII, which `toLowerCase` also does, never makes a Han character or an ASCII
- * letter, so it is left out.)
+ * each query token occurs. Single-unit Han characters (nearly every token) are looked up by code unit,
+ * in one table read that gives both: every other Han character and punctuation count into slots
+ * below the query tokens' (no branch on which it is). (Lower-casing beyond ASCII, which `toLowerCase`
+ * also does, never makes a Han character or an ASCII letter, so it is left out.)
  */
 class CharacterCounter {
   private readonly others = new Map<string, number>();
-  private readonly counts: Float64Array;
+  /** Query token t's count at QueryToken + t; the slots below it are scratch. */
+  readonly counts: Int32Array;
   private readonly units: number[] = [];
+  /** Whether some single-unit Han tokens did not fit the table (a query of over 250 distinct characters). */
+  private hanInOthers = false;
+  /** Number of tokens of the last text counted. */
+  length = 0;
 
   constructor(tokens: string[]) {
-    this.counts = new Float64Array(tokens.length);
+    const kinds = kindsOfUnits();
+    this.counts = new Int32Array(UnitKind.QueryToken + tokens.length);
     tokens.forEach((token, t) => {
-      if (token.length === 1 && isHanUnit(token.charCodeAt(0))) {
-        unitTokens[token.charCodeAt(0)] = t + 1;
+      if (token.length === 1 && isHanUnit(token.charCodeAt(0)) && t < maxUnitTokens) {
+        kinds[token.charCodeAt(0)] = UnitKind.QueryToken + t;
         this.units.push(token.charCodeAt(0));
       } else {
-        this.others.set(token, t);
+        this.others.set(token, UnitKind.QueryToken + t);
+        if (token.length === 1 && isHanUnit(token.charCodeAt(0))) this.hanInOthers = true;
       }
     });
   }
 
-  count(text: string): { length: number; counts: Float64Array } {
-    const { counts, others } = this;
-    const kinds = kindsOfUnits();
+  /** Counts `text` into `counts` and `length`. */
+  count(text: string): void {
+    const { counts, others, hanInOthers } = this;
+    const kinds = unitKinds!;
+    const end = text.length;
     counts.fill(0);
     let length = 0;
-    for (let i = 0; i < text.length; ) {
-      const unit = text.charCodeAt(i);
-      const kind = kinds[unit];
-      if (kind === UnitKind.Han) {
-        // Folding leaves Han characters as they are.
-        length++;
-        const token = unitTokens[unit];
-        if (token > 0) counts[token - 1]++;
-        i++;
-      } else if (kind === UnitKind.Other) {
-        i++;
-      } else if (kind === UnitKind.Alphanumeric) {
-        let end = i + 1;
-        while (end < text.length && isAlphanumeric(foldedUnit(text.charCodeAt(end)))) end++;
-        if (end + 1 < text.length && foldedUnit(text.charCodeAt(end)) === 0x2e && isDigit(foldedUnit(text.charCodeAt(end + 1)))) {
-          end += 2;
-          while (end < text.length && isDigit(foldedUnit(text.charCodeAt(end)))) end++;
-        }
-        if (end < text.length && foldedUnit(text.charCodeAt(end)) === 0x25) end++;
-        length++;
-        if (others.size > 0) {
-          const token = others.get(foldWidth(text.slice(i, end)));
+    for (let i = 0; i < end; ) {
+      const kind = kinds[text.charCodeAt(i)];
+      if (kind !== UnitKind.Alphanumeric && kind !== UnitKind.HighSurrogate) {
+        // A Han character (folding leaves it as it is) counts one token; anything else none.
+        length += (kind | -kind) >>> 31;
+        counts[kind]++;
+        if (hanInOthers && kind === UnitKind.Han) {
+          const token = others.get(text[i]);
           if (token !== undefined) counts[token]++;
         }
-        i = end;
-      } else if (i + 1 < text.length) {
+        i++;
+      } else if (kind === UnitKind.Alphanumeric) {
+        let stop = i + 1;
+        while (stop < end && isAlphanumeric(foldedUnit(text.charCodeAt(stop)))) stop++;
+        if (stop + 1 < end && foldedUnit(text.charCodeAt(stop)) === 0x2e && isDigit(foldedUnit(text.charCodeAt(stop + 1)))) {
+          stop += 2;
+          while (stop < end && isDigit(foldedUnit(text.charCodeAt(stop)))) stop++;
+        }
+        if (stop < end && foldedUnit(text.charCodeAt(stop)) === 0x25) stop++;
+        length++;
+        if (others.size > 0) {
+          const token = others.get(foldWidth(text.slice(i, stop)));
+          if (token !== undefined) counts[token]++;
+        }
+        i = stop;
+      } else if (i + 1 < end) {
         const pair = text.slice(i, i + 2);
         if (/^\p{Script=Han}$/u.test(pair)) {
           length++;
@@ -166,12 +185,12 @@ class CharacterCounter {
         i++;
       }
     }
-    return { length, counts };
+    this.length = length;
   }
 
-  /** Clears the shared code-unit table for the next query. */
+  /** Puts the query's characters back to plain Han characters in the shared table. */
   release(): void {
-    for (const unit of this.units) unitTokens[unit] = 0;
+    for (const unit of this.units) unitKinds![unit] = UnitKind.Han;
   }
 }
 
