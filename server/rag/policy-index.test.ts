@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestToTemporaryIndex, seedCorpusDir, temporaryFolder, writeCorpus } from '../test-support/corpus';
 import { loadIndex } from './index-store';
 import { PolicyIndex } from './policy-index';
+import { VectorIndex } from './vector-index';
 
 let index: PolicyIndex;
 const cleanups: (() => Promise<void>)[] = [];
@@ -104,6 +105,35 @@ describe('PolicyIndex lexical candidates of some chunks', () => {
   });
 });
 
+describe('PolicyIndex dense candidates from its own vector store', () => {
+  it('are the hits the VectorStore interface gives, for every search and document filter', async () => {
+    const dimensions = 16;
+    let seed = 11;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5;
+    const vectors = index.chunks.map(() => Float32Array.from({ length: dimensions }, random));
+    const store = VectorIndex.build(vectors, dimensions);
+    // The same store behind nothing but LangChain's VectorStore method.
+    const generic = {
+      attach: () => undefined,
+      similaritySearchVectorWithScore: (query: number[], k: number, filter?: (position: number) => boolean) => store.similaritySearchVectorWithScore(query, k, filter),
+    } as unknown as VectorIndex;
+    const embedder = { modelId: 'random', embedQuery: () => Promise.reject(new Error('query vectors are given')) };
+    const own = new PolicyIndex({ ...index.stored, dense: store }, embedder);
+    const through = new PolicyIndex({ ...index.stored, dense: generic }, embedder);
+    const documentIds = [...new Set(index.chunks.map((chunk) => chunk.documentId))];
+    for (const [q, question] of ['城镇化率', '生态补偿机制', '川渝高竹新区由哪两个地方共建？', '火星探测器'].entries()) {
+      const queryVector = Array.from({ length: dimensions }, random);
+      for (const options of [{}, { mode: 'dense' as const }, { documents: [documentIds[q % documentIds.length]] }, { documents: documentIds.slice(1, 3), mode: 'dense' as const }]) {
+        for (const k of [1, 5, 20]) {
+          const expected = await through.search(question, { ...options, k, queryVector });
+          expect(await own.search(question, { ...options, k, queryVector })).toEqual(expected);
+          if (options.mode === 'dense') expect(expected.length).toBeGreaterThan(0);
+        }
+      }
+    }
+  });
+});
+
 describe('PolicyIndex.search over reposted clauses', () => {
   let reposted: PolicyIndex;
 
@@ -172,6 +202,21 @@ describe('PolicyIndex.search over the same rule in several cities', () => {
     const results = await cities.search('外地人在兰陵打工，想租公租房，社保要交满多久？', { k: 5 });
     expect(results[0].documentId).toBe('city-1');
     expect(results[0].text).toContain('连续缴纳社会保险满7个月');
+  });
+
+  it('searches a place named again with the chunk set kept from before, as a fresh index does', async () => {
+    const questions = names.flatMap((name) => [`外地人在${name}打工，想租公租房，社保要交满多久？`, `${name}的公共租赁住房租金怎么定？`]);
+    const seen = new Map<string, string>();
+    // Each question twice over a long-lived index, each compared with an index that never saw a place.
+    for (const question of [...questions, ...questions.reverse()]) {
+      const kept = JSON.stringify(await cities.search(question, { k: 5 }));
+      const fresh = JSON.stringify(await new PolicyIndex(cities.stored).search(question, { k: 5 }));
+      expect(kept).toBe(fresh);
+      expect(seen.get(question) ?? kept).toBe(kept);
+      seen.set(question, kept);
+    }
+    // The place ranks first in each (the set is the right place's).
+    for (const [i, name] of names.entries()) expect((await cities.search(`${name}的公共租赁住房租金怎么定？`, { k: 3 }))[0].documentId).toBe(`city-${i}`);
   });
 });
 

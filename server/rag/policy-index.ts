@@ -9,6 +9,7 @@ import { bigrams, foldWidth } from './tokenize.js';
 import type { CharacterStatistics } from './character-scores.js';
 import type { VocabularyData } from './vocabulary.js';
 import { PositionSet } from './position-set.js';
+import { VectorIndex } from './vector-index.js';
 import type { Chunk, PolicyDocument, SearchResult } from './types.js';
 
 // What the chunk BM25 field holds is decided at ingest (lexical-index.ts); the helpers stay importable from here.
@@ -67,6 +68,8 @@ const placeAtBoundary = /(?:^|[《\s、，,：:（(])((?:[\u4e00-\u9fa5]{2}(?:�
 const provinceAtBoundary = /(?:^|[《\s、，,：:（(])([\u4e00-\u9fa5]{2}省)(?![域场级委长直属内外])/g;
 /** A place name, not the start of a longer word ("促进区域", "县域", "市场", "省级"). */
 const placeName = /[\u4e00-\u9fa5]{2}(?:市|县|区|州|旗)(?![域场级委长直属内外])/g;
+/** How many places' chunk sets are kept between questions (each takes a bit per chunk). */
+const maxPlaceSets = 64;
 const notPlaces = new Set(['本市', '全市', '各市', '本县', '全县', '各县', '本区', '全区', '各区', '城区', '市区', '县区', '地区', '社区', '园区', '新区', '辖区', '片区', '景区', '山区', '城市', '省市', '市县']);
 
 /**
@@ -112,6 +115,8 @@ export class PolicyIndex {
   private readonly characterStatistics: CharacterStatistics;
   /** Place stem → the chunk positions of the documents issued for that place, ascending. */
   private readonly placeChunks = new Map<string, Int32Array>();
+  /** The sets of the places questions named lately, by their chunk lists. */
+  private readonly placeSets = new Map<Int32Array, PositionSet>();
 
   /** The analysis chain this index was tokenized with (shipped vocabulary plus the corpus's own terms). */
   readonly analyzer: Analyzer;
@@ -346,9 +351,19 @@ export class PolicyIndex {
     return this.bm25.search(fields, { k, allowed });
   }
 
-  /** The nearest chunks to a query vector, through the VectorStore interface (chunk positions, best first). */
+  /**
+   * The nearest chunks to a query vector, through the VectorStore interface (chunk positions, best
+   * first); the index's own hnswlib store is asked for positions directly.
+   */
   protected async denseCandidates(vector: number[], { k, allowed }: { k: number; allowed?: ReadonlySet<number> }): Promise<{ doc: number; score: number }[]> {
     const filter = allowed ? (position: number) => allowed.has(position) : undefined;
+    // The index's own store gives chunk positions as they are: the same hits as its VectorStore
+    // search, without making a LangChain document of each only to read its position back.
+    if (this.dense instanceof VectorIndex) {
+      if (vector.length !== this.dense.dimensions) throw new Error(`query vector has ${vector.length} dimensions, the index ${this.dense.dimensions}`);
+      const hits = this.dense.search(vector, { k: allowed ? Math.min(k, allowed.size) : k, allowed: filter });
+      return allowed ? hits.filter(({ doc }) => allowed.has(doc)) : hits;
+    }
     // Asking for no more than the allowed chunks keeps hnswlib's ef (raised with k) what it was before.
     const hits = await this.dense!.similaritySearchVectorWithScore(vector, allowed ? Math.min(k, allowed.size) : k, filter);
     const ranked: { doc: number; score: number }[] = [];
@@ -364,11 +379,11 @@ export class PolicyIndex {
     const fields = this.queryFields(query);
     const candidates = await this.lexicalCandidates(fields, { k: pool * lexicalDepth.poolMultiple, allowed });
     if (candidates.length === 0) return candidates;
-    const wider = candidates.slice();
+    const named = this.namedPlaceChunks(query, allowed);
+    const wider = named ? candidates.slice() : [];
     if (relevanceFeedback.weight > 0) this.expandWithFeedback(fields, candidates, pool, allowed);
     // A question naming a city or county ("在兰陵市买了房…") also searches that place's notices, which
     // then rank ahead of the same rule in other places' notices.
-    const named = this.namedPlaceChunks(query, allowed);
     if (named) {
       const seen = new Set(candidates.map(({ doc }) => doc));
       for (const candidate of await this.lexicalCandidates(fields, { k: pool, allowed: named, wider })) if (!seen.has(candidate.doc)) candidates.push(candidate);
@@ -433,9 +448,21 @@ export class PolicyIndex {
     const lists: Int32Array[] = [];
     for (const [stem, positions] of this.placeChunks) if (query.includes(stem)) lists.push(positions);
     if (lists.length === 0) return undefined;
-    const named = lists.length === 1 && !allowed ? PositionSet.fromSorted(lists[0], this.chunks.length) : PositionSet.union(lists, this.chunks.length, allowed);
+    const named = lists.length === 1 && !allowed ? this.placeSet(lists[0]) : PositionSet.union(lists, this.chunks.length, allowed);
     // A place every document shares (a one-city corpus) tells nothing apart.
     return named.size > 0 && named.size < this.chunks.length ? named : undefined;
+  }
+
+  /** One place's chunks as a set, made at the first question naming it and kept for the next ones. */
+  private placeSet(positions: Int32Array): PositionSet {
+    let set = this.placeSets.get(positions);
+    if (!set) {
+      // Bounded: each set holds a bit per chunk of the index.
+      if (this.placeSets.size >= maxPlaceSets) this.placeSets.clear();
+      set = PositionSet.fromSorted(positions, this.chunks.length);
+      this.placeSets.set(positions, set);
+    }
+    return set;
   }
 
   /**
