@@ -141,6 +141,29 @@ describe('Bm25Index', () => {
     }
   });
 
+  it('prunes from a bar given at the start (k documents known to reach it) without changing a result', () => {
+    // The bar is the k-th best of some documents' exact scores, as the document prior gives the best
+    // of its candidates' documents: at or below the true k-th best, sometimes equal to it (a tie).
+    let seed = 31;
+    const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    const texts = Array.from({ length: 3000 }, () => Array.from({ length: 1 + random(4) }, () => sentences[random(sentences.length)]).join(''));
+    const large = new Bm25Index(texts.map((text) => ({ tokens: tokenize(text), bigrams: bigrams(text), context: tokenize(text.slice(0, 16)) })));
+    let barred = 0;
+    for (let q = 0; q < 40; q++) {
+      const text = texts[random(texts.length)].slice(random(40), 80);
+      const query = { tokens: queryTokens(text), bigrams: bigrams(text), context: queryTokens(text) };
+      for (const k of [1, 10, 100]) {
+        const exhaustive = large.searchExhaustive(query, { k });
+        const known = [...new Set(q % 4 === 0 ? exhaustive.map(({ doc }) => doc) : Array.from({ length: k + random(3 * k) }, () => random(texts.length)))];
+        const scores = [...large.scoreDocuments(query, known)].sort((a, b) => b - a);
+        const atLeast = known.length >= k ? scores[k - 1] : 0;
+        if (atLeast > 0) barred++;
+        expect(large.search(query, { k, atLeast })).toEqual(exhaustive);
+      }
+    }
+    expect(barred).toBeGreaterThan(40);
+  });
+
   it('prunes without changing a result when many documents tie at the k-th score (copies of the same texts)', () => {
     // Each text five times over: the best documents completed first and the bar they set are made of
     // equal scores, and which copies make the top k is decided by document number alone.

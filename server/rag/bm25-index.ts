@@ -598,9 +598,11 @@ export class Bm25Index {
    * (document numbers) restricts them. Scores exactly as {@link searchExhaustive} (same sums, same
    * order of addition), but once the terms left cannot lift a new document into the top k, they are
    * looked up only for the documents that can still get there (MaxScore, term at a time), judged
-   * against the least final score of the k documents that were best so far.
+   * against the least final score of the k documents that were best so far. `atLeast`, a score k
+   * documents are known to reach (their final scores, as {@link scoreDocuments} gives them), is a bar
+   * from the start.
    */
-  search(query: Bm25Fields, { k, allowed }: { k: number; allowed?: ReadonlySet<number> }): { doc: number; score: number }[] {
+  search(query: Bm25Fields, { k, allowed, atLeast }: { k: number; allowed?: ReadonlySet<number>; atLeast?: number }): { doc: number; score: number }[] {
     const terms = this.queryTerms(query);
     if (terms.length === 0 || k <= 0) return [];
     const scratch = this.scratchBuffers();
@@ -608,7 +610,7 @@ export class Bm25Index {
     const postings = terms.reduce((sum, term) => sum + term.length, 0);
     let candidates: Int32Array;
     let from = 0;
-    let threshold = -1;
+    let threshold = atLeast !== undefined && atLeast > 0 ? atLeast : -1;
     /** Documents whose scores the first phase already completed (they are not among the candidates). */
     let completed: Int32Array | undefined;
     let completedBest: Float64Array | undefined;
@@ -620,7 +622,7 @@ export class Bm25Index {
     } else {
       if (positions) mark(mask, positions, 1);
       else if (allowed) for (const doc of allowed) mask[doc] = 1;
-      ({ candidates, completed, completedBest, from, threshold } = this.disjunction(terms, k, allowed ? mask : undefined));
+      ({ candidates, completed, completedBest, from, threshold } = this.disjunction(terms, k, allowed ? mask : undefined, threshold));
       if (positions) mark(mask, positions, 0);
       else if (allowed) for (const doc of allowed) mask[doc] = 0;
     }
@@ -662,8 +664,10 @@ export class Bm25Index {
    * documents' scores by the top one without ranking every document.
    */
   scoreSubset(query: Bm25Fields, docs: ArrayLike<number>): { max: number; scores: Float64Array } {
-    const max = this.search(query, { k: 1 })[0]?.score ?? 0;
-    return { max, scores: this.scoreDocuments(query, docs) };
+    const scores = this.scoreDocuments(query, docs);
+    // The best of `docs` is a bar the best document reaches.
+    const max = this.search(query, { k: 1, atLeast: scores.reduce((best, score) => Math.max(best, score), 0) })[0]?.score ?? 0;
+    return { max, scores };
   }
 
   /** The BM25 score of each of `docs` (in their order; 0 for a document no query term is in). */
@@ -742,7 +746,7 @@ export class Bm25Index {
    * in the buffer; the others' scores are cleared), the next term, and a lower bound of the k-th best
    * final score.
    */
-  private disjunction(terms: QueryTerm[], k: number, mask?: Uint8Array): { candidates: Int32Array; completed?: Int32Array; completedBest?: Float64Array; from: number; threshold: number } {
+  private disjunction(terms: QueryTerm[], k: number, mask?: Uint8Array, bar = -1): { candidates: Int32Array; completed?: Int32Array; completedBest?: Float64Array; from: number; threshold: number } {
     const scratch = this.scratchBuffers();
     const { scores, touched, candidates } = scratch;
     let remaining = 0;
@@ -755,7 +759,7 @@ export class Bm25Index {
     // last time (scores only grow, so an older value is still a lower bound). Once it is known, the
     // documents scoring at least it are listed in `high` as they reach it (addPostings), so that the
     // next one is found among them rather than among every document touched.
-    let threshold = -1;
+    let threshold = bar;
     let checkedAt = Infinity;
     scratch.floor = Infinity;
     scratch.highCount = 0;
@@ -768,9 +772,11 @@ export class Bm25Index {
       if (from < terms.length && best > remaining * slack && (enough ||= this.touchedAtLeast(k))) {
         if (remaining * slack <= threshold && this.costlierHere(terms[from], remaining, threshold)) break;
         if (remaining < 0.9 * checkedAt) {
-          threshold = this.bestPartialScores(k);
+          // The floor of the documents listed in `high` is the k-th best partial score itself.
+          const partial = this.bestPartialScores(k);
           checkedAt = remaining;
-          this.raiseFloor(threshold);
+          this.raiseFloor(partial);
+          threshold = Math.max(threshold, partial);
           if (remaining * slack <= threshold && this.costlierHere(terms[from], remaining, threshold)) break;
         }
       }
