@@ -1,11 +1,15 @@
 // `npx tsx scripts/bench/compare-search.ts --against DIR [--size 100000] [--rounds 5] [--dense | --no-dense]
-// [--reuse-hnsw DIR]`: search latency of this checkout against another one (DIR: e.g. a `git worktree
+// [--reuse-hnsw DIR] [--embedding-model ID --models-dir DIR]`: search latency of this checkout against another one (DIR: e.g. a `git worktree
 // add` of main, with node_modules), both in this one process over the benchmark's synthetic chunks,
 // questions interleaved, so that both see the same load. On a shared machine the load swings from run
 // to run by more than a change saves; side by side in one process it hits both alike. First checks
 // that both give the same results for every question (hybrid top 10 with scores, lexical top 50,
 // chunk BM25 top 100 to the last bit), then times hybrid search (query vector given, as the benchmark's
 // hybrid row) and chunk BM25 at k = 100, and prints p50 / p95 / mean wall time and CPU time per query.
+// With --embedding-model (a model on this machine, e.g. Xenova/bge-small-zh-v1.5 under --models-dir
+// models), the hybrid search embeds each question with it (this checkout's TransformersEmbeddings on
+// its worker thread, one model for both versions) instead of being given the vector; it needs the
+// model's dimensions to match the synthetic vectors' (512).
 import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -27,10 +31,12 @@ const { values: args } = parseArgs({
     dense: { type: 'boolean' },
     'no-dense': { type: 'boolean' },
     'reuse-hnsw': { type: 'string' },
+    'embedding-model': { type: 'string' },
+    'models-dir': { type: 'string' },
   },
 });
 if (!args.against || !existsSync(join(args.against, 'server/rag/policy-index.ts'))) {
-  console.error('usage: npx tsx scripts/bench/compare-search.ts --against DIR (another checkout of this repository) [--size N] [--rounds N] [--no-dense] [--reuse-hnsw DIR]');
+  console.error('usage: npx tsx scripts/bench/compare-search.ts --against DIR (another checkout of this repository) [--size N] [--rounds N] [--no-dense] [--reuse-hnsw DIR] [--embedding-model ID --models-dir DIR]');
   process.exit(1);
 }
 const size = Number(args.size);
@@ -78,6 +84,17 @@ if (withDense) {
   }
 }
 
+// A real query embedder, when asked for (both versions share it, so they wait on the same worker).
+let modelEmbedder: { modelId: string; embedQuery(text: string): Promise<number[]>; dispose?(): Promise<void> } | undefined;
+if (args['embedding-model'] && withDense) {
+  const { TransformersEmbeddings } = await import('../../server/rag/embedder.js');
+  log(`loading ${args['embedding-model']}`);
+  modelEmbedder = await TransformersEmbeddings.load({ modelId: args['embedding-model'], modelsDir: args['models-dir'], allowRemoteModels: false });
+  const probe = await modelEmbedder.embedQuery('预热');
+  if (probe.length !== dimensions) throw new Error(`${args['embedding-model']} gives ${probe.length} dimensions, the synthetic vectors have ${dimensions}`);
+}
+const queryVectorOf = (vector: number[]) => (modelEmbedder ? undefined : vector);
+
 interface Version {
   label: string;
   // Each checkout's own classes, so nothing is typed across them.
@@ -106,7 +123,7 @@ for (const [label, root] of [
     lexical,
     dense,
   };
-  const embedder = dense ? { modelId: 'synthetic', embedQuery: async () => Promise.reject(new Error('query vector expected')) } : undefined;
+  const embedder = dense ? (modelEmbedder ?? { modelId: 'synthetic', embedQuery: async () => Promise.reject(new Error('query vector expected')) }) : undefined;
   versions.push({ label, index: new PolicyIndex(stored, embedder), hybrid: [], hybridCpu: [], bm25: [], bm25Cpu: [] });
 }
 
@@ -118,7 +135,7 @@ for (const query of queries) {
   for (const { index } of versions) {
     const fields = index.queryFields(query.text);
     outcomes.push({
-      hybrid: listed(await index.search(query.text, { k, queryVector: query.vector })),
+      hybrid: listed(await index.search(query.text, { k, queryVector: queryVectorOf(query.vector) })),
       lexical: listed(await index.search(query.text, { k: 50, mode: 'lexical' })),
       bm25: index.bm25.search(fields, { k: 100 }).map(({ doc, score }: { doc: number; score: number }) => `${doc}:${score}`).join(' '),
     });
@@ -138,7 +155,7 @@ for (let r = 0; r < rounds; r++) {
     for (const version of (r + q) % 2 === 0 ? versions : [...versions].reverse()) {
       let cpu = process.cpuUsage();
       let started = performance.now();
-      await version.index.search(query.text, { k, queryVector: withDense ? query.vector : undefined, mode: withDense ? undefined : 'lexical' });
+      await version.index.search(query.text, { k, queryVector: withDense ? queryVectorOf(query.vector) : undefined, mode: withDense ? undefined : 'lexical' });
       version.hybrid.push(performance.now() - started);
       version.hybridCpu.push(cpuMs(cpu));
       const fields = version.index.queryFields(query.text);
@@ -160,7 +177,12 @@ const line = (values: number[]) => {
 console.log(`${size} chunks, ${queries.length} questions × ${rounds} rounds, interleaved; ${cpus().length} × ${cpus()[0]?.model}, node ${process.version}`);
 console.log(`load average ${start.loadavg.join(' ')} → ${end.loadavg.join(' ')}; calibration loop ${start.calibrationMs} → ${end.calibrationMs} ms`);
 console.log(`results differ on: hybrid top ${k} ${differences.hybrid}, lexical top 50 ${differences.lexical}, BM25 top 100 ${differences.bm25} of ${queries.length} questions`);
-console.log(`${withDense ? 'hybrid (query vector given)' : 'hybrid, dense off'}: p50 / p95 / mean ms, wall and CPU; chunk BM25 k = 100 the same`);
+console.log(`${withDense ? (modelEmbedder ? `hybrid (query embedded by ${modelEmbedder.modelId})` : 'hybrid (query vector given)') : 'hybrid, dense off'}: p50 / p95 / mean ms, wall and CPU; chunk BM25 k = 100 the same`);
 for (const version of versions) {
   console.log(`  ${version.label}: ${line(version.hybrid)} (CPU ${line(version.hybridCpu)}); BM25 ${line(version.bm25)} (CPU ${line(version.bm25Cpu)})`);
+}
+if (modelEmbedder) {
+  // CPU time above includes the embedding worker's.
+  await modelEmbedder.dispose?.();
+  process.exit(0);
 }

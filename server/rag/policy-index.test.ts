@@ -134,6 +134,63 @@ describe('PolicyIndex dense candidates from its own vector store', () => {
   });
 });
 
+describe('PolicyIndex hybrid search embedding the question', () => {
+  const dimensions = 16;
+  const vectorOf = (text: string) => Array.from({ length: dimensions }, (_, i) => Math.sin(text.length * 7 + i * (text.charCodeAt(0) % 13)));
+
+  /** Records when BM25 candidates are asked for. */
+  class RecordingIndex extends PolicyIndex {
+    readonly events: string[] = [];
+    /** Answers BM25 a turn of the event loop later, as a search cluster does. */
+    remote = false;
+    protected override async lexicalCandidates(...args: Parameters<PolicyIndex['lexicalCandidates']>) {
+      this.events.push('bm25');
+      if (this.remote) await new Promise((done) => setTimeout(done, 5));
+      return super.lexicalCandidates(...args);
+    }
+  }
+
+  function indexWith(embedQuery: (text: string) => Promise<number[]>): RecordingIndex {
+    let seed = 5;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5;
+    const store = VectorIndex.build(
+      index.chunks.map(() => Float32Array.from({ length: dimensions }, random)),
+      dimensions,
+    );
+    const recording: RecordingIndex = new RecordingIndex({ ...index.stored, dense: store }, { modelId: 'stub', embedQuery: (text) => (recording.events.push('embed'), embedQuery(text)) });
+    return recording;
+  }
+
+  it('sends the question to the embedder before BM25 runs, and ranks as with the vector given', async () => {
+    const embedding = indexWith(async (text) => vectorOf(text));
+    for (const question of ['城镇化率', '川渝高竹新区由哪两个地方共建？']) {
+      embedding.events.length = 0;
+      const embedded = await embedding.search(question, { k: 8 });
+      expect(embedding.events.slice(0, 2)).toEqual(['embed', 'bm25']);
+      expect(embedded).toEqual(await embedding.search(question, { k: 8, queryVector: vectorOf(question) }));
+    }
+  });
+
+  it('fails the search with the error of the embedder, left unhandled nowhere', async () => {
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', listener);
+    try {
+      const failing = indexWith(async () => {
+        throw new Error('the embedding model is gone');
+      });
+      await expect(failing.search('城镇化率', { k: 5 })).rejects.toThrow('the embedding model is gone');
+      failing.remote = true;
+      await expect(failing.search('城镇化率', { k: 5 })).rejects.toThrow('the embedding model is gone');
+      expect(await failing.search('城镇化率', { k: 5, mode: 'lexical' })).toEqual(await index.search('城镇化率', { k: 5 }));
+      await new Promise((done) => setTimeout(done, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
+  });
+});
+
 describe('PolicyIndex.search over reposted clauses', () => {
   let reposted: PolicyIndex;
 

@@ -311,10 +311,13 @@ export class PolicyIndex {
     const useLexical = mode !== 'dense' || !useDense;
     const pool = Math.max(50, limit * 5);
 
+    // The query is embedded on the embedding worker while BM25 runs here (its failure is thrown below).
+    const embedding = useDense && !queryVector ? this.embedder!.embedQuery(query) : undefined;
+    embedding?.catch(() => undefined);
     const lexical = useLexical ? await this.lexicalSearch(query, pool, allowed) : [];
     let ranked: { doc: number; score: number }[];
     if (useDense) {
-      const vector = queryVector ?? (await this.embedder!.embedQuery(query));
+      const vector = queryVector ?? (await embedding!);
       const dense = await this.denseCandidates(vector, { k: pool, allowed });
       ranked = useLexical ? fuseHybrid(lexical, dense) : dense;
     } else {
