@@ -716,3 +716,34 @@ describe('questions asking what counts as something', () => {
     expect(response.citations[0]?.quote).toContain('本办法所称古井，是指开凿年代在80年以上');
   });
 });
+
+describe('a thing named by its number', () => {
+  let news: RagService;
+
+  beforeAll(async () => {
+    news = await serviceOverFiles(
+      'numbered',
+      {
+        'xiling-metro.txt': `西陵地铁2号线下月试运营
+
+西陵市交通运输局发布消息，地铁2号线将于9月30日起试运营，首班车6时发出。2号线全长18.4公里，设车站14座，票价2元起。
+`,
+        'xiling-expo.txt': `第五届西陵茶博会开幕
+
+第五届西陵茶叶博览会于5月18日在西陵国际会展中心开幕，展期4天，设标准展位1200个。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  it('answers about the line, session or batch the question names', async () => {
+    expect((await ask(news, '西陵地铁2号线什么时候试运营？')).answer).toContain('9月30日');
+    expect((await ask(news, '第五届西陵茶博会什么时候开幕？')).answer).toContain('5月18日');
+  });
+
+  it('declines when the documents speak only of another one', async () => {
+    expect((await ask(news, '西陵地铁1号线什么时候试运营？')).answered).toBe(false);
+    expect((await ask(news, '第四届西陵茶博会什么时候开幕？')).answered).toBe(false);
+  });
+});

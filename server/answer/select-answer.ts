@@ -438,10 +438,15 @@ function orderSentences(sentences: ScoredSentence[]): ScoredSentence[] {
 /** Years and Latin terms (GDP, 5G) in a question must occur in the answering document. */
 function missesExactTerm(question: ScoringQuestion, best: ScoredSentence, index: PolicyIndex): boolean {
   const exact = question.focusTokens.filter((token) => /^(19|20)\d{2}$/.test(token) || /^[a-z]{2,}$/.test(token));
-  if (exact.length === 0) return false;
+  // A numbered thing ("1号线", "第三届", "第二批") is that one: another number is another thing.
+  const numbered = [...foldWidth(question.question).matchAll(numberedThing)].map((match) => match[0]);
+  if (exact.length === 0 && numbered.length === 0) return false;
   const text = foldWidth(index.document(best.result.documentId)?.text ?? best.result.text);
-  return exact.some((token) => !text.includes(token));
+  return [...exact, ...numbered].some((token) => !text.includes(token));
 }
+
+/** A thing named by its number: a line, a session, a batch, a phase ("2号线", "第十届", "第三批", "二期"); not "第一次" (the first time). */
+const numberedThing = /(?<![\d一二三四五六七八九十])(?:\d{1,3}号线|第[一二三四五六七八九十百\d]{1,4}[届批期]|[一二三四五六七八九十\d]{1,3}期工程)/g;
 
 /** A unit the question names with its figure: "多少亿元", "多少公里", "多少人次". */
 const askedUnit = /多少(亿元|万元|元|万亩|亩|公里|千米|平方米|平方公里|吨|人次|万人|个百分点)/;
