@@ -303,14 +303,15 @@ function titleCoversTopic(analysis: QuestionAnalysis, document: PolicyDocument, 
 export function documentsNamed(analysis: QuestionAnalysis, index: PolicyIndex): string[] {
   const named: { id: string; hits: number }[] = [];
   const placeStems = analysis.places.map(stemOf);
+  // The question's words that can name a document, and the one each belongs to, read once, not per document.
+  const namingWords = analysis.focusTokens.filter((token) => token.length >= 2 && !documentTypeWords.test(token) && !isFunctionWord(token, index));
+  const owners = new Map(namingWords.map((token) => [token, index.ownerOf(token)]));
   for (const document of index.documents) {
     const about = `${document.title} ${document.region ?? ''} ${document.issuer ?? ''}`;
-    const titleWords = analysis.focusTokens.filter(
-      (token) => token.length >= 2 && !documentTypeWords.test(token) && !isFunctionWord(token, index) && document.title.includes(token) && index.documentsTitled(token) <= Math.max(1, index.titleCount / 3),
-    );
+    const titleWords = namingWords.filter((token) => document.title.includes(token) && index.documentsTitled(token) <= Math.max(1, index.titleCount / 3));
     const places = placeStems.filter((stem) => about.includes(stem));
     // A word only this document uses, throughout, names it as its title would (川渝 of a joint plan).
-    const ownWords = analysis.focusTokens.filter((token) => !isFunctionWord(token, index) && !documentTypeWords.test(token) && index.ownerOf(token) === document.id);
+    const ownWords = namingWords.filter((token) => owners.get(token) === document.id);
     const hits = titleWords.length + 2 * places.length + ownWords.length;
     // A long name found in one title and in the text of no other document (a regulation's
     // subject, "消耗臭氧层物质"), names it on its own; a phrase many documents use is a topic instead.
@@ -335,8 +336,8 @@ function newestVersions(ids: string[], index: PolicyIndex): string[] {
 }
 
 /** What names each document: its title, and the question's words that only it uses. */
-const titlesOf = (ids: string[], index: PolicyIndex, analysis?: QuestionAnalysis) =>
-  ids.map((id) => [index.document(id)?.title ?? '', ...(analysis?.focusTokens.filter((token) => index.ownerOf(token) === id) ?? [])].join(' '));
+const titlesOf = (ids: string[], index: PolicyIndex, analysis: QuestionAnalysis) =>
+  ids.map((id) => [index.document(id)?.title ?? '', ...analysis.focusTokens.filter((token) => index.ownerOf(token) === id)].join(' '));
 
 const documentTypeWords = /^(?:方案|实施方案|意见|实施意见|办法|条例|规定|通知|决定|规划|纲要|细则|措施|公告|文件|政府|人民政府|关于|印发|实施)$|^[\p{Script=Han}]{0,2}(?:条例|办法|规定|细则)$/u;
 
