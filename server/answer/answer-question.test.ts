@@ -306,6 +306,10 @@ describe('questions asking how much', () => {
 第二十二条 救护车驾驶人未按照规定取得急救驾驶资格的，由卫生健康主管部门处1000元以上2000元以下罚款。
 第二十三条 急救中心未按照规定配备随车医护人员的，由卫生健康主管部门责令改正；情节严重的，处5万元以上10万元以下罚款。
 `,
+        'xiling-park.txt': `西陵市产业园区建设情况通报
+
+统筹规划物流园、会展中心、西陵软件园等三类平台布局,联动周边12个县区协同发展。建成西陵软件园,入驻软件研发企业60余家,吸纳就业3000余人。
+`,
         'xiling-land.txt': `西陵市土地管理费征收办法
 
 第九条 新征用的土地，依照下列规定缴纳土地管理费：
@@ -326,6 +330,12 @@ describe('questions asking how much', () => {
   it('still answers the figure the clause does hold', async () => {
     const response = await ask(rules, '报名费每科收多少钱？');
     expect(response.answer).toContain('每人每科30元');
+  });
+
+  // "60余家" (more than 60) is a count as much as "60家" is.
+  it('reads a count said with 余 or 多 ("60余家") as the figure asked for', async () => {
+    const response = await ask(rules, '西陵软件园入驻了多少家软件企业？');
+    expect(response.answer).toContain('入驻软件研发企业60余家');
   });
 
   it('answers a further question with its own sentence when the first one is taken', async () => {
