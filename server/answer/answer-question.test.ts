@@ -257,9 +257,24 @@ describe('places', () => {
 第三条 聘用的生态护林员负责日常巡护，每人每月发放劳务补助800元。
 第四条 劳务补助按月发放。
 `,
+        'gansu-cooperation.txt': `甘肃省关于深化区域协作的实施意见
+
+一、深化东西部协作
+（一）深化帮扶协作机制。完善与东部对口帮扶城市协作机制,每年安排对口帮扶资金3亿元,共建产业园区。
+二、加强毗邻省份合作
+（一）深化与宁夏合作。推动银川至兰州高铁建设,共建跨省旅游环线。
+`,
       },
       cleanups,
     );
+  });
+
+  // The plan is about 甘肃省; 宁夏 stands only in its own clause, so the eastern cities' funds are not 宁夏's.
+  it('does not answer about a second place from a clause that does not name it', async () => {
+    const response = await ask(rangers, '宁夏每年对口帮扶甘肃省的资金有多少？');
+    expect(response.answer).not.toContain('3亿元');
+    const own = await ask(rangers, '甘肃省每年安排多少对口帮扶资金？');
+    expect(own.answer).toContain('每年安排对口帮扶资金3亿元');
   });
 
   // The segmenter tags 下山 as a place name; it is not one, so it does not hold the answer to a place.

@@ -211,7 +211,10 @@ export function scoreSentences({ question, results, index }: { question: Scoring
     // Terms naming the document (its title, its region) say where, not what: they are neutral.
     const about = foldWidth(`${document?.title ?? ''} ${document?.region ?? ''}`);
     const aboutPlace = `${document?.title ?? ''} ${document?.region ?? ''} ${document?.issuer ?? ''}`;
-    const documentFits = placeNames.length === 0 || placeNames.some((names) => names.some((name) => aboutPlace.includes(name)));
+    const fitting = placeNames.filter((names) => names.some((name) => aboutPlace.includes(name)));
+    const documentFits = placeNames.length === 0 || fitting.length > 0;
+    // A further place the document is not about must be named where the sentence stands.
+    const elsewhere = placeNames.filter((names) => !fitting.includes(names));
     const heading = foldWidth(result.section.join(' '));
     for (const { sentence, folded, gramSet, isHeading, opener } of index.cache('clause-sentences', result.chunkId, () => analyseClause(result, document))) {
       const found: { weight: number; at: number }[] = [];
@@ -295,7 +298,9 @@ export function scoreSentences({ question, results, index }: { question: Scoring
         opensList,
         preamble: isPreamble,
         // The document is about the place, or the sentence or its clause's headings name it.
-        placeFits: documentFits || placeNames.some((names) => names.some((name) => sentence.text.includes(name) || section.join(' ').includes(name))),
+        placeFits: documentFits
+          ? elsewhere.every((names) => names.some((name) => sentence.text.includes(name) || section.join(' ').includes(name)))
+          : placeNames.some((names) => names.some((name) => sentence.text.includes(name) || section.join(' ').includes(name))),
         score,
       });
     }
