@@ -325,6 +325,14 @@ describe('questions asking how much', () => {
 
 统筹规划物流园、会展中心、西陵软件园等三类平台布局,联动周边12个县区协同发展。建成西陵软件园,入驻软件研发企业60余家,吸纳就业3000余人。
 `,
+        'xiling-park-tickets.txt': `西陵市公园门票管理办法
+
+第六条 门票按照下列标准收取：
+（一）个人门票每人每次20元。
+（二）团体门票按照下列标准收取：
+1．学生团体每人10元。团体人数超过50人的，超出部分每人5元；持证教师免票。
+2．老年团体每人8元。
+`,
         'xiling-land.txt': `西陵市土地管理费征收办法
 
 第九条 新征用的土地，依照下列规定缴纳土地管理费：
@@ -351,6 +359,13 @@ describe('questions asking how much', () => {
   it('reads a count said with 余 or 多 ("60余家") as the figure asked for', async () => {
     const response = await ask(rules, '西陵软件园入驻了多少家软件企业？');
     expect(response.answer).toContain('入驻软件研发企业60余家');
+  });
+
+  // A numbered item is one unit: the rest of its line qualifies the figure its first sentence gives.
+  it('answers with the whole of a short numbered item, not its first sentence alone', async () => {
+    const response = await ask(rules, '学生团体买公园门票要多少钱？');
+    expect(response.answer).toContain('学生团体每人10元');
+    expect(response.answer).toContain('超出部分每人5元');
   });
 
   it('answers a further question with its own sentence when the first one is taken', async () => {

@@ -248,9 +248,20 @@ function withConditions(picked: ScoredSentence[], index: PolicyIndex): ScoredSen
   for (const sentence of picked) {
     const branch = otherBranch(sentence, index);
     if (branch && !taken.some((other) => overlaps(other, branch))) taken.push(branch);
-    if (!/[；;]$/.test(sentence.text)) continue;
     const { result } = sentence;
     const rest = result.text.slice(sentence.end - result.start);
+    // A numbered item is one unit: its first sentence takes the rest of its line along ("1．离婚案件每件
+    // 交纳50元至300元。涉及财产分割，…按照0.5%交纳。"), when that is short.
+    const itemRest = itemMarker.test(sentence.text) ? /^[ \t]*([^\n]{1,160}?)[ \t]*(?:\n|$)/.exec(rest) : null;
+    if (itemRest && /[。！？；;!?]$/.test(itemRest[1])) {
+      const start = sentence.end + itemRest[0].indexOf(itemRest[1]);
+      const end = start + itemRest[1].length;
+      if (!taken.some((other) => other.result.documentId === result.documentId && other.start < end && start < other.end)) {
+        taken.push({ ...sentence, text: itemRest[1], start, end, section: index.sectionAt(result.documentId, start) });
+      }
+      continue;
+    }
+    if (!/[；;]$/.test(sentence.text)) continue;
     const next = /^[ \t]*([^。！？；;!?\n]{1,120}[。！？；;!?])/.exec(rest);
     if (!next || itemMarker.test(next[1])) continue;
     const start = sentence.end + next[0].length - next[1].length;
