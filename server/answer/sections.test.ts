@@ -180,3 +180,34 @@ describe('a word only one document uses, throughout', () => {
     expect(new Set(response.citations.map((citation) => citation.documentId))).toEqual(new Set(['joint']));
   });
 });
+
+describe('a topic answered from a clause that opens a list', () => {
+  let venues: RagService;
+
+  beforeAll(async () => {
+    venues = await serviceOverFiles(
+      'venue-duties',
+      {
+        'xiling-venues.txt': `西陵市大型活动场所安全管理办法
+
+第一条 为了加强大型活动场所安全管理，制定本办法。
+第八条 容纳人数超过五千人的活动场所经营者，在安全管理方面应当履行下列义务：
+（一）制定安全工作方案，明确安全责任人；
+（二）配备与活动规模相适应的专职保安人员；
+（三）定期检测消防设施，保持疏散通道畅通；
+（四）每年组织一次应急演练，并向公安机关报告；
+（五）对入场人数实行实时统计和限流。
+第九条 活动主办方应当向场所经营者提供活动方案。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  // Each item says the duty in its own words, so only some of them score on the question's words.
+  it('lists every item of the list, in order, not only those repeating the question\'s words', async () => {
+    const response = await answerQuestion(venues, { messages: [{ role: 'user', content: '容纳人数超过五千人的活动场所，在安全管理方面要履行哪些义务？' }] });
+    for (const item of ['明确安全责任人', '专职保安人员', '保持疏散通道畅通', '每年组织一次应急演练', '实时统计和限流']) expect(response.answer).toContain(item);
+    expect(response.answer.indexOf('专职保安人员')).toBeLessThan(response.answer.indexOf('实时统计和限流'));
+  });
+});

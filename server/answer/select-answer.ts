@@ -353,7 +353,7 @@ function pointedList(sentence: ScoredSentence, document: PolicyDocument, index: 
 }
 
 /** The items that follow an enumeration's opening sentence: consecutive spans that start with an item marker. */
-function itemsAfter(document: PolicyDocument, from: number, index: PolicyIndex): Pick[] {
+export function itemsAfter(document: PolicyDocument, from: number, index: PolicyIndex): Pick[] {
   const items: Pick[] = [];
   const windowEnd = Math.min(document.text.length, from + 6000);
   const region = document.text.slice(from, windowEnd);

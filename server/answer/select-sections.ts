@@ -10,7 +10,7 @@ import type { QuestionAnalysis } from './analyse-question.js';
 import type { Pick } from './render-answer.js';
 import { articleHeading } from './articles.js';
 import { questionWeights, type ScoredSentence } from './score-sentences.js';
-import { nearDuplicate, overlaps, toPick } from './select-answer.js';
+import { itemsAfter, nearDuplicate, overlaps, toPick } from './select-answer.js';
 
 /** Words analysts ask with that name no topic ("有哪些安排", "请总结", "注明出处"). */
 export const askingWords = new Set(
@@ -244,10 +244,27 @@ export function selectSections({
     }
     if (picked.length > 0) {
       picked.sort((a, b) => a.start - b.start);
-      answers.push({ documentId: document.id, items: picked.map((sentence) => [toPick(sentence)]), more: [], score: Math.max(...picked.map((sentence) => sentence.coverage)) });
+      answers.push({ documentId: document.id, items: withEnumerations(picked, document, index), more: [], score: Math.max(...picked.map((sentence) => sentence.coverage)) });
     }
   }
   return answers.sort((a, b) => b.score - a.score).slice(0, documentLimit);
+}
+
+/**
+ * Picked sentences as bullets; a sentence opening an enumeration ("应当履行下列义务：") brings every
+ * item of it, in order, in place of the items that scored on their own: a list is answered whole.
+ */
+function withEnumerations(picked: ScoredSentence[], document: PolicyDocument, index: PolicyIndex): Pick[][] {
+  const lists = picked.filter((sentence) => sentence.opensList).map((opener) => ({ opener, items: itemsAfter(document, opener.end, index) })).filter((list) => list.items.length >= 2);
+  const inList = (sentence: ScoredSentence) => lists.some((list) => list.items.some((item) => sentence.start < item.end && item.start < sentence.end));
+  const bullets: Pick[][] = [];
+  for (const sentence of picked) {
+    if (inList(sentence)) continue;
+    bullets.push([toPick(sentence)]);
+    const list = lists.find((entry) => entry.opener === sentence);
+    if (list) for (const item of list.items) bullets.push([item]);
+  }
+  return bullets;
 }
 
 /** Sections of the document that hold the result's chunk or lie inside it (a chunk may be a whole clause with its items). */
