@@ -422,6 +422,7 @@ describe('figures in days', () => {
 第十六条 上网服务场所应当建立巡查制度，发现违法行为的，应当及时制止并向文化主管部门报告。
 第十七条 文化主管部门应当自收到设立申请之日起20个工作日内作出批准或者不批准的决定。
 `,
+
       },
       cleanups,
     );
@@ -785,5 +786,34 @@ describe('a thing named by its number', () => {
   it('declines when the documents speak only of another one', async () => {
     expect((await ask(news, '西陵地铁1号线什么时候试运营？')).answered).toBe(false);
     expect((await ask(news, '第四届西陵茶博会什么时候开幕？')).answered).toBe(false);
+  });
+});
+
+describe('the length of time a rule sets', () => {
+  let stalls: RagService;
+
+  beforeAll(async () => {
+    stalls = await serviceOverFiles(
+      'stalls',
+      {
+        'xiling-stalls.txt': `西陵市街面秩序管理办法
+
+第五条 在街面设置临时摊位的，由街道办事处审批，期限一般不超过六个月；
+第六条 临时摊位撤除后，摊主应当在十日内清理场地，恢复原状。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  // "多久" asks for the 期限 of the thing, which a rule states with its own noun, not the question's words.
+  it('answers "能…多久" with the term the rule sets, ranked above another deadline near it', async () => {
+    const response = await ask(stalls, '临时摊位一般可以摆多久？');
+    expect(response.answer).toContain('期限一般不超过六个月');
+    const { index } = stalls;
+    const analysis = analyseQuestion([{ role: 'user', content: '临时摊位一般可以摆多久？' }], { analyzer: index.analyzer });
+    const { results } = await retrieveClauses({ analysis, index });
+    const [best] = scoreSentences({ question: scoringQuestion(analysis), results, index });
+    expect(best.text).toContain('期限一般不超过六个月');
   });
 });

@@ -271,7 +271,7 @@ export function scoreSentences({ question, results, index }: { question: Scoring
       if (asks.quantity) score += quantityUnits[asks.quantity].test(sentence.text) ? 0.1 : -0.06;
       if (asks.who && hasAgency.test(sentence.text)) score += 0.06;
       // "期限为2年", "税率为12%", "标准为每人1500元": the attribute asked about, stated with its figure.
-      if ((asks.number || asks.time || asks.quantity) && statesAttribute(folded, question.focusTokens)) score += 0.08;
+      if ((asks.number || asks.time || asks.quantity) && statesAttribute(folded, question.focusTokens, asks.quantity)) score += 0.08;
       if (definesTerm) score += 0.12;
       if (asks.list && (opensList || (sentence.text.match(/[、，,；;]/g)?.length ?? 0) >= 3)) score += 0.05;
       // "哪些情形可以减免" is not answered by the clause on what may not be (不得减免), nor the reverse.
@@ -487,12 +487,28 @@ export function holdsNumber(text: string): boolean {
   return hasNumber.test(text);
 }
 
-/** Whether a question word is followed closely by a figure ("期限为2年", "比例均不得低于…5%"). */
-function statesAttribute(folded: string, focusTokens: string[]): boolean {
-  for (const token of focusTokens) {
+/**
+ * The nouns a rule states each kind of figure with: a length of time is a 期限 ("期限一般不超过二年"),
+ * a share a 比例 or rate, an amount a 标准 or 数额. A question asking for that kind of figure asks for
+ * that attribute, though it does not name it ("能用多久").
+ */
+const attributeNouns: Partial<Record<QuantityKind, string[]>> = {
+  duration: ['期限', '有效期', '时限', '年限', '期间'],
+  share: ['比例', '税率', '费率', '征收率', '利率'],
+  money: ['标准', '数额', '金额'],
+  age: ['年龄'],
+  count: ['人数', '数量', '名额'],
+};
+
+/** Whether a question word, or the noun for the kind of figure asked, is followed closely by a figure ("期限为2年", "比例均不得低于…5%"). */
+function statesAttribute(folded: string, focusTokens: string[], quantity?: QuantityKind): boolean {
+  const nouns = (quantity && attributeNouns[quantity]) ?? [];
+  for (const token of [...focusTokens, ...nouns]) {
     if (token.length < 2 || /\d/.test(token)) continue;
+    // The attribute's own noun may give its figure in words ("期限一般不超过二年").
+    const figure = nouns.includes(token) ? /^[^，。；,;]{0,10}?(?:\d|[一二三四五六七八九十两百半]+(?:个)?(?:工作日|日|天|年|月|周|小时|倍|成|元|万|人|名|岁))/ : /^[^，。；,;]{0,10}?\d/;
     for (let at = folded.indexOf(token); at >= 0; at = folded.indexOf(token, at + 1)) {
-      if (/^[^，。；,;]{0,10}?\d/.test(folded.slice(at + token.length, at + token.length + 12))) return true;
+      if (figure.test(folded.slice(at + token.length, at + token.length + 14))) return true;
     }
   }
   return false;
