@@ -817,3 +817,32 @@ describe('the length of time a rule sets', () => {
     expect(best.text).toContain('期限一般不超过六个月');
   });
 });
+
+describe('a thing the question describes by the words of a definition', () => {
+  let care: RagService;
+
+  beforeAll(async () => {
+    care = await serviceOverFiles(
+      'defined-terms',
+      {
+        'xiling-care.txt': `西陵市养老服务条例
+
+第三条 本条例所称社区养老服务站，是指街道办事处设立的为老年人提供日间照料的服务场所。
+第十条 社区养老服务站提供下列服务，不得收费：
+（一）健康咨询；
+（二）文体活动组织；
+（三）养老政策宣传。
+第十一条 养老机构应当建立入住评估制度。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  // The question never says 社区养老服务站; it says what the regulation defines the term as.
+  it('answers from the clause using the defined term, not from the definition', async () => {
+    const response = await ask(care, '街道办事处设立的老年人日间照料场所，哪些服务不得收费？');
+    expect(response.answer).toContain('社区养老服务站提供下列服务，不得收费');
+    expect(response.answer).toContain('文体活动组织');
+  });
+});

@@ -204,6 +204,7 @@ export function scoreSentences({ question, results, index }: { question: Scoring
   };
   const questionNegated = negation.test(question.question);
   const bound = askedBound(question.question);
+  const aliases = definedTerms(results, weights, question.question, index);
   const scored: ScoredSentence[] = [];
   const placeNames = question.places.map((place) => [stemOf(place), ...index.analyzer.synonymTerms(stemOf(place))]);
   results.forEach((result, rank) => {
@@ -248,6 +249,14 @@ export function scoreSentences({ question, results, index }: { question: Scoring
           found.push({ weight: 0.7 * weight, at: figureAt });
           continue;
         }
+        // The question describes what the document names with a defined term ("…，是指县级以上人民政府设立的
+        // 公共就业和人才服务机构"): where the text uses the term, it says the words of the description.
+        const alias = at >= 0 ? undefined : aliases.find((entry) => entry.covers.has(token) && folded.includes(entry.term));
+        if (alias) {
+          found.push({ weight: 0.9 * weight, at: folded.indexOf(alias.term) });
+          if (focus.has(token)) focusMatched = true;
+          continue;
+        }
         if (at >= 0) {
           found.push({ weight, at });
           if (focus.has(token)) focusMatched = true;
@@ -281,6 +290,8 @@ export function scoreSentences({ question, results, index }: { question: Scoring
       // "除了户籍迁出本市，还有哪些情况…" asks for the rest of the list "（一）户籍迁出本市的；" is an item of: that
       // item leads to its list (no heading, however short).
       const setAside = besides !== undefined && enumeratedItem.test(sentence.text) && foldWidth(sentence.text).replace(enumeratedItem, '').replace(/[的；;。，,\s]/g, '') === besides;
+      // The definition a described term comes from says what the term is, not what the question asks of it.
+      if (!defining && aliases.some((entry) => folded.includes(entry.term) && /是指|系指/.test(folded.slice(folded.indexOf(entry.term) + entry.term.length, folded.indexOf(entry.term) + entry.term.length + 4)))) score *= 0.85;
       if (isHeading && !setAside) score *= 0.6;
       if (isPreamble) score *= 0.5;
       if (sentence.text.length > 140) score -= Math.min(0.12, (sentence.text.length - 140) / 1200);
@@ -412,6 +423,33 @@ interface AnalysedSentence {
  * run-on line (a flattened copy's "一、总体要求 （一）指导思想 …"), so a heading is never glued to the
  * sentence after it. Fragments too short to say anything are dropped.
  */
+/** "本条例所称X，是指…" / "X，是指…": a defined term and what defines it. */
+const definitionSentence = /(?:^|所称的?|[。；;，,\s])([\p{Script=Han}]{2,16}?)[，,]?(?:是指|系指)([^。；;]{4,})/u;
+
+/**
+ * Terms the retrieved clauses define by the question's own words: a question that describes a thing
+ * ("政府设立的公共就业和人才服务机构") instead of naming it asks about the term the document defines
+ * by that description ("公共人力资源服务机构"), and the clauses that use the term speak to it. A term
+ * counts when its definition says at least two of the question's words, and with the term's own words
+ * half of their weight.
+ */
+function definedTerms(results: SearchResult[], weights: Map<string, number>, question: string, index: PolicyIndex): { term: string; covers: Set<string> }[] {
+  const total = [...weights.values()].reduce((sum, weight) => sum + weight, 0);
+  const folded = foldWidth(question);
+  const terms: { term: string; covers: Set<string> }[] = [];
+  for (const result of results) {
+    for (const match of foldWidth(result.text).matchAll(new RegExp(definitionSentence, 'gu'))) {
+      const term = match[1].replace(/^(?:第[零〇一二三四五六七八九十百千\d]+条\s*)?(?:本(?:条例|办法|规定|细则|法)所称的?)?/, '');
+      if (term.length < 2 || folded.includes(term) || terms.some((entry) => entry.term === term)) continue;
+      const covers = new Set([...weights.keys()].filter((token) => token.length >= 2 && !term.includes(token) && positionOf(match[2], token, index) >= 0));
+      // What the term and its definition say of the question together.
+      const weight = [...weights].reduce((sum, [token, value]) => sum + (covers.has(token) || term.includes(token) ? value : 0), 0);
+      if (covers.size >= 2 && weight >= 0.5 * total) terms.push({ term, covers });
+    }
+  }
+  return terms;
+}
+
 function analyseClause(result: SearchResult, document: PolicyDocument | undefined): AnalysedSentence[] {
   const headings = (document?.sections ?? []).filter((section) => section.start > result.start && section.start < result.end);
   const sentences: Sentence[] = [];
