@@ -846,3 +846,44 @@ describe('a thing the question describes by the words of a definition', () => {
     expect(response.answer).toContain('文体活动组织');
   });
 });
+
+describe('parallel clauses of one document (levels, brackets)', () => {
+  let trees: RagService;
+
+  beforeAll(async () => {
+    trees = await serviceOverFiles(
+      'parallel-items',
+      {
+        'xiling-trees.txt': `西陵市古树名木保护办法
+
+第四条 古树名木分为下列三级：
+（一）一级古树名木，是指树龄在五百年以上或者具有重要历史文化价值、纪念意义的古树名木，其名录由市人民政府林业主管部门确定、公布;
+（二）二级古树名木，是指树龄在三百年以上不满五百年或者具有较高历史文化价值、纪念意义的古树名木，其名录由区人民政府林业主管部门确定、公布;
+（三）三级古树名木，是指一级古树名木和二级古树名木以外的其他古树名木。
+第五条 古树名木的养护责任人应当按照养护技术规范进行日常养护。
+`,
+        'xiling-water.txt': `西陵市水资源费征收办法
+
+第六条 水资源费按照取水量分段累进征收。
+年取水量未超过1万立方米的部分，费率为每立方米0.1元。
+年取水量超过1万立方米、未超过5万立方米的部分，费率为每立方米0.2元。
+年取水量超过5万立方米、未超过10万立方米的部分，费率为每立方米0.3元。
+年取水量超过10万立方米的部分，费率为每立方米0.5元。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  it('shows every bracket of a rate table, however many, not the first three', async () => {
+    const response = await ask(trees, '每年取水量不同，水资源费的费率是多少？');
+    for (const rate of ['0.1元', '0.2元', '0.3元', '0.5元']) expect(response.answer).toContain(`费率为每立方米${rate}`);
+  });
+
+  // The two items say nearly the same words; each is a rule of its own, not a repeat of the other.
+  it('answers the second part of a question from the parallel item it asks about', async () => {
+    const response = await ask(trees, '一级古树名木的名录由哪个部门确定公布？二级的呢？');
+    expect(response.answer).toContain('由市人民政府林业主管部门确定、公布');
+    expect(response.answer).toContain('由区人民政府林业主管部门确定、公布');
+  });
+});

@@ -66,11 +66,17 @@ export function selectFactAnswer({ analysis, parts, index }: { analysis: Questio
   const ratio = listing ? answerSettings.listCompanionRatio : answerSettings.companionRatio;
   const limit = listing ? answerSettings.maxListSentences : answerSettings.maxSentences;
   let chars = best.text.length;
+  // A parallel clause (the next bracket of a rate table, the next level of a list) is part of what is
+  // already shown: it does not count against the number of sentences, only against the length.
+  let counted = 1;
   for (const sentence of candidates.slice(1)) {
-    if (picked.length >= limit || sentence.score < ratio * best.score) break;
+    if (sentence.score < ratio * best.score) break;
     if (chars + sentence.text.length > answerSettings.maxAnswerChars || sentence.heading || sentence.preamble || alreadyPicked(picked, sentence)) continue;
+    const parallel = picked.some((other) => other.result.documentId === sentence.result.documentId && nearDuplicate(other.text, sentence.text));
+    if (!parallel && counted >= limit) continue;
     picked.push(sentence);
     chars += sentence.text.length;
+    if (!parallel) counted++;
   }
   // The sentence covering clearly more of the question joins the best-scoring one.
   if (covering && !alreadyPicked(picked, covering) && covering.coverage >= best.coverage + answerSettings.coveringMargin && covering.score >= answerSettings.askedKindRatio * best.score) {
@@ -439,7 +445,17 @@ export function toPick(sentence: ScoredSentence | (Pick & Partial<ScoredSentence
   return { text: sentence.text, start: sentence.start, end: sentence.end, result: sentence.result, section: sentence.section };
 }
 
-const alreadyPicked = (picked: ScoredSentence[], sentence: ScoredSentence) => picked.some((other) => overlaps(other, sentence) || nearDuplicate(other.text, sentence.text));
+const alreadyPicked = (picked: ScoredSentence[], sentence: ScoredSentence) =>
+  picked.some((other) => overlaps(other, sentence) || (nearDuplicate(other.text, sentence.text) && !(other.result.documentId === sentence.result.documentId && differentFigures(other.text, sentence.text))));
+
+/**
+ * Parallel clauses of one document say nearly the same words with another number ("（一）一类…由国务院…
+ * 公布；" and "（二）二类…由省…公布；"): each is a rule of its own, not a repeat.
+ */
+export function differentFigures(a: string, b: string): boolean {
+  const figures = (text: string) => (foldWidth(text).match(/\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]+/g) ?? []).sort().join(' ');
+  return figures(a) !== figures(b);
+}
 
 /** Sentences of one clause in reading order; clauses in retrieval order. */
 function orderSentences(sentences: ScoredSentence[]): ScoredSentence[] {
