@@ -214,7 +214,8 @@ export function scoreSentences({ question, results, index }: { question: Scoring
     const aboutPlace = `${document?.title ?? ''} ${document?.region ?? ''} ${document?.issuer ?? ''}`;
     const fitting = placeNames.filter((names) => names.some((name) => aboutPlace.includes(name)));
     const documentFits = placeNames.length === 0 || fitting.length > 0;
-    // A further place the document is not about must be named where the sentence stands.
+    // A further place the document is not about must be named where the sentence stands: in its clause
+    // or the clause's headings (a clause that names the place early speaks of it throughout).
     const elsewhere = placeNames.filter((names) => !fitting.includes(names));
     const heading = foldWidth(result.section.join(' '));
     for (const { sentence, folded, gramSet, isHeading, opener } of index.cache('clause-sentences', result.chunkId, () => analyseClause(result, document))) {
@@ -310,7 +311,7 @@ export function scoreSentences({ question, results, index }: { question: Scoring
         preamble: isPreamble,
         // The document is about the place, or the sentence or its clause's headings name it.
         placeFits: documentFits
-          ? elsewhere.every((names) => names.some((name) => sentence.text.includes(name) || section.join(' ').includes(name)))
+          ? elsewhere.every((names) => names.some((name) => result.text.includes(name) || section.join(' ').includes(name)))
           : placeNames.some((names) => names.some((name) => sentence.text.includes(name) || section.join(' ').includes(name))),
         score,
       });
