@@ -893,3 +893,37 @@ describe('parallel clauses of one document (levels, brackets)', () => {
     expect(response.answer).toContain('由区人民政府林业主管部门确定、公布');
   });
 });
+
+describe('a second list beside the one an answer stands on', () => {
+  let bravery: RagService;
+
+  beforeAll(async () => {
+    bravery = await serviceOverFiles(
+      'second-list',
+      {
+        'xiling-bravery.txt': `西陵市见义勇为人员奖励和保护办法
+
+第五条 公民有下列情形之一的，视同见义勇为：
+（一）在抢险救灾中突发疾病死亡或者经抢救无效死亡的；
+（二）在维护公共利益活动中受到伤害的；
+（三）原在部队服役，到本市后旧伤复发的。
+第六条 公民有下列情形之一的，应当认定为见义勇为：
+（一）制止正在进行的违法犯罪行为的；
+（二）在上学放学途中，救助落水儿童的；
+（三）协助公安机关抓获犯罪嫌疑人的。
+第九条 见义勇为人员所在单位应当自行为发生之日起30日内提出确认申请。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  // "第六条 …应当认定为见义勇为：" alone says nothing; its item on the asker's case does.
+  it('brings the item of the second list that speaks to the question, not its opening sentence alone', async () => {
+    const response = await ask(bravery, '孩子在上学放学路上救了落水儿童，或者在抢险救灾中突发疾病，能不能算见义勇为？单位申请确认有什么时限？');
+    expect(response.answer).toContain('应当认定为见义勇为');
+    expect(response.answer).toContain('在上学放学途中，救助落水儿童的');
+    expect(response.answer).not.toContain('协助公安机关抓获犯罪嫌疑人');
+    expect(response.answer).toContain('30日内提出确认申请');
+  });
+});

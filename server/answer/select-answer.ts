@@ -32,6 +32,8 @@ export const answerSettings = {
   /** The sentence covering this much more of the question than the best one joins it. */
   coveringMargin: 0.15,
   maxSentences: 3,
+  /** An item of a list shown beside the answer's own joins its opener at this coverage of the question. */
+  minItemCoverage: 0.1,
   maxListSentences: 4,
   /** Items an enumeration brings along. */
   maxItems: 15,
@@ -105,11 +107,15 @@ export function selectFactAnswer({ analysis, parts, index }: { analysis: Questio
   }
 
   const ordered = withOpeners(orderSentences(withConditions(picked, index)), index);
-  const blocks: AnswerBlock[] = [{ sentences: ordered.map(toPick) }];
+  const scoredItems = parts.flatMap((part) => part.scored);
+  const blocks: AnswerBlock[] = [{ sentences: withOpenersItems(ordered, scoredItems, index).map(toPick) }];
   // An enumeration's opening sentence brings its items along; an item found alone brings its siblings.
   if (listing || ordered.some((sentence) => sentence.opensList)) {
     const items = enumerationOf(ordered, index, listing);
-    if (items) blocks.splice(0, 1, { sentences: items.lead.map(toPick) }, { items: items.items }, ...(items.after.length > 0 ? [{ sentences: items.after.map(toPick) }] : []));
+    if (items) {
+      const after = withOpenersItems(items.after, scoredItems, index);
+      blocks.splice(0, 1, { sentences: items.lead.map(toPick) }, { items: items.items }, ...(after.length > 0 ? [{ sentences: after.map(toPick) }] : []));
+    }
   }
   if (superseded) blocks.push({ heading: `已被修订的${versionLabel(superseded, index)}规定`, headingLevel: 'section', sentences: [toPick(superseded)] });
   return { kind: 'answer', blocks, documentId: best.result.documentId };
@@ -291,6 +297,30 @@ function withOpeners(sentences: ScoredSentence[], index: PolicyIndex): ScoredSen
       out.push({ ...sentence, ...opener, section: index.sectionAt(document.id, opener.start), opensList: false, heading: false });
     }
     out.push(sentence);
+  }
+  return out;
+}
+
+/**
+ * A sentence opening a list ("职工有下列情形之一的，应当认定为工伤：") says nothing without its items.
+ * Shown beside the list the answer stands on, it brings the items of its own list that speak to the
+ * question (at most two, in the document's order); with none, it goes.
+ */
+function withOpenersItems(sentences: ScoredSentence[], scored: ScoredSentence[], index: PolicyIndex): ScoredSentence[] {
+  const out: ScoredSentence[] = [];
+  for (const sentence of sentences) {
+    const document = sentence.opensList ? index.document(sentence.result.documentId) : undefined;
+    const items = document ? itemsAfter(document, sentence.end, index) : [];
+    if (items.length < 2) {
+      out.push(sentence);
+      continue;
+    }
+    const speaking = scored
+      .filter((other) => other.result.documentId === sentence.result.documentId && other.matchedTerms > 0 && other.coverage >= answerSettings.minItemCoverage && items.some((item) => other.start >= item.start && other.start < item.end))
+      .filter((other, i, all) => all.findIndex((same) => same.start === other.start) === i && !sentences.some((shown) => overlaps(shown, other)))
+      .slice(0, 2)
+      .sort((a, b) => a.start - b.start);
+    if (speaking.length > 0) out.push(sentence, ...speaking);
   }
   return out;
 }
