@@ -927,3 +927,36 @@ describe('a second list beside the one an answer stands on', () => {
     expect(response.answer).toContain('30日内提出确认申请');
   });
 });
+
+describe('a question asking for a person by title', () => {
+  let news: RagService;
+
+  beforeAll(async () => {
+    news = await serviceOverFiles(
+      'person-title',
+      {
+        'xiling-forest-news.txt': `西陵市召开春季森林防火工作会议
+
+3月5日，西陵市林业局召开春季森林防火工作会议。市林业局局长郑远山在会上指出，要严格落实野外用火审批制度，加强重点时段巡护。
+会议要求，各区县要在清明节前完成防火隔离带建设。
+`,
+        'xiling-water-news.txt': `西陵市水务局解读节水新规
+
+本报邀请市水务局相关负责人，对《西陵市节约用水管理办法》进行解读。市水务局节水管理科科长葛晓岚表示，新办法施行前已签订的取水合同继续有效。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  it('answers "…的局长是谁" with the sentence naming the director, not the one about the meeting', async () => {
+    const response = await ask(news, '在西陵春季森林防火工作会议上讲话的林业局局长是谁？');
+    expect(response.answer).toContain('局长郑远山');
+    expect(response.answer).not.toContain('召开春季森林防火工作会议');
+  });
+
+  it('takes any office for "负责人" (the person in charge)', async () => {
+    const response = await ask(news, '解读西陵节水新规的水务部门负责人是谁？');
+    expect(response.answer).toContain('科长葛晓岚');
+  });
+});

@@ -539,6 +539,19 @@ const attributeNouns: Partial<Record<QuantityKind, string[]>> = {
   count: ['人数', '数量', '名额'],
 };
 
+const personTitles = '局长|主任|书记|市长|区长|县长|镇长|负责人|发言人|院长|校长|厅长|处长|科长|部长|主席|队长|站长|所长|董事长|总经理|主持人|专家|记者';
+
+/** The title of the person a question asks for ("…讲话的交通运输局局长是谁？" → 局长); undefined when it asks for none. */
+export function askedPersonTitle(question: string): string | undefined {
+  return foldWidth(question).match(new RegExp(`(${personTitles})[^，,。？?]{0,4}(?:是谁|叫什么|姓什么|是哪位)`))?.[1];
+}
+
+/** Whether a sentence names a person with the title ("副局长吴晓东表示", "负责人王芳介绍"). */
+export function namedWithTitle(folded: string, title: string): boolean {
+  // A 负责人 (the person in charge) is whoever holds the office: 科长, 局长 …
+  return new RegExp(`(?:${title === '负责人' ? personTitles : title})[\\p{Script=Han}]{2,3}(?=[，,、在表指介说称强主出接就对作答回：:（(])`, 'u').test(folded);
+}
+
 /** Whether a question word, or the noun for the kind of figure asked, is followed closely by a figure ("期限为2年", "比例均不得低于…5%"). */
 function statesAttribute(folded: string, focusTokens: string[], quantity?: QuantityKind): boolean {
   const nouns = (quantity && attributeNouns[quantity]) ?? [];

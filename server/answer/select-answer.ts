@@ -9,7 +9,7 @@ import type { PolicyDocument, SearchResult } from '../rag/types.js';
 import type { QuestionAnalysis } from './analyse-question.js';
 import { articleHeading, articleReference, articleSection, enumeratedItem } from './articles.js';
 import type { AnswerBlock, Pick } from './render-answer.js';
-import { askedBound, carriesAskedKind, holdsNumber, statesOnlyOtherBound, unknownTopicWords, type ScoredSentence, type ScoringQuestion } from './score-sentences.js';
+import { askedBound, askedPersonTitle, carriesAskedKind, holdsNumber, namedWithTitle, statesOnlyOtherBound, unknownTopicWords, type ScoredSentence, type ScoringQuestion } from './score-sentences.js';
 
 /**
  * Thresholds of the extractive answer. The refusal thresholds were calibrated on the dev splits of
@@ -188,7 +188,11 @@ export function judge({ question, scored }: PartScores, index: PolicyIndex): Jud
   // A question naming a place is answered from documents about it, or clauses that name it.
   const focused = scored.filter((sentence) => sentence.matchesFocus && sentence.placeFits && !sentence.preamble);
   // A question asking how much is answered by a sentence holding a figure (or opening the list of them).
-  const candidates = question.asks.number ? focused.filter((sentence) => holdsNumber(sentence.text) || sentence.opensList) : focused;
+  const figures = question.asks.number ? focused.filter((sentence) => holdsNumber(sentence.text) || sentence.opensList) : focused;
+  // A question asking for a person by title ("…的局长是谁") is answered by a sentence naming one with it.
+  const title = askedPersonTitle(question.question);
+  const naming = title ? figures.filter((sentence) => sentence.score >= 0.5 * (figures[0]?.score ?? 0) && namedWithTitle(foldWidth(sentence.text), title)) : [];
+  const candidates = naming.length > 0 ? naming : figures;
   // A heading that outscores its own body gives way to the body.
   const top = candidates[0];
   const body = top?.heading ? candidates.find((sentence) => !sentence.heading && sentence.result.chunkId === top.result.chunkId) ?? candidates.find((sentence) => !sentence.heading) : undefined;
