@@ -960,3 +960,39 @@ describe('a question asking for a person by title', () => {
     expect(response.answer).toContain('科长葛晓岚');
   });
 });
+
+describe('a message whose second question turns to a topic of its own', () => {
+  let archives: RagService;
+
+  beforeAll(async () => {
+    archives = await serviceOverFiles(
+      'own-topic-part',
+      {
+        'xiling-archives.txt': `西陵市机关档案管理办法
+
+第十条 机关的文书档案、会计档案等重要档案应当保存30年。
+第十一条 保存期满的文书档案、会计档案等重要档案，经市档案局局长批准，可以在报告后2个月内销毁。
+第十五条 机关新设内设机构的，应当自设立之日起20日内向市档案局书面备案。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  // "另外，…" asks something else: the first question's words do not choose its answer.
+  it('answers the second question from its own clause, not one repeating the first question\'s words', async () => {
+    const response = await ask(archives, '文书档案、会计档案这些重要档案要保存多少年？另外，机关新设了内设机构要在多长时间内向档案局备案？');
+    expect(response.answer).toContain('应当保存30年');
+    expect(response.answer).toContain('自设立之日起20日内向市档案局书面备案');
+  });
+
+  it('does not count the first question\'s words toward a second question with words of its own', async () => {
+    const { index } = archives;
+    const analysis = analyseQuestion([{ role: 'user', content: '文书档案、会计档案这些重要档案要保存多少年？另外，机关新成立科室要在多长时间内向档案局说明？' }], { analyzer: index.analyzer });
+    const { results } = await retrieveClauses({ analysis, index });
+    const scored = scoreSentences({ question: scoringQuestion(analysis, analysis.parts[1]), results, index });
+    const first = scored.find((sentence) => sentence.text.includes('应当保存30年'));
+    expect(scored[0].text).toContain('自设立之日起20日内');
+    expect(first?.coverage ?? 0).toBeLessThan(0.15);
+  });
+});

@@ -43,10 +43,15 @@ export interface ScoringQuestion {
   places: string[];
 }
 
+/** Words of its own (two characters or more) that make a later part of a message a question on its own. */
+const ownTopicWords = 4;
+
 export function scoringQuestion(analysis: QuestionAnalysis, part?: QuestionAnalysis['parts'][number]): ScoringQuestion {
   if (!part || analysis.parts.length < 2) return analysis;
-  // A later part weighs its own words fully and the first part's topic as context.
-  const context = [...new Set([...analysis.contextTokens, ...analysis.parts[0].focusTokens])].filter((token) => !part.focusTokens.includes(token));
+  // A later part weighs its own words fully and the first part's topic as context; a part that
+  // turns to a topic of its own ("另外，公司开了新账户要多久内报告？") takes none of the first part's.
+  const ownTopic = /^\s*(?:另外|此外|还有|再问|另问)/.test(part.text) || part.focusTokens.filter((token) => token.length >= 2).length >= ownTopicWords;
+  const context = [...new Set([...analysis.contextTokens, ...(ownTopic ? [] : analysis.parts[0].focusTokens)])].filter((token) => !part.focusTokens.includes(token));
   return { question: part.text, retrievalQuery: part.query, focusTokens: part.focusTokens, contextTokens: context, asks: part.asks, places: analysis.places };
 }
 
