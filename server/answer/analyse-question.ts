@@ -208,8 +208,9 @@ function listFirst(question: string): { text: string; item: string }[] | undefin
 
 function asksOf(question: string): Asks {
   return {
-    number: /多少|(?<!哪)几[个项条年%家座种类次倍天日月周岁]|多大|多高|多长|多重|比例|占比|比重|百分|率(?:是|要|达|为|多)|规模(?!化)|数量|金额|额度|几成|标准是|上限|下限|最高|最低|不超过/.test(question),
-    time: /何时|什么时候|哪一?年|哪天|时间|期限|截止|截至|多久|日期|之前|以前|期间|有效期/.test(question),
+    // "几月份", "几号" ask for a date, not a figure ("几个月" does ask for one).
+    number: /多少|(?<!哪)几[个项条年%家座种类次倍天日周岁]|多大|多高|多长|多重|比例|占比|比重|百分|率(?:是|要|达|为|多)|规模(?!化)|数量|金额|额度|几成|标准是|上限|下限|最高|最低|不超过/.test(question),
+    time: /何时|什么时候|哪一?年|哪天|时间|期限|截止|截至|多久|日期|之前|以前|期间|有效期|几月|几号|哪个?月/.test(question),
     quantity: quantityKind(question),
     who: /谁|哪个部门|哪些部门|哪个单位|哪些单位|哪个机关|哪家|哪个机构|哪些机构|由谁|找谁|向谁|负责|主管|牵头|审批|批准|发证|登记机关/.test(question),
     list: listWords.test(question),

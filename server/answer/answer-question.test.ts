@@ -996,3 +996,30 @@ describe('a message whose second question turns to a topic of its own', () => {
     expect(first?.coverage ?? 0).toBeLessThan(0.15);
   });
 });
+
+describe('a question asking which month', () => {
+  let campaign: RagService;
+
+  beforeAll(async () => {
+    campaign = await serviceOverFiles(
+      'which-month',
+      {
+        'xiling-campaign.txt': `西陵市燃气安全专项整治工作方案
+
+三、时间安排
+（一）企业自查阶段（2025年5月）：各燃气经营企业对照整治内容全面开展自查。
+（二）集中整治阶段（2025年6月至8月）：各区对自查发现的问题逐项督促整改。
+四、工作要求
+入户安检覆盖率不低于95%，隐患整改率达到100%。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  // "几月份" asks for a date: the phase's month answers it, not the sentence with the most figures.
+  it('answers "在几月份" with the month, though no figure in it is a count', async () => {
+    const response = await ask(campaign, '西陵燃气安全专项整治的企业自查在几月份？');
+    expect(response.answer).toContain('企业自查阶段（2025年5月）');
+  });
+});
