@@ -23,11 +23,6 @@ describe('question intent', () => {
     expect(intentOf('川渝两地的居民异地就医能直接结算吗？')).not.toBe('comparison');
   });
 
-  it('does not take a question on how two places work together for a comparison of them', () => {
-    expect(intentOf('甘肃和宁夏在生态保护上打算怎么协作？')).not.toBe('comparison');
-    expect(intentOf('甘肃和宁夏在生态保护上有哪些规定？')).toBe('comparison');
-  });
-
   it('keeps "哪些条件/材料/情形" a list of one clause\'s items', () => {
     expect(intentOf('申请养犬登记需要符合哪些条件？')).toBe('list');
     expect(intentOf('办理居住登记要带哪些材料？')).toBe('list');

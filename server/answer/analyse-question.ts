@@ -230,10 +230,7 @@ function quantityKind(question: string): QuantityKind | undefined {
 
 function intentOf(question: string, mode: 'answer' | 'summary', places: string[]): Intent {
   if (mode === 'summary' || summaryWords.test(question)) return 'summary';
-  // Two places named together are compared, unless the question asks how they work together ("贵州和广东
-  // 在旅游上打算怎么合作"): that is one topic, answered where the documents speak of the partnership.
-  const together = /合作|协作|联动|共建|对接|互认|之间|往来|携手|一体化|结对|帮扶/.test(question);
-  if (comparisonWords.test(question) || (places.length >= 2 && !together && /和|与|及|、/.test(question) && /哪些|什么|怎么|如何/.test(question))) return 'comparison';
+  if (comparisonWords.test(question) || (places.length >= 2 && /和|与|及|、/.test(question) && /哪些|什么|怎么|如何/.test(question))) return 'comparison';
   if (topicWords.test(question)) return 'topic';
   if (listWords.test(question) && /哪些|哪几|包括|包含|列举|都有|几种|几类|有什么|什么(?:样的)?(?:材料|条件|情形|手续|证件|证明|要求|内容|事项|范围|职责)/.test(question)) return 'list';
   return 'fact';
