@@ -1,8 +1,8 @@
 // BM25 over several token fields (words, bigrams, headings), built once at ingest and stored as typed
 // arrays. Each term's postings are cut into blocks of 128; a block stores its documents as offsets from
-// its first document and its term counts, each bit-packed at the width its largest value needs, so a
-// posting can be found without reading the whole block; beside each block, its first and last
-// document. Each term also keeps the best score factor any of its postings reaches, which bounds what
+// its first document and its term counts, each bit-packed at the width its largest value needs (in four
+// interleaved lanes, so that the WebAssembly kernel unpacks four at a time), so a posting can be found
+// without reading the whole block; beside each block, its first and last document. Each term also keeps the best score factor any of its postings reaches, which bounds what
 // the term can add to a document: top-k search (MaxScore, term at a time) stops walking postings once
 // the terms left cannot lift a new document into the top k, completes the 2k best documents so far to
 // raise the bar the others must pass, looks the terms left up only for the documents that pass it
@@ -67,14 +67,24 @@ function hashOf(text: string): number {
 /** Bits needed for values up to `max`. */
 const bitsFor = (max: number) => (max === 0 ? 0 : 32 - Math.clz32(max));
 
+/**
+ * Words a run of `count` values of `bits` bits takes. A run is four interleaved lanes: value i is in
+ * lane i % 4, whose values are packed one after another into every fourth word (lane l's words are
+ * base + l, base + 4 + l, …), so that four values are unpacked at once with 128-bit SIMD instructions
+ * (bm25-kernel.ts), and any one value is still read on its own.
+ */
+function runWords(count: number, bits: number): number {
+  return ((((count + 3) >>> 2) * bits + 31) >>> 5) << 2;
+}
+
 /** Value i of a run of `bits`-wide values starting at word `base` (bits ≤ 31). */
 function unpack(words: Uint32Array, base: number, bits: number, i: number): number {
   if (bits === 0) return 0;
-  const position = i * bits;
-  const word = base + (position >>> 5);
+  const position = (i >>> 2) * bits;
+  const word = base + ((position >>> 5) << 2) + (i & 3);
   const shift = position & 31;
   let value = words[word] >>> shift;
-  if (shift + bits > 32) value |= words[word + 1] << (32 - shift);
+  if (shift + bits > 32) value |= words[word + 4] << (32 - shift);
   return value & ((1 << bits) - 1);
 }
 
@@ -85,34 +95,38 @@ function unpackRun(words: Uint32Array, base: number, bits: number, count: number
     return;
   }
   const mask = (1 << bits) - 1;
-  let word = base;
-  let buffer = words[word];
-  let used = 0;
-  for (let i = 0; i < count; i++) {
-    if (used === 32) {
-      buffer = words[++word];
-      used = 0;
+  for (let lane = 0; lane < 4 && lane < count; lane++) {
+    let word = base + lane;
+    let buffer = words[word];
+    let used = 0;
+    for (let i = lane; i < count; i += 4) {
+      if (used === 32) {
+        word += 4;
+        buffer = words[word];
+        used = 0;
+      }
+      let value = buffer >>> used;
+      const next = used + bits;
+      if (next > 32) {
+        word += 4;
+        buffer = words[word];
+        value |= buffer << (32 - used);
+        used = next - 32;
+      } else {
+        used = next;
+      }
+      out[i] = add + (value & mask);
     }
-    let value = buffer >>> used;
-    const next = used + bits;
-    if (next > 32) {
-      buffer = words[++word];
-      value |= buffer << (32 - used);
-      used = next - 32;
-    } else {
-      used = next;
-    }
-    out[i] = add + (value & mask);
   }
 }
 
 function pack(words: Uint32Array, base: number, bits: number, i: number, value: number): void {
   if (bits === 0) return;
-  const position = i * bits;
-  const word = base + (position >>> 5);
+  const position = (i >>> 2) * bits;
+  const word = base + ((position >>> 5) << 2) + (i & 3);
   const shift = position & 31;
   words[word] |= value << shift;
-  if (shift + bits > 32) words[word + 1] |= value >>> (32 - shift);
+  if (shift + bits > 32) words[word + 4] |= value >>> (32 - shift);
 }
 
 /** Float32 no smaller than `value` (a bound must never round down). */
@@ -142,7 +156,7 @@ interface FieldArrays {
   blockTfBits: Uint8Array;
   /** Per term, the largest tf·(k1 + 1) / (tf + norm) of its postings (rounded up). */
   termMaxima: Float32Array;
-  /** Per block: its postings' document offsets, then their term counts − 1, bit-packed. */
+  /** Per block: its postings' document offsets, then their term counts − 1, bit-packed (runWords). */
   packed: Uint32Array;
 }
 
@@ -246,7 +260,7 @@ class Field {
       else high = middle;
     }
     if (unpack(packed, docBase, docBits, low) !== offset) return 0;
-    return unpack(packed, docBase + ((count * docBits + 31) >>> 5), blockTfBits[block], low) + 1;
+    return unpack(packed, docBase + runWords(count, docBits), blockTfBits[block], low) + 1;
   }
 
   /** Term count of `doc` for term `term` (0 when absent): the block by binary search on its last documents, then {@link lookup}. */
@@ -287,8 +301,7 @@ class Field {
     const docBase = blockWords[block];
     unpackRun(packed, docBase, docBits, count, docs, blockFirstDocs[block]);
     const tfBits = blockTfBits[block];
-    if (tfBits === 0) tfs.fill(1, 0, count);
-    else unpackRun(packed, docBase + ((count * docBits + 31) >>> 5), tfBits, count, tfs, 1);
+    unpackRun(packed, docBase + runWords(count, docBits), tfBits, count, tfs, 1);
     return count;
   }
 
@@ -440,7 +453,7 @@ class FieldBuilder {
         blockDocBits[block] = bitsFor(blockLastDocs[block] - blockFirstDocs[block]);
         blockTfBits[block] = bitsFor(blockMaxTfs[block] - 1);
         blockWords[block] = words;
-        words += ((count * blockDocBits[block] + 31) >>> 5) + ((count * blockTfBits[block] + 31) >>> 5);
+        words += runWords(count, blockDocBits[block]) + runWords(count, blockTfBits[block]);
         if (words >= 2 ** 32) throw new Error('a BM25 field over 16 GB of postings is not supported');
       }
     }
@@ -456,7 +469,7 @@ class FieldBuilder {
         const i = seen[t]++ % blockSize;
         const count = block + 1 < termBlocks[t + 1] ? blockSize : documentFrequencies[t] - (block - termBlocks[t]) * blockSize;
         pack(packed, blockWords[block], blockDocBits[block], i, doc - blockFirstDocs[block]);
-        pack(packed, blockWords[block] + ((count * blockDocBits[block] + 31) >>> 5), blockTfBits[block], i, runCounts[r] - 1);
+        pack(packed, blockWords[block] + runWords(count, blockDocBits[block]), blockTfBits[block], i, runCounts[r] - 1);
       }
     }
     const termMaxima = new Float32Array(termCount);
@@ -524,6 +537,8 @@ export class Bm25Index {
   private readonly weights: [number, number, number];
   /** Score buffer and the documents it holds scores for (all zeros between queries; search is synchronous). */
   private scratch?: { scores: Float64Array; touched: Uint32Array; candidates: Int32Array; values: Float64Array; seeds: Int32Array; mask: Uint8Array; high: Int32Array; highCount: number; floor: number };
+  /** One block's documents and term counts, read by the JavaScript loops. */
+  private readonly blockScratch = { docs: new Int32Array(blockSize), tfs: new Int32Array(blockSize) };
   /** The WebAssembly scoring loop and where the score buffers are in its memory (set up at the first search). */
   private kernel?: {
     exports: KernelExports;
@@ -906,7 +921,7 @@ export class Bm25Index {
    */
   private addToListed({ field, term, weight }: QueryTerm, live: Int32Array): void {
     const { scores } = this.scratchBuffers();
-    const { termBlocks, blockFirstDocs, blockLastDocs, blockWords, blockDocBits, blockTfBits, packed } = field.arrays;
+    const { termBlocks, blockFirstDocs, blockLastDocs } = field.arrays;
     const { codes, table } = field.norms;
     const k1Plus1 = field.k1 + 1;
     let c = 0;
@@ -926,41 +941,15 @@ export class Bm25Index {
         }
         continue;
       }
-      // Many candidates in this block: walk its documents alongside them, unpacking offsets as it
-      // goes and a term count only where a candidate is found.
-      const n = field.blockLength(term, block);
-      const first = blockFirstDocs[block];
-      const docBits = blockDocBits[block];
-      const docMask = (1 << docBits) - 1;
-      const tfBits = blockTfBits[block];
-      const tfBase = blockWords[block] + ((n * docBits + 31) >>> 5);
-      let word = blockWords[block];
-      let buffer = docBits === 0 ? 0 : packed[word];
-      let used = 0;
-      let current = -1;
+      // Many candidates in this block: read it whole and walk its documents alongside them.
+      const { docs, tfs } = this.blockScratch;
+      const n = field.decodeBlock(term, block, docs, tfs);
       let p = 0;
       for (; c < live.length && live[c] <= last; c++) {
         const doc = live[c];
-        while (current < doc && p < n) {
-          let value = 0;
-          if (docBits !== 0) {
-            if (used === 32) {
-              buffer = packed[++word];
-              used = 0;
-            }
-            value = buffer >>> used;
-            used += docBits;
-            if (used > 32) {
-              buffer = packed[++word];
-              used -= 32;
-              value |= buffer << (docBits - used);
-            }
-          }
-          current = first + (value & docMask);
-          p++;
-        }
-        if (current === doc) {
-          const tf = tfBits === 0 ? 1 : unpack(packed, tfBase, tfBits, p - 1) + 1;
+        while (p < n && docs[p] < doc) p++;
+        if (p < n && docs[p] === doc) {
+          const tf = tfs[p];
           scores[doc] += (weight * (tf * k1Plus1)) / (tf + table[codes[doc]]);
         }
       }
@@ -1052,55 +1041,15 @@ export class Bm25Index {
     let { highCount } = scratch;
     const { codes, table } = field.norms;
     const k1Plus1 = field.k1 + 1;
-    const { termBlocks, blockFirstDocs, blockWords, blockDocBits, blockTfBits, packed } = field.arrays;
+    const { termBlocks } = field.arrays;
+    const { docs, tfs } = this.blockScratch;
     let top = 0;
     for (let block = termBlocks[term], end = termBlocks[term + 1]; block < end; block++) {
-      // The block's document offsets and term counts are read as they are added (decodeBlock's
-      // unpacking, inlined: this loop is where a search spends most of its time).
-      const n = field.blockLength(term, block);
-      const first = blockFirstDocs[block];
-      const docBits = blockDocBits[block];
-      const tfBits = blockTfBits[block];
-      const docMask = (1 << docBits) - 1;
-      const tfMask = (1 << tfBits) - 1;
-      let docWord = blockWords[block];
-      let tfWord = docWord + ((n * docBits + 31) >>> 5);
-      let docBuffer = docBits === 0 ? 0 : packed[docWord];
-      let tfBuffer = tfBits === 0 ? 0 : packed[tfWord];
-      let docUsed = 0;
-      let tfUsed = 0;
+      const n = field.decodeBlock(term, block, docs, tfs);
       for (let i = 0; i < n; i++) {
-        let doc = first;
-        if (docBits !== 0) {
-          if (docUsed === 32) {
-            docBuffer = packed[++docWord];
-            docUsed = 0;
-          }
-          let value = docBuffer >>> docUsed;
-          docUsed += docBits;
-          if (docUsed > 32) {
-            docBuffer = packed[++docWord];
-            docUsed -= 32;
-            value |= docBuffer << (docBits - docUsed);
-          }
-          doc += value & docMask;
-        }
-        let tf = 1;
-        if (tfBits !== 0) {
-          if (tfUsed === 32) {
-            tfBuffer = packed[++tfWord];
-            tfUsed = 0;
-          }
-          let value = tfBuffer >>> tfUsed;
-          tfUsed += tfBits;
-          if (tfUsed > 32) {
-            tfBuffer = packed[++tfWord];
-            tfUsed -= 32;
-            value |= tfBuffer << (tfBits - tfUsed);
-          }
-          tf += value & tfMask;
-        }
+        const doc = docs[i];
         if (mask && mask[doc] === 0) continue;
+        const tf = tfs[i];
         const before = scores[doc];
         const after = before + (weight * (tf * k1Plus1)) / (tf + table[codes[doc]]);
         scores[doc] = after;
@@ -1305,8 +1254,11 @@ export class Bm25Index {
     const liveAt = place((this.size + 1) * 4);
     const values = place(this.size * 8);
     const seeds = place(this.size * 4);
-    // The kernel reads bit-packed runs 8 bytes at a time, up to 7 bytes past a run's end.
-    bytes += 8;
+    // Where the kernel unpacks a block's documents and term counts (16-byte aligned for SIMD).
+    bytes = (bytes + 15) & ~15;
+    const blockScratch = place(2 * 4 * blockSize);
+    // The kernel reads a bit-packed run's words 16 bytes at a time, and up to 32 bytes past its end.
+    bytes += 32;
     const pages = Math.ceil(bytes / 65536);
     let memory: WebAssembly.Memory;
     try {
@@ -1321,6 +1273,7 @@ export class Bm25Index {
       for (const field of this.fields) field.kernelAddresses = undefined;
       return undefined;
     }
+    exports.setScratch(blockScratch);
     for (const { array, at, put } of moves) {
       new Uint8Array(memory.buffer, at, array.byteLength).set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
       put(new (array.constructor as new (buffer: ArrayBuffer, offset: number, length: number) => Moved)(memory.buffer, at, array.length));

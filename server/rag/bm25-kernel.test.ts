@@ -1,9 +1,52 @@
-// The BM25 WebAssembly kernel's passes over the touched bit set: the count the first phase of a search
-// asks for after each term, and the first k-th best partial score read from it.
+// The BM25 WebAssembly kernel: how it unpacks bit-packed runs (four interleaved lanes, read four values
+// at a time with SIMD instructions, or one at a time), and its passes over the touched bit set: the
+// count the first phase of a search asks for after each term, and the first k-th best partial score
+// read from it.
 import { describe, expect, it } from 'vitest';
 import { instantiateKernel } from './bm25-kernel';
 
+/**
+ * Packs values the way bm25-index.ts lays a run out: value i in lane i % 4, each lane's values one
+ * after another from its lowest bit, a lane's words every fourth 32-bit word.
+ */
+function packLanes(words: Uint32Array, base: number, bits: number, values: number[]): void {
+  values.forEach((value, i) => {
+    if (bits === 0) return;
+    const position = (i >>> 2) * bits;
+    const word = base + ((position >>> 5) << 2) + (i & 3);
+    const shift = position & 31;
+    words[word] |= value << shift;
+    if (shift + bits > 32) words[word + 4] |= value >>> (32 - shift);
+  });
+}
+
 describe('bm25 kernel', () => {
+  it('unpacks runs of every width from 0 to 31 bits, four at a time and one at a time, as they were packed', () => {
+    const memory = new WebAssembly.Memory({ initial: 2 });
+    const kernel = instantiateKernel(memory)!;
+    expect(kernel).toBeDefined();
+    let seed = 5;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const base = 16; // in words
+    const out = 8192; // bytes
+    let checked = 0;
+    for (let bits = 0; bits <= 31; bits++) {
+      for (const count of [1, 2, 3, 4, 5, 31, 127, 128]) {
+        // Ones around the run, so that a value read past its bits or its run would show.
+        const words = new Uint32Array(memory.buffer, 0, 2048).fill(0xffffffff);
+        words.fill(0, base, base + (((((count + 3) >>> 2) * bits + 31) >>> 5) << 2));
+        const max = bits === 0 ? 0 : 2 ** bits - 1;
+        const values = Array.from({ length: count }, (_, i) => (i === 0 ? max : Math.floor(random() * (max + 1))));
+        packLanes(words, base, bits, values);
+        kernel.unpackRun(base * 4, bits, out, 7, count);
+        expect(Array.from(new Int32Array(memory.buffer, out, count))).toEqual(values.map((value) => (value + 7) | 0));
+        values.forEach((value, i) => expect(kernel.valueAt(base * 4, bits, i) >>> 0).toBe(value));
+        checked += count;
+      }
+    }
+    expect(checked).toBe(32 * 301);
+  });
+
   it('counts the documents marked in a bit set, stopping once it has as many as asked for', () => {
     const memory = new WebAssembly.Memory({ initial: 1 });
     const kernel = instantiateKernel(memory)!;

@@ -2,40 +2,83 @@
 // long question spends most of its time in), adding a term to the candidates left, and the passes
 // over candidates and score buffers. They do what Bm25Index's JavaScript loops do (the same values
 // unpacked, the same floating-point expression per posting), so the scores are the same to the last
-// bit; they are faster because they run without bounds checks, read a packed value with one unaligned
-// load, and keep their state in registers. The index's arrays and score buffers live in the kernel's
-// memory (bm25-index.ts moves them there when the index is first searched).
+// bit; they are faster because they run without bounds checks, unpack a block's postings four at a
+// time with 128-bit SIMD instructions (the runs are packed in four interleaved lanes for this:
+// bm25-index.ts runWords), and keep their state in registers. The index's arrays and score buffers
+// live in the kernel's memory (bm25-index.ts moves them there when the index is first searched).
 import { assembleWat } from './wasm-text.js';
 
 /**
- * The 32 bits from bit `position` on of the bit-packed run starting at byte address `base`: one
- * unaligned 8-byte load at the byte holding the first bit, shifted by the bits before it in that byte
- * (no branches; a run may be read up to 7 bytes past its end, which stays inside the kernel's memory).
- * Written out where it is used (the engine does not inline WebAssembly calls).
+ * Value `i` of a run of `bits`-wide values (bits ≤ 31; 0 when bits is 0) from byte address `base`,
+ * packed in four lanes (value i is in lane i % 4; a lane's words are every fourth word): the word of
+ * its lane holding its first bit and that lane's next word, read as one 64-bit value and shifted (no
+ * branches; the next word may lie past the run, inside the kernel's memory). The function using it
+ * declares i32 locals $vAt and $vPosition.
  */
-const bitsAt = (base: string, position: string) =>
-  `(i32.wrap_i64 (i64.shr_u (i64.load (i32.add ${base} (i32.shr_u ${position} (i32.const 3)))) (i64.extend_i32_u (i32.and ${position} (i32.const 7)))))`;
+const unpack = (base: string, bits: string, i: string) => `
+  (i32.and (i32.sub (i32.shl (i32.const 1) ${bits}) (i32.const 1))
+    (i32.wrap_i64 (i64.shr_u
+      (i64.or
+        (i64.extend_i32_u (i32.load (local.tee $vAt (i32.add ${base} (i32.add
+          (i32.shl (i32.shr_u (local.tee $vPosition (i32.mul (i32.shr_u ${i} (i32.const 2)) ${bits})) (i32.const 5)) (i32.const 4))
+          (i32.shl (i32.and ${i} (i32.const 3)) (i32.const 2)))))))
+        (i64.shl (i64.extend_i32_u (i32.load (i32.add (local.get $vAt) (i32.const 16)))) (i64.const 32)))
+      (i64.extend_i32_u (i32.and (local.get $vPosition) (i32.const 31))))))`;
 
-/** Value `i` of a run of `bits`-wide values (bits ≤ 31; 0 when bits is 0) from byte address `base`. */
-const unpack = (base: string, bits: string, i: string) => `(i32.and (i32.sub (i32.shl (i32.const 1) ${bits}) (i32.const 1)) ${bitsAt(base, `(i32.mul ${i} ${bits})`)})`;
+/**
+ * Unpacks a run of `bits`-wide values (bits ≤ 31) from byte address `base` into 32-bit values at
+ * `out`, each plus `add`, four at a time: `steps` steps, each reading the four lanes' words that
+ * hold the next value of each (16 bytes) and the four after them (for values that run into the next
+ * word), shifting and masking them together. The values past the run's count in the last step are
+ * left unused. The function using it declares i32 locals $step, $position, $at and v128 locals
+ * $maskV, $addV.
+ */
+const unpackRun = (base: string, bits: string, out: string, add: string, steps: string) => `
+  (local.set $maskV (i32x4.splat (i32.sub (i32.shl (i32.const 1) ${bits}) (i32.const 1))))
+  (local.set $addV (i32x4.splat ${add}))
+  (local.set $step (i32.const 0))
+  (local.set $position (i32.const 0))
+  (block $unpacked
+    (loop $unpack
+      (br_if $unpacked (i32.ge_u (local.get $step) ${steps}))
+      (local.set $at (i32.add ${base} (i32.shl (i32.shr_u (local.get $position) (i32.const 5)) (i32.const 4))))
+      (v128.store (i32.add ${out} (i32.shl (local.get $step) (i32.const 4)))
+        (i32x4.add (local.get $addV)
+          (v128.and (local.get $maskV)
+            (v128.or
+              (i32x4.shr_u (v128.load (local.get $at)) (i32.and (local.get $position) (i32.const 31)))
+              ;; The next words' low bits, shifted up in two steps so that a shift by 32 gives 0.
+              (i32x4.shl (i32x4.shl (v128.load (i32.add (local.get $at) (i32.const 16))) (i32.const 1))
+                (i32.sub (i32.const 31) (i32.and (local.get $position) (i32.const 31))))))))
+      (local.set $position (i32.add (local.get $position) ${bits}))
+      (local.set $step (i32.add (local.get $step) (i32.const 1)))
+      (br $unpack)))`;
+
+/** Where a block's unpacked documents and term counts are written (an area of the kernel's memory: setScratch). */
+const scratchDocs = '(global.get $scratch)';
+const scratchTfs = `(i32.add (global.get $scratch) (i32.const ${4 * 128}))`;
 
 /**
  * Reads block $block of a term's postings (blocks $start…$end, $df postings): how many postings it
- * holds ($n), its first document, the bit widths and masks of its document offsets and term counts,
- * and where each bit-packed run starts ($docBase, $tfBase; read by bitsAt). The function using it
+ * holds ($n, in $steps steps of four), its first document, the bit widths of its document offsets
+ * and term counts, and where each bit-packed run starts ($docBase, $tfBase). The function using it
  * declares those locals.
  */
 const blockHeader = `
   (if (i32.lt_u (i32.add (local.get $block) (i32.const 1)) (local.get $end))
     (then (local.set $n (i32.const 128)))
     (else (local.set $n (i32.sub (local.get $df) (i32.shl (i32.sub (local.get $block) (local.get $start)) (i32.const 7))))))
+  (local.set $steps (i32.shr_u (i32.add (local.get $n) (i32.const 3)) (i32.const 2)))
   (local.set $first (i32.load (i32.add (local.get $firsts) (i32.shl (local.get $block) (i32.const 2)))))
   (local.set $docBits (i32.load8_u (i32.add (local.get $docBitsAt) (local.get $block))))
   (local.set $tfBits (i32.load8_u (i32.add (local.get $tfBitsAt) (local.get $block))))
-  (local.set $docMask (i32.sub (i32.shl (i32.const 1) (local.get $docBits)) (i32.const 1)))
-  (local.set $tfMask (i32.sub (i32.shl (i32.const 1) (local.get $tfBits)) (i32.const 1)))
   (local.set $docBase (i32.add (local.get $packed) (i32.shl (i32.load (i32.add (local.get $words) (i32.shl (local.get $block) (i32.const 2)))) (i32.const 2))))
-  (local.set $tfBase (i32.add (local.get $docBase) (i32.shl (i32.shr_u (i32.add (i32.mul (local.get $n) (local.get $docBits)) (i32.const 31)) (i32.const 5)) (i32.const 2))))`;
+  (local.set $tfBase (i32.add (local.get $docBase) (i32.shl (i32.shr_u (i32.add (i32.mul (local.get $steps) (local.get $docBits)) (i32.const 31)) (i32.const 5)) (i32.const 4))))`;
+
+/** Unpacks block $block (after blockHeader) into the scratch area: documents, then term counts. */
+const unpackBlock = `
+  ${unpackRun('(local.get $docBase)', '(local.get $docBits)', scratchDocs, '(local.get $first)', '(local.get $steps)')}
+  ${unpackRun('(local.get $tfBase)', '(local.get $tfBits)', scratchTfs, '(i32.const 1)', '(local.get $steps)')}`;
 
 /**
  * scores[doc] += weight · (tf · k1p1) / (tf + table[codes[doc]]), in the order the JavaScript scorer
@@ -86,10 +129,24 @@ const offerPartial = `
 const source = `
 (module
   (import "env" "memory" (memory 1))
+  ;; Where a block's postings are unpacked (1,024 bytes, 16-byte aligned).
+  (global $scratch (mut i32) (i32.const 0))
+  (func (export "setScratch") (param $at i32) (global.set $scratch (local.get $at)))
   ;; How many documents are listed in high (read and set around each call).
   (global $highCount (mut i32) (i32.const 0))
   (func (export "setHighCount") (param $n i32) (global.set $highCount (local.get $n)))
   (func (export "highCount") (result i32) (global.get $highCount))
+
+  ;; Unpacks count values of the run of bits-wide values at base into 32-bit values at out, each plus
+  ;; add, as the scoring loops unpack a block (out needs room for count rounded up to four).
+  (func (export "unpackRun") (param $base i32) (param $bits i32) (param $out i32) (param $add i32) (param $count i32)
+    (local $step i32) (local $position i32) (local $at i32) (local $maskV v128) (local $addV v128)
+    ${unpackRun('(local.get $base)', '(local.get $bits)', '(local.get $out)', '(local.get $add)', '(i32.shr_u (i32.add (local.get $count) (i32.const 3)) (i32.const 2))')})
+
+  ;; Value i of the run of bits-wide values at base, as the lookups read one.
+  (func (export "valueAt") (param $base i32) (param $bits i32) (param $i i32) (result i32)
+    (local $vAt i32) (local $vPosition i32)
+    ${unpack('(local.get $base)', '(local.get $bits)', '(local.get $i)')})
 
   ;; Adds the postings of blocks block..end (a term's blocks; df postings in all) into scores, as
   ;; weight · tf · k1p1 / (tf + table[codes[doc]]); skips documents whose mask byte is 0 (mask = 0:
@@ -100,30 +157,24 @@ const source = `
     (param $codes i32) (param $table i32) (param $scores i32) (param $touched i32) (param $high i32) (param $mask i32)
     (param $block i32) (param $end i32) (param $df i32) (param $weight f64) (param $k1p1 f64) (param $floor f64)
     (result f64)
-    (local $start i32) (local $n i32) (local $first i32) (local $docBits i32) (local $tfBits i32)
-    (local $docMask i32) (local $tfMask i32) (local $docBase i32) (local $tfBase i32)
-    (local $docPosition i32) (local $tfPosition i32) (local $i i32) (local $doc i32)
+    (local $start i32) (local $n i32) (local $steps i32) (local $first i32) (local $docBits i32) (local $tfBits i32)
+    (local $docBase i32) (local $tfBase i32) (local $step i32) (local $position i32) (local $i i32) (local $doc i32)
     (local $tf i32) (local $at i32) (local $count i32)
     (local $before f64) (local $after f64) (local $top f64)
+    (local $maskV v128) (local $addV v128)
     (local.set $start (local.get $block))
     (local.set $count (global.get $highCount))
     (block $blocksDone
       (loop $blocks
         (br_if $blocksDone (i32.ge_u (local.get $block) (local.get $end)))
-        ;; Postings in this block: 128, or what is left of df in the last one.
         ${blockHeader}
-        (local.set $docPosition (i32.const 0))
-        (local.set $tfPosition (i32.const 0))
+        ${unpackBlock}
         (local.set $i (i32.const 0))
         (block $postingsDone
           (loop $postings
             (br_if $postingsDone (i32.ge_u (local.get $i) (local.get $n)))
-            (local.set $doc (i32.add (local.get $first)
-              (i32.and (local.get $docMask) ${bitsAt('(local.get $docBase)', '(local.get $docPosition)')})))
-            (local.set $docPosition (i32.add (local.get $docPosition) (local.get $docBits)))
-            (local.set $tf (i32.add (i32.const 1)
-              (i32.and (local.get $tfMask) ${bitsAt('(local.get $tfBase)', '(local.get $tfPosition)')})))
-            (local.set $tfPosition (i32.add (local.get $tfPosition) (local.get $tfBits)))
+            (local.set $doc (i32.load (i32.add ${scratchDocs} (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $tf (i32.load (i32.add ${scratchTfs} (i32.shl (local.get $i) (i32.const 2)))))
             (block $skip
               (if (local.get $mask)
                 (then (br_if $skip (i32.eqz (i32.load8_u (i32.add (local.get $mask) (local.get $doc)))))))
@@ -159,10 +210,11 @@ const source = `
     (param $packed i32) (param $words i32) (param $firsts i32) (param $lasts i32) (param $docBitsAt i32) (param $tfBitsAt i32)
     (param $codes i32) (param $table i32) (param $scores i32) (param $live i32) (param $count i32)
     (param $block i32) (param $end i32) (param $df i32) (param $weight f64) (param $k1p1 f64)
-    (local $start i32) (local $c i32) (local $last i32) (local $first i32) (local $n i32) (local $docBits i32)
+    (local $start i32) (local $c i32) (local $last i32) (local $first i32) (local $n i32) (local $steps i32) (local $docBits i32)
     (local $tfBits i32) (local $docBase i32) (local $tfBase i32) (local $inBlock i32) (local $doc i32)
     (local $offset i32) (local $low i32) (local $high i32) (local $middle i32) (local $tf i32)
-    (local $docMask i32) (local $position i32) (local $current i32) (local $p i32) (local $value i32) (local $at i32)
+    (local $step i32) (local $position i32) (local $p i32) (local $at i32) (local $vAt i32) (local $vPosition i32)
+    (local $maskV v128) (local $addV v128)
     (local.set $start (local.get $block))
     (block $blocksDone
       (loop $blocks
@@ -183,10 +235,11 @@ const source = `
           (if (i32.lt_u (i32.add (local.get $block) (i32.const 1)) (local.get $end))
             (then (local.set $n (i32.const 128)))
             (else (local.set $n (i32.sub (local.get $df) (i32.shl (i32.sub (local.get $block) (local.get $start)) (i32.const 7))))))
+          (local.set $steps (i32.shr_u (i32.add (local.get $n) (i32.const 3)) (i32.const 2)))
           (local.set $docBits (i32.load8_u (i32.add (local.get $docBitsAt) (local.get $block))))
           (local.set $tfBits (i32.load8_u (i32.add (local.get $tfBitsAt) (local.get $block))))
           (local.set $docBase (i32.add (local.get $packed) (i32.shl (i32.load (i32.add (local.get $words) (i32.shl (local.get $block) (i32.const 2)))) (i32.const 2))))
-          (local.set $tfBase (i32.add (local.get $docBase) (i32.shl (i32.shr_u (i32.add (i32.mul (local.get $n) (local.get $docBits)) (i32.const 31)) (i32.const 5)) (i32.const 2))))
+          (local.set $tfBase (i32.add (local.get $docBase) (i32.shl (i32.shr_u (i32.add (i32.mul (local.get $steps) (local.get $docBits)) (i32.const 31)) (i32.const 5)) (i32.const 4))))
           ;; How many listed documents fall in this block (counted up to five).
           (local.set $inBlock (i32.add (local.get $c) (i32.const 1)))
           (block $counted
@@ -224,10 +277,8 @@ const source = `
                   (local.set $c (i32.add (local.get $c) (i32.const 1)))
                   (br $few)))
               (br $nextBlock)))
-          ;; Many: walk the block's offsets alongside them.
-          (local.set $docMask (i32.sub (i32.shl (i32.const 1) (local.get $docBits)) (i32.const 1)))
-          (local.set $position (i32.const 0))
-          (local.set $current (i32.const -1))
+          ;; Many: unpack the block and walk its documents alongside them.
+          ${unpackBlock}
           (local.set $p (i32.const 0))
           (block $manyDone
             (loop $many
@@ -236,16 +287,14 @@ const source = `
               (br_if $manyDone (i32.gt_s (local.get $doc) (local.get $last)))
               (block $reached
                 (loop $advance
-                  (br_if $reached (i32.ge_s (local.get $current) (local.get $doc)))
                   (br_if $reached (i32.ge_s (local.get $p) (local.get $n)))
-                  (local.set $value ${bitsAt('(local.get $docBase)', '(local.get $position)')})
-                  (local.set $position (i32.add (local.get $position) (local.get $docBits)))
-                  (local.set $current (i32.add (local.get $first) (i32.and (local.get $value) (local.get $docMask))))
+                  (br_if $reached (i32.ge_s (i32.load (i32.add ${scratchDocs} (i32.shl (local.get $p) (i32.const 2)))) (local.get $doc)))
                   (local.set $p (i32.add (local.get $p) (i32.const 1)))
                   (br $advance)))
-              (if (i32.eq (local.get $current) (local.get $doc))
+              (if (i32.and (i32.lt_s (local.get $p) (local.get $n))
+                           (i32.eq (i32.load (i32.add ${scratchDocs} (i32.shl (local.get $p) (i32.const 2)))) (local.get $doc)))
                 (then
-                  (local.set $tf (i32.add ${unpack('(local.get $tfBase)', '(local.get $tfBits)', '(i32.sub (local.get $p) (i32.const 1))')} (i32.const 1)))
+                  (local.set $tf (i32.load (i32.add ${scratchTfs} (i32.shl (local.get $p) (i32.const 2)))))
                   ${addScore('(local.get $doc)', '(local.get $tf)')}))
               (local.set $c (i32.add (local.get $c) (i32.const 1)))
               (br $many))))
@@ -260,28 +309,25 @@ const source = `
     (param $packed i32) (param $words i32) (param $firsts i32) (param $docBitsAt i32) (param $tfBitsAt i32)
     (param $codes i32) (param $table i32) (param $scores i32) (param $marks i32)
     (param $block i32) (param $end i32) (param $df i32) (param $weight f64) (param $k1p1 f64)
-    (local $start i32) (local $n i32) (local $first i32) (local $docBits i32) (local $tfBits i32)
-    (local $docMask i32) (local $tfMask i32) (local $docBase i32) (local $tfBase i32)
-    (local $docPosition i32) (local $tfPosition i32) (local $i i32) (local $doc i32) (local $tf i32) (local $at i32)
+    (local $start i32) (local $n i32) (local $steps i32) (local $first i32) (local $docBits i32) (local $tfBits i32)
+    (local $docBase i32) (local $tfBase i32) (local $step i32) (local $position i32) (local $i i32) (local $doc i32)
+    (local $tf i32) (local $at i32)
+    (local $maskV v128) (local $addV v128)
     (local.set $start (local.get $block))
     (block $blocksDone
       (loop $blocks
         (br_if $blocksDone (i32.ge_u (local.get $block) (local.get $end)))
         ${blockHeader}
-        (local.set $docPosition (i32.const 0))
-        (local.set $tfPosition (i32.const 0))
+        ${unpackBlock}
         (local.set $i (i32.const 0))
         (block $postingsDone
           (loop $postings
             (br_if $postingsDone (i32.ge_u (local.get $i) (local.get $n)))
-            (local.set $doc (i32.add (local.get $first)
-              (i32.and (local.get $docMask) ${bitsAt('(local.get $docBase)', '(local.get $docPosition)')})))
+            (local.set $doc (i32.load (i32.add ${scratchDocs} (i32.shl (local.get $i) (i32.const 2)))))
             (if (i32.load8_u (i32.add (local.get $marks) (local.get $doc)))
               (then
-                (local.set $tf (i32.add (i32.const 1) (i32.and (local.get $tfMask) ${bitsAt('(local.get $tfBase)', '(local.get $tfPosition)')})))
+                (local.set $tf (i32.load (i32.add ${scratchTfs} (i32.shl (local.get $i) (i32.const 2)))))
                 ${addScore('(local.get $doc)', '(local.get $tf)')}))
-            (local.set $docPosition (i32.add (local.get $docPosition) (local.get $docBits)))
-            (local.set $tfPosition (i32.add (local.get $tfPosition) (local.get $tfBits)))
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
             (br $postings)))
         (local.set $block (i32.add (local.get $block) (i32.const 1)))
@@ -544,6 +590,9 @@ export interface KernelExports {
   mark(marks: number, live: number, count: number, value: number): void;
   prune(scores: number, live: number, count: number, marks: number, remaining: number, threshold: number, slack: number): number;
   pruneRanked(scores: number, live: number, count: number, marks: number, remaining: number, threshold: number, slack: number, values: number, order: number, k: number): number;
+  setScratch(at: number): void;
+  unpackRun(base: number, bits: number, out: number, add: number, count: number): void;
+  valueAt(base: number, bits: number, i: number): number;
   setHighCount(count: number): void;
   highCount(): number;
   listTouched(touched: number, words: number, high: number): number;

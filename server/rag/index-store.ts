@@ -16,7 +16,7 @@ import { VectorIndex, vectorFileName } from './vector-index.js';
  * Bumped whenever the file layout changes, or cleaning, splitting, tokenising or what the BM25 fields
  * hold (lexical-index.ts) changes what an index holds.
  */
-export const indexFormatVersion = 13;
+export const indexFormatVersion = 14;
 
 export interface IndexManifest {
   formatVersion: number;

@@ -1,5 +1,5 @@
 // The WebAssembly text assembler: what it assembles runs as written (loops, branches to named labels,
-// loads and stores of every width it supports, globals, floating point).
+// loads and stores of every width it supports, globals, floating point, 64-bit integers, SIMD).
 import { describe, expect, it } from 'vitest';
 import { assembleWat } from './wasm-text';
 
@@ -29,6 +29,21 @@ const source = `
     (i32.store16 (local.get $at) (i32.const 65535))
     (i32.store (i32.add (local.get $at) (i32.const 4)) (i32.const -70000))
     (i32.add (i32.load16_u (local.get $at)) (i32.load (i32.add (local.get $at) (i32.const 4)))))
+  ;; The 32 bits from bit shift of the 64-bit value hi:lo.
+  (func (export "bits64") (param $lo i32) (param $hi i32) (param $shift i32) (result i32)
+    (i32.wrap_i64 (i64.shr_u (i64.or (i64.extend_i32_u (local.get $lo)) (i64.shl (i64.extend_i32_u (local.get $hi)) (i64.const 32)))
+      (i64.extend_i32_u (local.get $shift)))))
+  ;; Four 32-bit lanes at from: each ((lane >> shift) | (lane << 1 << 31 - shift)) & mask, plus add,
+  ;; written at to; returns whether any of two doubles at from is not zero.
+  (func (export "lanes") (param $from i32) (param $to i32) (param $shift i32) (param $mask i32) (param $add i32) (result i32)
+    (local $v v128)
+    (local.set $v (v128.load (local.get $from)))
+    (v128.store (local.get $to)
+      (i32x4.add (i32x4.splat (local.get $add))
+        (v128.and (i32x4.splat (local.get $mask))
+          (v128.or (i32x4.shr_u (local.get $v) (local.get $shift))
+            (i32x4.shl (i32x4.shl (local.get $v) (i32.const 1)) (i32.sub (i32.const 31) (local.get $shift)))))))
+    (v128.any_true (f64x2.ne (v128.load (local.get $from)) (v128.load (local.get $to)))))
 )`;
 
 describe('assembleWat', () => {
@@ -41,6 +56,8 @@ describe('assembleWat', () => {
       sumBytes(at: number, n: number): number;
       divide(at: number, x: number, y: number): number;
       widths(at: number): number;
+      bits64(lo: number, hi: number, shift: number): number;
+      lanes(from: number, to: number, shift: number, mask: number, add: number): number;
     };
     new Uint8Array(memory.buffer).set([1, 2, 3, 250, 7], 100);
     expect(exports.sumBytes(100, 5)).toBe(263);
@@ -50,6 +67,17 @@ describe('assembleWat', () => {
     expect(new Float64Array(memory.buffer, 8, 1)[0]).toBe(1 / 3);
     expect(exports.divide(8, 5, 0)).toBe(-1);
     expect(exports.widths(200)).toBe(65535 - 70000);
+    expect(exports.bits64(0x80000001, 0x5, 0) >>> 0).toBe(0x80000001);
+    expect(exports.bits64(0x80000001, 0x5, 31)).toBe(0b1011);
+    expect(exports.bits64(0, 0xabcd, 32)).toBe(0xabcd);
+    const lanes = new Uint32Array(memory.buffer, 1024, 8);
+    lanes.set([0xf0, 0x12345678, 0xffffffff, 0]);
+    // Rotated right by 4 (the low bits come back at the top), masked to 12 bits, plus 1.
+    expect(exports.lanes(1024, 1040, 4, 0xfff, 1)).toBe(1);
+    expect(Array.from(lanes.subarray(4, 8))).toEqual([0x010, 0x568, 0x1000, 1]);
+    // Shifted by 0: the other word contributes nothing.
+    exports.lanes(1024, 1040, 0, 0xffff, 0);
+    expect(Array.from(lanes.subarray(4, 8))).toEqual([0xf0, 0x5678, 0xffff, 0]);
   });
 
   it('refuses what it does not know rather than assembling something else', () => {

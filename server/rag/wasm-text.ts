@@ -1,12 +1,12 @@
 // A small assembler for the WebAssembly text format, enough for the scoring kernels (bm25-kernel.ts):
 // one imported memory, mutable globals, functions written with folded instructions (`(i32.add (local.get
 // $a) (i32.const 1))`) that may call one another, block / loop / if with named labels, loads and stores
-// at their natural alignment. The kernels stay readable source in the repository; the module is
-// assembled when first used.
+// at their natural alignment, and the few 128-bit SIMD instructions the kernels unpack postings with.
+// The kernels stay readable source in the repository; the module is assembled when first used.
 
 type Node = string | Node[];
 
-const valueTypes: Record<string, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
+const valueTypes: Record<string, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
 /** Opcodes without immediates. */
 const plain: Record<string, number> = {
@@ -54,12 +54,29 @@ const plain: Record<string, number> = {
   'f64.div': 0xa3,
   'f64.min': 0xa4,
   'f64.max': 0xa5,
+  'i64.or': 0x84,
+  'i64.shl': 0x86,
   'i64.shr_u': 0x88,
   'i32.wrap_i64': 0xa7,
   'i64.extend_i32_u': 0xad,
   'f64.convert_i32_s': 0xb7,
   'f64.convert_i32_u': 0xb8,
 };
+
+/** SIMD instructions without immediates (after the 0xfd prefix). */
+const simd: Record<string, number> = {
+  'i32x4.splat': 0x11,
+  'f64x2.ne': 0x48,
+  'v128.and': 0x4e,
+  'v128.or': 0x50,
+  'v128.any_true': 0x53,
+  'i32x4.shl': 0xab,
+  'i32x4.shr_u': 0xad,
+  'i32x4.add': 0xae,
+};
+
+/** SIMD loads and stores (after the 0xfd prefix); any alignment. */
+const simdMemory: Record<string, number> = { 'v128.load': 0x00, 'v128.store': 0x0b };
 
 /** Loads and stores: opcode and alignment (log2; the natural one, but i64 loads may be unaligned: they read bit-packed runs at any byte). */
 const memoryOps: Record<string, [number, number]> = {
@@ -228,12 +245,15 @@ export function assembleWat(source: string): Uint8Array<ArrayBuffer> {
         const immediates = rest.filter((part) => !Array.isArray(part));
         rest.filter((part) => Array.isArray(part)).forEach(emit);
         if (op in plain) code.push(plain[op]);
+        else if (op in simd) code.push(0xfd, ...unsigned(simd[op]));
+        else if (op in simdMemory) code.push(0xfd, ...unsigned(simdMemory[op]), 0, 0);
         else if (op in memoryOps) code.push(memoryOps[op][0], memoryOps[op][1], 0);
         else if (op === 'local.get' || op === 'local.set' || op === 'local.tee') code.push({ 'local.get': 0x20, 'local.set': 0x21, 'local.tee': 0x22 }[op], ...unsigned(index32(locals, immediates[0], 'local')));
         else if (op === 'global.get' || op === 'global.set') code.push(op === 'global.get' ? 0x23 : 0x24, ...unsigned(index32(globals, immediates[0], 'global')));
         else if (op === 'br' || op === 'br_if') code.push(op === 'br' ? 0x0c : 0x0d, ...unsigned(depth(immediates[0])));
         else if (op === 'call') code.push(0x10, ...unsigned(index32(functionIndex, immediates[0], 'function')));
         else if (op === 'i32.const') code.push(0x41, ...signed(Number(immediates[0]) | 0));
+        else if (op === 'i64.const') code.push(0x42, ...signed(Number(immediates[0]) | 0)); // 32-bit values only
         else if (op === 'f64.const') code.push(0x44, ...float64(Number(immediates[0])));
         else throw new Error(`unsupported instruction ${op}`);
       }
