@@ -254,23 +254,29 @@ const source = `
                 (i32.or (i32.eq (local.get $inBlock) (local.get $count))
                         (i32.gt_s (i32.load (i32.add (local.get $live) (i32.shl (local.get $inBlock) (i32.const 2)))) (local.get $last))))
             (then
-              ;; A few: binary search for each in the packed offsets.
+              ;; A few: a binary search for each in the packed offsets, without branches on the
+              ;; comparisons (select), which would be mispredicted half the time.
               (block $fewDone
                 (loop $few
                   (br_if $fewDone (i32.ge_u (local.get $c) (local.get $inBlock)))
                   (local.set $doc (i32.load (i32.add (local.get $live) (i32.shl (local.get $c) (i32.const 2)))))
                   (local.set $offset (i32.sub (local.get $doc) (local.get $first)))
                   (local.set $low (i32.const 0))
-                  (local.set $high (i32.sub (local.get $n) (i32.const 1)))
+                  (local.set $high (local.get $n))
                   (block $found
                     (loop $search
-                      (br_if $found (i32.ge_s (local.get $low) (local.get $high)))
-                      (local.set $middle (i32.shr_u (i32.add (local.get $low) (local.get $high)) (i32.const 1)))
-                      (if (i32.lt_s ${unpack('(local.get $docBase)', '(local.get $docBits)', '(local.get $middle)')} (local.get $offset))
-                        (then (local.set $low (i32.add (local.get $middle) (i32.const 1))))
-                        (else (local.set $high (local.get $middle))))
+                      (br_if $found (i32.le_u (local.get $high) (i32.const 1)))
+                      (local.set $middle (i32.shr_u (local.get $high) (i32.const 1)))
+                      (local.set $low
+                        (select (i32.add (local.get $low) (local.get $middle)) (local.get $low)
+                          (i32.lt_s ${unpack('(local.get $docBase)', '(local.get $docBits)', '(i32.add (local.get $low) (local.get $middle))')} (local.get $offset))))
+                      (local.set $high (i32.sub (local.get $high) (local.get $middle)))
                       (br $search)))
-                  (if (i32.eq ${unpack('(local.get $docBase)', '(local.get $docBits)', '(local.get $low)')} (local.get $offset))
+                  ;; The first posting not before the document: low, or the one after it.
+                  (local.set $low (i32.add (local.get $low)
+                    (i32.lt_s ${unpack('(local.get $docBase)', '(local.get $docBits)', '(local.get $low)')} (local.get $offset))))
+                  (if (i32.and (i32.lt_u (local.get $low) (local.get $n))
+                        (i32.eq ${unpack('(local.get $docBase)', '(local.get $docBits)', '(local.get $low)')} (local.get $offset)))
                     (then
                       (local.set $tf (i32.add ${unpack('(local.get $tfBase)', '(local.get $tfBits)', '(local.get $low)')} (i32.const 1)))
                       ${addScore('(local.get $doc)', '(local.get $tf)')}))
