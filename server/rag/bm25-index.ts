@@ -16,7 +16,7 @@
 // block of 128 nearly always holds a short chunk, so they would skip almost nothing.)
 import type { SectionArray, Sections } from './binary-sections.js';
 import { instantiateKernel, scoringKernel, type KernelExports } from './bm25-kernel.js';
-import { bitCount, PositionSet } from './position-set.js';
+import { PositionSet } from './position-set.js';
 
 /** Postings per block: the unit of skipping and of the per-block score bound. */
 const blockSize = 128;
@@ -34,7 +34,7 @@ const markedReadFactor = 16;
  * bar are more than this share of its postings (Bm25Index.costlierHere).
  */
 const firstPhaseShare = 0.5;
-/** Those documents are counted in about this many words (32 documents each) spread over the touched bit set. */
+/** Those documents are counted in about this many groups of 32 spread over the touched map. */
 const passingSampleWords = 128;
 /** How many times k candidates with the best partial scores are completed to set the bar the others must pass. */
 const completedSeeds = 2;
@@ -536,7 +536,20 @@ export class Bm25Index {
   private readonly fields: [Field, Field, Field];
   private readonly weights: [number, number, number];
   /** Score buffer and the documents it holds scores for (all zeros between queries; search is synchronous). */
-  private scratch?: { scores: Float64Array; touched: Uint32Array; candidates: Int32Array; values: Float64Array; seeds: Int32Array; mask: Uint8Array; high: Int32Array; highCount: number; floor: number };
+  private scratch?: {
+    scores: Float64Array;
+    /** A byte per document (255: touched, it has a score), padded to whole groups of 32 documents. */
+    touched: Uint8Array;
+    /** How many documents are touched (counted by addPostings from the first term of a search on). */
+    touchedCount: number;
+    candidates: Int32Array;
+    values: Float64Array;
+    seeds: Int32Array;
+    mask: Uint8Array;
+    high: Int32Array;
+    highCount: number;
+    floor: number;
+  };
   /** One block's documents and term counts, read by the JavaScript loops. */
   private readonly blockScratch = { docs: new Int32Array(blockSize), tfs: new Int32Array(blockSize) };
   /** The WebAssembly scoring loop and where the score buffers are in its memory (set up at the first search). */
@@ -660,17 +673,14 @@ export class Bm25Index {
     const { scores, touched } = this.scratchBuffers();
     for (const term of this.queryTerms(query)) this.addPostings(term);
     const best = new TopK(Math.min(k, this.size));
-    for (let w = 0; w < touched.length; w++) {
-      for (let word = touched[w]; word !== 0; ) {
-        const low = word & -word;
-        const doc = (w << 5) | (31 - Math.clz32(low));
-        word ^= low;
-        const score = scores[doc];
-        scores[doc] = 0;
-        if (score > 0 && (!allowed || allowed.has(doc))) best.offer(doc, score);
-      }
-      touched[w] = 0;
+    for (let doc = 0; doc < touched.length; doc++) {
+      if (touched[doc] === 0) continue;
+      touched[doc] = 0;
+      const score = scores[doc];
+      scores[doc] = 0;
+      if (score > 0 && (!allowed || allowed.has(doc))) best.offer(doc, score);
     }
+    this.setTouchedCount(0);
     return best.sorted();
   }
 
@@ -778,6 +788,7 @@ export class Bm25Index {
     let checkedAt = Infinity;
     scratch.floor = Infinity;
     scratch.highCount = 0;
+    this.setTouchedCount(0);
     while (from < terms.length) {
       const top = this.addPostings(terms[from], mask);
       if (top > best) best = top;
@@ -809,28 +820,26 @@ export class Bm25Index {
         threshold = Math.max(threshold, this.kthLargestOf(completed, completed.length, k));
         // kthLargestOf leaves the k best of their final scores in `values`, a min-heap.
         completedBest = scratch.values.slice(0, k);
-        for (const doc of completed) touched[doc >>> 5] &= ~(1 << (doc & 31));
+        for (const doc of completed) touched[doc] = 0;
       }
     }
     // The documents that pass, in ascending order.
     let kept = 0;
     const { kernel } = this;
     if (kernel) {
-      kept = kernel.exports.collect(kernel.touched, touched.length, kernel.scores, kernel.liveAt, remaining, threshold, slack);
+      kept = kernel.exports.collect(kernel.touched, touched.length >>> 5, kernel.scores, kernel.liveAt, remaining, threshold, slack);
+      scratch.touchedCount = 0;
       scratch.floor = Infinity;
       scratch.highCount = 0;
       return { candidates: kernel.live.subarray(0, kept), completed, completedBest, from, threshold };
     }
-    for (let w = 0; w < touched.length; w++) {
-      for (let word = touched[w]; word !== 0; ) {
-        const lowest = word & -word;
-        const doc = (w << 5) | (31 - Math.clz32(lowest));
-        word ^= lowest;
-        if ((scores[doc] + remaining) * slack > threshold) candidates[kept++] = doc;
-        else scores[doc] = 0;
-      }
-      touched[w] = 0;
+    for (let doc = 0; doc < touched.length; doc++) {
+      if (touched[doc] === 0) continue;
+      touched[doc] = 0;
+      if ((scores[doc] + remaining) * slack > threshold) candidates[kept++] = doc;
+      else scores[doc] = 0;
     }
+    scratch.touchedCount = 0;
     scratch.floor = Infinity;
     scratch.highCount = 0;
     return { candidates: candidates.subarray(0, kept), completed, completedBest, from, threshold };
@@ -1035,10 +1044,11 @@ export class Bm25Index {
         scratch.floor,
       );
       scratch.highCount = kernel.exports.highCount();
+      scratch.touchedCount = kernel.exports.touchedCount();
       return top;
     }
     const { scores, touched, high, floor } = scratch;
-    let { highCount } = scratch;
+    let { highCount, touchedCount } = scratch;
     const { codes, table } = field.norms;
     const k1Plus1 = field.k1 + 1;
     const { termBlocks } = field.arrays;
@@ -1053,12 +1063,14 @@ export class Bm25Index {
         const before = scores[doc];
         const after = before + (weight * (tf * k1Plus1)) / (tf + table[codes[doc]]);
         scores[doc] = after;
-        touched[doc >>> 5] |= 1 << (doc & 31);
+        touched[doc] = 255;
+        if (before === 0) touchedCount++;
         if (after >= floor && before < floor) high[highCount++] = doc;
         if (after > top) top = after;
       }
     }
     scratch.highCount = highCount;
+    scratch.touchedCount = touchedCount;
     return top;
   }
 
@@ -1076,7 +1088,7 @@ export class Bm25Index {
     if (kernel) {
       const least =
         scratch.floor === Infinity
-          ? kernel.exports.bestPartialTouched(kernel.touched, touched.length, kernel.scores, kernel.high, kernel.valuesAt, kernel.seedsAt, k)
+          ? kernel.exports.bestPartialTouched(kernel.touched, touched.length >>> 5, kernel.scores, kernel.high, kernel.valuesAt, kernel.seedsAt, k)
           : kernel.exports.bestPartial(kernel.scores, kernel.high, scratch.highCount, kernel.valuesAt, kernel.seedsAt, k);
       scratch.highCount = kernel.exports.keptCount();
       return least;
@@ -1143,7 +1155,7 @@ export class Bm25Index {
    * bar is met), but while many documents could still pass the bar, the next term costs less here: in
    * the pruning pass, those documents (the candidates) are gone through once more after each term.
    * The documents that could pass are those whose score plus the bound left exceeds the k-th best
-   * partial score, estimated from a sample of the touched bit set (the estimate decides only the
+   * partial score, estimated from a sample of the touched map (the estimate decides only the
    * speed, never a result; the threshold the completed documents give later lets through 3–10 times
    * fewer).
    */
@@ -1151,36 +1163,35 @@ export class Bm25Index {
     // Postings for half the documents touched or more cost more here than those documents (a bound
     // of the candidates) cost there, without counting.
     if (!this.touchedAtLeast(next.length * 2)) return true;
-    const stride = Math.ceil(this.scratchBuffers().touched.length / passingSampleWords);
+    const stride = Math.ceil((this.scratchBuffers().touched.length >>> 5) / passingSampleWords);
     const atMost = Math.floor((next.length * firstPhaseShare) / stride);
     return this.countAbove(threshold - remaining, stride, atMost + 1) <= atMost;
   }
 
   /**
-   * How many touched documents score above `bar` in every `stride`-th word of the bit set, counted
+   * How many touched documents score above `bar` in every `stride`-th group of 32 documents, counted
    * until there are `atLeast`.
    */
   private countAbove(bar: number, stride: number, atLeast: number): number {
     const { touched, scores } = this.scratchBuffers();
     const { kernel } = this;
-    if (kernel) return kernel.exports.countAbove(kernel.touched, touched.length, stride, kernel.scores, bar, atLeast);
+    if (kernel) return kernel.exports.countAbove(kernel.touched, touched.length >>> 5, stride, kernel.scores, bar, atLeast);
     let count = 0;
-    for (let w = 0; w < touched.length && count < atLeast; w += stride) {
-      for (let word = touched[w]; word !== 0; word &= word - 1) {
-        if (scores[(w << 5) | (31 - Math.clz32(word & -word))] > bar) count++;
-      }
+    for (let group = 0; group < touched.length && count < atLeast; group += stride << 5) {
+      for (let doc = group; doc < group + 32; doc++) if (touched[doc] !== 0 && scores[doc] > bar) count++;
     }
     return count;
   }
 
-  /** Whether at least k documents are marked in `touched`. */
+  /** Whether at least k documents are touched. */
   private touchedAtLeast(k: number): boolean {
-    const { touched } = this.scratchBuffers();
-    const { kernel } = this;
-    if (kernel) return kernel.exports.countTouched(kernel.touched, touched.length, k) >= k;
-    let count = 0;
-    for (let w = 0; w < touched.length && count < k; w++) if (touched[w] !== 0) count += bitCount(touched[w]);
-    return count >= k;
+    return this.scratchBuffers().touchedCount >= k;
+  }
+
+  /** Sets the count of touched documents (0 once the touched map is cleared). */
+  private setTouchedCount(count: number): void {
+    this.scratchBuffers().touchedCount = count;
+    this.kernel?.exports.setTouchedCount(count);
   }
 
   /** Lists every touched document in `high` (the candidates before a floor is set). */
@@ -1188,13 +1199,7 @@ export class Bm25Index {
     const scratch = this.scratchBuffers();
     const { touched, high } = scratch;
     let count = 0;
-    for (let w = 0; w < touched.length; w++) {
-      for (let word = touched[w]; word !== 0; ) {
-        const lowest = word & -word;
-        word ^= lowest;
-        high[count++] = (w << 5) | (31 - Math.clz32(lowest));
-      }
-    }
+    for (let doc = 0; doc < touched.length; doc++) if (touched[doc] !== 0) high[count++] = doc;
     scratch.highCount = count;
   }
 
@@ -1203,7 +1208,8 @@ export class Bm25Index {
     const buffers = scoringKernel.enabled ? this.moveIntoKernel() : undefined;
     return (this.scratch = {
       scores: buffers?.scores ?? new Float64Array(this.size),
-      touched: buffers?.touched ?? new Uint32Array((this.size + 31) >>> 5),
+      touched: buffers?.touched ?? new Uint8Array(groupsOf(this.size) * 32),
+      touchedCount: 0,
       candidates: new Int32Array(this.size),
       values: buffers?.values ?? new Float64Array(this.size),
       seeds: buffers?.seeds ?? new Int32Array(this.size),
@@ -1220,7 +1226,7 @@ export class Bm25Index {
    * the buffers, or undefined (the JavaScript loop is used) where the kernel cannot run: no
    * WebAssembly, an index over 4 GB, a field with more than 65,536 distinct lengths.
    */
-  private moveIntoKernel(): { scores: Float64Array; touched: Uint32Array; high: Int32Array; mask: Uint8Array; values: Float64Array; seeds: Int32Array } | undefined {
+  private moveIntoKernel(): { scores: Float64Array; touched: Uint8Array; high: Int32Array; mask: Uint8Array; values: Float64Array; seeds: Int32Array } | undefined {
     if (this.fields.some((field) => !(field.norms.codes instanceof Uint16Array))) return undefined;
     type Moved = Int32Array | Uint32Array | Uint16Array | Uint8Array | Float32Array | Float64Array;
     const moves: { array: Moved; at: number; put: (view: Moved) => void }[] = [];
@@ -1245,7 +1251,7 @@ export class Bm25Index {
       field.kernelAddresses = addresses as unknown as NonNullable<Field['kernelAddresses']>;
     }
     const scores = place(this.size * 8);
-    const touched = place(((this.size + 31) >>> 5) * 4);
+    const touched = place(groupsOf(this.size) * 32);
     const high = place(this.size * 4);
     const mask = place(this.size);
     // The candidates still in play in the conjunction, a byte per document (all 0 between searches).
@@ -1293,7 +1299,7 @@ export class Bm25Index {
     };
     return {
       scores: new Float64Array(memory.buffer, scores, this.size),
-      touched: new Uint32Array(memory.buffer, touched, (this.size + 31) >>> 5),
+      touched: new Uint8Array(memory.buffer, touched, groupsOf(this.size) * 32),
       high: new Int32Array(memory.buffer, high, this.size),
       mask: new Uint8Array(memory.buffer, mask, this.size),
       values: new Float64Array(memory.buffer, values, this.size),
@@ -1301,6 +1307,9 @@ export class Bm25Index {
     };
   }
 }
+
+/** Groups of 32 documents: the touched map is padded to whole groups (the kernel reads a group at once). */
+const groupsOf = (size: number) => (size + 31) >>> 5;
 
 /** Sets `mask` to `value` at each of `positions`. */
 function mark(mask: Uint8Array, positions: Int32Array, value: number): void {

@@ -1,7 +1,7 @@
 // The BM25 WebAssembly kernel: how it unpacks bit-packed runs (four interleaved lanes, read four values
-// at a time with SIMD instructions, or one at a time), and its passes over the touched bit set: the
-// count the first phase of a search asks for after each term, and the first k-th best partial score
-// read from it.
+// at a time with SIMD instructions, or one at a time), how it adds a term's postings (the touched map
+// and the count of touched documents the first phase asks for after each term), and its passes over
+// the touched map: the sampled count of documents that could pass, the first k-th best partial score.
 import { describe, expect, it } from 'vitest';
 import { instantiateKernel } from './bm25-kernel';
 
@@ -47,33 +47,93 @@ describe('bm25 kernel', () => {
     expect(checked).toBe(32 * 301);
   });
 
-  it('counts the documents marked in a bit set, stopping once it has as many as asked for', () => {
-    const memory = new WebAssembly.Memory({ initial: 1 });
+  it('adds a term\'s postings block by block, marking each document touched once and counting those touched for the first time', () => {
+    const memory = new WebAssembly.Memory({ initial: 2 });
     const kernel = instantiateKernel(memory)!;
-    expect(kernel).toBeDefined();
-    const at = 64;
-    const words = new Uint32Array(memory.buffer, at, 4);
-    // Documents 0, 5, 31 (word 0), 32 (word 1), none in word 2, every one of word 3 (96–127).
-    words.set([(1 << 0) | (1 << 5) | (1 << 31), 1, 0, 0xffffffff]);
-    expect(kernel.countTouched(at, 4, 1000)).toBe(36);
-    expect(kernel.countTouched(at, 3, 1000)).toBe(4);
-    expect(kernel.countTouched(at, 0, 1000)).toBe(0);
-    // Counting stops after the word that reaches the number asked for.
-    expect(kernel.countTouched(at, 4, 3)).toBe(3);
-    expect(kernel.countTouched(at, 4, 4)).toBe(4);
-    expect(kernel.countTouched(at, 4, 5)).toBe(36);
+    const documents = 1000;
+    const [wordsAt, firstsAt, docBitsAt, tfBitsAt, packedAt, codesAt, tableAt, scoresAt, touchedAt, highAt, maskAt, scratchAt] = [64, 256, 448, 512, 1024, 16384, 20480, 24576, 40960, 43008, 48128, 50176];
+    kernel.setScratch(scratchAt);
+    const codes = new Uint16Array(memory.buffer, codesAt, documents);
+    const table = new Float64Array(memory.buffer, tableAt, 8);
+    table.set([0.5, 0.9, 1.3, 2]);
+    for (let doc = 0; doc < documents; doc++) codes[doc] = (doc * 7) % 4;
+    let seed = 3;
+    const random = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * n);
+    const bitsFor = (max: number) => (max === 0 ? 0 : 32 - Math.clz32(max));
+    /** Packs a term's postings into blocks of 128 from block `from` on (word offsets from `word`); returns the blocks and words used. */
+    const packTerm = (docs: number[], tfs: number[], from: number, word: number) => {
+      const words = new Uint32Array(memory.buffer, packedAt, 3000);
+      let block = from;
+      for (let start = 0; start < docs.length; start += 128, block++) {
+        const blockDocs = docs.slice(start, start + 128);
+        const offsets = blockDocs.map((doc) => doc - blockDocs[0]);
+        const counts = tfs.slice(start, start + 128).map((tf) => tf - 1);
+        const docBits = bitsFor(Math.max(...offsets));
+        const tfBits = bitsFor(Math.max(...counts));
+        new Uint32Array(memory.buffer, wordsAt, 40)[block] = word;
+        new Int32Array(memory.buffer, firstsAt, 40)[block] = blockDocs[0];
+        new Uint8Array(memory.buffer, docBitsAt, 40)[block] = docBits;
+        new Uint8Array(memory.buffer, tfBitsAt, 40)[block] = tfBits;
+        const steps = (blockDocs.length + 3) >>> 2;
+        packLanes(words, word, docBits, offsets);
+        word += (((steps * docBits + 31) >>> 5) << 2);
+        packLanes(words, word, tfBits, counts);
+        word += (((steps * tfBits + 31) >>> 5) << 2);
+      }
+      return { blocks: block, word };
+    };
+    // Two terms over random documents (some shared), 300 and 170 postings: blocks of 128 and a last part block.
+    const pick = (n: number) => [...new Set(Array.from({ length: n * 2 }, () => random(documents)))].sort((x, y) => x - y).slice(0, n);
+    const terms = [pick(300), pick(170)].map((docs, t) => ({ docs, tfs: docs.map(() => 1 + (random(5) === 0 ? random(40) : 0)), weight: [1.7, 0.6][t] }));
+    const first = packTerm(terms[0].docs, terms[0].tfs, 0, 0);
+    packTerm(terms[1].docs, terms[1].tfs, first.blocks, first.word);
+    const blocks = [0, first.blocks, first.blocks + Math.ceil(terms[1].docs.length / 128)];
+    expect(terms.map(({ docs }) => docs.length)).toEqual([300, 170]);
+    const k1p1 = 1.9;
+    const scores = new Float64Array(memory.buffer, scoresAt, documents);
+    const touched = new Uint8Array(memory.buffer, touchedAt, 1024);
+    for (const masked of [false, true]) {
+      scores.fill(0);
+      touched.fill(0);
+      const mask = new Uint8Array(memory.buffer, maskAt, documents).fill(0);
+      for (let doc = 0; doc < documents; doc += 3) mask[doc] = 1;
+      kernel.setTouchedCount(0);
+      kernel.setHighCount(0);
+      const expected = new Float64Array(documents);
+      const floor = 2.5;
+      const crossed: number[] = [];
+      terms.forEach(({ docs, tfs, weight }, t) => {
+        let top = 0;
+        docs.forEach((doc, i) => {
+          if (masked && !mask[doc]) return;
+          const before = expected[doc];
+          expected[doc] += (weight * (tfs[i] * k1p1)) / (tfs[i] + table[codes[doc]]);
+          if (expected[doc] >= floor && before < floor) crossed.push(doc);
+          top = Math.max(top, expected[doc]);
+        });
+        const got = kernel.addPostings(packedAt, wordsAt, firstsAt, docBitsAt, tfBitsAt, codesAt, tableAt, scoresAt, touchedAt, highAt, masked ? maskAt : 0, blocks[t], blocks[t + 1], docs.length, weight, k1p1, floor);
+        expect(got).toBe(top);
+      });
+      expect(Array.from(scores)).toEqual(Array.from(expected));
+      const scored = Array.from(expected.keys()).filter((doc) => expected[doc] > 0);
+      expect(scored.length).toBeGreaterThan(masked ? 100 : 300);
+      expect(Array.from(touched.keys()).filter((doc) => touched[doc] !== 0)).toEqual(scored);
+      expect(kernel.touchedCount()).toBe(scored.length);
+      expect(Array.from(new Int32Array(memory.buffer, highAt, kernel.highCount()))).toEqual(crossed);
+    }
   });
 
-  it('counts the marked documents scoring above a bar in every stride-th word of a bit set, stopping once it has as many as asked for', () => {
+  it('counts the touched documents scoring above a bar in every stride-th group of 32, stopping once it has as many as asked for', () => {
     const memory = new WebAssembly.Memory({ initial: 1 });
     const kernel = instantiateKernel(memory)!;
     expect(kernel).toBeDefined();
     const touchedAt = 64;
     const scoresAt = 1024;
-    const touched = new Uint32Array(memory.buffer, touchedAt, 4);
+    const touched = new Uint8Array(memory.buffer, touchedAt, 128);
     const scores = new Float64Array(memory.buffer, scoresAt, 128);
-    // Word 0: documents 0 (score 5), 1 (2), 31 (9); word 1: 32 (7); word 2: 64 (8), 65 (1); word 3: 96–127 (3 each).
-    touched.set([(1 << 0) | (1 << 1) | (1 << 31), 1, 0b11, 0xffffffff]);
+    // Group 0: documents 0 (score 5), 1 (2), 31 (9); group 1: 32 (7); group 2: 64 (8), 65 (1); group 3: 96–127 (3 each).
+    for (const doc of [0, 1, 31, 32, 64, 65]) touched[doc] = 255;
+    touched.fill(255, 96, 128);
     scores.set([5, 2], 0);
     scores[31] = 9;
     scores[32] = 7;
@@ -85,33 +145,33 @@ describe('bm25 kernel', () => {
     expect(kernel.countAbove(touchedAt, 4, 1, scoresAt, 3, 1000)).toBe(4);
     // Strictly above the bar.
     expect(kernel.countAbove(touchedAt, 4, 1, scoresAt, 9, 1000)).toBe(0);
-    // Words 0 and 2 only, then words 0 and 3.
+    // Groups 0 and 2 only, then groups 0 and 3.
     expect(kernel.countAbove(touchedAt, 4, 2, scoresAt, 2.5, 1000)).toBe(3);
     expect(kernel.countAbove(touchedAt, 4, 3, scoresAt, 2.5, 1000)).toBe(2 + 32);
-    // Counting stops after the word that reaches the number asked for.
+    // Counting stops after the group that reaches the number asked for.
     expect(kernel.countAbove(touchedAt, 4, 1, scoresAt, 2.5, 2)).toBe(2);
     expect(kernel.countAbove(touchedAt, 4, 1, scoresAt, 2.5, 3)).toBe(3);
     expect(kernel.countAbove(touchedAt, 4, 1, scoresAt, 2.5, 4)).toBe(4);
     expect(kernel.countAbove(touchedAt, 4, 1, scoresAt, 2.5, 5)).toBe(36);
   });
 
-  it('finds the k-th best partial score from the bit set as listing the touched documents first does', () => {
+  it('finds the k-th best partial score from the touched map as listing the touched documents first does', () => {
     const memory = new WebAssembly.Memory({ initial: 64 });
     const kernel = instantiateKernel(memory)!;
     const documents = 3000;
     const words = Math.ceil(documents / 32);
     const touchedAt = 8;
-    const scoresAt = 1024;
+    const scoresAt = 4096;
     const highAt = scoresAt + documents * 8;
     const valuesAt = highAt + documents * 4;
     const seedsAt = valuesAt + documents * 8;
-    const touched = new Uint32Array(memory.buffer, touchedAt, words);
+    const touched = new Uint8Array(memory.buffer, touchedAt, words * 32);
     const scores = new Float64Array(memory.buffer, scoresAt, documents);
     let seed = 11;
     const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (let doc = 0; doc < documents; doc++) {
       if (random() < 0.4) {
-        touched[doc >>> 5] |= 1 << (doc & 31);
+        touched[doc] = 255;
         // Few distinct values, so that ties at the k-th score occur.
         scores[doc] = 1 + Math.floor(random() * 50) / 4;
       }

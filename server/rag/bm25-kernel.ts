@@ -54,6 +54,15 @@ const unpackRun = (base: string, bits: string, out: string, add: string, steps: 
       (local.set $step (i32.add (local.get $step) (i32.const 1)))
       (br $unpack)))`;
 
+/**
+ * The 32 documents of group `group` in the touched map (a byte per document, 255 for one touched,
+ * padded to whole groups of 32) as the bits of a 32-bit word: bit i for document 32 · group + i.
+ */
+const touchedWord = (touched: string, group: string) => `
+  (i32.or
+    (i8x16.bitmask (v128.load (i32.add ${touched} (i32.shl ${group} (i32.const 5)))))
+    (i32.shl (i8x16.bitmask (v128.load (i32.add ${touched} (i32.add (i32.shl ${group} (i32.const 5)) (i32.const 16))))) (i32.const 16)))`;
+
 /** Where a block's unpacked documents and term counts are written (an area of the kernel's memory: setScratch). */
 const scratchDocs = '(global.get $scratch)';
 const scratchTfs = `(i32.add (global.get $scratch) (i32.const ${4 * 128}))`;
@@ -132,6 +141,10 @@ const source = `
   ;; Where a block's postings are unpacked (1,024 bytes, 16-byte aligned).
   (global $scratch (mut i32) (i32.const 0))
   (func (export "setScratch") (param $at i32) (global.set $scratch (local.get $at)))
+  ;; How many documents addPostings has touched (given a score) since it was last set.
+  (global $touchedCount (mut i32) (i32.const 0))
+  (func (export "setTouchedCount") (param $n i32) (global.set $touchedCount (local.get $n)))
+  (func (export "touchedCount") (result i32) (global.get $touchedCount))
   ;; How many documents are listed in high (read and set around each call).
   (global $highCount (mut i32) (i32.const 0))
   (func (export "setHighCount") (param $n i32) (global.set $highCount (local.get $n)))
@@ -150,7 +163,8 @@ const source = `
 
   ;; Adds the postings of blocks block..end (a term's blocks; df postings in all) into scores, as
   ;; weight · tf · k1p1 / (tf + table[codes[doc]]); skips documents whose mask byte is 0 (mask = 0:
-  ;; none skipped); marks each document in the touched bit set; lists in high each document whose
+  ;; none skipped); marks each document in the touched map (a byte each: 255), counting those it
+  ;; touches for the first time (touchedCount); lists in high each document whose
   ;; score reaches floor from below. Returns the best score seen. All addresses are byte offsets.
   (func (export "addPostings")
     (param $packed i32) (param $words i32) (param $firsts i32) (param $docBitsAt i32) (param $tfBitsAt i32)
@@ -159,11 +173,12 @@ const source = `
     (result f64)
     (local $start i32) (local $n i32) (local $steps i32) (local $first i32) (local $docBits i32) (local $tfBits i32)
     (local $docBase i32) (local $tfBase i32) (local $step i32) (local $position i32) (local $i i32) (local $doc i32)
-    (local $tf i32) (local $at i32) (local $count i32)
+    (local $tf i32) (local $at i32) (local $count i32) (local $fresh i32)
     (local $before f64) (local $after f64) (local $top f64)
     (local $maskV v128) (local $addV v128)
     (local.set $start (local.get $block))
     (local.set $count (global.get $highCount))
+    (local.set $fresh (global.get $touchedCount))
     (block $blocksDone
       (loop $blocks
         (br_if $blocksDone (i32.ge_u (local.get $block) (local.get $end)))
@@ -188,8 +203,10 @@ const source = `
                     (f64.add (f64.convert_i32_s (local.get $tf))
                       (f64.load (i32.add (local.get $table) (i32.shl (i32.load16_u (i32.add (local.get $codes) (i32.shl (local.get $doc) (i32.const 1)))) (i32.const 3))))))))
               (f64.store (local.get $at) (local.get $after))
-              (local.set $at (i32.add (local.get $touched) (i32.shl (i32.shr_u (local.get $doc) (i32.const 5)) (i32.const 2))))
-              (i32.store (local.get $at) (i32.or (i32.load (local.get $at)) (i32.shl (i32.const 1) (local.get $doc))))
+              ;; A plain store rather than setting a bit (no load, nothing to wait for); a score
+              ;; that was 0 is a document touched for the first time (every term adds more than 0).
+              (i32.store8 (i32.add (local.get $touched) (local.get $doc)) (i32.const 255))
+              (local.set $fresh (i32.add (local.get $fresh) (f64.eq (local.get $before) (f64.const 0))))
               (if (i32.and (f64.ge (local.get $after) (local.get $floor)) (f64.lt (local.get $before) (local.get $floor)))
                 (then
                   (i32.store (i32.add (local.get $high) (i32.shl (local.get $count) (i32.const 2))) (local.get $doc))
@@ -200,6 +217,7 @@ const source = `
         (local.set $block (i32.add (local.get $block) (i32.const 1)))
         (br $blocks)))
     (global.set $highCount (local.get $count))
+    (global.set $touchedCount (local.get $fresh))
     (local.get $top))
 
   ;; Adds one term (blocks block..end, df postings) to the scores of the documents listed at live
@@ -398,13 +416,13 @@ const source = `
         (br $next)))
     (local.get $kept))
 
-  ;; Lists the documents marked in the touched bit set (words 32-bit words) at high; returns how many.
+  ;; Lists the documents marked in the touched map (groups of 32) at high; returns how many.
   (func (export "listTouched") (param $touched i32) (param $words i32) (param $high i32) (result i32)
     (local $w i32) (local $word i32) (local $count i32)
     (block $done
       (loop $words
         (br_if $done (i32.ge_u (local.get $w) (local.get $words)))
-        (local.set $word (i32.load (i32.add (local.get $touched) (i32.shl (local.get $w) (i32.const 2)))))
+        (local.set $word ${touchedWord('(local.get $touched)', '(local.get $w)')})
         (block $wordDone
           (loop $bits
             (br_if $wordDone (i32.eqz (local.get $word)))
@@ -417,28 +435,15 @@ const source = `
         (br $words)))
     (local.get $count))
 
-  ;; How many documents are marked in the touched bit set, counted until there are atLeast.
-  (func (export "countTouched") (param $touched i32) (param $words i32) (param $atLeast i32) (result i32)
-    (local $w i32) (local $count i32)
-    (block $done
-      (loop $words
-        (br_if $done (i32.ge_u (local.get $w) (local.get $words)))
-        (br_if $done (i32.ge_u (local.get $count) (local.get $atLeast)))
-        (local.set $count (i32.add (local.get $count)
-          (i32.popcnt (i32.load (i32.add (local.get $touched) (i32.shl (local.get $w) (i32.const 2)))))))
-        (local.set $w (i32.add (local.get $w) (i32.const 1)))
-        (br $words)))
-    (local.get $count))
-
-  ;; How many of the documents marked in the touched bit set, in every stride-th of its words (words
-  ;; of it in all), score above bar; counted until there are atLeast.
+  ;; How many of the documents marked in the touched map, in every stride-th of its groups of 32
+  ;; (words of them in all), score above bar; counted until there are atLeast.
   (func (export "countAbove") (param $touched i32) (param $words i32) (param $stride i32) (param $scores i32) (param $bar f64) (param $atLeast i32) (result i32)
     (local $w i32) (local $word i32) (local $count i32) (local $doc i32)
     (block $done
       (loop $words
         (br_if $done (i32.ge_u (local.get $w) (local.get $words)))
         (br_if $done (i32.ge_u (local.get $count) (local.get $atLeast)))
-        (local.set $word (i32.load (i32.add (local.get $touched) (i32.shl (local.get $w) (i32.const 2)))))
+        (local.set $word ${touchedWord('(local.get $touched)', '(local.get $w)')})
         (block $wordDone
           (loop $bits
             (br_if $wordDone (i32.eqz (local.get $word)))
@@ -468,14 +473,14 @@ const source = `
     (global.set $kept (local.get $kept))
     (f64.load (local.get $values)))
 
-  ;; The same over every document marked in the touched bit set (words of it), in ascending order,
+  ;; The same over every document marked in the touched map (words groups of 32), in ascending order,
   ;; as listTouched then bestPartial, without listing them all first.
   (func (export "bestPartialTouched") (param $touched i32) (param $words i32) (param $scores i32) (param $high i32) (param $values i32) (param $seeds i32) (param $k i32) (result f64)
     (local $size i32) (local $kept i32) (local $w i32) (local $word i32) (local $doc i32) (local $score f64) (local $j i32)
     (block $done
       (loop $nextWord
         (br_if $done (i32.ge_u (local.get $w) (local.get $words)))
-        (local.set $word (i32.load (i32.add (local.get $touched) (i32.shl (local.get $w) (i32.const 2)))))
+        (local.set $word ${touchedWord('(local.get $touched)', '(local.get $w)')})
         (block $wordDone
           (loop $next
             (br_if $wordDone (i32.eqz (local.get $word)))
@@ -513,14 +518,15 @@ const source = `
     (i32.store (i32.add (local.get $seeds) (i32.shl (local.get $i) (i32.const 2))) (local.get $doc)))
 
   ;; The touched documents whose score plus remaining can pass threshold ((score + remaining) · slack
-  ;; > threshold), ascending, written at out; the others' scores are cleared, and so is the bit set.
+  ;; > threshold), ascending, written at out; the others' scores are cleared, and so is the touched
+  ;; map (and touchedCount).
   ;; Returns how many were written.
   (func (export "collect") (param $touched i32) (param $words i32) (param $scores i32) (param $out i32) (param $remaining f64) (param $threshold f64) (param $slack f64) (result i32)
     (local $w i32) (local $word i32) (local $count i32) (local $doc i32) (local $at i32)
     (block $done
       (loop $words
         (br_if $done (i32.ge_u (local.get $w) (local.get $words)))
-        (local.set $word (i32.load (i32.add (local.get $touched) (i32.shl (local.get $w) (i32.const 2)))))
+        (local.set $word ${touchedWord('(local.get $touched)', '(local.get $w)')})
         (block $wordDone
           (loop $bits
             (br_if $wordDone (i32.eqz (local.get $word)))
@@ -533,9 +539,11 @@ const source = `
                 (local.set $count (i32.add (local.get $count) (i32.const 1))))
               (else (f64.store (local.get $at) (f64.const 0))))
             (br $bits)))
-        (i32.store (i32.add (local.get $touched) (i32.shl (local.get $w) (i32.const 2))) (i32.const 0))
+        (v128.store (i32.add (local.get $touched) (i32.shl (local.get $w) (i32.const 5))) (i32x4.splat (i32.const 0)))
+        (v128.store (i32.add (local.get $touched) (i32.add (i32.shl (local.get $w) (i32.const 5)) (i32.const 16))) (i32x4.splat (i32.const 0)))
         (local.set $w (i32.add (local.get $w) (i32.const 1)))
         (br $words)))
+    (global.set $touchedCount (i32.const 0))
     (local.get $count))
 )`;
 
@@ -602,7 +610,8 @@ export interface KernelExports {
   setHighCount(count: number): void;
   highCount(): number;
   listTouched(touched: number, words: number, high: number): number;
-  countTouched(touched: number, words: number, atLeast: number): number;
+  setTouchedCount(count: number): void;
+  touchedCount(): number;
   countAbove(touched: number, words: number, stride: number, scores: number, bar: number, atLeast: number): number;
   bestPartial(scores: number, high: number, count: number, values: number, seeds: number, k: number): number;
   bestPartialTouched(touched: number, words: number, scores: number, high: number, values: number, seeds: number, k: number): number;

@@ -70,6 +70,7 @@ const simd: Record<string, number> = {
   'v128.and': 0x4e,
   'v128.or': 0x50,
   'v128.any_true': 0x53,
+  'i8x16.bitmask': 0x64,
   'i32x4.shl': 0xab,
   'i32x4.shr_u': 0xad,
   'i32x4.add': 0xae,
