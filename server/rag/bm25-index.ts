@@ -1198,6 +1198,11 @@ export class Bm25Index {
   private listTouched(): void {
     const scratch = this.scratchBuffers();
     const { touched, high } = scratch;
+    const { kernel } = this;
+    if (kernel) {
+      scratch.highCount = kernel.exports.listTouched(kernel.touched, touched.length >>> 5, kernel.high);
+      return;
+    }
     let count = 0;
     for (let doc = 0; doc < touched.length; doc++) if (touched[doc] !== 0) high[count++] = doc;
     scratch.highCount = count;
