@@ -827,7 +827,17 @@ export class Bm25Index {
     let kept = 0;
     const { kernel } = this;
     if (kernel) {
-      kept = kernel.exports.collect(kernel.touched, touched.length >>> 5, kernel.scores, kernel.liveAt, remaining, threshold, slack);
+      // Where most documents are touched and none without a score can pass, reading the scores
+      // themselves, two at a time, is faster than going through the touched map.
+      if (remaining * slack <= threshold && scratch.touchedCount * 8 > this.size) {
+        // The completed documents keep their final scores but are not candidates: out of sight meanwhile.
+        const finals = completed ? Float64Array.from(completed, (doc) => scores[doc]) : undefined;
+        if (completed) for (const doc of completed) scores[doc] = 0;
+        kept = kernel.exports.collectScores(kernel.touched, touched.length >>> 5, kernel.scores, kernel.liveAt, remaining, threshold, slack);
+        if (completed) completed.forEach((doc, i) => (scores[doc] = finals![i]));
+      } else {
+        kept = kernel.exports.collect(kernel.touched, touched.length >>> 5, kernel.scores, kernel.liveAt, remaining, threshold, slack);
+      }
       scratch.touchedCount = 0;
       scratch.floor = Infinity;
       scratch.highCount = 0;
@@ -1255,7 +1265,8 @@ export class Bm25Index {
       }
       field.kernelAddresses = addresses as unknown as NonNullable<Field['kernelAddresses']>;
     }
-    const scores = place(this.size * 8);
+    // Scores and the touched map are padded to whole groups of 32 documents (the kernel reads a group at once).
+    const scores = place(groupsOf(this.size) * 32 * 8);
     const touched = place(groupsOf(this.size) * 32);
     const high = place(this.size * 4);
     const mask = place(this.size);

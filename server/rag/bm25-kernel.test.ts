@@ -162,7 +162,8 @@ describe('bm25 kernel', () => {
     const words = Math.ceil(documents / 32);
     const touchedAt = 8;
     const scoresAt = 4096;
-    const highAt = scoresAt + documents * 8;
+    // Scores are padded with zeros to whole groups of 32, as the index lays them out.
+    const highAt = scoresAt + words * 32 * 8;
     const valuesAt = highAt + documents * 4;
     const seedsAt = valuesAt + documents * 8;
     const touched = new Uint8Array(memory.buffer, touchedAt, words * 32);
@@ -192,5 +193,43 @@ describe('bm25 kernel', () => {
       const sorted = Array.from(scores).filter((score) => score > 0).sort((a, b) => b - a);
       expect(least).toBe(sorted[k - 1]);
     }
+  });
+
+  it('collects the documents that can still pass from their scores as from the touched map, when none without a score can', () => {
+    const memory = new WebAssembly.Memory({ initial: 4 });
+    const kernel = instantiateKernel(memory)!;
+    const documents = 5000;
+    const words = Math.ceil(documents / 32);
+    const [touchedAt, scoresAt, outAt] = [64, 8192, 8192 + words * 32 * 8];
+    let seed = 19;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    let compared = 0;
+    for (const share of [0.3, 0.9]) {
+      const touched = new Uint8Array(documents);
+      const given = new Float64Array(words * 32);
+      for (let doc = 0; doc < documents; doc++) {
+        if (random() < share) {
+          touched[doc] = 255;
+          given[doc] = Math.floor(random() * 40) / 4 + 0.25;
+        }
+      }
+      for (const [remaining, threshold] of [[2, 6], [0, 9.75], [1.5, 1.5 * (1 + 1e-9)], [0, 0]]) {
+        const results = [];
+        for (const collect of [kernel.collect, kernel.collectScores]) {
+          new Uint8Array(memory.buffer, touchedAt, words * 32).set(touched);
+          new Float64Array(memory.buffer, scoresAt, words * 32).set(given);
+          const count = collect(touchedAt, words, scoresAt, outAt, remaining, threshold, 1 + 1e-9);
+          expect(new Uint8Array(memory.buffer, touchedAt, words * 32).every((byte) => byte === 0)).toBe(true);
+          results.push({ listed: Array.from(new Int32Array(memory.buffer, outAt, count)), scores: Array.from(new Float64Array(memory.buffer, scoresAt, words * 32)) });
+        }
+        expect(results[1]).toEqual(results[0]);
+        // What passes keeps its score, in ascending order; every other score is cleared.
+        const expected = Array.from(given.keys()).filter((doc) => (given[doc] + remaining) * (1 + 1e-9) > threshold && touched[doc]);
+        expect(results[0].listed).toEqual(expected);
+        expect(results[0].scores.filter((score) => score > 0).length).toBe(expected.length);
+        compared += expected.length;
+      }
+    }
+    expect(compared).toBeGreaterThan(3000);
   });
 });

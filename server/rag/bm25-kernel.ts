@@ -63,6 +63,21 @@ const touchedWord = (touched: string, group: string) => `
     (i8x16.bitmask (v128.load (i32.add ${touched} (i32.shl ${group} (i32.const 5)))))
     (i32.shl (i8x16.bitmask (v128.load (i32.add ${touched} (i32.add (i32.shl ${group} (i32.const 5)) (i32.const 16))))) (i32.const 16)))`;
 
+/**
+ * The 32 documents of group `group` whose score (at byte address `scores`, padded with zeros to whole
+ * groups) passes `test`, as the bits of a 32-bit word, two scores at a time: `test` turns a v128 of
+ * two scores into a lane mask. The function using it declares v128 locals $pair, $lanes.
+ */
+const scoresPassing = (scores: string, group: string, test: (pair: string) => string, store?: string) =>
+  Array.from(
+    { length: 16 },
+    (_, j) => `
+    (local.set $pair (v128.load (i32.add ${scores} (i32.add (i32.shl ${group} (i32.const 8)) (i32.const ${16 * j})))))
+    (local.set $lanes ${test('(local.get $pair)')})
+    ${store ? `(v128.store (i32.add ${scores} (i32.add (i32.shl ${group} (i32.const 8)) (i32.const ${16 * j}))) ${store})` : ''}
+    (local.set $passing (i32.or (local.get $passing) (i32.shl (i64x2.bitmask (local.get $lanes)) (i32.const ${2 * j}))))`,
+  ).join('');
+
 /** Where a block's unpacked documents and term counts are written (an area of the kernel's memory: setScratch). */
 const scratchDocs = '(global.get $scratch)';
 const scratchTfs = `(i32.add (global.get $scratch) (i32.const ${4 * 128}))`;
@@ -477,10 +492,20 @@ const source = `
   ;; as listTouched then bestPartial, without listing them all first.
   (func (export "bestPartialTouched") (param $touched i32) (param $words i32) (param $scores i32) (param $high i32) (param $values i32) (param $seeds i32) (param $k i32) (result f64)
     (local $size i32) (local $kept i32) (local $w i32) (local $word i32) (local $doc i32) (local $score f64) (local $j i32)
+    (local $passing i32) (local $pair v128) (local $lanes v128) (local $least v128)
     (block $done
       (loop $nextWord
         (br_if $done (i32.ge_u (local.get $w) (local.get $words)))
-        (local.set $word ${touchedWord('(local.get $touched)', '(local.get $w)')})
+        (if (i32.lt_u (local.get $size) (local.get $k))
+          (then (local.set $word ${touchedWord('(local.get $touched)', '(local.get $w)')}))
+          (else
+            ;; Once the heap holds k scores, only a score not below its least can be offered (every
+            ;; untouched document's is 0): the group's documents are read from their scores, two at a
+            ;; time, against the least as it is when the group is read (it only rises after).
+            (local.set $least (f64x2.splat (f64.load (local.get $values))))
+            (local.set $passing (i32.const 0))
+            ${scoresPassing('(local.get $scores)', '(local.get $w)', (pair) => `(f64x2.ge ${pair} (local.get $least))`)}
+            (local.set $word (local.get $passing))))
         (block $wordDone
           (loop $next
             (br_if $wordDone (i32.eqz (local.get $word)))
@@ -516,6 +541,36 @@ const source = `
         (br $down)))
     (f64.store (i32.add (local.get $values) (i32.shl (local.get $i) (i32.const 3))) (local.get $value))
     (i32.store (i32.add (local.get $seeds) (i32.shl (local.get $i) (i32.const 2))) (local.get $doc)))
+
+  ;; As collect, when no document without a score can pass threshold (remaining · slack is not above
+  ;; it): every group's scores are read two at a time (no touched map), those that pass listed, the
+  ;; others cleared.
+  (func (export "collectScores") (param $touched i32) (param $words i32) (param $scores i32) (param $out i32) (param $remaining f64) (param $threshold f64) (param $slack f64) (result i32)
+    (local $w i32) (local $word i32) (local $count i32) (local $passing i32)
+    (local $pair v128) (local $lanes v128) (local $remainingV v128) (local $slackV v128) (local $thresholdV v128)
+    (local.set $remainingV (f64x2.splat (local.get $remaining)))
+    (local.set $slackV (f64x2.splat (local.get $slack)))
+    (local.set $thresholdV (f64x2.splat (local.get $threshold)))
+    (block $done
+      (loop $words
+        (br_if $done (i32.ge_u (local.get $w) (local.get $words)))
+        (local.set $passing (i32.const 0))
+        ${scoresPassing('(local.get $scores)', '(local.get $w)', (pair) => `(f64x2.gt (f64x2.mul (f64x2.add ${pair} (local.get $remainingV)) (local.get $slackV)) (local.get $thresholdV))`, '(v128.and (local.get $pair) (local.get $lanes))')}
+        (local.set $word (local.get $passing))
+        (block $wordDone
+          (loop $bits
+            (br_if $wordDone (i32.eqz (local.get $word)))
+            (i32.store (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 2)))
+              (i32.or (i32.shl (local.get $w) (i32.const 5)) (i32.ctz (local.get $word))))
+            (local.set $count (i32.add (local.get $count) (i32.const 1)))
+            (local.set $word (i32.and (local.get $word) (i32.sub (local.get $word) (i32.const 1))))
+            (br $bits)))
+        (v128.store (i32.add (local.get $touched) (i32.shl (local.get $w) (i32.const 5))) (i32x4.splat (i32.const 0)))
+        (v128.store (i32.add (local.get $touched) (i32.add (i32.shl (local.get $w) (i32.const 5)) (i32.const 16))) (i32x4.splat (i32.const 0)))
+        (local.set $w (i32.add (local.get $w) (i32.const 1)))
+        (br $words)))
+    (global.set $touchedCount (i32.const 0))
+    (local.get $count))
 
   ;; The touched documents whose score plus remaining can pass threshold ((score + remaining) · slack
   ;; > threshold), ascending, written at out; the others' scores are cleared, and so is the touched
@@ -617,6 +672,7 @@ export interface KernelExports {
   bestPartialTouched(touched: number, words: number, scores: number, high: number, values: number, seeds: number, k: number): number;
   keptCount(): number;
   collect(touched: number, words: number, scores: number, out: number, remaining: number, threshold: number, slack: number): number;
+  collectScores(touched: number, words: number, scores: number, out: number, remaining: number, threshold: number, slack: number): number;
 }
 
 /** Whether searches use the WebAssembly kernel (tests and the benchmark compare it with the JavaScript loop). */

@@ -67,6 +67,8 @@ const plain: Record<string, number> = {
 const simd: Record<string, number> = {
   'i32x4.splat': 0x11,
   'f64x2.ne': 0x48,
+  'f64x2.gt': 0x4a,
+  'f64x2.ge': 0x4c,
   'v128.and': 0x4e,
   'v128.or': 0x50,
   'v128.any_true': 0x53,
@@ -74,6 +76,10 @@ const simd: Record<string, number> = {
   'i32x4.shl': 0xab,
   'i32x4.shr_u': 0xad,
   'i32x4.add': 0xae,
+  'i64x2.bitmask': 0xc4,
+  'f64x2.splat': 0x14,
+  'f64x2.add': 0xf0,
+  'f64x2.mul': 0xf2,
 };
 
 /** SIMD loads and stores (after the 0xfd prefix); any alignment. */
