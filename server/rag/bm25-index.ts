@@ -998,6 +998,17 @@ export class Bm25Index {
   private completeBest(terms: QueryTerm[], from: number, k: number): Int32Array {
     const scratch = this.scratchBuffers();
     const { scores, values, seeds, high } = scratch;
+    const { kernel } = this;
+    if (kernel) {
+      // The best `count` by the kernel's min-heap, as below: of every touched document where no
+      // floor was set, else of those `high` lists.
+      const count = Math.min(completedSeeds * k, scratch.floor === Infinity ? scratch.touchedCount : scratch.highCount);
+      if (scratch.floor === Infinity) kernel.exports.bestPartialTouched(kernel.touched, scratch.touched.length >>> 5, kernel.scores, kernel.high, kernel.valuesAt, kernel.seedsAt, count);
+      else kernel.exports.bestPartial(kernel.scores, kernel.high, scratch.highCount, kernel.valuesAt, kernel.seedsAt, count);
+      const completed = seeds.slice(0, count).sort();
+      this.conjunction(terms, from, completed, 0, -1);
+      return completed;
+    }
     // No floor was set: every touched document is a candidate seed.
     if (scratch.floor === Infinity) this.listTouched();
     // `high` holds every document scoring at least the floor, a k-th best partial score: the k best
