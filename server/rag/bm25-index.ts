@@ -829,7 +829,7 @@ export class Bm25Index {
     if (kernel) {
       // Where most documents are touched and none without a score can pass, reading the scores
       // themselves, two at a time, is faster than going through the touched map.
-      if (remaining * slack <= threshold && scratch.touchedCount * 8 > this.size) {
+      if (remaining * slack <= threshold && this.mostlyTouched()) {
         // The completed documents keep their final scores but are not candidates: out of sight meanwhile.
         const finals = completed ? Float64Array.from(completed, (doc) => scores[doc]) : undefined;
         if (completed) for (const doc of completed) scores[doc] = 0;
@@ -1003,7 +1003,7 @@ export class Bm25Index {
       // The best `count` by the kernel's min-heap, as below: of every touched document where no
       // floor was set, else of those `high` lists.
       const count = Math.min(completedSeeds * k, scratch.floor === Infinity ? scratch.touchedCount : scratch.highCount);
-      if (scratch.floor === Infinity) kernel.exports.bestPartialTouched(kernel.touched, scratch.touched.length >>> 5, kernel.scores, kernel.high, kernel.valuesAt, kernel.seedsAt, count);
+      if (scratch.floor === Infinity) kernel.exports.bestPartialTouched(kernel.touched, scratch.touched.length >>> 5, kernel.scores, kernel.high, kernel.valuesAt, kernel.seedsAt, count, this.mostlyTouched() ? 1 : 0);
       else kernel.exports.bestPartial(kernel.scores, kernel.high, scratch.highCount, kernel.valuesAt, kernel.seedsAt, count);
       const completed = seeds.slice(0, count).sort();
       this.conjunction(terms, from, completed, 0, -1);
@@ -1109,7 +1109,7 @@ export class Bm25Index {
     if (kernel) {
       const least =
         scratch.floor === Infinity
-          ? kernel.exports.bestPartialTouched(kernel.touched, touched.length >>> 5, kernel.scores, kernel.high, kernel.valuesAt, kernel.seedsAt, k)
+          ? kernel.exports.bestPartialTouched(kernel.touched, touched.length >>> 5, kernel.scores, kernel.high, kernel.valuesAt, kernel.seedsAt, k, this.mostlyTouched() ? 1 : 0)
           : kernel.exports.bestPartial(kernel.scores, kernel.high, scratch.highCount, kernel.valuesAt, kernel.seedsAt, k);
       scratch.highCount = kernel.exports.keptCount();
       return least;
@@ -1202,6 +1202,14 @@ export class Bm25Index {
       for (let doc = group; doc < group + 32; doc++) if (touched[doc] !== 0 && scores[doc] > bar) count++;
     }
     return count;
+  }
+
+  /**
+   * Whether so many documents are touched (an eighth or more) that reading every score, two at a
+   * time, is faster than going through the touched map one document at a time.
+   */
+  private mostlyTouched(): boolean {
+    return this.scratchBuffers().touchedCount * 8 > this.size;
   }
 
   /** Whether at least k documents are touched. */

@@ -183,15 +183,18 @@ describe('bm25 kernel', () => {
       const keptListed = kernel.keptCount();
       const highListed = Array.from(new Int32Array(memory.buffer, highAt, keptListed));
       const heapListed = Array.from(new Float64Array(memory.buffer, valuesAt, k));
-      new Int32Array(memory.buffer, highAt, documents).fill(-1);
-      const least = kernel.bestPartialTouched(touchedAt, words, scoresAt, highAt, valuesAt, seedsAt, k);
-      expect(least).toBe(leastListed);
-      expect(kernel.keptCount()).toBe(keptListed);
-      expect(Array.from(new Int32Array(memory.buffer, highAt, keptListed))).toEqual(highListed);
-      expect(Array.from(new Float64Array(memory.buffer, valuesAt, k))).toEqual(heapListed);
+      // Going through the touched map, or reading the scores once the heap holds k (dense).
+      for (const dense of [0, 1]) {
+        new Int32Array(memory.buffer, highAt, documents).fill(-1);
+        const least = kernel.bestPartialTouched(touchedAt, words, scoresAt, highAt, valuesAt, seedsAt, k, dense);
+        expect(least).toBe(leastListed);
+        expect(kernel.keptCount()).toBe(keptListed);
+        expect(Array.from(new Int32Array(memory.buffer, highAt, keptListed))).toEqual(highListed);
+        expect(Array.from(new Float64Array(memory.buffer, valuesAt, k))).toEqual(heapListed);
+      }
       // The k-th best of the touched documents' scores, as sorting them gives.
       const sorted = Array.from(scores).filter((score) => score > 0).sort((a, b) => b - a);
-      expect(least).toBe(sorted[k - 1]);
+      expect(leastListed).toBe(sorted[k - 1]);
     }
   });
 

@@ -490,18 +490,19 @@ const source = `
 
   ;; The same over every document marked in the touched map (words groups of 32), in ascending order,
   ;; as listTouched then bestPartial, without listing them all first.
-  (func (export "bestPartialTouched") (param $touched i32) (param $words i32) (param $scores i32) (param $high i32) (param $values i32) (param $seeds i32) (param $k i32) (result f64)
+  (func (export "bestPartialTouched") (param $touched i32) (param $words i32) (param $scores i32) (param $high i32) (param $values i32) (param $seeds i32) (param $k i32) (param $dense i32) (result f64)
     (local $size i32) (local $kept i32) (local $w i32) (local $word i32) (local $doc i32) (local $score f64) (local $j i32)
     (local $passing i32) (local $pair v128) (local $lanes v128) (local $least v128)
     (block $done
       (loop $nextWord
         (br_if $done (i32.ge_u (local.get $w) (local.get $words)))
-        (if (i32.lt_u (local.get $size) (local.get $k))
+        (if (i32.or (i32.lt_u (local.get $size) (local.get $k)) (i32.eqz (local.get $dense)))
           (then (local.set $word ${touchedWord('(local.get $touched)', '(local.get $w)')}))
           (else
             ;; Once the heap holds k scores, only a score not below its least can be offered (every
-            ;; untouched document's is 0): the group's documents are read from their scores, two at a
-            ;; time, against the least as it is when the group is read (it only rises after).
+            ;; untouched document's is 0): where most documents are touched (dense), the group's
+            ;; documents are read from their scores, two at a time, against the least as it is when
+            ;; the group is read (it only rises after).
             (local.set $least (f64x2.splat (f64.load (local.get $values))))
             (local.set $passing (i32.const 0))
             ${scoresPassing('(local.get $scores)', '(local.get $w)', (pair) => `(f64x2.ge ${pair} (local.get $least))`)}
@@ -669,7 +670,7 @@ export interface KernelExports {
   touchedCount(): number;
   countAbove(touched: number, words: number, stride: number, scores: number, bar: number, atLeast: number): number;
   bestPartial(scores: number, high: number, count: number, values: number, seeds: number, k: number): number;
-  bestPartialTouched(touched: number, words: number, scores: number, high: number, values: number, seeds: number, k: number): number;
+  bestPartialTouched(touched: number, words: number, scores: number, high: number, values: number, seeds: number, k: number, dense: number): number;
   keptCount(): number;
   collect(touched: number, words: number, scores: number, out: number, remaining: number, threshold: number, slack: number): number;
   collectScores(touched: number, words: number, scores: number, out: number, remaining: number, threshold: number, slack: number): number;
