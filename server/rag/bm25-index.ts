@@ -35,7 +35,7 @@ const markedReadFactor = 16;
  */
 const firstPhaseShare = 0.5;
 /** Those documents are counted in about this many groups of 32 spread over the touched map. */
-const passingSampleWords = 128;
+const passingSampleGroups = 128;
 /** How many times k candidates with the best partial scores are completed to set the bar the others must pass. */
 const completedSeeds = 2;
 
@@ -1184,7 +1184,7 @@ export class Bm25Index {
     // Postings for half the documents touched or more cost more here than those documents (a bound
     // of the candidates) cost there, without counting.
     if (!this.touchedAtLeast(next.length * 2)) return true;
-    const stride = Math.ceil((this.scratchBuffers().touched.length >>> 5) / passingSampleWords);
+    const stride = Math.ceil((this.scratchBuffers().touched.length >>> 5) / passingSampleGroups);
     const atMost = Math.floor((next.length * firstPhaseShare) / stride);
     return this.countAbove(threshold - remaining, stride, atMost + 1) <= atMost;
   }
