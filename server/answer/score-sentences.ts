@@ -49,7 +49,7 @@ const ownTopicWords = 4;
 export function scoringQuestion(analysis: QuestionAnalysis, part?: QuestionAnalysis['parts'][number]): ScoringQuestion {
   if (!part || analysis.parts.length < 2) return analysis;
   // A later part weighs its own words fully and the first part's topic as context; a part that
-  // turns to a topic of its own ("另外，公司开了新账户要多久内报告？") takes none of the first part's.
+  // turns to a topic of its own ("另外，机关新成立科室要多久内说明？") takes none of the first part's.
   const ownTopic = /^\s*(?:另外|此外|还有|再问|另问)/.test(part.text) || part.focusTokens.filter((token) => token.length >= 2).length >= ownTopicWords;
   const context = [...new Set([...analysis.contextTokens, ...(ownTopic ? [] : analysis.parts[0].focusTokens)])].filter((token) => !part.focusTokens.includes(token));
   return { question: part.text, retrievalQuery: part.query, focusTokens: part.focusTokens, contextTokens: context, asks: part.asks, places: analysis.places };
@@ -255,8 +255,8 @@ export function scoreSentences({ question, results, index }: { question: Scoring
           found.push({ weight: 0.7 * weight, at: figureAt });
           continue;
         }
-        // The question describes what the document names with a defined term ("…，是指县级以上人民政府设立的
-        // 公共就业和人才服务机构"): where the text uses the term, it says the words of the description.
+        // The question describes what the document names with a defined term ("…，是指街道办事处设立的
+        // 为老年人提供日间照料的服务场所"): where the text uses the term, it says the words of the description.
         const alias = at >= 0 ? undefined : aliases.find((entry) => entry.covers.has(token) && folded.includes(entry.term));
         if (alias) {
           found.push({ weight: 0.9 * weight, at: folded.indexOf(alias.term) });
@@ -434,8 +434,8 @@ const definitionSentence = /(?:^|所称的?|[。；;，,\s])([\p{Script=Han}]{2,
 
 /**
  * Terms the retrieved clauses define by the question's own words: a question that describes a thing
- * ("政府设立的公共就业和人才服务机构") instead of naming it asks about the term the document defines
- * by that description ("公共人力资源服务机构"), and the clauses that use the term speak to it. A term
+ * ("街道办事处设立的老年人日间照料场所") instead of naming it asks about the term the document defines
+ * by that description ("社区养老服务站"), and the clauses that use the term speak to it. A term
  * counts when its definition says at least two of the question's words, and with the term's own words
  * half of their weight.
  */
@@ -532,7 +532,7 @@ export function holdsNumber(text: string): boolean {
 }
 
 /**
- * The nouns a rule states each kind of figure with: a length of time is a 期限 ("期限一般不超过二年"),
+ * The nouns a rule states each kind of figure with: a length of time is a 期限 ("期限一般不超过六个月"),
  * a share a 比例 or rate, an amount a 标准 or 数额. A question asking for that kind of figure asks for
  * that attribute, though it does not name it ("能用多久").
  */
@@ -546,12 +546,12 @@ const attributeNouns: Partial<Record<QuantityKind, string[]>> = {
 
 const personTitles = '局长|主任|书记|市长|区长|县长|镇长|负责人|发言人|院长|校长|厅长|处长|科长|部长|主席|队长|站长|所长|董事长|总经理|主持人|专家|记者';
 
-/** The title of the person a question asks for ("…讲话的交通运输局局长是谁？" → 局长); undefined when it asks for none. */
+/** The title of the person a question asks for ("…林业局局长是谁？" → 局长); undefined when it asks for none. */
 export function askedPersonTitle(question: string): string | undefined {
   return foldWidth(question).match(new RegExp(`(${personTitles})[^，,。？?]{0,4}(?:是谁|叫什么|姓什么|是哪位)`))?.[1];
 }
 
-/** Whether a sentence names a person with the title ("副局长吴晓东表示", "负责人王芳介绍"). */
+/** Whether a sentence names a person with the title ("局长郑远山在会上指出", "科长葛晓岚表示"). */
 export function namedWithTitle(folded: string, title: string): boolean {
   // A 负责人 (the person in charge) is whoever holds the office: 科长, 局长 …
   return new RegExp(`(?:${title === '负责人' ? personTitles : title})[\\p{Script=Han}]{2,3}(?=[，,、在表指介说称强主出接就对作答回：:（(])`, 'u').test(folded);
@@ -562,7 +562,7 @@ function statesAttribute(folded: string, focusTokens: string[], quantity?: Quant
   const nouns = (quantity && attributeNouns[quantity]) ?? [];
   for (const token of [...focusTokens, ...nouns]) {
     if (token.length < 2 || /\d/.test(token)) continue;
-    // The attribute's own noun may give its figure in words ("期限一般不超过二年").
+    // The attribute's own noun may give its figure in words ("期限一般不超过六个月").
     const figure = nouns.includes(token) ? /^[^，。；,;]{0,10}?(?:\d|[一二三四五六七八九十两百半]+(?:个)?(?:工作日|日|天|年|月|周|小时|倍|成|元|万|人|名|岁))/ : /^[^，。；,;]{0,10}?\d/;
     for (let at = folded.indexOf(token); at >= 0; at = folded.indexOf(token, at + 1)) {
       if (figure.test(folded.slice(at + token.length, at + token.length + 14))) return true;

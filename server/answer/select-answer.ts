@@ -266,8 +266,8 @@ function withConditions(picked: ScoredSentence[], index: PolicyIndex): ScoredSen
     if (branch && !taken.some((other) => overlaps(other, branch))) taken.push(branch);
     const { result } = sentence;
     const rest = result.text.slice(sentence.end - result.start);
-    // A numbered item is one unit: its first sentence takes the rest of its line along ("1．离婚案件每件
-    // 交纳50元至300元。涉及财产分割，…按照0.5%交纳。"), when that is short.
+    // A numbered item is one unit: its first sentence takes the rest of its line along ("1．学生团体每人
+    // 10元。团体人数超过50人的，超出部分每人5元；…"), when that is short.
     const itemRest = itemMarker.test(sentence.text) ? /^[ \t]*([^\n]{1,160}?)[ \t]*(?:\n|$)/.exec(rest) : null;
     if (itemRest && /[。！？；;!?]$/.test(itemRest[1])) {
       const start = sentence.end + itemRest[0].indexOf(itemRest[1]);
@@ -306,7 +306,7 @@ function withOpeners(sentences: ScoredSentence[], index: PolicyIndex): ScoredSen
 }
 
 /**
- * A sentence opening a list ("职工有下列情形之一的，应当认定为工伤：") says nothing without its items.
+ * A sentence opening a list ("公民有下列情形之一的，应当认定为见义勇为：") says nothing without its items.
  * Shown beside the list the answer stands on, it brings the items of its own list that speak to the
  * question (at most two, in the document's order); with none, it goes.
  */
@@ -483,8 +483,8 @@ const alreadyPicked = (picked: ScoredSentence[], sentence: ScoredSentence) =>
   picked.some((other) => overlaps(other, sentence) || (nearDuplicate(other.text, sentence.text) && !(other.result.documentId === sentence.result.documentId && differentFigures(other.text, sentence.text))));
 
 /**
- * Parallel clauses of one document say nearly the same words with another number ("（一）一类…由国务院…
- * 公布；" and "（二）二类…由省…公布；"): each is a rule of its own, not a repeat.
+ * Parallel clauses of one document say nearly the same words with another number ("（一）一级…由市…
+ * 公布；" and "（二）二级…由区…公布；"): each is a rule of its own, not a repeat.
  */
 export function differentFigures(a: string, b: string): boolean {
   const figures = (text: string) => (foldWidth(text).match(/\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]+/g) ?? []).sort().join(' ');
