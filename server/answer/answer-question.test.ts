@@ -9,7 +9,7 @@ import { ingestToTemporaryIndex, openTestService, serviceOverFiles, temporaryFol
 import { analyseQuestion } from './analyse-question';
 import { answerQuestion } from './answer-question';
 import { retrieveClauses } from './retrieve-clauses';
-import { definitionPattern, scoreSentences, scoringQuestion, termsOf } from './score-sentences';
+import { definitionPattern, holdsNumber, scoreSentences, scoringQuestion, termsOf } from './score-sentences';
 
 const notice = `江州市创业担保贷款实施办法
 
@@ -365,6 +365,7 @@ describe('questions asking how much', () => {
   it('reads a count said with 余 or 多 ("60余家") as the figure asked for', async () => {
     const response = await ask(rules, '西陵软件园入驻了多少家软件企业？');
     expect(response.answer).toContain('入驻软件研发企业60余家');
+    for (const text of ['连续举办10余年', '惠及居民2300余户', '培训20多次']) expect(holdsNumber(text)).toBe(true);
   });
 
   // A numbered item is one unit: the rest of its line qualifies the figure its first sentence gives.
