@@ -297,7 +297,7 @@ export function scoreSentences({ question, results, index }: { question: Scoring
       // item leads to its list (no heading, however short).
       const setAside = besides !== undefined && enumeratedItem.test(sentence.text) && foldWidth(sentence.text).replace(enumeratedItem, '').replace(/[的；;。，,\s]/g, '') === besides;
       // The definition a described term comes from says what the term is, not what the question asks of it.
-      if (!defining && aliases.some((entry) => folded.includes(entry.term) && /是指|系指/.test(folded.slice(folded.indexOf(entry.term) + entry.term.length, folded.indexOf(entry.term) + entry.term.length + 4)))) score *= 0.85;
+      if (!defining && aliases.some((entry) => isDefinitionOf(folded, entry.term))) score *= 0.85;
       if (isHeading && !setAside) score *= 0.6;
       if (isPreamble) score *= 0.5;
       if (sentence.text.length > 140) score -= Math.min(0.12, (sentence.text.length - 140) / 1200);
@@ -444,16 +444,31 @@ function definedTerms(results: SearchResult[], weights: Map<string, number>, que
   const folded = foldWidth(question);
   const terms: { term: string; covers: Set<string> }[] = [];
   for (const result of results) {
-    for (const match of foldWidth(result.text).matchAll(new RegExp(definitionSentence, 'gu'))) {
-      const term = match[1].replace(/^(?:第[零〇一二三四五六七八九十百千\d]+条\s*)?(?:本(?:条例|办法|规定|细则|法)所称的?)?/, '');
-      if (term.length < 2 || folded.includes(term) || terms.some((entry) => entry.term === term)) continue;
-      const covers = new Set([...weights.keys()].filter((token) => token.length >= 2 && !term.includes(token) && positionOf(match[2], token, index) >= 0));
+    for (const { term, definition } of index.cache('definitions', result.chunkId, () => definitionsIn(result.text))) {
+      if (folded.includes(term) || terms.some((entry) => entry.term === term)) continue;
+      const covers = new Set([...weights.keys()].filter((token) => token.length >= 2 && !term.includes(token) && positionOf(definition, token, index) >= 0));
       // What the term and its definition say of the question together.
       const weight = [...weights].reduce((sum, [token, value]) => sum + (covers.has(token) || term.includes(token) ? value : 0), 0);
       if (covers.size >= 2 && weight >= 0.5 * total) terms.push({ term, covers });
     }
   }
   return terms;
+}
+
+/** The terms a clause defines and what defines each (the clause alone decides them, so they are kept per chunk). */
+function definitionsIn(text: string): { term: string; definition: string }[] {
+  const found: { term: string; definition: string }[] = [];
+  for (const match of foldWidth(text).matchAll(new RegExp(definitionSentence, 'gu'))) {
+    const term = match[1].replace(/^(?:第[零〇一二三四五六七八九十百千\d]+条\s*)?(?:本(?:条例|办法|规定|细则|法)所称的?)?/, '');
+    if (term.length >= 2) found.push({ term, definition: match[2] });
+  }
+  return found;
+}
+
+/** Whether a sentence is the definition of `term` ("X，是指…"). */
+function isDefinitionOf(folded: string, term: string): boolean {
+  const at = folded.indexOf(term);
+  return at >= 0 && /是指|系指/.test(folded.slice(at + term.length, at + term.length + 4));
 }
 
 function analyseClause(result: SearchResult, document: PolicyDocument | undefined): AnalysedSentence[] {
@@ -557,13 +572,18 @@ export function namedWithTitle(folded: string, title: string): boolean {
   return new RegExp(`(?:${title === '负责人' ? personTitles : title})[\\p{Script=Han}]{2,3}(?=[，,、在表指介说称强主出接就对作答回：:（(])`, 'u').test(folded);
 }
 
+/** A figure within ten characters of where the text is read from (not across a clause's end). */
+const figureAfter = /^[^，。；,;]{0,10}?\d/;
+/** The same, the figure also in words ("一般不超过二年"). */
+const figureInWordsAfter = /^[^，。；,;]{0,10}?(?:\d|[一二三四五六七八九十两百半]+(?:个)?(?:工作日|日|天|年|月|周|小时|倍|成|元|万|人|名|岁))/;
+
 /** Whether a question word, or the noun for the kind of figure asked, is followed closely by a figure ("期限为2年", "比例均不得低于…5%"). */
 function statesAttribute(folded: string, focusTokens: string[], quantity?: QuantityKind): boolean {
   const nouns = (quantity && attributeNouns[quantity]) ?? [];
   for (const token of [...focusTokens, ...nouns]) {
     if (token.length < 2 || /\d/.test(token)) continue;
     // The attribute's own noun may give its figure in words ("期限一般不超过六个月").
-    const figure = nouns.includes(token) ? /^[^，。；,;]{0,10}?(?:\d|[一二三四五六七八九十两百半]+(?:个)?(?:工作日|日|天|年|月|周|小时|倍|成|元|万|人|名|岁))/ : /^[^，。；,;]{0,10}?\d/;
+    const figure = nouns.includes(token) ? figureInWordsAfter : figureAfter;
     for (let at = folded.indexOf(token); at >= 0; at = folded.indexOf(token, at + 1)) {
       if (figure.test(folded.slice(at + token.length, at + token.length + 14))) return true;
     }

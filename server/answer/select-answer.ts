@@ -108,15 +108,12 @@ export function selectFactAnswer({ analysis, parts, index }: { analysis: Questio
 
   const ordered = withOpeners(orderSentences(withConditions(picked, index)), index);
   const scoredItems = parts.flatMap((part) => part.scored);
-  const blocks: AnswerBlock[] = [{ sentences: withOpenersItems(ordered, scoredItems, index).map(toPick) }];
   // An enumeration's opening sentence brings its items along; an item found alone brings its siblings.
-  if (listing || ordered.some((sentence) => sentence.opensList)) {
-    const items = enumerationOf(ordered, index, listing);
-    if (items) {
-      const after = withOpenersItems(items.after, scoredItems, index);
-      blocks.splice(0, 1, { sentences: items.lead.map(toPick) }, { items: items.items }, ...(after.length > 0 ? [{ sentences: after.map(toPick) }] : []));
-    }
-  }
+  const enumeration = listing || ordered.some((sentence) => sentence.opensList) ? enumerationOf(ordered, index, listing) : undefined;
+  const after = withOpenersItems(enumeration ? enumeration.after : ordered, scoredItems, index);
+  const blocks: AnswerBlock[] = enumeration
+    ? [{ sentences: enumeration.lead.map(toPick) }, { items: enumeration.items }, ...(after.length > 0 ? [{ sentences: after.map(toPick) }] : [])]
+    : [{ sentences: after.map(toPick) }];
   if (superseded) blocks.push({ heading: `已被修订的${versionLabel(superseded, index)}规定`, headingLevel: 'section', sentences: [toPick(superseded)] });
   return { kind: 'answer', blocks, documentId: best.result.documentId };
 }

@@ -120,7 +120,12 @@ function unpackRun(words: Uint32Array, base: number, bits: number, count: number
   }
 }
 
-function pack(words: Uint32Array, base: number, bits: number, i: number, value: number): void {
+/**
+ * Writes value i of a run at `base` (in 32-bit words) `bits` wide: value i in lane i % 4, each lane's
+ * values one after another from its lowest bit, a lane's words every fourth word (the kernel unpacks
+ * four lanes at a time).
+ */
+export function packValue(words: Uint32Array, base: number, bits: number, i: number, value: number): void {
   if (bits === 0) return;
   const position = (i >>> 2) * bits;
   const word = base + ((position >>> 5) << 2) + (i & 3);
@@ -468,8 +473,8 @@ class FieldBuilder {
         const block = termBlocks[t] + Math.floor(seen[t] / blockSize);
         const i = seen[t]++ % blockSize;
         const count = block + 1 < termBlocks[t + 1] ? blockSize : documentFrequencies[t] - (block - termBlocks[t]) * blockSize;
-        pack(packed, blockWords[block], blockDocBits[block], i, doc - blockFirstDocs[block]);
-        pack(packed, blockWords[block] + runWords(count, blockDocBits[block]), blockTfBits[block], i, runCounts[r] - 1);
+        packValue(packed, blockWords[block], blockDocBits[block], i, doc - blockFirstDocs[block]);
+        packValue(packed, blockWords[block] + runWords(count, blockDocBits[block]), blockTfBits[block], i, runCounts[r] - 1);
       }
     }
     const termMaxima = new Float32Array(termCount);

@@ -3,21 +3,12 @@
 // and the count of touched documents the first phase asks for after each term), and its passes over
 // the touched map: the sampled count of documents that could pass, the first k-th best partial score.
 import { describe, expect, it } from 'vitest';
+import { packValue } from './bm25-index';
 import { instantiateKernel } from './bm25-kernel';
 
-/**
- * Packs values the way bm25-index.ts lays a run out: value i in lane i % 4, each lane's values one
- * after another from its lowest bit, a lane's words every fourth 32-bit word.
- */
+/** Packs values the way bm25-index.ts lays a run out (its own packer). */
 function packLanes(words: Uint32Array, base: number, bits: number, values: number[]): void {
-  values.forEach((value, i) => {
-    if (bits === 0) return;
-    const position = (i >>> 2) * bits;
-    const word = base + ((position >>> 5) << 2) + (i & 3);
-    const shift = position & 31;
-    words[word] |= value << shift;
-    if (shift + bits > 32) words[word + 4] |= value >>> (32 - shift);
-  });
+  values.forEach((value, i) => packValue(words, base, bits, i, value));
 }
 
 describe('bm25 kernel', () => {

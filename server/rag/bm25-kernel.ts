@@ -64,6 +64,21 @@ const touchedWord = (touched: string, group: string) => `
     (i32.shl (i8x16.bitmask (v128.load (i32.add ${touched} (i32.add (i32.shl ${group} (i32.const 5)) (i32.const 16))))) (i32.const 16)))`;
 
 /**
+ * Lists the documents whose bits are set in $word (group $w) as 32-bit numbers at `out`, from index
+ * $count on, which it advances; $word ends at 0. The function using it declares i32 locals $w, $word,
+ * $count.
+ */
+const listBits = (out: string) => `
+  (block $wordDone
+    (loop $bits
+      (br_if $wordDone (i32.eqz (local.get $word)))
+      (i32.store (i32.add ${out} (i32.shl (local.get $count) (i32.const 2)))
+        (i32.or (i32.shl (local.get $w) (i32.const 5)) (i32.ctz (local.get $word))))
+      (local.set $count (i32.add (local.get $count) (i32.const 1)))
+      (local.set $word (i32.and (local.get $word) (i32.sub (local.get $word) (i32.const 1))))
+      (br $bits)))`;
+
+/**
  * The 32 documents of group `group` whose score (at byte address `scores`, padded with zeros to whole
  * groups) passes `test`, as the bits of a 32-bit word, two scores at a time: `test` turns a v128 of
  * two scores into a lane mask. The function using it declares v128 locals $pair, $lanes.
@@ -438,14 +453,7 @@ const source = `
       (loop $words
         (br_if $done (i32.ge_u (local.get $w) (local.get $words)))
         (local.set $word ${touchedWord('(local.get $touched)', '(local.get $w)')})
-        (block $wordDone
-          (loop $bits
-            (br_if $wordDone (i32.eqz (local.get $word)))
-            (i32.store (i32.add (local.get $high) (i32.shl (local.get $count) (i32.const 2)))
-              (i32.or (i32.shl (local.get $w) (i32.const 5)) (i32.ctz (local.get $word))))
-            (local.set $count (i32.add (local.get $count) (i32.const 1)))
-            (local.set $word (i32.and (local.get $word) (i32.sub (local.get $word) (i32.const 1))))
-            (br $bits)))
+        ${listBits('(local.get $high)')}
         (local.set $w (i32.add (local.get $w) (i32.const 1)))
         (br $words)))
     (local.get $count))
@@ -558,14 +566,7 @@ const source = `
         (local.set $passing (i32.const 0))
         ${scoresPassing('(local.get $scores)', '(local.get $w)', (pair) => `(f64x2.gt (f64x2.mul (f64x2.add ${pair} (local.get $remainingV)) (local.get $slackV)) (local.get $thresholdV))`, '(v128.and (local.get $pair) (local.get $lanes))')}
         (local.set $word (local.get $passing))
-        (block $wordDone
-          (loop $bits
-            (br_if $wordDone (i32.eqz (local.get $word)))
-            (i32.store (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 2)))
-              (i32.or (i32.shl (local.get $w) (i32.const 5)) (i32.ctz (local.get $word))))
-            (local.set $count (i32.add (local.get $count) (i32.const 1)))
-            (local.set $word (i32.and (local.get $word) (i32.sub (local.get $word) (i32.const 1))))
-            (br $bits)))
+        ${listBits('(local.get $out)')}
         (v128.store (i32.add (local.get $touched) (i32.shl (local.get $w) (i32.const 5))) (i32x4.splat (i32.const 0)))
         (v128.store (i32.add (local.get $touched) (i32.add (i32.shl (local.get $w) (i32.const 5)) (i32.const 16))) (i32x4.splat (i32.const 0)))
         (local.set $w (i32.add (local.get $w) (i32.const 1)))
