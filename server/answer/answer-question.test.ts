@@ -1024,3 +1024,110 @@ describe('a question asking which month', () => {
     expect(response.answer).toContain('企业自查阶段（2025年5月）');
   });
 });
+
+describe('a list the answering article opens further on', () => {
+  let rules: RagService;
+
+  beforeAll(async () => {
+    rules = await serviceOverFiles(
+      'clause-list',
+      {
+        'xiling-complaints.txt': `西陵市物业服务投诉处理办法
+
+第八条 业主认为物业服务企业的收费违反合同约定的，可以向街道办事处提交书面投诉，要求物业服务企业退还多收的费用。投诉书应当载明下列事项：
+（一）投诉人的姓名、住址和联系电话；
+（二）被投诉的物业服务企业名称；
+（三）多收费用的金额和依据。
+第九条 街道办事处应当自收到投诉书之日起10日内作出处理决定，并书面告知投诉人。
+第十二条 物业服务企业具备下列条件的，可以评为诚信企业：
+（一）一年内无有效投诉；
+（二）按时公示收费项目和标准；
+（三）退还多收费用后向业主书面说明。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  // The items are the list the answering clause opens ("…应当载明下列事项："), not another article's
+  // list that has one item sharing the question's words.
+  it('lists the items of the clause that answers, though the opener shares few of the question\'s words', async () => {
+    const response = await ask(rules, '物业多收了我的钱，我要向街道写书面投诉让他们退钱，投诉书里要写哪些东西？');
+    expect(response.answer).toContain('投诉书应当载明下列事项');
+    expect(response.answer).toContain('投诉人的姓名、住址和联系电话');
+    expect(response.answer).toContain('多收费用的金额和依据');
+    expect(response.answer).not.toContain('一年内无有效投诉');
+  });
+});
+
+describe('what a question says short and the text spells out', () => {
+  let rules: RagService;
+
+  beforeAll(async () => {
+    rules = await serviceOverFiles(
+      'abbreviated-names',
+      {
+        'xiling-dog-keeping.txt': `西陵市养犬管理规定
+
+第六条 饲养人应当自取得犬只之日起15日内到公安派出所办理养犬登记。
+第七条 饲养人应当自取得犬只之日起30日内向社区居民委员会报告。
+第九条 犬只死亡的，饲养人应当在7日内注销登记。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  // 居委会 is 居民委员会 said short: the clause naming that office answers, not the other deadline.
+  it('matches a short form of a name by the first characters of its words', async () => {
+    const response = await ask(rules, '饲养犬只多少天内要去居委会？');
+    expect(response.answer).toContain('30日内向社区居民委员会报告');
+    expect(response.answer).not.toContain('15日内');
+  });
+});
+
+describe('the polarity of what is asked', () => {
+  let rules: RagService;
+
+  beforeAll(async () => {
+    rules = await serviceOverFiles(
+      'question-polarity',
+      {
+        'xiling-morning-market.txt': `西陵市早市摊位管理办法
+
+第五条 有下列情形之一的，早市摊主不需要办理摊位变更手续：
+（一）调整摊位内的货架位置；
+（二）更换遮阳棚颜色。
+第六条 有下列情形之一的，早市摊主应当办理摊位变更手续：
+（一）变更经营品种；
+（二）扩大摊位面积。
+第八条 早市摊位不得转借；经市场服务中心批准的，可以转借早市摊位。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  it('answers "which cases require…" with the rule that requires, not the one that waives', async () => {
+    const response = await ask(rules, '早市摊主在哪些情况下要办理摊位变更手续？');
+    expect(response.answer).toContain('变更经营品种');
+    // The waiver may follow; the rule that requires leads.
+    expect(response.answer.indexOf('变更经营品种')).toBeLessThan(response.answer.indexOf('调整摊位内的货架位置') >>> 0);
+  });
+
+  // "…吗？" states nothing: a prohibition answers it as well as a permission would, so the two score
+  // alike; a question stated in the positive ("哪些情形可以…") scores the prohibition lower.
+  it('scores a prohibition and a permission alike for a yes-or-no question', async () => {
+    const scores = async (question: string) => {
+      const analysis = analyseQuestion([{ role: 'user', content: question }], { analyzer: rules.index.analyzer });
+      const { results } = await retrieveClauses({ analysis, index: rules.index });
+      const scored = scoreSentences({ question: scoringQuestion(analysis), results, index: rules.index });
+      const of = (text: string) => scored.find((sentence) => sentence.text.includes(text))?.score ?? Number.NaN;
+      return { prohibition: of('早市摊位不得转借'), permission: of('可以转借早市摊位') };
+    };
+    const yesNo = await scores('早市摊位能转借吗？');
+    expect(yesNo.prohibition).toBeCloseTo(yesNo.permission, 6);
+    const stated = await scores('什么情形下早市摊位能转借？');
+    expect(stated.prohibition).toBeLessThan(stated.permission);
+  });
+});

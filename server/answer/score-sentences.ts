@@ -79,7 +79,17 @@ const opensListPattern = /(?:下列|以下|如下|下述|这些)[^。；]{0,30}[
 export const preamble = /(?:通知|公告|通告|通报|说明|事项|意见|办法)如下[:：。]?$|制定本(?:办法|细则|规定|方案|意见|措施|条例|规则|实施细则)[。]?$|特制定|现将.*(?:通知|公告)|现就.*(?:通知|公告|如下)|^为(?:深入|认真|全面|进一步)?(?:贯彻|落实)[^。]*(?:决定|现就|特制定|制定本|经.{0,12}同意)/;
 
 /** A rule stated in the negative: what may not be done, what does not count. */
-const negation = /不得|不予|不能|不属于|不视为|不适用|不应|禁止|严禁|不准|不再|不作为|不计入|不包括|除外/;
+const negation = /不得|不予|不能|不属于|不视为|不适用|不应|禁止|严禁|不准|不再|不作为|不计入|不包括|除外|不需要?|不用|无需|无须|不必|免于|免予/;
+/** A rule waiving a duty: what need not be done. */
+const waiver = /不需要?|不用|无需|无须|不必|免于|免予/;
+/** What a waiver scores when the question asks what must be done. */
+const waiverShare = 0.7;
+
+/**
+ * A yes-or-no question ("能不能…", "需不需要…", "…可以吗？") is answered by a rule either way, what may be
+ * done or what may not: the polarity of its wording says nothing of the answer's.
+ */
+const yesNoQuestion = /([\u4e00-\u9fff])不\1|[吗么][？?。]?\s*$/;
 
 /** Weighted question terms: focus terms by idf, follow-up context terms at 0.4 of theirs. */
 export function questionWeights(question: ScoringQuestion, index: PolicyIndex, { everydayVerbShare = 1 } = {}): Map<string, number> {
@@ -208,6 +218,7 @@ export function scoreSentences({ question, results, index }: { question: Scoring
     return verb && verb.length >= 2 && hasAgency.test(folded) ? folded.indexOf(verb) : -1;
   };
   const questionNegated = negation.test(question.question);
+  const polarityMatters = !yesNoQuestion.test(question.question);
   const bound = askedBound(question.question);
   const aliases = definedTerms(results, weights, question.question, index);
   const scored: ScoredSentence[] = [];
@@ -290,7 +301,9 @@ export function scoreSentences({ question, results, index }: { question: Scoring
       if (definesTerm) score += 0.12;
       if (asks.list && (opensList || (sentence.text.match(/[、，,；;]/g)?.length ?? 0) >= 3)) score += 0.05;
       // "哪些情形可以减免" is not answered by the clause on what may not be (不得减免), nor the reverse.
-      if (negation.test(sentence.text) !== questionNegated) score -= 0.04;
+      if (polarityMatters && negation.test(sentence.text) !== questionNegated) score -= 0.04;
+      // "哪些情况下要办理…" is answered by when it must be done, never by when it need not be ("不需要办理…").
+      if (polarityMatters && !questionNegated && waiver.test(sentence.text)) score *= waiverShare;
       // "最多可以是多少" is not answered by a floor ("不得少于4平方米"), nor "至少" by a ceiling.
       if (bound && statesOnlyOtherBound(sentence.text, bound)) score -= 0.1;
       // "除了户籍迁出本市，还有哪些情况…" asks for the rest of the list "（一）户籍迁出本市的；" is an item of: that
@@ -638,8 +651,25 @@ function positionOf(folded: string, token: string, index: PolicyIndex): number {
     const at = folded.indexOf(synonym);
     if (at >= 0) return at;
   }
-  return -1;
+  return abbreviationOf(token, index)?.exec(folded)?.index ?? -1;
 }
+
+/**
+ * A name said short the way Chinese shortens names, by the first character of each word ("车管所" for
+ * 车辆管理所, "市监局" for 市场监督管理局): the word's characters in order, a few characters apart,
+ * within one phrase. Only for a word of three or four characters the corpus (almost) never uses as it is.
+ */
+function abbreviationOf(token: string, index: PolicyIndex): RegExp | undefined {
+  const pattern = index.cache('abbreviation', token, () =>
+    /^[\u4e00-\u9fff]{3,4}$/.test(token) && !placeSuffix.test(token) && index.bm25.documentFrequency(token) <= rareWordClauses ? new RegExp([...token].join('[\\u4e00-\\u9fff]{0,4}?')) : false,
+  );
+  return pattern || undefined;
+}
+
+/** A place's name ("成都市") is not a short form of anything. */
+const placeSuffix = /[省市县区州镇乡村旗]$/;
+/** A word in at most this many clauses may be a short form of what the others spell out. */
+const rareWordClauses = 3;
 
 /** Share of a word's character bigrams found in a sentence: credit for words phrased differently. */
 function partialMatch(token: string, gramSet: Set<string>): number {

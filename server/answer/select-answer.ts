@@ -109,13 +109,30 @@ export function selectFactAnswer({ analysis, parts, index }: { analysis: Questio
   const ordered = withOpeners(orderSentences(withConditions(picked, index)), index);
   const scoredItems = parts.flatMap((part) => part.scored);
   // An enumeration's opening sentence brings its items along; an item found alone brings its siblings.
-  const enumeration = listing || ordered.some((sentence) => sentence.opensList) ? enumerationOf(ordered, index, listing) : undefined;
+  const enumeration = listing || ordered.some((sentence) => sentence.opensList) ? clauseList(ordered, best, first.scored, index, listing) ?? enumerationOf(ordered, index, listing) : undefined;
   const after = withOpenersItems(enumeration ? enumeration.after : ordered, scoredItems, index);
   const blocks: AnswerBlock[] = enumeration
     ? [{ sentences: enumeration.lead.map(toPick) }, { items: enumeration.items }, ...(after.length > 0 ? [{ sentences: after.map(toPick) }] : [])]
     : [{ sentences: after.map(toPick) }];
   if (superseded) blocks.push({ heading: `已被修订的${versionLabel(superseded, index)}规定`, headingLevel: 'section', sentences: [toPick(superseded)] });
   return { kind: 'answer', blocks, documentId: best.result.documentId };
+}
+
+/**
+ * A question asking for a list, answered by a clause that opens one further on ("…可以向该网络服务提供者
+ * 提交书面通知。通知书应当包含下列内容：(一)…"), is answered by that list: the clause's own opener
+ * brings its items, though its words are not the question's.
+ */
+function clauseList(ordered: ScoredSentence[], best: ScoredSentence, scored: ScoredSentence[], index: PolicyIndex, listing: boolean): ReturnType<typeof enumerationOf> {
+  if (!listing || best.opensList || itemMarker.test(best.text)) return undefined;
+  const opener = scored
+    .filter((sentence) => sentence.opensList && !sentence.heading && sentence.start > best.start && sameClause(sentence, best))
+    .sort((a, b) => a.start - b.start)[0];
+  if (!opener) return undefined;
+  // The opener leads (it is what the list hangs on), placed straight after the last sentence of its clause.
+  const at = ordered.findLastIndex((sentence) => sameClause(sentence, opener) && sentence.start < opener.start) + 1;
+  const sentences = [...ordered.slice(0, at), { ...opener, score: Number.POSITIVE_INFINITY }, ...ordered.slice(at)];
+  return enumerationOf(sentences, index, listing);
 }
 
 /**
