@@ -121,6 +121,15 @@ describe('a request to cite', () => {
   });
 });
 
+describe('a place name the segmenter glues to the word before it', () => {
+  it('drops a preposition glued to an unknown place name, keeping names that start with one', () => {
+    const analyzer = new Analyzer();
+    expect(analyzer.words('在淞宁省，企业')[0]).toBe('在淞宁省');
+    expect(placesIn('在淞宁省，企业多久要确认账户？', analyzer)).toEqual(['淞宁省']);
+    expect(placesIn('从江县的补贴标准是多少？', analyzer)).toEqual(['从江县']);
+  });
+});
+
 describe('a place named by a word the corpus taught the segmenter', () => {
   it('reads a two-character name found in the corpus, before its unit, as a place', () => {
     const taught = new Analyzer({ corpusWords: ['黔滇'] });

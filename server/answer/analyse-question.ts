@@ -242,7 +242,10 @@ export function placesIn(text: string, analyzer: Analyzer): string[] {
   const found: string[] = [];
   const words = analyzer.tag(text);
   const nameTag = /^(ns|nr|nrt|nz|x)$/;
-  words.forEach(({ word, tag }, i) => {
+  words.forEach(({ word: segmented, tag }, i) => {
+    // A name the segmenter does not know is glued to the preposition before it ("在瀚宁省"): the
+    // preposition goes when what is left is still a name with a unit (从江县 keeps its 从).
+    const word = gluedPreposition.test(segmented) && unitPattern.test(segmented) && stemOf(segmented.slice(1)).length >= 2 ? segmented.slice(1) : segmented;
     // 大城市, 小城镇, 山区 name a kind of place, not one.
     if (kindOfPlace.test(word)) return;
     if (unitPattern.test(word) && word.length >= 3 && nameTag.test(tag) && stemOf(word).length >= 2) found.push(word);
@@ -255,6 +258,7 @@ export function placesIn(text: string, analyzer: Analyzer): string[] {
   return [...new Set(found)].filter((place, _, all) => !all.some((other) => other !== place && other.startsWith(place)));
 }
 
+const gluedPreposition = /^[在到去从往于对向给由把让]/;
 const kindOfPlace = /(?:城市|城镇|城区|市区|郊区|山区|林区|牧区|矿区|灾区|景区|园区|社区|辖区)$/;
 const unitPattern = /(?:省|市|县|区|州|盟|旗|自治区|自治州|自治县|新区|镇|乡)$/;
 const unitWord = /^(?:省|市|县|区|州|盟|旗|镇|乡)$/;
