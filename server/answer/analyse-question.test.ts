@@ -137,3 +137,13 @@ describe('a place named by a word the corpus taught the segmenter', () => {
     expect(placesIn('黔滇市去年的地区生产总值是多少？', taught)).toEqual(['黔滇市']);
   });
 });
+
+describe('the kind of figure asked for', () => {
+  const analyzer = new Analyzer();
+  const analyse = (question: string) => analyseQuestion([{ role: 'user', content: question }], { analyzer });
+
+  it('reads "多少…的钱" as asking for an amount of money', () => {
+    expect(analyse('开了一家小餐馆，能领到多少开业的钱？').asks.quantity).toBe('money');
+    expect(analyse('一共要交多少块钱？').asks.quantity).toBe('money');
+  });
+});
