@@ -147,3 +147,18 @@ describe('the kind of figure asked for', () => {
     expect(analyse('一共要交多少块钱？').asks.quantity).toBe('money');
   });
 });
+
+describe('words that ask for the figure', () => {
+  const analyzer = new Analyzer();
+  const analyse = (question: string) => analyseQuestion([{ role: 'user', content: question }], { analyzer });
+
+  // The measure word and the bound are read from the question's text; as topic words they would
+  // weigh as words no clause says, and the clause that answers would look as if it missed them.
+  it('keeps "几袋" and "最多能" out of the topic words', () => {
+    const { focusTokens, asks } = analyse('免费口罩一次最多能领几袋？');
+    expect(focusTokens).toContain('口罩');
+    expect(focusTokens).not.toContain('几袋');
+    expect(focusTokens).not.toContain('最多能');
+    expect(asks.number).toBe(true);
+  });
+});

@@ -136,12 +136,19 @@ export function topicTokens(question: string, analyzer: Analyzer): string[] {
   const tokens = analyzer
     .words(text.replace(/\d+(?:[.,]\d+)*%?/g, (number) => ` ${number} `))
     .map((word) => word.trim())
-    .filter((word) => searchTokens.has(word));
+    .filter((word) => searchTokens.has(word) && !askedCount.test(word) && !boundWithModal.test(word));
   const folded = foldWidth(text);
   // A place's name ("青禾" of 青禾市) means nothing split apart.
   const isPlaceName = (token: string) => [...'省市县区州镇乡村'].some((suffix) => folded.includes(`${token}${suffix}`)) || (token.length >= 3 && unitPattern.test(token));
   return [...new Set([...tokens, ...tokens.filter((token) => !isPlaceName(token)).flatMap((token) => analyzer.fragmentPieces(token))])];
 }
+
+/**
+ * "几台", "多少人": the figure asked for with its measure word; "最多能", "至少要": the bound asked for
+ * with a modal. Neither is a topic (the unit and the bound are read from the question's text).
+ */
+const askedCount = /^(?:几|多少)\p{Script=Han}$/u;
+const boundWithModal = /^(?:最多|至多|最少|至少|最高|最低)(?:能|可|可以|要|得|会)$/;
 
 /** The questions a message asks: split at question marks (and at "；" between questions), at most four. */
 export function partsOf(text: string, analyzer?: Analyzer): string[] {
@@ -209,7 +216,7 @@ function listFirst(question: string): { text: string; item: string }[] | undefin
 function asksOf(question: string): Asks {
   return {
     // "几月份", "几号" ask for a date, not a figure ("几个月" does ask for one).
-    number: /多少|(?<!哪)几[个项条年%家座种类次倍天日周岁]|多大|多高|多长|多重|比例|占比|比重|百分|率(?:是|要|达|为|多)|规模(?!化)|数量|金额|额度|几成|标准是|上限|下限|最高|最低|不超过/.test(question),
+    number: /多少|(?<!哪)几[个项条年%家座种类次倍天日周岁台件袋瓶箱包人名位张辆套间笔轮趟只头株棵亩]|多大|多高|多长|多重|比例|占比|比重|百分|率(?:是|要|达|为|多)|规模(?!化)|数量|金额|额度|几成|标准是|上限|下限|最高|最低|不超过/.test(question),
     time: /何时|什么时候|哪一?年|哪天|时间|期限|截止|截至|多久|日期|之前|以前|期间|有效期|几月|几号|哪个?月/.test(question),
     quantity: quantityKind(question),
     who: /谁|哪个部门|哪些部门|哪个单位|哪些单位|哪个机关|哪家|哪个机构|哪些机构|由谁|找谁|向谁|负责|主管|牵头|审批|批准|发证|登记机关/.test(question),
