@@ -1131,3 +1131,31 @@ describe('the polarity of what is asked', () => {
     expect(stated.prohibition).toBeLessThan(stated.permission);
   });
 });
+
+describe('a short item of a list', () => {
+  let rules: RagService;
+
+  beforeAll(async () => {
+    rules = await serviceOverFiles(
+      'short-list-items',
+      {
+        'xiling-heating.txt': `西陵市困难家庭冬季取暖补贴办法
+
+第三条 低保家庭中的老人可以领取冬季取暖补贴，每户每年800元。
+第四条 取暖补贴于每年11月由街道办事处统一发放到户。
+第六条 有下列情形之一的，不予发放取暖补贴：
+（一）已入住集中供养机构的；
+（二）家庭成员拥有机动车的。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  // "（一）已入住集中供养机构的；" reads like a heading line (short, numbered, no comma) but is the
+  // content of the list its opener starts: it answers whether someone living in a care home still gets it.
+  it('answers with the item of the exclusion list, not only the rule granting the benefit', async () => {
+    const response = await ask(rules, '家里老人已经住进集中供养机构了，还能领取暖补贴吗？');
+    expect(response.answer).toContain('已入住集中供养机构的');
+  });
+});

@@ -518,8 +518,9 @@ function analyseClause(result: SearchResult, document: PolicyDocument | undefine
         // "市(州)", "乡(镇)": a word with its alternative in brackets reads as the pair ("市州").
         folded: plain.replace(/\(([\u4e00-\u9fff]{1,2})\)/g, '$1'),
         gramSet: new Set(bigrams(sentence.text)),
-        // The document's own title line names it; it answers nothing.
-        isHeading: isHeadingSentence(sentence, headingTexts) || (title.length > 0 && plain.replace(/[。.]$/, '') === title),
+        // The document's own title line names it; it answers nothing. An item of the list a sentence
+        // opens ("…不予享受补贴：（一）已在机关事业单位就业的；") is that list's content, however short.
+        isHeading: (!(isItem && (lead !== '' || /[；;]$/.test(sentence.text))) && isHeadingSentence(sentence, headingTexts)) || (title.length > 0 && plain.replace(/[。.]$/, '') === title),
         opener: lead,
       };
     });
