@@ -1159,3 +1159,32 @@ describe('a short item of a list', () => {
     expect(response.answer).toContain('已入住集中供养机构的');
   });
 });
+
+describe('a news report that names its place only in its opening line', () => {
+  let news: RagService;
+
+  beforeAll(async () => {
+    news = await serviceOverFiles(
+      'place-in-lead',
+      {
+        'meeting.txt': `市政府召开第12次常务会议
+
+4月2日，西陵市市长主持召开市政府第12次常务会议，研究部署城市更新工作。
+会议指出，今年全市计划新建口袋公园45个、改造背街小巷120条。
+`,
+        'donglan-parks.txt': `东岚市公园建设情况通报
+
+东岚市园林局通报，今年东岚市计划新建口袋公园30个。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  // "全市" of a report whose dateline names the city is that city: its figure answers.
+  it('answers from the report whose opening names the place, though the sentence says only 全市', async () => {
+    const response = await ask(news, '西陵市今年计划新建多少个口袋公园？');
+    expect(response.answer).toContain('口袋公园45个');
+    expect(response.answer).not.toContain('口袋公园30个');
+  });
+});

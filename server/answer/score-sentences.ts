@@ -185,6 +185,9 @@ function knownHeadVariant(token: string, focusTokens: string[], index: PolicyInd
 /** The coverage a sentence defining the term a question asks about counts as, at least. */
 const definitionCoverage = 0.3;
 
+/** The opening characters of a document that say which place it is about. */
+const documentLead = 120;
+
 /** How much a question term counts when only the document's title or region supplies it. */
 const titleTermShare = 0.35;
 /** Matched terms count when they sit within one window of the sentence. */
@@ -227,7 +230,9 @@ export function scoreSentences({ question, results, index }: { question: Scoring
     const document = index.document(result.documentId);
     // Terms naming the document (its title, its region) say where, not what: they are neutral.
     const about = foldWidth(`${document?.title ?? ''} ${document?.region ?? ''}`);
-    const aboutPlace = `${document?.title ?? ''} ${document?.region ?? ''} ${document?.issuer ?? ''}`;
+    // The place a document is about: its title, region and issuer, or its opening lines (a news report's
+    // dateline, "3月18日，X市市长…"; a notice's issuing office).
+    const aboutPlace = `${document?.title ?? ''} ${document?.region ?? ''} ${document?.issuer ?? ''} ${document?.text.slice(0, documentLead) ?? ''}`;
     const fitting = placeNames.filter((names) => names.some((name) => aboutPlace.includes(name)));
     const documentFits = placeNames.length === 0 || fitting.length > 0;
     // A further place the document is not about must be named where the sentence stands: in its clause
