@@ -1188,3 +1188,29 @@ describe('a news report that names its place only in its opening line', () => {
     expect(response.answer).not.toContain('口袋公园30个');
   });
 });
+
+describe('a time question that names its year', () => {
+  let notice: RagService;
+
+  beforeAll(async () => {
+    notice = await serviceOverFiles(
+      'asked-year',
+      {
+        'xiling-rapeseed.txt': `西陵市2025年油菜种植补贴发放公告
+
+2025年全市油菜种植补贴按每亩120元发放到种植户账户。
+补贴资金将于11月30日前通过惠农资金专用账户发放到种植户。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  // The year the question names is no answer to "什么时候": the sentence giving the date ranks first.
+  it('ranks the date above the sentence that only repeats the asked year', async () => {
+    const analysis = analyseQuestion([{ role: 'user', content: '西陵2025年油菜种植补贴什么时候发放到账户？' }], { analyzer: notice.index.analyzer });
+    const { results } = await retrieveClauses({ analysis, index: notice.index });
+    const [best] = scoreSentences({ question: scoringQuestion(analysis), results, index: notice.index });
+    expect(best.text.startsWith('补贴资金将于11月30日前')).toBe(true);
+  });
+});

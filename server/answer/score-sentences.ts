@@ -220,6 +220,8 @@ export function scoreSentences({ question, results, index }: { question: Scoring
     const verb = asks.who ? token.match(agencyWordStart)?.[1] : undefined;
     return verb && verb.length >= 2 && hasAgency.test(folded) ? folded.indexOf(verb) : -1;
   };
+  const askedYears = [...new Set(foldWidth(question.question).match(/\d{4}\s*年(?!\s*\d{1,2}\s*月)/g) ?? [])];
+  const withoutAskedYears = (text: string) => askedYears.reduce((rest, year) => rest.split(year).join(' '), foldWidth(text));
   const questionNegated = negation.test(question.question);
   const polarityMatters = !yesNoQuestion.test(question.question);
   const bound = askedBound(question.question);
@@ -298,7 +300,8 @@ export function scoreSentences({ question, results, index }: { question: Scoring
 
       let score = 0.55 * coverage + 0.2 * gramOverlap + 0.1 * contextOverlap + 0.12 / (1 + rank);
       if (asks.number) score += hasNumber.test(sentence.text) ? 0.12 : -0.12;
-      if (asks.time) score += hasTime.test(sentence.text) ? 0.1 : -0.05;
+      // The year the question itself names ("2025年…什么时候发") is no answer to when.
+      if (asks.time) score += hasTime.test(withoutAskedYears(sentence.text)) ? 0.1 : -0.05;
       if (asks.quantity) score += quantityUnits[asks.quantity].test(sentence.text) ? 0.1 : -0.06;
       if (asks.who && hasAgency.test(sentence.text)) score += 0.06;
       // "期限为2年", "税率为12%", "标准为每人1500元": the attribute asked about, stated with its figure.
