@@ -1214,3 +1214,27 @@ describe('a time question that names its year', () => {
     expect(best.text.startsWith('补贴资金将于11月30日前')).toBe(true);
   });
 });
+
+describe('a number with no unit', () => {
+  let notice: RagService;
+
+  beforeAll(async () => {
+    notice = await serviceOverFiles(
+      'hotline',
+      {
+        'xiling-bus.txt': `西陵公交线路临时调整
+
+自5月6日首班车起，西陵公交8路临时改道运行，暂停文化宫站。
+咨询电话：西陵公交服务热线88765。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  // "热线是多少" asks for a number that has no unit: the hotline's digits are the figure.
+  it('answers "…热线是多少" with the sentence giving the number', async () => {
+    const response = await ask(notice, '西陵公交服务热线是多少？');
+    expect(response.answer).toContain('88765');
+  });
+});
