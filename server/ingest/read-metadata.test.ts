@@ -50,6 +50,13 @@ describe('readMetadata', () => {
     expect(readMetadata(text, 'news.txt')).toMatchObject({ title: '三项新政落地，企业开办一天办结', titleSource: 'heading' });
   });
 
+  it('skips the site line above a page\'s headline (the site, a date in figures, a link tag)', () => {
+    const text = '西陵市人民政府网站　2025-04-02　【我要纠错】\n西陵市公开招聘社区工作者80名\n西陵市民政局近日发布公告，面向社会公开招聘社区工作者80名。';
+    expect(readMetadata(text, 'page.txt')).toMatchObject({ title: '西陵市公开招聘社区工作者80名', titleSource: 'heading' });
+    // A tag leading a headline is part of it.
+    expect(readMetadata('【出行提示】西陵公交8路临时改道\n自3月10日首班车起，8路临时改道运行。', 'tip.txt').title).toBe('【出行提示】西陵公交8路临时改道');
+  });
+
   it('reads a regulation: title, the order that promulgated it, and the version date from the file name', () => {
     const text = '河道采砂管理条例\n\n2015年3月1日 中华人民共和国国务院令第700号公布\n\n2020年5月6日 《国务院关于修改部分行政法规的决定》修订\n\n第一章 总则\n\n第一条 为了加强河道采砂管理，制定本条例。';
     expect(readMetadata(text, '河道采砂管理条例(2020-05-06).md')).toEqual({
