@@ -249,10 +249,7 @@ export function placesIn(text: string, analyzer: Analyzer): string[] {
   const found: string[] = [];
   const words = analyzer.tag(text);
   const nameTag = /^(ns|nr|nrt|nz|x)$/;
-  words.forEach(({ word: segmented, tag }, i) => {
-    // A name the segmenter does not know is glued to the preposition before it ("在瀚宁省"): the
-    // preposition goes when what is left is still a name with a unit (从江县 keeps its 从).
-    const word = gluedPreposition.test(segmented) && unitPattern.test(segmented) && stemOf(segmented.slice(1)).length >= 2 ? segmented.slice(1) : segmented;
+  words.forEach(({ word, tag }, i) => {
     // 大城市, 小城镇, 山区 name a kind of place, not one.
     if (kindOfPlace.test(word)) return;
     if (unitPattern.test(word) && word.length >= 3 && nameTag.test(tag) && stemOf(word).length >= 2) found.push(word);
@@ -262,10 +259,18 @@ export function placesIn(text: string, analyzer: Analyzer): string[] {
     else if (tag === 'ns' && word.length >= 2 && !(word.length === 2 && /[省市县区镇乡旗盟]$/.test(word)) && !analyzer.isStopWord(word) && analyzer.isKnownPlace(word)) found.push(word);
   });
   // "河阳" tagged as a place and then "河阳市": the longer name stands.
-  return [...new Set(found)].filter((place, _, all) => !all.some((other) => other !== place && other.startsWith(place)));
+  return [...new Set(found.map(withoutGluedWord))].filter((place, _, all) => !all.some((other) => other !== place && other.startsWith(place)));
 }
 
-const gluedPreposition = /^[在到去从往于对向给由把让]/;
+/**
+ * A name the segmenter does not know comes glued to the word before it ("在X省", "对X县", "2025年X市"):
+ * a preposition or the 年 of a year goes when what is left is still a name with its unit (从江县 keeps
+ * its 从: 江 alone is no name).
+ */
+function withoutGluedWord(place: string): string {
+  return gluedWord.test(place) && unitPattern.test(place) && stemOf(place.slice(1)).length >= 2 ? place.slice(1) : place;
+}
+const gluedWord = /^[在到去从往于对向给由把让年]/;
 const kindOfPlace = /(?:城市|城镇|城区|市区|郊区|山区|林区|牧区|矿区|灾区|景区|园区|社区|辖区)$/;
 const unitPattern = /(?:省|市|县|区|州|盟|旗|自治区|自治州|自治县|新区|镇|乡)$/;
 const unitWord = /^(?:省|市|县|区|州|盟|旗|镇|乡)$/;
