@@ -1238,3 +1238,30 @@ describe('a number with no unit', () => {
     expect(response.answer).toContain('88765');
   });
 });
+
+describe("the rule for the asker's own figure", () => {
+  let rules: RagService;
+
+  beforeAll(async () => {
+    rules = await serviceOverFiles(
+      'askers-figure',
+      {
+        'xiling-bus-fares.txt': `西陵市公交乘车优惠办法
+
+第五条 6周岁以下的儿童乘坐公交免费。
+第六条 6周岁以上14周岁以下的儿童乘坐公交半价。
+第七条 65周岁以上的老年人乘坐公交免费。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  // "10岁" is taken in by "6周岁以上14周岁以下", not by "6周岁以下" or "65周岁以上".
+  it('ranks first the clause whose age bracket takes in the age the asker gives', async () => {
+    const analysis = analyseQuestion([{ role: 'user', content: '我家孩子今年10岁，乘坐公交怎么收费？' }], { analyzer: rules.index.analyzer });
+    const { results } = await retrieveClauses({ analysis, index: rules.index });
+    const [best] = scoreSentences({ question: scoringQuestion(analysis), results, index: rules.index });
+    expect(best.text.startsWith('第六条')).toBe(true);
+  });
+});

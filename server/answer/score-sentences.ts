@@ -1,4 +1,5 @@
 // Stage 3 — score: how much of what a question asks each sentence of the retrieved clauses carries.
+import { numeralValue } from '../ingest/structure-document.js';
 import { splitSentences, type Sentence } from '../ingest/split-sentences.js';
 import { generalRarity } from '../rag/analyzer.js';
 import type { PolicyIndex } from '../rag/policy-index.js';
@@ -182,6 +183,9 @@ function knownHeadVariant(token: string, focusTokens: string[], index: PolicyInd
   return false;
 }
 
+/** What a sentence gains when its threshold takes in a figure the asker states about their case. */
+const askersCaseBonus = 0.1;
+
 /** The coverage a sentence defining the term a question asks about counts as, at least. */
 const definitionCoverage = 0.3;
 
@@ -207,7 +211,8 @@ export function scoreSentences({ question, results, index }: { question: Scoring
   const contextGrams = new Set(bigrams(question.retrievalQuery));
   const placeTokens = new Set([...weights.keys()].filter((token) => question.places.some((place) => place.includes(token) || token.includes(place))));
   const compounds = compoundParts([...weights.keys()]);
-  const statedFigures = situationFigures(question.question, [...weights.keys()]);
+  const askers = askersFigures(question.question, [...weights.keys()]);
+  const statedFigures = new Map([...askers].map(([token, { clause }]) => [token, clause]));
   const defining = definitionPattern(question.question);
   const besides = besidesItem(question.question);
   const { asks } = question;
@@ -244,6 +249,7 @@ export function scoreSentences({ question, results, index }: { question: Scoring
     for (const { sentence, folded, gramSet, isHeading, opener } of index.cache('clause-sentences', result.chunkId, () => analyseClause(result, document))) {
       const found: { weight: number; at: number }[] = [];
       const matched: string[] = [];
+      let statesAskersCase = false;
       let focusMatched = false;
       let total = 0;
       for (const [token, weight] of weights) {
@@ -260,6 +266,8 @@ export function scoreSentences({ question, results, index }: { question: Scoring
         const stated = statedFigures.get(token);
         const direct = positionOf(folded, token, index);
         const at = direct < 0 && stated ? folded.search(stated) : direct;
+        const asker = askers.get(token);
+        if (asker && takesIn(folded, asker.clause, asker.value)) statesAskersCase = true;
         const parts = compounds.get(token);
         const split = at < 0 && parts ? splitCompoundAt(folded, parts) : -1;
         if (split >= 0) {
@@ -307,6 +315,9 @@ export function scoreSentences({ question, results, index }: { question: Scoring
       // "期限为2年", "税率为12%", "标准为每人1500元": the attribute asked about, stated with its figure.
       if ((asks.number || asks.time || asks.quantity) && statesAttribute(folded, question.focusTokens, asks.quantity)) score += 0.08;
       if (definesTerm) score += 0.12;
+      // A rule whose threshold takes in the asker's own figure ("10岁的儿子" → "16周岁以下的…") is the rule
+      // for the asker's case, not one about the matter at large.
+      if (statesAskersCase) score += askersCaseBonus;
       if (asks.list && (opensList || (sentence.text.match(/[、，,；;]/g)?.length ?? 0) >= 3)) score += 0.05;
       // "哪些情形可以减免" is not answered by the clause on what may not be (不得减免), nor the reverse.
       if (polarityMatters && negation.test(sentence.text) !== questionNegated) score -= 0.04;
@@ -423,7 +434,12 @@ const attributeWords: Partial<Record<QuantityKind, RegExp>> = {
  * numeral and is not one.
  */
 export function situationFigures(question: string, tokens: string[]): Map<string, RegExp> {
-  const figures = new Map<string, RegExp>();
+  return new Map([...askersFigures(question, tokens)].map(([token, { clause }]) => [token, clause]));
+}
+
+/** The figures of the asker's case, each with its value ("七十岁" → 70, "半年" → 0.5) and how a clause states one. */
+function askersFigures(question: string, tokens: string[]): Map<string, { clause: RegExp; value: number }> {
+  const figures = new Map<string, { clause: RegExp; value: number }>();
   const folded = foldWidth(question);
   for (const match of folded.matchAll(/(?<![第\d.])(\d+(?:\.\d+)?|[一二两三四五六七八九十百千半]+)\s*/g)) {
     const after = folded.slice((match.index ?? 0) + match[0].length);
@@ -431,9 +447,34 @@ export function situationFigures(question: string, tokens: string[]): Map<string
     const unit = statedUnits.find(({ question: pattern }) => pattern.test(after));
     if (!unit) continue;
     const figure = `${match[1]}${after.match(unit.question)?.[0] ?? ''}`;
-    for (const token of tokens) if (token === match[1] || (figure.includes(token) && /[\d一二两三四五六七八九十百千半]/.test(token))) figures.set(token, unit.clause);
+    const value = match[1] === '半' ? 0.5 : numeralValue(match[1]);
+    for (const token of tokens) if (token === match[1] || (figure.includes(token) && /[\d一二两三四五六七八九十百千半]/.test(token))) figures.set(token, { clause: unit.clause, value });
   }
   return figures;
+}
+
+/**
+ * Whether a clause's threshold takes in the asker's figure: "16周岁以下" takes in 10, "80—89周岁" does
+ * not take in 90, "年满80周岁" does; a figure with no bound ("3年") only itself.
+ */
+function takesIn(folded: string, clause: RegExp, value: number): boolean {
+  if (!Number.isFinite(value)) return false;
+  for (const match of folded.matchAll(new RegExp(clause.source, 'g'))) {
+    const figure = match[0].match(/\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+/)?.[0];
+    const stated = figure === undefined ? Number.NaN : numeralValue(figure);
+    if (!Number.isFinite(stated)) continue;
+    const before = folded.slice(Math.max(0, match.index! - 8), match.index!);
+    const after = folded.slice(match.index! + match[0].length, match.index! + match[0].length + 4);
+    const range = before.match(/(\d+(?:\.\d+)?)\s*(?:周?岁|个月|年|天|日|小时)?\s*[—–~～至到-]\s*$/);
+    if (range) {
+      if (Number(range[1]) <= value && value <= stated) return true;
+    } else if (/^(?:以下|以内|之内|及以下)/.test(after) || /(?:未满|不满|不到|低于|不超过|不足)\s*$/.test(before)) {
+      if (value <= stated) return true;
+    } else if (/^(?:以上|及以上|以后)/.test(after) || /(?:年满|已满|满|超过|不低于|达到)\s*$/.test(before)) {
+      if (value >= stated) return true;
+    } else if (value === stated) return true;
+  }
+  return false;
 }
 
 interface AnalysedSentence {
