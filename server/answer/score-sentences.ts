@@ -81,10 +81,6 @@ export const preamble = /(?:通知|公告|通告|通报|说明|事项|意见|办
 
 /** A rule stated in the negative: what may not be done, what does not count. */
 const negation = /不得|不予|不能|不属于|不视为|不适用|不应|禁止|严禁|不准|不再|不作为|不计入|不包括|除外|不需要?|不用|无需|无须|不必|免于|免予/;
-/** A rule waiving a duty: what need not be done. */
-const waiver = /不需要?|不用|无需|无须|不必|免于|免予/;
-/** What a waiver scores when the question asks what must be done. */
-const waiverShare = 0.7;
 
 /**
  * A yes-or-no question ("能不能…", "需不需要…", "…可以吗？") is answered by a rule either way, what may be
@@ -321,8 +317,6 @@ export function scoreSentences({ question, results, index }: { question: Scoring
       if (asks.list && (opensList || (sentence.text.match(/[、，,；;]/g)?.length ?? 0) >= 3)) score += 0.05;
       // "哪些情形可以减免" is not answered by the clause on what may not be (不得减免), nor the reverse.
       if (polarityMatters && negation.test(sentence.text) !== questionNegated) score -= 0.04;
-      // "哪些情况下要办理…" is answered by when it must be done, never by when it need not be ("不需要办理…").
-      if (polarityMatters && !questionNegated && waiver.test(sentence.text)) score *= waiverShare;
       // "最多可以是多少" is not answered by a floor ("不得少于4平方米"), nor "至少" by a ceiling.
       if (bound && statesOnlyOtherBound(sentence.text, bound)) score -= 0.1;
       // "除了户籍迁出本市，还有哪些情况…" asks for the rest of the list "（一）户籍迁出本市的；" is an item of: that
