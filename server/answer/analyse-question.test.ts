@@ -2,7 +2,7 @@
 // changed between two versions of a regulation.
 import { describe, expect, it } from 'vitest';
 import { Analyzer, defaultAnalyzer } from '../rag/analyzer';
-import { analyseQuestion, placesIn, topicTokens } from './analyse-question';
+import { analyseQuestion, partsOf as questionsOf, placesIn, topicTokens } from './analyse-question';
 
 const analyzer = defaultAnalyzer();
 const intentOf = (question: string) => analyseQuestion([{ role: 'user', content: question }], { analyzer }).intent;
@@ -162,5 +162,13 @@ describe('words that ask for the figure', () => {
     expect(focusTokens).not.toContain('几袋');
     expect(focusTokens).not.toContain('最多能');
     expect(asks.number).toBe(true);
+  });
+});
+
+describe('a sentence that asks two questions', () => {
+  it('splits at the comma after what the first clause asks, when the rest asks too', () => {
+    expect(questionsOf('个人申请创业担保贷款最多能贷多少、能贷几年？')).toEqual(['个人申请创业担保贷款最多能贷多少', '能贷几年？']);
+    expect(questionsOf('办理居住证、护照，分别要多少天？')).toEqual(['办理居住证、护照，分别要多少天？']);
+    expect(questionsOf('有多少人参加，是谁组织的？')).toEqual(['有多少人参加，是谁组织的？']);
   });
 });

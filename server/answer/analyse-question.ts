@@ -154,8 +154,9 @@ const boundWithModal = /^(?:最多|至多|最少|至少|最高|最低)(?:能|可
 export function partsOf(text: string, analyzer?: Analyzer): string[] {
   const pieces = text
     .split(/(?<=[？?])|(?<=[；;])(?=[^；;]*[？?]$)/)
-    .map((part) => part.trim())
-    .filter((part) => part.replace(/[？?；;\s]/g, '').length >= 2);
+    .flatMap(askedTwice)
+    .map((part) => part.trim().replace(/[，,、]$/, ''))
+    .filter((part) => part.replace(/[？?；;，,、\s]/g, '').length >= 2);
   if (pieces.length < 2) return [text];
   // A piece with no topic word of its own ("是吗？") belongs to the one before it.
   const merged: string[] = [];
@@ -165,6 +166,25 @@ export function partsOf(text: string, analyzer?: Analyzer): string[] {
   }
   return merged.slice(0, 4);
 }
+
+/**
+ * Two questions in one sentence ("一次最多能借多少、用几天？", "每月补多少，补几年？"): a clause that ends
+ * with what it asks ("多少", "几天", "什么时候") and is followed by another asking clause is a question
+ * of its own.
+ */
+function askedTwice(piece: string): string[] {
+  const parts: string[] = [];
+  let rest = piece;
+  for (let cut = rest.search(askedThenComma); cut >= 0; cut = rest.search(askedThenComma)) {
+    const end = cut + rest.slice(cut).search(/[，,、]/) + 1;
+    if (!asking.test(rest.slice(end))) break;
+    parts.push(rest.slice(0, end));
+    rest = rest.slice(end);
+  }
+  return [...parts, rest];
+}
+const asking = /多少|几[\p{Script=Han}]|什么时候|何时|哪天|哪里|哪个|谁|多久|多长时间|怎么|如何|吗[？?]?\s*$/u;
+const askedThenComma = /(?:多少|几[\p{Script=Han}]{1,2}|什么时候|何时|多久|多长时间|哪天)[钱]?[，,、]/u;
 
 /**
  * A question that asks one thing of each item of a list it opens with ("办理居住证、护照、驾驶证，

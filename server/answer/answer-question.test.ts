@@ -1258,3 +1258,29 @@ describe("the rule for the asker's own figure", () => {
     expect(best.text.startsWith('第六条')).toBe(true);
   });
 });
+
+describe('two questions in one sentence', () => {
+  let rules: RagService;
+
+  beforeAll(async () => {
+    rules = await serviceOverFiles(
+      'asked-twice',
+      {
+        'xiling-startup-loans.txt': `西陵市创业担保贷款实施办法
+
+第五条 个人申请创业担保贷款的，贷款额度最高不超过30万元。
+第六条 创业担保贷款由市财政按贷款利率的50%给予贴息。
+第七条 个人创业担保贷款期限最长不超过3年，到期后可展期1次。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  // "…最多能贷多少、能贷几年？" asks two things: each gets its own sentence.
+  it('answers both questions of a sentence that asks two, split at the comma between them', async () => {
+    const response = await ask(rules, '个人申请创业担保贷款最多能贷多少、能贷几年？');
+    expect(response.answer).toContain('最高不超过30万元');
+    expect(response.answer).toContain('期限最长不超过3年');
+  });
+});
