@@ -168,7 +168,7 @@ export function partsOf(text: string, analyzer?: Analyzer): string[] {
 }
 
 /**
- * Two questions in one sentence ("一次最多能借多少、用几天？", "每月补多少，补几年？"): a clause that ends
+ * Two questions in one sentence ("最多能贷多少、能贷几年？", "每人补多少，补几个月？"): a clause that ends
  * with what it asks ("多少", "几天", "什么时候") and is followed by another asking clause is a question
  * of its own.
  */

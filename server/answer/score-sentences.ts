@@ -311,7 +311,7 @@ export function scoreSentences({ question, results, index }: { question: Scoring
       // "期限为2年", "税率为12%", "标准为每人1500元": the attribute asked about, stated with its figure.
       if ((asks.number || asks.time || asks.quantity) && statesAttribute(folded, question.focusTokens, asks.quantity)) score += 0.08;
       if (definesTerm) score += 0.12;
-      // A rule whose threshold takes in the asker's own figure ("10岁的儿子" → "16周岁以下的…") is the rule
+      // A rule whose threshold takes in the asker's own figure ("12岁的孩子" → "14周岁以下的…") is the rule
       // for the asker's case, not one about the matter at large.
       if (statesAskersCase) score += askersCaseBonus;
       if (asks.list && (opensList || (sentence.text.match(/[、，,；;]/g)?.length ?? 0) >= 3)) score += 0.05;
@@ -448,8 +448,8 @@ function askersFigures(question: string, tokens: string[]): Map<string, { clause
 }
 
 /**
- * Whether a clause's threshold takes in the asker's figure: "16周岁以下" takes in 10, "80—89周岁" does
- * not take in 90, "年满80周岁" does; a figure with no bound ("3年") only itself.
+ * Whether a clause's threshold takes in the asker's figure: "14周岁以下" takes in 12, "60—69周岁" does
+ * not take in 70, "年满60周岁" does; a figure with no bound ("3年") only itself.
  */
 function takesIn(folded: string, clause: RegExp, value: number): boolean {
   if (!Number.isFinite(value)) return false;

@@ -119,8 +119,8 @@ export function selectFactAnswer({ analysis, parts, index }: { analysis: Questio
 }
 
 /**
- * A question asking for a list, answered by a clause that opens one further on ("…可以向该网络服务提供者
- * 提交书面通知。通知书应当包含下列内容：(一)…"), is answered by that list: the clause's own opener
+ * A question asking for a list, answered by a clause that opens one further on ("…可以向街道办事处提交
+ * 书面投诉。投诉书应当载明下列事项：（一）…"), is answered by that list: the clause's own opener
  * brings its items, though its words are not the question's.
  */
 function clauseList(ordered: ScoredSentence[], best: ScoredSentence, scored: ScoredSentence[], index: PolicyIndex, listing: boolean): ReturnType<typeof enumerationOf> {
