@@ -184,7 +184,7 @@ function askedTwice(piece: string): string[] {
   return [...parts, rest];
 }
 const asking = /多少|几[\p{Script=Han}]|什么时候|何时|哪天|哪里|哪个|谁|多久|多长时间|怎么|如何|吗[？?]?\s*$/u;
-const askedThenComma = /(?:多少|几[\p{Script=Han}]{1,2}|什么时候|何时|多久|多长时间|哪天)[钱]?[，,、]/u;
+const askedThenComma = /(?:多少|几[\p{Script=Han}]{1,2}|什么时候|何时|多久|多长时间|哪天)钱?[，,、]/u;
 
 /**
  * A question that asks one thing of each item of a list it opens with ("办理居住证、护照、驾驶证，

@@ -107,6 +107,13 @@ afterAll(async () => {
 
 const ask = (service: RagService, question: string) => answerQuestion(service, { messages: [{ role: 'user', content: question }] });
 
+/** The sentences of the clauses retrieved for a one-turn question, scored best first (the stage before selection). */
+async function scoredFor({ index }: RagService, question: string) {
+  const analysis = analyseQuestion([{ role: 'user', content: question }], { analyzer: index.analyzer });
+  const { results } = await retrieveClauses({ analysis, index });
+  return scoreSentences({ question: scoringQuestion(analysis), results, index });
+}
+
 describe('extractive answers', () => {
   it('keeps the condition after a "；" with the rule it qualifies, in one exact citation', async () => {
     const response = await ask(notices, '个人创业担保贷款最高能贷多少？');
@@ -404,10 +411,7 @@ describe('questions asking how much', () => {
   it('reads "市(州)" in a clause as the 市州 a question says', async () => {
     const response = await ask(rules, '省内市州之间联合招商，税收怎么分成？');
     expect(response.answer).toContain('产生的税收按照4:6比例分成');
-    const { index } = rules;
-    const analysis = analyseQuestion([{ role: 'user', content: '市州联合招商的税收' }], { analyzer: index.analyzer });
-    const { results } = await retrieveClauses({ analysis, index });
-    const clause = scoreSentences({ question: scoringQuestion(analysis), results, index }).find((sentence) => sentence.text.startsWith('第二条 各市(州)'));
+    const clause = (await scoredFor(rules, '市州联合招商的税收')).find((sentence) => sentence.text.startsWith('第二条 各市(州)'));
     expect(clause?.matchedTerms).toBe(3);
   });
 });
@@ -657,10 +661,7 @@ describe('a site dictionary that glues the question word for a body to its verb'
     const response = await ask(rules, '河道采砂许可证由哪个部门负责核发？');
     expect(response.answer).toContain('水务局负责河道采砂许可证的核发');
     // It is the best sentence, above the one that repeats 部门负责 about another duty.
-    const { index } = rules;
-    const analysis = analyseQuestion([{ role: 'user', content: '河道采砂许可证由哪个部门负责核发？' }], { analyzer: index.analyzer });
-    const { results } = await retrieveClauses({ analysis, index });
-    expect(scoreSentences({ question: scoringQuestion(analysis), results, index })[0].text).toContain('水务局负责');
+    expect((await scoredFor(rules, '河道采砂许可证由哪个部门负责核发？'))[0].text).toContain('水务局负责');
   });
 });
 
@@ -817,10 +818,7 @@ describe('the length of time a rule sets', () => {
   it('answers "能…多久" with the term the rule sets, ranked above another deadline near it', async () => {
     const response = await ask(stalls, '临时摊位一般可以摆多久？');
     expect(response.answer).toContain('期限一般不超过六个月');
-    const { index } = stalls;
-    const analysis = analyseQuestion([{ role: 'user', content: '临时摊位一般可以摆多久？' }], { analyzer: index.analyzer });
-    const { results } = await retrieveClauses({ analysis, index });
-    const [best] = scoreSentences({ question: scoringQuestion(analysis), results, index });
+    const [best] = await scoredFor(stalls, '临时摊位一般可以摆多久？');
     expect(best.text).toContain('期限一般不超过六个月');
   });
 });
@@ -1112,9 +1110,7 @@ describe('the polarity of what is asked', () => {
   // alike; a question stated in the positive ("哪些情形可以…") scores the prohibition lower.
   it('scores a prohibition and a permission alike for a yes-or-no question', async () => {
     const scores = async (question: string) => {
-      const analysis = analyseQuestion([{ role: 'user', content: question }], { analyzer: rules.index.analyzer });
-      const { results } = await retrieveClauses({ analysis, index: rules.index });
-      const scored = scoreSentences({ question: scoringQuestion(analysis), results, index: rules.index });
+      const scored = await scoredFor(rules, question);
       const of = (text: string) => scored.find((sentence) => sentence.text.includes(text))?.score ?? Number.NaN;
       return { prohibition: of('早市摊位不得转借'), permission: of('可以转借早市摊位') };
     };
@@ -1201,9 +1197,7 @@ describe('a time question that names its year', () => {
 
   // The year the question names is no answer to "什么时候": the sentence giving the date ranks first.
   it('ranks the date above the sentence that only repeats the asked year', async () => {
-    const analysis = analyseQuestion([{ role: 'user', content: '西陵2025年油菜种植补贴什么时候发放到账户？' }], { analyzer: notice.index.analyzer });
-    const { results } = await retrieveClauses({ analysis, index: notice.index });
-    const [best] = scoreSentences({ question: scoringQuestion(analysis), results, index: notice.index });
+    const [best] = await scoredFor(notice, '西陵2025年油菜种植补贴什么时候发放到账户？');
     expect(best.text.startsWith('补贴资金将于11月30日前')).toBe(true);
   });
 });
@@ -1252,9 +1246,7 @@ describe("the rule for the asker's own figure", () => {
 
   // "10岁" is taken in by "6周岁以上14周岁以下", not by "6周岁以下" or "65周岁以上".
   it('ranks first the clause whose age bracket takes in the age the asker gives', async () => {
-    const analysis = analyseQuestion([{ role: 'user', content: '我家孩子今年10岁，乘坐公交怎么收费？' }], { analyzer: rules.index.analyzer });
-    const { results } = await retrieveClauses({ analysis, index: rules.index });
-    const [best] = scoreSentences({ question: scoringQuestion(analysis), results, index: rules.index });
+    const [best] = await scoredFor(rules, '我家孩子今年10岁，乘坐公交怎么收费？');
     expect(best.text.startsWith('第六条')).toBe(true);
   });
 });

@@ -207,8 +207,7 @@ export function scoreSentences({ question, results, index }: { question: Scoring
   const contextGrams = new Set(bigrams(question.retrievalQuery));
   const placeTokens = new Set([...weights.keys()].filter((token) => question.places.some((place) => place.includes(token) || token.includes(place))));
   const compounds = compoundParts([...weights.keys()]);
-  const askers = askersFigures(question.question, [...weights.keys()]);
-  const statedFigures = new Map([...askers].map(([token, { clause }]) => [token, clause]));
+  const statedFigures = situationFigures(question.question, [...weights.keys()]);
   const defining = definitionPattern(question.question);
   const besides = besidesItem(question.question);
   const { asks } = question;
@@ -261,9 +260,8 @@ export function scoreSentences({ question, results, index }: { question: Scoring
         // "七十岁" of the asker is found where the clause states an age ("70周岁以上").
         const stated = statedFigures.get(token);
         const direct = positionOf(folded, token, index);
-        const at = direct < 0 && stated ? folded.search(stated) : direct;
-        const asker = askers.get(token);
-        if (asker && takesIn(folded, asker.clause, asker.value)) statesAskersCase = true;
+        const at = direct < 0 && stated ? folded.search(stated.clause) : direct;
+        if (stated && !statesAskersCase && takesIn(folded, stated)) statesAskersCase = true;
         const parts = compounds.get(token);
         const split = at < 0 && parts ? splitCompoundAt(folded, parts) : -1;
         if (split >= 0) {
@@ -423,17 +421,12 @@ const attributeWords: Partial<Record<QuantityKind, RegExp>> = {
 
 /**
  * The figures a question states about the asker's own case ("我今年七十岁", "离职半年了", "工龄八年"),
- * each question word holding one mapped to how a clause states a figure of that unit: "七十岁" is not in
- * the text, but "70周岁以上" is the rule that decides it. A figure the question asks for ("几岁") has no
- * numeral and is not one.
+ * each question word holding one mapped to its value ("七十岁" → 70, "半年" → 0.5) and to how a clause
+ * states a figure of that unit: "七十岁" is not in the text, but "70周岁以上" is the rule that decides
+ * it. A figure the question asks for ("几岁") has no numeral and is not one.
  */
-export function situationFigures(question: string, tokens: string[]): Map<string, RegExp> {
-  return new Map([...askersFigures(question, tokens)].map(([token, { clause }]) => [token, clause]));
-}
-
-/** The figures of the asker's case, each with its value ("七十岁" → 70, "半年" → 0.5) and how a clause states one. */
-function askersFigures(question: string, tokens: string[]): Map<string, { clause: RegExp; value: number }> {
-  const figures = new Map<string, { clause: RegExp; value: number }>();
+function situationFigures(question: string, tokens: string[]): Map<string, SituationFigure> {
+  const figures = new Map<string, SituationFigure>();
   const folded = foldWidth(question);
   for (const match of folded.matchAll(/(?<![第\d.])(\d+(?:\.\d+)?|[一二两三四五六七八九十百千半]+)\s*/g)) {
     const after = folded.slice((match.index ?? 0) + match[0].length);
@@ -441,19 +434,27 @@ function askersFigures(question: string, tokens: string[]): Map<string, { clause
     const unit = statedUnits.find(({ question: pattern }) => pattern.test(after));
     if (!unit) continue;
     const figure = `${match[1]}${after.match(unit.question)?.[0] ?? ''}`;
-    const value = match[1] === '半' ? 0.5 : numeralValue(match[1]);
-    for (const token of tokens) if (token === match[1] || (figure.includes(token) && /[\d一二两三四五六七八九十百千半]/.test(token))) figures.set(token, { clause: unit.clause, value });
+    const stated: SituationFigure = { clause: unit.clause, every: new RegExp(unit.clause.source, 'g'), value: match[1] === '半' ? 0.5 : numeralValue(match[1]) };
+    for (const token of tokens) if (token === match[1] || (figure.includes(token) && /[\d一二两三四五六七八九十百千半]/.test(token))) figures.set(token, stated);
   }
   return figures;
+}
+
+interface SituationFigure {
+  /** How a clause states a figure of the unit. */
+  clause: RegExp;
+  /** The same, global, for reading every such figure of a clause. */
+  every: RegExp;
+  value: number;
 }
 
 /**
  * Whether a clause's threshold takes in the asker's figure: "14周岁以下" takes in 12, "60—69周岁" does
  * not take in 70, "年满60周岁" does; a figure with no bound ("3年") only itself.
  */
-function takesIn(folded: string, clause: RegExp, value: number): boolean {
+function takesIn(folded: string, { every, value }: SituationFigure): boolean {
   if (!Number.isFinite(value)) return false;
-  for (const match of folded.matchAll(new RegExp(clause.source, 'g'))) {
+  for (const match of folded.matchAll(every)) {
     const figure = match[0].match(/\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+/)?.[0];
     const stated = figure === undefined ? Number.NaN : numeralValue(figure);
     if (!Number.isFinite(stated)) continue;

@@ -180,10 +180,10 @@ function titleAt(line: string): string | undefined {
   return best?.title;
 }
 
-/** A short first line standing alone: a news headline or a heading, not a site name, a date or a label line. */
-/** A site's line above a page's headline: a date in figures ("…网站 2025-07-03") or a link tag at its end ("【我要纠错】"). */
+/** A site's line above a page's headline: a date in figures ("…网站 2025-04-02") or a link tag at its end ("【我要纠错】"). */
 const siteLine = /(?:^|\s)\d{4}-\d{1,2}-\d{1,2}(?:\s|$)|【[^】]{1,8}】\s*$/u;
 
+/** A short first line standing alone: a news headline or a heading, not a site name, a date or a label line. */
 function findHeading(lines: string[]): FoundTitle | undefined {
   for (const line of lines.slice(0, 4)) {
     if (organisationOnly.test(line) || /^[\d\s年月日:：./-]+$/.test(line) || /^\p{Script=Han}{1,6}\s*[:：]/u.test(line) || siteLine.test(line)) continue;

@@ -63,6 +63,11 @@ const touchedWord = (touched: string, group: string) => `
     (i8x16.bitmask (v128.load (i32.add ${touched} (i32.shl ${group} (i32.const 5)))))
     (i32.shl (i8x16.bitmask (v128.load (i32.add ${touched} (i32.add (i32.shl ${group} (i32.const 5)) (i32.const 16))))) (i32.const 16)))`;
 
+/** Clears group `group` of the touched map (its 32 bytes). */
+const clearTouchedWord = (touched: string, group: string) => `
+  (v128.store (i32.add ${touched} (i32.shl ${group} (i32.const 5))) (i32x4.splat (i32.const 0)))
+  (v128.store (i32.add ${touched} (i32.add (i32.shl ${group} (i32.const 5)) (i32.const 16))) (i32x4.splat (i32.const 0)))`;
+
 /**
  * Lists the documents whose bits are set in $word (group $w) as 32-bit numbers at `out`, from index
  * $count on, which it advances; $word ends at 0. The function using it declares i32 locals $w, $word,
@@ -567,8 +572,7 @@ const source = `
         ${scoresPassing('(local.get $scores)', '(local.get $w)', (pair) => `(f64x2.gt (f64x2.mul (f64x2.add ${pair} (local.get $remainingV)) (local.get $slackV)) (local.get $thresholdV))`, '(v128.and (local.get $pair) (local.get $lanes))')}
         (local.set $word (local.get $passing))
         ${listBits('(local.get $out)')}
-        (v128.store (i32.add (local.get $touched) (i32.shl (local.get $w) (i32.const 5))) (i32x4.splat (i32.const 0)))
-        (v128.store (i32.add (local.get $touched) (i32.add (i32.shl (local.get $w) (i32.const 5)) (i32.const 16))) (i32x4.splat (i32.const 0)))
+        ${clearTouchedWord('(local.get $touched)', '(local.get $w)')}
         (local.set $w (i32.add (local.get $w) (i32.const 1)))
         (br $words)))
     (global.set $touchedCount (i32.const 0))
@@ -596,8 +600,7 @@ const source = `
                 (local.set $count (i32.add (local.get $count) (i32.const 1))))
               (else (f64.store (local.get $at) (f64.const 0))))
             (br $bits)))
-        (v128.store (i32.add (local.get $touched) (i32.shl (local.get $w) (i32.const 5))) (i32x4.splat (i32.const 0)))
-        (v128.store (i32.add (local.get $touched) (i32.add (i32.shl (local.get $w) (i32.const 5)) (i32.const 16))) (i32x4.splat (i32.const 0)))
+        ${clearTouchedWord('(local.get $touched)', '(local.get $w)')}
         (local.set $w (i32.add (local.get $w) (i32.const 1)))
         (br $words)))
     (global.set $touchedCount (i32.const 0))
