@@ -1118,6 +1118,9 @@ describe('the polarity of what is asked', () => {
     expect(yesNo.prohibition).toBeCloseTo(yesNo.permission, 6);
     const stated = await scores('什么情形下早市摊位能转借？');
     expect(stated.prohibition).toBeLessThan(stated.permission);
+    // "…是什么？" ends in 么 but asks what, not whether.
+    const what = await scores('早市摊位能转借的条件是什么？');
+    expect(what.prohibition).toBeLessThan(what.permission);
   });
 });
 

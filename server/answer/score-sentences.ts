@@ -86,7 +86,7 @@ const negation = /不得|不予|不能|不属于|不视为|不适用|不应|禁�
  * A yes-or-no question ("能不能…", "需不需要…", "…可以吗？") is answered by a rule either way, what may be
  * done or what may not: the polarity of its wording says nothing of the answer's.
  */
-const yesNoQuestion = /([\u4e00-\u9fff])不\1|[吗么][？?。]?\s*$/;
+const yesNoQuestion = /([\u4e00-\u9fff])不\1|(?:吗|(?<![什怎为])么)[？?。]?\s*$/;
 
 /** Weighted question terms: focus terms by idf, follow-up context terms at 0.4 of theirs. */
 export function questionWeights(question: ScoringQuestion, index: PolicyIndex, { everydayVerbShare = 1 } = {}): Map<string, number> {
