@@ -1242,6 +1242,13 @@ describe("the rule for the asker's own figure", () => {
 第六条 6周岁以上14周岁以下的儿童乘坐公交半价。
 第七条 65周岁以上的老年人乘坐公交免费。
 `,
+        'xiling-boiler-rebates.txt': `西陵市燃气锅炉更新补助办法
+
+第三条 按照锅炉采购价格分档补助：
+（一）8万元（含）以下的，每台补助1500元；
+（二）8万元至30万元（含）的，每台补助6000元；
+（三）30万元以上的，每台补助12000元。
+`,
       },
       cleanups,
     );
@@ -1251,6 +1258,12 @@ describe("the rule for the asker's own figure", () => {
   it('ranks first the clause whose age bracket takes in the age the asker gives', async () => {
     const [best] = await scoredFor(rules, '我家孩子今年10岁，乘坐公交怎么收费？');
     expect(best.text.startsWith('第六条')).toBe(true);
+  });
+
+  // "12万元" is taken in by "8万元至30万元（含）": the figures are read whole and in the same unit (万).
+  it('ranks first the price bracket that takes in the price the asker paid', async () => {
+    const [best] = await scoredFor(rules, '我花12万元换了一台燃气锅炉，能补助多少钱？');
+    expect(best.text.startsWith('（二）')).toBe(true);
   });
 });
 

@@ -400,10 +400,10 @@ const statedUnits: { question: RegExp; clause: RegExp }[] = [
   { question: /^(?:多)?(?:周年|年)(?!级)/, clause: /(?<![\d.])\d{1,2}\s*(?:周年|年)(?![\d月级])|(?<![第])[一二三四五六七八九十两]+(?:周年|年)(?![级])/ },
   { question: /^(?:多)?(?:个工作日|工作日|天|日)/, clause: /(?<![\d.月])\d{1,3}\s*(?:个工作日|工作日|天|日(?:内|以内|起|前|后))|[一二三四五六七八九十两]+(?:个工作日|工作日|天|日内)/ },
   { question: /^(?:多)?(?:个)?(?:小时|钟头)/, clause: /\d+\s*小时|[一二三四五六七八九十两]+小时/ },
-  { question: /^(?:多)?(?:块|元|万块|万元|万|千元)/, clause: /\d\s*(?:万|亿|千)?元|[一二三四五六七八九十百千万两]+(?:万|亿)?元/ },
-  { question: /^(?:多)?(?:个人|人|名|位)/, clause: /\d+\s*(?:名|人)(?:以上|以下|以内)|[一二三四五六七八九十百两]+(?:名|人)(?:以上|以下|以内)/ },
-  { question: /^(?:多)?(?:平方米|平米|亩)/, clause: /\d\s*(?:平方米|亩)/ },
-  { question: /^(?:多)?(?:公里|千米)/, clause: /\d\s*(?:公里|千米)/ },
+  { question: /^(?:多)?(?:块|元|万块|万元|万|千元)/, clause: /(?<![\d.])\d+(?:\.\d+)?\s*(?:万|亿|千)?元|[一二三四五六七八九十百千万两]+(?:万|亿)?元/ },
+  { question: /^(?:多)?(?:个人|人|名|位)/, clause: /(?<![\d.])\d+\s*(?:名|人)(?:以上|以下|以内)|[一二三四五六七八九十百两]+(?:名|人)(?:以上|以下|以内)/ },
+  { question: /^(?:多)?(?:平方米|平米|亩)/, clause: /(?<![\d.])\d+(?:\.\d+)?\s*(?:万)?(?:平方米|亩)/ },
+  { question: /^(?:多)?(?:公里|千米)/, clause: /(?<![\d.])\d+(?:\.\d+)?\s*(?:公里|千米)/ },
 ];
 
 /** A question's word for the body it asks for ("哪个部门", "什么单位") glued to a verb: the verb. */
@@ -434,10 +434,16 @@ function situationFigures(question: string, tokens: string[]): Map<string, Situa
     const unit = statedUnits.find(({ question: pattern }) => pattern.test(after));
     if (!unit) continue;
     const figure = `${match[1]}${after.match(unit.question)?.[0] ?? ''}`;
-    const stated: SituationFigure = { clause: unit.clause, every: new RegExp(unit.clause.source, 'g'), value: match[1] === '半' ? 0.5 : numeralValue(match[1]) };
+    const value = (match[1] === '半' ? 0.5 : numeralValue(match[1])) * magnitude(after.match(/^[万千亿]/)?.[0]);
+    const stated: SituationFigure = { clause: unit.clause, every: new RegExp(unit.clause.source, 'g'), value };
     for (const token of tokens) if (token === match[1] || (figure.includes(token) && /[\d一二两三四五六七八九十百千半]/.test(token))) figures.set(token, stated);
   }
   return figures;
+}
+
+/** What a figure's 万/千/亿 multiplies it by ("15万元" is 150,000 元). */
+function magnitude(unit: string | undefined): number {
+  return unit === '万' ? 1e4 : unit === '千' ? 1e3 : unit === '亿' ? 1e8 : 1;
 }
 
 interface SituationFigure {
@@ -455,14 +461,16 @@ interface SituationFigure {
 function takesIn(folded: string, { every, value }: SituationFigure): boolean {
   if (!Number.isFinite(value)) return false;
   for (const match of folded.matchAll(every)) {
-    const figure = match[0].match(/\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+/)?.[0];
-    const stated = figure === undefined ? Number.NaN : numeralValue(figure);
+    const figure = match[0].match(/(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*([万千亿](?=\S*元))?/);
+    const stated = figure === null ? Number.NaN : numeralValue(figure[1]) * magnitude(figure[2]);
     if (!Number.isFinite(stated)) continue;
-    const before = folded.slice(Math.max(0, match.index! - 8), match.index!);
+    const before = folded.slice(Math.max(0, match.index! - 12), match.index!);
     const after = folded.slice(match.index! + match[0].length, match.index! + match[0].length + 4);
-    const range = before.match(/(\d+(?:\.\d+)?)\s*(?:周?岁|个月|年|天|日|小时)?\s*[—–~～至到-]\s*$/);
+    // "60—69周岁", "10万元至20万元（含）": the low end, in the unit of the high one unless it says its own.
+    const range = before.match(/(\d+(?:\.\d+)?)\s*([万千亿])?\s*(?:周?岁|个月|年|天|日|小时|元|平方米|亩|公里|千米)?\s*(?:[(（]含[)）])?\s*[—–~～至到-]\s*$/);
     if (range) {
-      if (Number(range[1]) <= value && value <= stated) return true;
+      const low = Number(range[1]) * (range[2] ? magnitude(range[2]) : figure?.[2] ? magnitude(figure[2]) : 1);
+      if (low <= value && value <= stated) return true;
     } else if (/^(?:以下|以内|之内|及以下)/.test(after) || /(?:未满|不满|不到|低于|不超过|不足)\s*$/.test(before)) {
       if (value <= stated) return true;
     } else if (/^(?:以上|及以上|以后)/.test(after) || /(?:年满|已满|满|超过|不低于|达到)\s*$/.test(before)) {
