@@ -139,6 +139,24 @@ describe('a place named by a word the corpus taught the segmenter', () => {
     expect(taught.words('黔滇市')).toEqual(['黔滇', '市']);
     expect(placesIn('黔滇市去年的地区生产总值是多少？', taught)).toEqual(['黔滇市']);
   });
+
+  // The corpus taught the segmenter "泠澄县" whole (a common noun to it); "老旧小区", "设区市" and a word
+  // followed by a unit ("会同市…", "jointly with the city's …") are words too, and no places.
+  it('reads a whole name-and-unit word the corpus taught as a place, not a kind of place or a word before a unit', () => {
+    const taught = new Analyzer({ corpusWords: ['泠澄县', '老旧小区', '设区市', '会同市'] });
+    expect(taught.words('泠澄县')).toEqual(['泠澄县']);
+    expect(placesIn('泠澄县的育儿补贴每年发多少？', taught)).toEqual(['泠澄县']);
+    expect(placesIn('在泠澄县领的补贴会不会算进收入？', taught)).toEqual(['泠澄县']);
+    expect(placesIn('老旧小区加装电梯补贴多少？', taught)).toEqual([]);
+    expect(placesIn('设区市人民政府负责什么？', taught)).toEqual([]);
+    expect(placesIn('会同市财政局审核的期限是多久？', taught)).toEqual([]);
+  });
+
+  it('reads a name the dictionary holds whole with its unit but tags as a common noun', () => {
+    const analyzer = new Analyzer();
+    expect(analyzer.tag('简阳市')).toEqual([{ word: '简阳市', tag: 'n' }]);
+    expect(placesIn('在简阳市就业有什么补贴？', analyzer)).toEqual(['简阳市']);
+  });
 });
 
 describe('the kind of figure asked for', () => {

@@ -272,7 +272,7 @@ export function placesIn(text: string, analyzer: Analyzer): string[] {
   words.forEach(({ word, tag }, i) => {
     // 大城市, 小城镇, 山区 name a kind of place, not one.
     if (kindOfPlace.test(word)) return;
-    if (unitPattern.test(word) && word.length >= 3 && nameTag.test(tag) && stemOf(word).length >= 2) found.push(word);
+    if (unitPattern.test(word) && word.length >= 3 && (nameTag.test(tag) || nameWithUnit(word, analyzer)) && stemOf(word).length >= 2) found.push(word);
     else if (unitWord.test(word) && i > 0 && nameTag.test(words[i - 1].tag) && words[i - 1].word.length >= 2 && !analyzer.isStopWord(words[i - 1].word)) found.push(`${words[i - 1].word}${word}`);
     // 贵州, 广州 end in a unit character that is part of the name; 都市, 新区 are not names. The
     // segmenter also tags words such as 下山 or 海岛 as places: only a known place name counts.
@@ -280,6 +280,21 @@ export function placesIn(text: string, analyzer: Analyzer): string[] {
   });
   // "河阳" tagged as a place and then "河阳市": the longer name stands.
   return [...new Set(found.map(withoutGluedWord))].filter((place, _, all) => !all.some((other) => other !== place && other.startsWith(place)));
+}
+
+/**
+ * A word the segmenter holds whole but tags as a common noun that is a name and its administrative unit:
+ * its stem is a name on its own ("简阳" of 简阳市), or the corpus uses the word as one term and its stem,
+ * two characters, is no word of the dictionary (a county's name: "泠澄县" found at ingest; a longer
+ * unknown stem is as often a phrase, "…新区", "…园区", as a name). A kind of place (城市, 小区,
+ * 地区) and a word before a unit (会同市…, 设区市) are no names.
+ */
+function nameWithUnit(word: string, analyzer: Analyzer): boolean {
+  const stem = word.slice(0, -1);
+  if (!/^[\p{Script=Han}]{2,3}[省市县区州盟旗]$/u.test(word) || /(?:小区|地区|老区|省市)$/.test(word)) return false;
+  const pieces = analyzer.tagAlone(stem);
+  if (pieces.length === 1) return /^(?:ns|nr|nrt|nz)$/.test(pieces[0].tag);
+  return stem.length === 2 && analyzer.isCorpusWord(word);
 }
 
 /**

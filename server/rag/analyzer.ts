@@ -131,6 +131,18 @@ export class Analyzer {
     return this.vocabulary.places?.has(word) ?? true;
   }
 
+  /** Whether the corpus uses `word` as one term (found at ingest by new-word discovery). */
+  isCorpusWord(word: string): boolean {
+    this.corpusWordSet ??= new Set(this.corpusWords);
+    return this.corpusWordSet.has(word);
+  }
+  private corpusWordSet?: Set<string>;
+
+  /** jieba's tags for `word` cut on its own with the dictionary only (no HMM guesses). */
+  tagAlone(word: string): { word: string; tag: string }[] {
+    return this.jieba.tag(word, false);
+  }
+
   /** Whether jieba tags `word` as a noun-like word (a topic: 火星, 房价), not a verb or measure. */
   isNounLike(word: string): boolean {
     const tagged = this.jieba.tag(word, false);
