@@ -53,6 +53,12 @@ describe('rendering sentences as cited paragraphs', () => {
     }
   });
 
+  it('starts a line for a sentence that starts a line of its document, so items do not run on', () => {
+    const { answer, citations } = renderAnswer([{ sentences: [pickOf('快件无法投递的，应当退回寄件人。'), pickOf('(二)属于其他快件的，登记后处理。')] }], service.index);
+    expect(answer).toBe('快件无法投递的，应当退回寄件人。[1]\n(二)属于其他快件的，登记后处理。[2]');
+    expect(citations.map((citation) => citation.quote)).toEqual(['快件无法投递的，应当退回寄件人。', '(二)属于其他快件的，登记后处理。']);
+  });
+
   it('starts a paragraph for a sentence of another document, so one run of text is one source', () => {
     const { answer } = renderAnswer([{ sentences: [pickOf('快件无法投递的，应当退回寄件人。'), pickOf('邮政设施损坏的，产权人应当在3日内修复。')] }], service.index);
     expect(answer).toMatch(/^快件无法投递的，应当退回寄件人。\[1\]\n\n邮政设施损坏的，产权人应当在3日内修复。\[2\]$/);

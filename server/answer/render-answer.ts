@@ -2,6 +2,7 @@
 import type { PolicyIndex } from '../rag/policy-index.js';
 import type { SearchResult } from '../rag/types.js';
 import type { Citation } from './answer-types.js';
+import { articleHeading, enumeratedItem } from './articles.js';
 
 /** A sentence (or item) chosen for the answer: an exact span of its document. */
 export interface Pick {
@@ -127,9 +128,18 @@ function renderParagraph(sentences: Pick[], index: PolicyIndex, book: CitationBo
     const n = book.cite(sentence);
     // A sentence of another document starts a paragraph of its own: one run of text reads as one source.
     const otherDocument = open !== undefined && previousDocument !== sentence.result.documentId;
-    parts.push(`${otherDocument ? '\n\n' : ''}${sentence.label ?? ''}${escapeMarkdown(sentence.text)}[${n}]`);
+    // One that starts a line of its document (an article, an item, a paragraph) starts a line here too,
+    // so "第十四条 …：[1](六)…[2]第十五条 …" does not read as one run-on sentence.
+    const ownLine = open !== undefined && !otherDocument && startsLine(document?.text ?? '', sentence);
+    parts.push(`${otherDocument ? '\n\n' : ownLine ? '\n' : ''}${sentence.label ?? ''}${escapeMarkdown(sentence.text)}[${n}]`);
     open = { n, end: sentence.end, chunkId: sentence.result.chunkId };
     previousDocument = sentence.result.documentId;
   }
   return parts.join('');
+}
+
+/** Whether a sentence begins a line of its document, or an article or enumerated item within one. */
+function startsLine(text: string, sentence: Pick): boolean {
+  const before = text.slice(Math.max(0, sentence.start - 40), sentence.start);
+  return /\n[ \t\u3000]*$/.test(before) || articleHeading.test(sentence.text) || enumeratedItem.test(sentence.text);
 }
