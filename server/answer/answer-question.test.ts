@@ -1292,3 +1292,35 @@ describe('two questions in one sentence', () => {
     expect(response.answer).toContain('期限最长不超过3年');
   });
 });
+
+describe('the formula that hands a document down', () => {
+  let rules: RagService;
+
+  beforeAll(async () => {
+    rules = await serviceOverFiles(
+      'handed-down',
+      {
+        'xiling-boat-licences.txt': `西陵市人民政府办公室关于印发《西陵市游船经营许可办法》的通知
+
+各区人民政府，市政府各部门：
+《西陵市游船经营许可办法》已经市政府同意，现印发给你们，请认真贯彻执行。
+
+西陵市游船经营许可办法
+
+第一条 在本市水域从事游船经营的，应当取得游船经营许可。
+第二条 游船经营许可有效期为3年，期满需要延续的，应当在有效期届满30日前提出申请。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  // The handing-down sentence names the document the question is about, and answers nothing.
+  it('does not answer with "…已经市政府同意，现印发给你们，请认真贯彻执行。"', async () => {
+    const scored = await scoredFor(rules, '西陵市游船经营许可办法规定的许可有效期是多久？');
+    expect(scored.find((sentence) => sentence.text.includes('现印发给你们'))?.preamble).toBe(true);
+    const response = await ask(rules, '西陵市游船经营许可办法规定的许可有效期是多久？');
+    expect(response.answer).toContain('有效期为3年');
+    expect(response.answer).not.toContain('现印发给你们');
+  });
+});

@@ -76,8 +76,11 @@ const headingStart = /^\s*(?:[（(][一二三四五六七八九十百\d-]+[)）]
 /** A sentence that opens an enumeration: "…下列条件：", "包括以下内容：", "如下：". */
 const opensListPattern = /(?:下列|以下|如下|下述|这些)[^。；]{0,30}[：:]$|[：:]$/;
 
-/** A document's preamble or purpose clause: it frames, it does not answer. */
-export const preamble = /(?:通知|公告|通告|通报|说明|事项|意见|办法)如下[:：。]?$|制定本(?:办法|细则|规定|方案|意见|措施|条例|规则|实施细则)[。]?$|特制定|现将.*(?:通知|公告)|现就.*(?:通知|公告|如下)|^为(?:深入|认真|全面|进一步)?(?:贯彻|落实)[^。]*(?:决定|现就|特制定|制定本|经.{0,12}同意)/;
+/**
+ * A document's preamble or purpose clause: it frames, it does not answer. So does the formula that
+ * hands a document down ("《…》已经市政府同意，现印发给你们，请认真贯彻执行。").
+ */
+export const preamble = /(?:通知|公告|通告|通报|说明|事项|意见|办法)如下[:：。]?$|制定本(?:办法|细则|规定|方案|意见|措施|条例|规则|实施细则)[。]?$|特制定|现将.*(?:通知|公告)|现就.*(?:通知|公告|如下)|^为(?:深入|认真|全面|进一步)?(?:贯彻|落实)[^。]*(?:决定|现就|特制定|制定本|经.{0,12}同意)|现(?:予)?印发给你们|现予印发|请(?:结合实际)?(?:认真)?(?:贯彻执行|贯彻落实|遵照执行|抓好落实|组织实施)[。]?$/;
 
 /** A rule stated in the negative: what may not be done, what does not count. */
 const negation = /不得|不予|不能|不属于|不视为|不适用|不应|禁止|严禁|不准|不再|不作为|不计入|不包括|除外|不需要?|不用|无需|无须|不必|免于|免予/;
