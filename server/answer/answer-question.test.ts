@@ -1324,3 +1324,35 @@ describe('the formula that hands a document down', () => {
     expect(response.answer).not.toContain('现印发给你们');
   });
 });
+
+describe('a question-and-answer page', () => {
+  let rules: RagService;
+
+  beforeAll(async () => {
+    rules = await serviceOverFiles(
+      'faq',
+      {
+        'xiling-meal-cards-faq.txt': `西陵市老年助餐卡政策问答
+
+一、办理
+问：助餐卡在哪里办理？
+答：持身份证到户籍所在社区服务中心办理，当场发卡。
+问：老人住院期间，助餐补贴还发吗？
+答：照常发放，住院期间的补贴可在出院后三个月内补领。
+二、使用
+问：助餐卡可以借给别人用吗？
+答：不可以，助餐卡仅限本人在签约助餐点使用。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  // The page's own question repeats the asker's words; the line after it answers.
+  it('answers with the answer below the page\'s question, not with the question', async () => {
+    const response = await ask(rules, '老人住院了，助餐补贴还发不发？');
+    expect(response.answered).toBe(true);
+    expect(response.answer).toContain('照常发放');
+    expect(response.answer).not.toMatch(/问：/);
+  });
+});

@@ -560,11 +560,16 @@ function analyseClause(result: SearchResult, document: PolicyDocument | undefine
   // An item of an enumeration ("（一）一级堤防不少于30米；") is read with the sentence opening it
   // ("…护堤地宽度为："): the opener says what each item is of.
   let opener = '';
+  // A question-and-answer page ("问：老人住院期间还发吗？" / "答：照常发放。"): the question is a label,
+  // and the answer below it is read with it, as an item is with its opener.
+  let asked = '';
   return sentences
     .filter((sentence) => sentence.text.length >= 4)
     .map((sentence) => {
       const isItem = enumeratedItem.test(sentence.text);
-      const lead = isItem ? opener : '';
+      const isQuestion = faqQuestion.test(sentence.text);
+      if (isQuestion) asked = foldWidth(sentence.text).replace(faqQuestion, '');
+      const lead = isItem && opener !== '' ? opener : isQuestion ? '' : asked;
       if (opensListPattern.test(sentence.text)) opener = foldWidth(sentence.text);
       else if (!isItem) opener = '';
       const plain = foldWidth(sentence.text);
@@ -575,11 +580,14 @@ function analyseClause(result: SearchResult, document: PolicyDocument | undefine
         gramSet: new Set(bigrams(sentence.text)),
         // The document's own title line names it; it answers nothing. An item of the list a sentence
         // opens ("…不予享受补贴：（一）已在机关事业单位就业的；") is that list's content, however short.
-        isHeading: (!(isItem && (lead !== '' || /[；;]$/.test(sentence.text))) && isHeadingSentence(sentence, headingTexts)) || (title.length > 0 && plain.replace(/[。.]$/, '') === title),
+        isHeading: isQuestion || (!(isItem && (lead !== '' || /[；;]$/.test(sentence.text))) && isHeadingSentence(sentence, headingTexts)) || (title.length > 0 && plain.replace(/[。.]$/, '') === title),
         opener: lead,
       };
     });
 }
+
+/** The question of a question-and-answer page: "问：…", "问3：…", "4.问：…", "Q：…". */
+const faqQuestion = /^\s*(?:[(（]?\d{1,2}[)）.、．]\s*)?(?:问|Q)\s*\d{0,2}\s*[:：]/i;
 
 /** A sentence that is only a heading: it starts a section and says no more than the heading does. */
 function isHeadingSentence(sentence: Sentence, headingTexts: Map<number, string>): boolean {
