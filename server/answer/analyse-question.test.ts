@@ -167,6 +167,15 @@ describe('the kind of figure asked for', () => {
     expect(analyse('开了一家小餐馆，能领到多少开业的钱？').asks.quantity).toBe('money');
     expect(analyse('一共要交多少块钱？').asks.quantity).toBe('money');
   });
+
+  it('reads "哪天", "截止时间", "什么时候前" as asking for a day of the calendar, not a length of time', () => {
+    expect(analyse('助餐补贴的申报截止时间是什么时候？').asks.quantity).toBe('date');
+    expect(analyse('今年的垃圾分类补贴最晚交到哪天？').asks.quantity).toBe('date');
+    expect(analyse('养犬登记要在什么时候前办好？').asks.quantity).toBe('date');
+    // A start ("从哪个月开始") or a deadline after an event ("最晚什么时候补记") may be a relative one.
+    expect(analyse('补贴从哪个月开始算？').asks.quantity).toBeUndefined();
+    expect(analyse('审核要多久？').asks.quantity).toBe('duration');
+  });
 });
 
 describe('words that ask for the figure', () => {

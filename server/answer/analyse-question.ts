@@ -10,7 +10,7 @@ export interface ChatTurn {
 }
 
 /** What an answer to the question must carry. */
-export type QuantityKind = 'money' | 'duration' | 'share' | 'age' | 'reduction' | 'count';
+export type QuantityKind = 'money' | 'duration' | 'share' | 'age' | 'reduction' | 'count' | 'date';
 
 export interface Asks {
   /** A figure (多少, 几个, 比例). */
@@ -252,6 +252,9 @@ function quantityKind(question: string): QuantityKind | undefined {
   if (/多久|多长时间|多少天|几天|几日|多少日|几个月|多少个月|几年|多少年|几个工作日|多少个工作日|几小时|多少小时|几周|期限|有效期|提前多少|多少时间|时限/.test(question)) return 'duration';
   if (/多少钱|多少元|多少万|多少亿|[补贴奖给贷借罚收交缴报领付赔]多少|多少[\p{Script=Han}]{0,4}(?:钱|补贴|补助|奖励|奖金|津贴|资助|工资|费|罚款|赔偿)|费用|金额|额度|封顶|罚款.{0,6}(?:多少|几)|标准是多少|(?:什么|哪些)[\p{Script=Han}]{0,2}(?:补贴|补助|奖励|奖金|津贴|资助)|(?:补贴|补助|奖励|奖金|津贴)吗/u.test(question)) return 'money';
   if (/多少[个项家人所座条次名户件种类]|几[个项家所座条次名户件种类]/.test(question)) return 'count';
+  // "截止时间是每年哪天", "几月几号前要交": a day of the calendar, not a length of time.
+  // ("从哪个月开始", "最晚什么时候补记" may be answered by "当月起", "结束后6小时内": no date asked.)
+  if (/哪一?天|几月几[日号]|几号|什么日期|截止(?:日期|时间)|什么时候(?:之)?前/.test(question)) return 'date';
   return undefined;
 }
 

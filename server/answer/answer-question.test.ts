@@ -1356,3 +1356,29 @@ describe('a question-and-answer page', () => {
     expect(response.answer).not.toMatch(/问：/);
   });
 });
+
+describe('a question asking for a day of the calendar', () => {
+  let rules: RagService;
+
+  beforeAll(async () => {
+    rules = await serviceOverFiles(
+      'calendar-day',
+      {
+        'xiling-stall-subsidies.txt': `西陵市早市摊位补贴办理指南
+
+一、材料提交
+摊主应于3月31日前提交补贴申报材料。
+二、审核发放
+早市摊位补贴申报后，街道在15个工作日内完成审核。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  // "15个工作日内" is a time, but not the day the question asks for.
+  it('answers "截止时间是哪天" with the date, not with a length of time', async () => {
+    const [best] = await scoredFor(rules, '早市摊位补贴申报截止时间是哪天？');
+    expect(best.text).toContain('3月31日前');
+  });
+});
