@@ -283,6 +283,8 @@ function namesWholeTitle(analysis: QuestionAnalysis, document: PolicyDocument): 
   const question = foldWidth(analysis.question);
   const title = foldWidth(document.title).replace(/^《|》$/g, '');
   if ([...question.matchAll(/《([^》]{4,80})》/g)].some((match) => title.includes(match[1]))) return true;
+  // The name the title opens with, its subject, when the question says it.
+  if (analysis.focusTokens.some((token) => token.length >= 5 && title.replace(/^中华人民共和国/, '').startsWith(foldWidth(token)))) return true;
   const core = title.replace(/中华人民共和国|关于|的|[《》〈〉“”"\s]/g, '').replace(/(?:暂行|实施)?(?:条例|办法|规定|细则|通知|决定|意见|方案)$/, '');
   if (core.length < 2) return false;
   const grams = Array.from({ length: core.length - 1 }, (_, i) => core.slice(i, i + 2));
@@ -315,8 +317,13 @@ export function documentsNamed(analysis: QuestionAnalysis, index: PolicyIndex): 
     const hits = titleWords.length + 2 * places.length + ownWords.length;
     // A long name found in one title and in the text of no other document (a regulation's
     // subject, "消耗臭氧层物质"), names it on its own; a phrase many documents use is a topic instead.
-    const distinctive = titleWords.some((token) => token.length >= 4 && index.documentsTitled(token) === 1 && index.documentsMentioning(token) <= (document.versionGroup?.versions.length ?? 1));
-    if (titleWords.length >= 2 || distinctive || places.length > 0 || ownWords.length > 0) named.push({ id: document.id, hits });
+    const versions = document.versionGroup?.versions.length ?? 1;
+    const distinctive = titleWords.some((token) => token.length >= 4 && index.documentsTitled(token) === 1 && index.documentsMentioning(token) <= versions);
+    // The name a title opens with, its subject ("四川天府新区：…", "《城市道路管理条例》"), names it when no
+    // other title has it, however many documents mention the name.
+    const subject = foldWidth(document.title).replace(/^《/, '').replace(/^中华人民共和国/, '');
+    const opensTitle = titleWords.some((token) => token.length >= 5 && subject.startsWith(foldWidth(token)) && index.documentsTitled(token) <= versions);
+    if (titleWords.length >= 2 || distinctive || opensTitle || places.length > 0 || ownWords.length > 0) named.push({ id: document.id, hits });
   }
   // A title quoted in 《》 names its document (every version of it) and no other.
   const quoted = [...analysis.question.matchAll(/《([^》]{2,80})》/g)].map((match) => foldWidth(match[1]));

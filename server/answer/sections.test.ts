@@ -211,3 +211,39 @@ describe('a topic answered from a clause that opens a list', () => {
     expect(response.answer.indexOf('专职保安人员')).toBeLessThan(response.answer.indexOf('实时统计和限流'));
   });
 });
+
+describe('a summary of the document whose title opens with the name the question says', () => {
+  let reports: RagService;
+
+  beforeAll(async () => {
+    reports = await serviceOverFiles(
+      'title-subject',
+      {
+        'lingcheng-park.txt': `泠澄高新区：深化跨区域产业协作 推动园区共建共享
+
+一、共建飞地园区
+泠澄高新区与筠屿县共建飞地园区，引进协作项目12个，产生的税收按4:6分享。
+二、共享创新平台
+泠澄高新区向合作园区开放中试平台，累计服务企业300余家。
+三、共同招商引资
+泠澄高新区与周边县市联合举办招商推介会6场，签约项目总投资80亿元。
+`,
+        'province-plan.txt': `滨江省推进园区高质量发展实施方案
+
+一、主要任务
+支持泠澄高新区等园区推进跨区域产业协作，探索园区共建共享机制。
+鼓励各地创新招商引资方式，推动产业协作项目落地。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  // "泠澄高新区" opens the report's title and no other; the plan only mentions it.
+  it('gives an overview of that document, not sentences of every document mentioning the name', async () => {
+    const response = await answerQuestion(reports, { messages: [{ role: 'user', content: '概述泠澄高新区推进产业协作的主要做法和成效。' }] });
+    expect(new Set(response.citations.map((citation) => citation.documentId))).toEqual(new Set(['lingcheng-park']));
+    expect(response.answer).toContain('共建飞地园区');
+    expect(response.answer).toContain('联合举办招商推介会6场');
+  });
+});
