@@ -1382,3 +1382,31 @@ describe('a question asking for a day of the calendar', () => {
     expect(best.text).toContain('3月31日前');
   });
 });
+
+describe('a sentence sharing only the place and the year', () => {
+  let rules: RagService;
+
+  beforeAll(async () => {
+    rules = await serviceOverFiles(
+      'place-and-year',
+      {
+        'xiling-stalls.txt': `西陵市早市摊位管理情况通报
+
+2024年西陵市新增早市摊位1200个，全年收取摊位费360万元。
+`,
+        'dongling-bulletin.txt': `东陵市2024年国民经济和社会发展统计公报
+
+2024年全市一般公共预算收入86亿元，同比增长4.1%。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  // The figure asked for is another city's; the asked city's sentence is about something else.
+  it('declines rather than answer with a sentence about something else in that place and year', async () => {
+    const response = await ask(rules, '西陵市2024年一般公共预算收入是多少？');
+    expect(response.answered).toBe(false);
+    expect(response.answer).not.toContain('早市摊位');
+  });
+});

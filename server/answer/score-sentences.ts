@@ -21,6 +21,8 @@ export interface ScoredSentence {
   coverage: number;
   /** How many distinct question words (not place names, not title words) the sentence itself contains. */
   matchedTerms: number;
+  /** Those words. */
+  matchedWords: string[];
   /** Whether it contains (or its document's title names) a word of the latest question itself. */
   matchesFocus: boolean;
   /** The sentence is a heading line ("（二）工作目标。"): a label, not an answer. */
@@ -338,6 +340,7 @@ export function scoreSentences({ question, results, index }: { question: Scoring
         rank,
         coverage,
         matchedTerms: matched.length,
+        matchedWords: matched,
         matchesFocus: focusMatched || focus.size === 0,
         heading: isHeading && !setAside,
         opensList,

@@ -220,11 +220,24 @@ export function judge({ question, scored }: PartScores, index: PolicyIndex): Jud
     unknownTopicWords(question, index).length > 0 &&
     (coverage < answerSettings.unknownTopicCoverage || matched === 0 || (matched === 1 && coverage < answerSettings.unknownTopicSingleWordCoverage));
   if (unknownTopic || coverage < answerSettings.minCoverage || best.score < answerSettings.minScore) return { answers: false };
+  // A sentence that shares only the place and the year with the question ("沣川市2024年的GDP" answered by
+  // "2024年沣川12345热线受理…") is about something else: it must say one of the question's other words.
+  if (onlyPlaceAndTime(best, question)) return { answers: false };
   if (missesExactTerm(question, best, index) || missesAskedUnit(question, candidates) || missesAskedYear(question, candidates)) return { answers: false };
   // The best a question asking for a ceiling finds is a floor (or the reverse): the documents do not say it.
   const bound = askedBound(question.question);
   if (bound && statesOnlyOtherBound(best.text, bound)) return { answers: false };
   return { answers: true, best, covering, candidates };
+}
+
+/** The sentence says none of the question's words but its places, years and figures, while the question has other words it could say. */
+function onlyPlaceAndTime(sentence: ScoredSentence, question: ScoringQuestion): boolean {
+  const timeOrFigure = (word: string) => /^\d|^(?:年|月|日|今年|去年|明年)$/.test(word);
+  if (question.places.length === 0 || sentence.matchedWords.length === 0 || sentence.matchedWords.some((word) => !timeOrFigure(word))) return false;
+  // The headings it stands under may say the rest ("三、申报时间" over "2024年11月1日至30日").
+  const headings = foldWidth(sentence.section.join(' '));
+  const place = (word: string) => question.places.some((name) => name.includes(word) || word.includes(name));
+  return !question.focusTokens.some((word) => word.length >= 2 && !timeOrFigure(word) && !place(word) && headings.includes(word));
 }
 
 /**
