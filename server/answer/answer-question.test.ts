@@ -1410,3 +1410,27 @@ describe('a sentence sharing only the place and the year', () => {
     expect(response.answer).not.toContain('早市摊位');
   });
 });
+
+describe('a period of the calendar in the question', () => {
+  let rules: RagService;
+
+  beforeAll(async () => {
+    rules = await serviceOverFiles(
+      'calendar-period',
+      {
+        'xiling-craft-subsidies.txt': `西陵市非遗传承人补贴办法
+
+第五条 领取非遗传承人补贴后服务未满3年离开本市的，退回已领取的补贴。
+第六条 符合条件的人员每年4月、10月集中申报。
+`,
+      },
+      cleanups,
+    );
+  });
+
+  // "一年里" frames the question in the calendar; it is not the asker's one year, taken in by "未满3年".
+  it('does not read "一年里" as the asker\'s own figure', async () => {
+    const [best] = await scoredFor(rules, '西陵市非遗传承人补贴在一年里什么时候申报？');
+    expect(best.text).toContain('每年4月、10月集中申报');
+  });
+});

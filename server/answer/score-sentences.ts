@@ -440,6 +440,9 @@ function situationFigures(question: string, tokens: string[]): Map<string, Situa
     if (/^\d{4}$/.test(match[1]) || (/^[一二三四五六七八九十]$/.test(match[1]) && /^[、是]/.test(after))) continue;
     const unit = statedUnits.find(({ question: pattern }) => pattern.test(after));
     if (!unit) continue;
+    // "一年当中", "每个月", "一年能领几次" frame a period of the calendar; they are no figure of the asker's case.
+    const before = folded.slice(Math.max(0, (match.index ?? 0) - 1), match.index);
+    if (/^[每全同这那]$/.test(before) || (match[1] === '一' && /^(?:个)?(?:年|月|天)(?:当中|中|里|内|之内|以内|到头|下来)/.test(after))) continue;
     const figure = `${match[1]}${after.match(unit.question)?.[0] ?? ''}`;
     const value = (match[1] === '半' ? 0.5 : numeralValue(match[1])) * magnitude(after.match(/^[万千亿]/)?.[0]);
     const stated: SituationFigure = { clause: unit.clause, every: new RegExp(unit.clause.source, 'g'), value };
