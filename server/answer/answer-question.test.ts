@@ -1398,6 +1398,11 @@ describe('a sentence sharing only the place and the year', () => {
 
 2024年全市一般公共预算收入86亿元，同比增长4.1%。
 `,
+        'xiling-stall-notice.txt': `西陵市早市摊位续租公告
+
+一、办理安排
+2024年11月1日至11月30日。
+`,
       },
       cleanups,
     );
@@ -1408,6 +1413,13 @@ describe('a sentence sharing only the place and the year', () => {
     const response = await ask(rules, '西陵市2024年一般公共预算收入是多少？');
     expect(response.answered).toBe(false);
     expect(response.answer).not.toContain('早市摊位');
+  });
+
+  // A question asking when is answered by a date, which shares only the year with it.
+  it('still answers a question asking when with the date, though it shares only the year', async () => {
+    const response = await ask(rules, '西陵市2024年早市摊位续租的截止日期是哪天？');
+    expect(response.answered).toBe(true);
+    expect(response.answer).toContain('2024年11月1日至11月30日');
   });
 });
 

@@ -220,9 +220,10 @@ export function judge({ question, scored }: PartScores, index: PolicyIndex): Jud
     unknownTopicWords(question, index).length > 0 &&
     (coverage < answerSettings.unknownTopicCoverage || matched === 0 || (matched === 1 && coverage < answerSettings.unknownTopicSingleWordCoverage));
   if (unknownTopic || coverage < answerSettings.minCoverage || best.score < answerSettings.minScore) return { answers: false };
-  // A sentence that shares only the place and the year with the question ("沣川市2024年的GDP" answered by
-  // "2024年沣川12345热线受理…") is about something else: it must say one of the question's other words.
-  if (onlyPlaceAndTime(best, question)) return { answers: false };
+  // A sentence that shares only the place and the year with the question ("X市2024年的财政收入" answered
+  // by "2024年X市新增早市摊位…") is about something else: it must say one of the question's other words
+  // (unless the question asks when, and it states the date: "2024年11月1日至30日").
+  if (onlyPlaceAndTime(best, question) && !(question.asks.time && carriesAskedKind(question.asks, best.text))) return { answers: false };
   if (missesExactTerm(question, best, index) || missesAskedUnit(question, candidates) || missesAskedYear(question, candidates)) return { answers: false };
   // The best a question asking for a ceiling finds is a floor (or the reverse): the documents do not say it.
   const bound = askedBound(question.question);
