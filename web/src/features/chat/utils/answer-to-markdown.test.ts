@@ -101,6 +101,11 @@ describe('answerToMarkdown', () => {
 });
 
 describe('formatDate', () => {
+  it('keeps the lines of a paragraph as lines (a hard break), not lists or headings', () => {
+    const markdown = answerToMarkdown({ answer: '第五条 甲。[1]\n(一)乙；[1]\n\n- 丙[1]\n- 丁[1]', citations: [citation(1, '甲', ['第五条'])] });
+    expect(markdown).toContain('第五条 甲。[^1]  \n(一)乙；[^1]\n\n- 丙[^1]\n- 丁[^1]');
+  });
+
   it('pads month and day', () => {
     expect(formatDate(new Date(2024, 2, 5))).toBe('2024-03-05');
   });

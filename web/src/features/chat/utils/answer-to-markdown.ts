@@ -26,7 +26,7 @@ export function answerToMarkdown({ question, date, answer, citations, comparison
   if (question?.trim()) parts.push(`问题：${oneLine(question)}`);
   if (date) parts.push(`日期：${formatDate(date)}`);
   if (notes.length > 0) parts.push(notes.map((note) => `> ${escapeMasked(footnoteReferences(oneLine(note), known))}`).join('\n>\n'));
-  parts.push(escapeMasked(footnoteReferences(answer.trim(), known)));
+  parts.push(hardLineBreaks(escapeMasked(footnoteReferences(answer.trim(), known))));
   if (comparison && comparison.documents.length > 0 && comparison.aspects.length > 0) parts.push(comparisonTable(comparison, known));
   if (citations.length > 0) {
     const footnotes = [...citations]
@@ -40,6 +40,16 @@ export function answerToMarkdown({ question, date, answer, citations, comparison
   }
   const markdown = parts.filter(Boolean).join('\n\n');
   return citations.length > 0 ? `${markdown}\n` : markdown;
+}
+
+/**
+ * The answer's lines within a paragraph (each cited article or item starts one) stay lines in other
+ * Markdown readers, which join a single line break into the paragraph: they end in a hard break.
+ */
+function hardLineBreaks(markdown: string): string {
+  const lines = markdown.split('\n');
+  const plain = (line: string | undefined) => line !== undefined && line.trim() !== '' && !/^\s*(?:[-*+>#|]|\d+[.)]\s)/.test(line);
+  return lines.map((line, i) => (plain(line) && plain(lines[i + 1]) ? `${line}  ` : line)).join('\n');
 }
 
 /** YYYY-MM-DD in the reader's time zone. */
