@@ -172,8 +172,8 @@ describe('the kind of figure asked for', () => {
     expect(analyse('助餐补贴的申报截止时间是什么时候？').asks.quantity).toBe('date');
     expect(analyse('今年的垃圾分类补贴最晚交到哪天？').asks.quantity).toBe('date');
     expect(analyse('养犬登记要在什么时候前办好？').asks.quantity).toBe('date');
-    // A start ("从哪个月开始") or a deadline after an event ("最晚什么时候补记") may be a relative one.
-    expect(analyse('补贴从哪个月开始算？').asks.quantity).toBeUndefined();
+    // A start ("从哪个月起") or a deadline after an event ("最晚什么时候报到") may be a relative one.
+    expect(analyse('早市摊位补贴从哪个月起发放？').asks.quantity).toBeUndefined();
     expect(analyse('审核要多久？').asks.quantity).toBe('duration');
   });
 });

@@ -253,7 +253,7 @@ function quantityKind(question: string): QuantityKind | undefined {
   if (/多少钱|多少元|多少万|多少亿|[补贴奖给贷借罚收交缴报领付赔]多少|多少[\p{Script=Han}]{0,4}(?:钱|补贴|补助|奖励|奖金|津贴|资助|工资|费|罚款|赔偿)|费用|金额|额度|封顶|罚款.{0,6}(?:多少|几)|标准是多少|(?:什么|哪些)[\p{Script=Han}]{0,2}(?:补贴|补助|奖励|奖金|津贴|资助)|(?:补贴|补助|奖励|奖金|津贴)吗/u.test(question)) return 'money';
   if (/多少[个项家人所座条次名户件种类]|几[个项家所座条次名户件种类]/.test(question)) return 'count';
   // "截止时间是每年哪天", "几月几号前要交": a day of the calendar, not a length of time.
-  // ("从哪个月开始", "最晚什么时候补记" may be answered by "当月起", "结束后6小时内": no date asked.)
+  // ("从哪个月起", "最晚什么时候报到" may be answered by "批准当月起", "录取后3日内": no date asked.)
   if (/哪一?天|几月几[日号]|几号|什么日期|截止(?:日期|时间)|什么时候(?:之)?前/.test(question)) return 'date';
   return undefined;
 }

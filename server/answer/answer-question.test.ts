@@ -1350,7 +1350,7 @@ describe('a question-and-answer page', () => {
 
   // The page's own question repeats the asker's words; the line after it answers.
   it('answers with the answer below the page\'s question, not with the question', async () => {
-    const response = await ask(rules, '老人住院了，助餐补贴还发不发？');
+    const response = await ask(rules, '住院的老人还能领助餐补贴吗？');
     expect(response.answered).toBe(true);
     expect(response.answer).toContain('照常发放');
     expect(response.answer).not.toMatch(/问：/);

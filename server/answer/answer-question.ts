@@ -319,7 +319,7 @@ export function documentsNamed(analysis: QuestionAnalysis, index: PolicyIndex): 
     // subject, "消耗臭氧层物质"), names it on its own; a phrase many documents use is a topic instead.
     const versions = document.versionGroup?.versions.length ?? 1;
     const distinctive = titleWords.some((token) => token.length >= 4 && index.documentsTitled(token) === 1 && index.documentsMentioning(token) <= versions);
-    // The name a title opens with, its subject ("四川天府新区：…", "《城市道路管理条例》"), names it when no
+    // The name a title opens with, its subject ("泠澄高新区：…", "《西陵市养犬管理条例》"), names it when no
     // other title has it, however many documents mention the name.
     const subject = foldWidth(document.title).replace(/^《/, '').replace(/^中华人民共和国/, '');
     const opensTitle = titleWords.some((token) => token.length >= 5 && subject.startsWith(foldWidth(token)) && index.documentsTitled(token) <= versions);

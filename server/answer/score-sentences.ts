@@ -440,7 +440,7 @@ function situationFigures(question: string, tokens: string[]): Map<string, Situa
     if (/^\d{4}$/.test(match[1]) || (/^[一二三四五六七八九十]$/.test(match[1]) && /^[、是]/.test(after))) continue;
     const unit = statedUnits.find(({ question: pattern }) => pattern.test(after));
     if (!unit) continue;
-    // "一年当中", "每个月", "一年能领几次" frame a period of the calendar; they are no figure of the asker's case.
+    // "一年里", "每个月", "一年到头" frame a period of the calendar; they are no figure of the asker's case.
     const before = folded.slice(Math.max(0, (match.index ?? 0) - 1), match.index);
     if (/^[每全同这那]$/.test(before) || (match[1] === '一' && /^(?:个)?(?:年|月|天)(?:当中|中|里|内|之内|以内|到头|下来)/.test(after))) continue;
     const figure = `${match[1]}${after.match(unit.question)?.[0] ?? ''}`;
@@ -451,7 +451,7 @@ function situationFigures(question: string, tokens: string[]): Map<string, Situa
   return figures;
 }
 
-/** What a figure's 万/千/亿 multiplies it by ("15万元" is 150,000 元). */
+/** What a figure's 万/千/亿 multiplies it by ("12万元" is 120,000 元). */
 function magnitude(unit: string | undefined): number {
   return unit === '万' ? 1e4 : unit === '千' ? 1e3 : unit === '亿' ? 1e8 : 1;
 }
@@ -476,7 +476,7 @@ function takesIn(folded: string, { every, value }: SituationFigure): boolean {
     if (!Number.isFinite(stated)) continue;
     const before = folded.slice(Math.max(0, match.index! - 12), match.index!);
     const after = folded.slice(match.index! + match[0].length, match.index! + match[0].length + 4);
-    // "60—69周岁", "10万元至20万元（含）": the low end, in the unit of the high one unless it says its own.
+    // "60—69周岁", "8万元至30万元（含）": the low end, in the unit of the high one unless it says its own.
     const range = before.match(/(\d+(?:\.\d+)?)\s*([万千亿])?\s*(?:周?岁|个月|年|天|日|小时|元|平方米|亩|公里|千米)?\s*(?:[(（]含[)）])?\s*[—–~～至到-]\s*$/);
     if (range) {
       const low = Number(range[1]) * (range[2] ? magnitude(range[2]) : figure?.[2] ? magnitude(figure[2]) : 1);

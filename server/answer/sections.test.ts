@@ -241,7 +241,7 @@ describe('a summary of the document whose title opens with the name the question
 
   // "泠澄高新区" opens the report's title and no other; the plan only mentions it.
   it('gives an overview of that document, not sentences of every document mentioning the name', async () => {
-    const response = await answerQuestion(reports, { messages: [{ role: 'user', content: '概述泠澄高新区推进产业协作的主要做法和成效。' }] });
+    const response = await answerQuestion(reports, { messages: [{ role: 'user', content: '概述泠澄高新区在产业协作上做了哪些事。' }] });
     expect(new Set(response.citations.map((citation) => citation.documentId))).toEqual(new Set(['lingcheng-park']));
     expect(response.answer).toContain('共建飞地园区');
     expect(response.answer).toContain('联合举办招商推介会6场');
