@@ -313,6 +313,11 @@ const kindOfPlace = /(?:城市|城镇|城区|市区|郊区|山区|林区|牧区|
 const unitPattern = /(?:省|市|县|区|州|盟|旗|自治区|自治州|自治县|新区|镇|乡)$/;
 const unitWord = /^(?:省|市|县|区|州|盟|旗|镇|乡)$/;
 
+/** Whether a question word is (part of) one of the places it names ("青禾" of 青禾市, or 青禾市 itself). */
+export function namesPlace(word: string, places: readonly string[]): boolean {
+  return places.some((place) => place.includes(word) || word.includes(place));
+}
+
 /** A place name without its administrative unit: 江岚市 → 江岚, 黔西南州 → 黔西南, 四川 → 四川. */
 export function stemOf(place: string): string {
   return place.replace(/(?:省|市|县|区|州|盟|旗|自治区|自治州|自治县|新区|镇|乡)$/, '') || place;

@@ -5,7 +5,7 @@ import { generalRarity } from '../rag/analyzer.js';
 import type { PolicyIndex } from '../rag/policy-index.js';
 import { bigrams, foldWidth } from '../rag/tokenize.js';
 import type { PolicyDocument, SearchResult } from '../rag/types.js';
-import { stemOf, type Asks, type QuantityKind, type QuestionAnalysis } from './analyse-question.js';
+import { namesPlace, stemOf, type Asks, type QuantityKind, type QuestionAnalysis } from './analyse-question.js';
 import { enumeratedItem } from './articles.js';
 
 export interface ScoredSentence {
@@ -211,7 +211,7 @@ export function scoreSentences({ question, results, index }: { question: Scoring
   const focus = new Set(question.focusTokens.flatMap((word) => termsOf(word, index)));
   const questionGrams = new Set(bigrams(question.question));
   const contextGrams = new Set(bigrams(question.retrievalQuery));
-  const placeTokens = new Set([...weights.keys()].filter((token) => question.places.some((place) => place.includes(token) || token.includes(place))));
+  const placeTokens = new Set([...weights.keys()].filter((token) => namesPlace(token, question.places)));
   const compounds = compoundParts([...weights.keys()]);
   const statedFigures = situationFigures(question.question, [...weights.keys()]);
   const defining = definitionPattern(question.question);

@@ -6,7 +6,7 @@ import { splitSentences } from '../ingest/split-sentences.js';
 import type { PolicyIndex } from '../rag/policy-index.js';
 import { foldWidth } from '../rag/tokenize.js';
 import type { PolicyDocument, SearchResult } from '../rag/types.js';
-import type { QuestionAnalysis } from './analyse-question.js';
+import { namesPlace, type QuestionAnalysis } from './analyse-question.js';
 import { articleHeading, articleReference, articleSection, enumeratedItem } from './articles.js';
 import type { AnswerBlock, Pick } from './render-answer.js';
 import { askedBound, askedPersonTitle, carriesAskedKind, holdsNumber, namedWithTitle, statesOnlyOtherBound, unknownTopicWords, type ScoredSentence, type ScoringQuestion } from './score-sentences.js';
@@ -220,10 +220,7 @@ export function judge({ question, scored }: PartScores, index: PolicyIndex): Jud
     unknownTopicWords(question, index).length > 0 &&
     (coverage < answerSettings.unknownTopicCoverage || matched === 0 || (matched === 1 && coverage < answerSettings.unknownTopicSingleWordCoverage));
   if (unknownTopic || coverage < answerSettings.minCoverage || best.score < answerSettings.minScore) return { answers: false };
-  // A sentence that shares only the place and the year with the question ("X市2024年的财政收入" answered
-  // by "2024年X市新增早市摊位…") is about something else: it must say one of the question's other words
-  // (unless the question asks when, and it states the date: "2024年11月1日至30日").
-  if (onlyPlaceAndTime(best, question) && !(question.asks.time && carriesAskedKind(question.asks, best.text))) return { answers: false };
+  if (onlyPlaceAndTime(best, question)) return { answers: false };
   if (missesExactTerm(question, best, index) || missesAskedUnit(question, candidates) || missesAskedYear(question, candidates)) return { answers: false };
   // The best a question asking for a ceiling finds is a floor (or the reverse): the documents do not say it.
   const bound = askedBound(question.question);
@@ -231,14 +228,18 @@ export function judge({ question, scored }: PartScores, index: PolicyIndex): Jud
   return { answers: true, best, covering, candidates };
 }
 
-/** The sentence says none of the question's words but its places, years and figures, while the question has other words it could say. */
+/**
+ * A sentence that shares only the place and the year with a question naming a place
+ * ("X市2024年的财政收入" answered by "2024年X市新增早市摊位…") is about something else: it must say one
+ * of the question's other words, or stand under a heading that does ("三、申报时间" over
+ * "2024年11月1日至30日"), or, for a question asking when, state the date.
+ */
 function onlyPlaceAndTime(sentence: ScoredSentence, question: ScoringQuestion): boolean {
   const timeOrFigure = (word: string) => /^\d|^(?:年|月|日|今年|去年|明年)$/.test(word);
   if (question.places.length === 0 || sentence.matchedWords.length === 0 || sentence.matchedWords.some((word) => !timeOrFigure(word))) return false;
-  // The headings it stands under may say the rest ("三、申报时间" over "2024年11月1日至30日").
+  if (question.asks.time && carriesAskedKind(question.asks, sentence.text)) return false;
   const headings = foldWidth(sentence.section.join(' '));
-  const place = (word: string) => question.places.some((name) => name.includes(word) || word.includes(name));
-  return !question.focusTokens.some((word) => word.length >= 2 && !timeOrFigure(word) && !place(word) && headings.includes(word));
+  return !question.focusTokens.some((word) => word.length >= 2 && !timeOrFigure(word) && !namesPlace(word, question.places) && headings.includes(word));
 }
 
 /**

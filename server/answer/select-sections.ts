@@ -6,7 +6,7 @@ import { splitSentences } from '../ingest/split-sentences.js';
 import type { PolicyIndex } from '../rag/policy-index.js';
 import { foldWidth } from '../rag/tokenize.js';
 import type { PolicyDocument, SearchResult, Section } from '../rag/types.js';
-import type { QuestionAnalysis } from './analyse-question.js';
+import { namesPlace, type QuestionAnalysis } from './analyse-question.js';
 import type { Pick } from './render-answer.js';
 import { articleHeading } from './articles.js';
 import { questionWeights, type ScoredSentence } from './score-sentences.js';
@@ -87,7 +87,7 @@ interface TopicTerms {
  */
 export function topicTermsOf(analysis: QuestionAnalysis, index: PolicyIndex, { keepAskingWords = false } = {}): TopicTerms {
   const all = questionWeights(analysis, index);
-  const notPlace = ([token]: [string, number]) => !analysis.places.some((place) => place.includes(token) || token.includes(place));
+  const notPlace = ([token]: [string, number]) => !namesPlace(token, analysis.places);
   // A year says which version ("2024年修订的…"), not what about it.
   let entries = [...all].filter(notPlace).filter(([token]) => !isAskingWord(token) && !isYear(token));
   let fallback: Map<string, number> | undefined;

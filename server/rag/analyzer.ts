@@ -145,7 +145,7 @@ export class Analyzer {
 
   /** Whether jieba tags `word` as a noun-like word (a topic: 火星, 房价), not a verb or measure. */
   isNounLike(word: string): boolean {
-    const tagged = this.jieba.tag(word, false);
+    const tagged = this.tagAlone(word);
     return tagged.length === 1 && nounTags.has(tagged[0].tag);
   }
 
