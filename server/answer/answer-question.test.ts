@@ -1249,6 +1249,13 @@ describe("the rule for the asker's own figure", () => {
 （二）8万元至30万元（含）的，每台补助6000元；
 （三）30万元以上的，每台补助12000元。
 `,
+        'xiling-school-travel.txt': `西陵市学生上学交通补助办法
+
+第四条 按住所到学校的距离分档补助：
+（一）1千米以内的，每月补助30元；
+（二）1千米至5千米（含）的，每月补助60元；
+（三）5千米以上的，每月补助90元。
+`,
       },
       cleanups,
     );
@@ -1263,6 +1270,18 @@ describe("the rule for the asker's own figure", () => {
   // "12万元" is taken in by "8万元至30万元（含）": the figures are read whole and in the same unit (万).
   it('ranks first the price bracket that takes in the price the asker paid', async () => {
     const [best] = await scoredFor(rules, '我花12万元换了一台燃气锅炉，能补助多少钱？');
+    expect(best.text.startsWith('（二）')).toBe(true);
+  });
+
+  // "3千米" is 3 of the unit 千米 on both sides, not 3,000 米 taken in by "5千米以上".
+  it('reads 千米 as a unit, not as a thousand', async () => {
+    const [best] = await scoredFor(rules, '我家离学校3千米，上学交通每月补助多少？');
+    expect(best.text.startsWith('（二）')).toBe(true);
+  });
+
+  // A figure with decimals ("8.5万元") is read whole too, and in the same unit as the clause's.
+  it('ranks first the price bracket that takes in a price with decimals', async () => {
+    const [best] = await scoredFor(rules, '我花8.5万元换了一台燃气锅炉，能补助多少钱？');
     expect(best.text.startsWith('（二）')).toBe(true);
   });
 });

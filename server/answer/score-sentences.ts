@@ -444,16 +444,21 @@ function situationFigures(question: string, tokens: string[]): Map<string, Situa
     const before = folded.slice(Math.max(0, (match.index ?? 0) - 1), match.index);
     if (/^[每全同这那]$/.test(before) || (match[1] === '一' && /^(?:个)?(?:年|月|天)(?:当中|中|里|内|之内|以内|到头|下来)/.test(after))) continue;
     const figure = `${match[1]}${after.match(unit.question)?.[0] ?? ''}`;
-    const value = (match[1] === '半' ? 0.5 : numeralValue(match[1])) * magnitude(after.match(/^[万千亿]/)?.[0]);
-    const stated: SituationFigure = { clause: unit.clause, every: new RegExp(unit.clause.source, 'g'), value };
+    const stated: SituationFigure = { clause: unit.clause, every: new RegExp(unit.clause.source, 'g'), value: figureValue(match[1], after) };
     for (const token of tokens) if (token === match[1] || (figure.includes(token) && /[\d一二两三四五六七八九十百千半]/.test(token))) figures.set(token, stated);
   }
   return figures;
 }
 
-/** What a figure's 万/千/亿 multiplies it by ("12万元" is 120,000 元). */
-function magnitude(unit: string | undefined): number {
-  return unit === '万' ? 1e4 : unit === '千' ? 1e3 : unit === '亿' ? 1e8 : 1;
+/**
+ * A figure's value, read the same way on the asker's side and the clause's: digits with their decimals
+ * ("1.5"), a Chinese numeral ("十五", "半"), times the 万/千/亿 right after it ("12万元" is 120,000;
+ * "5千米" is 5 of the unit 千米, not 5,000 米).
+ */
+function figureValue(numeral: string, after: string): number {
+  const value = /^\d+(?:\.\d+)?$/.test(numeral) ? Number(numeral) : numeral === '半' ? 0.5 : numeralValue(numeral);
+  const magnitude = after.match(/^\s*([万千亿])(?!米)/)?.[1];
+  return value * (magnitude === '万' ? 1e4 : magnitude === '千' ? 1e3 : magnitude === '亿' ? 1e8 : 1);
 }
 
 interface SituationFigure {
@@ -471,15 +476,16 @@ interface SituationFigure {
 function takesIn(folded: string, { every, value }: SituationFigure): boolean {
   if (!Number.isFinite(value)) return false;
   for (const match of folded.matchAll(every)) {
-    const figure = match[0].match(/(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)\s*([万千亿](?=\S*元))?/);
-    const stated = figure === null ? Number.NaN : numeralValue(figure[1]) * magnitude(figure[2]);
+    const figure = match[0].match(/\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+/);
+    const stated = figure === null ? Number.NaN : figureValue(figure[0], match[0].slice(figure.index! + figure[0].length));
     if (!Number.isFinite(stated)) continue;
     const before = folded.slice(Math.max(0, match.index! - 12), match.index!);
     const after = folded.slice(match.index! + match[0].length, match.index! + match[0].length + 4);
     // "60—69周岁", "8万元至30万元（含）": the low end, in the unit of the high one unless it says its own.
-    const range = before.match(/(\d+(?:\.\d+)?)\s*([万千亿])?\s*(?:周?岁|个月|年|天|日|小时|元|平方米|亩|公里|千米)?\s*(?:[(（]含[)）])?\s*[—–~～至到-]\s*$/);
+    const range = before.match(/(\d+(?:\.\d+)?)\s*([万千亿](?!米))?\s*(?:周?岁|个月|年|天|日|小时|元|平方米|亩|公里|千米)?\s*(?:[(（]含[)）])?\s*[—–~～至到-]\s*$/);
     if (range) {
-      const low = Number(range[1]) * (range[2] ? magnitude(range[2]) : figure?.[2] ? magnitude(figure[2]) : 1);
+      // The low end says its own 万 ("8万元至30万元") or shares the high end's ("8至30万元").
+      const low = figureValue(range[1], range[2] ?? match[0].slice(figure!.index! + figure![0].length));
       if (low <= value && value <= stated) return true;
     } else if (/^(?:以下|以内|之内|及以下)/.test(after) || /(?:未满|不满|不到|低于|不超过|不足)\s*$/.test(before)) {
       if (value <= stated) return true;
